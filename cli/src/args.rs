@@ -1,0 +1,639 @@
+//! Command-line flags: clap definitions, one struct per subcommand, converted once into
+//! `indexer::api` types so that both backends receive exactly what the server would.
+//!
+//! Values are checked as they are parsed (clap names the flag in its error); the few checks
+//! that need the whole request go through [`indexer::api::SearchRequest::validate`] and are
+//! reported against the flag that caused them.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::anyhow;
+use clap::builder::{PossibleValuesParser, RangedU64ValueParser, TypedValueParser};
+use clap::{Parser, Subcommand, ValueEnum};
+use indexer::api::{
+    DEFAULT_LIMIT, FacetField, Filters, MAX_CONTEXT, MAX_LIMIT, MAX_OFFSET, SearchRequest, Sort, YearRange,
+};
+use indexer::model::{DocId, Kind, Lang};
+
+use crate::backend::explain;
+
+/// The server's default listening address.
+pub const DEFAULT_SERVER: &str = "http://127.0.0.1:8490";
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  verbatim search trust --role GP
+  verbatim search '\"integrated care\"' --role manager --site 'site 1' --format md
+  verbatim facets role --query trust
+  verbatim show mcdermott-2019-integrated-care#12 --context 2
+  verbatim batch appendix.toml --out appendix.md
+  verbatim --index ./index stats          (no server needed)
+
+Exit status: 0 when something matched, 1 when nothing matched, 2 on error.";
+
+const SEARCH_EXAMPLES: &str = "\
+Examples:
+  verbatim search trust                               best 20 passages about trust
+  verbatim search trust --role GP --role manager      GPs or managers (role groups count)
+  verbatim search commissioning --attr gender=female --facets role,site
+  verbatim search '\"primary care\"' --kind interview --year 2015..2019 --sort date
+  verbatim search trust --format csv > trust.csv      one row per quote, with citations
+  verbatim search '' --speaker ID9 --sort doc         everything ID9 said, in order";
+
+const FACETS_EXAMPLES: &str = "\
+Examples:
+  verbatim facets                         passages per role group, role, site, kind, language, year
+  verbatim facets role --query trust      who talks about trust, by role
+  verbatim facets site --role manager     where the managers are
+  verbatim facets attr.gender --format csv";
+
+const SHOW_EXAMPLES: &str = "\
+Examples:
+  verbatim show mcdermott-2019-integrated-care             the whole document
+  verbatim show mcdermott-2019-integrated-care#12          passage 12 with 2 passages either side
+  verbatim show mcdermott-2019-integrated-care#12 -C 0 --format md";
+
+const PARTICIPANTS_EXAMPLES: &str = "\
+Examples:
+  verbatim participants
+  verbatim participants --format csv > participants.csv";
+
+const STATS_EXAMPLES: &str = "\
+Examples:
+  verbatim stats
+  verbatim --index ./index stats --format json";
+
+const BATCH_EXAMPLES: &str = "\
+A TOML file has one [[section]] table per section of the output:
+
+  title = \"Appendix: quotes on co-commissioning\"   # optional
+
+  [[section]]
+  heading = \"GPs on working together\"
+  query = \"professionals room\"
+  role = [\"GP\"]                 # also: site, kind, lang, speaker, doc, year
+  limit = 5
+
+  [[section]]
+  heading = \"Managers on the STP\"
+  query = \"STP\"
+  role = \"manager\"
+  attr = { gender = \"female\" }
+
+Any other file is read as one query per line (blank lines and # comments skipped; the query is
+the heading). Each section lists its best LIMIT passages by relevance, printed in corpus order
+(document, then passage) so that reruns give the same file.
+
+Examples:
+  verbatim batch appendix.toml                          Markdown on stdout
+  verbatim batch appendix.toml --out appendix.md        written atomically
+  verbatim batch queries.txt --format csv --limit 10";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  verbatim completions bash > ~/.local/share/bash-completion/completions/verbatim
+  verbatim completions zsh > ~/.zfunc/_verbatim
+  verbatim completions fish > ~/.config/fish/completions/verbatim.fish";
+
+/// Quote search over interview transcripts, meeting notes and papers, with citations.
+///
+/// `verbatim` asks a Verbatim server (--server, default http://127.0.0.1:8490) or opens an index
+/// directly (--index DIR). Both give identical results: they run the same engine on the same
+/// requests.
+#[derive(Debug, Parser)]
+#[command(name = "verbatim", version, after_help = MAIN_EXAMPLES)]
+pub struct Args {
+    /// Where to search: a server or an index directory.
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// When to colour output: auto, always, never.
+    ///
+    /// `auto` colours only when stdout is a terminal and the NO_COLOR environment variable is
+    /// unset or empty; `always` colours even in pipes and overrides NO_COLOR.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where requests go.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SourceArgs {
+    /// Address of the Verbatim server.
+    ///
+    /// Start one with `verbatim-server --index DIR` (or `cargo run --release -p server`).
+    /// Ignored when --index is given.
+    #[arg(long, env = "VERBATIM_URL", value_name = "URL", default_value = DEFAULT_SERVER, global = true)]
+    pub server: String,
+
+    /// API key for a server that requires one.
+    ///
+    /// Sent as `Authorization: Bearer KEY`. Prefer the environment variable: command lines are
+    /// visible to other users of the machine.
+    #[arg(long, env = "VERBATIM_API_KEY", value_name = "KEY", hide_env_values = true, global = true)]
+    pub api_key: Option<String>,
+
+    /// Search this index directory directly, without a server.
+    ///
+    /// The directory `verbatim-index CORPUS --index DIR` wrote. Takes precedence over --server.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub index: Option<PathBuf>,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to write colour codes to stdout.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+                !no_color && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find passages matching a query and filters, with citations.
+    #[command(after_help = SEARCH_EXAMPLES)]
+    Search(SearchArgs),
+    /// Count passages per value of a field (role, site, ...), for a query and filters.
+    #[command(after_help = FACETS_EXAMPLES)]
+    Facets(FacetsArgs),
+    /// Show a document, or one passage with its neighbours.
+    #[command(after_help = SHOW_EXAMPLES)]
+    Show(ShowArgs),
+    /// List the participants with their roles, sites and passage counts.
+    #[command(after_help = PARTICIPANTS_EXAMPLES)]
+    Participants(ParticipantsArgs),
+    /// Show the size and build time of the index.
+    #[command(after_help = STATS_EXAMPLES)]
+    Stats(StatsArgs),
+    /// Run many searches from a file and write one document of quotes with citations.
+    #[command(after_help = BATCH_EXAMPLES)]
+    Batch(BatchArgs),
+    /// Print a shell completion script.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+}
+
+/// `verbatim search`.
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// Query text; '' matches every passage that passes the filters.
+    ///
+    /// Words match in any order; quote a "phrase" to match it exactly (quote it again for the
+    /// shell). See the README for the full syntax.
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Number of hits to show (0 to 1000; 0 shows only the total and facets).
+    #[arg(long, short = 'n', value_name = "N", default_value_t = DEFAULT_LIMIT, value_parser = up_to(MAX_LIMIT))]
+    pub limit: usize,
+
+    /// Number of hits to skip, for paging.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = up_to(MAX_OFFSET))]
+    pub offset: usize,
+
+    /// Order of hits: relevance, doc (corpus order) or date (newest first).
+    #[arg(long, value_name = "ORDER", default_value = "relevance", ignore_case = true, value_parser = sort_parser())]
+    pub sort: Sort,
+
+    /// Passages to show before and after each hit (0 to 20).
+    #[arg(long, short = 'C', value_name = "N", default_value_t = 0, value_parser = up_to(MAX_CONTEXT))]
+    pub context: usize,
+
+    /// Fields to count over all matches, comma-separated.
+    ///
+    /// Any of role, role_group, site, kind, lang, speaker, doc, year, attr.NAME (a column of the
+    /// participants sheet).
+    #[arg(long, value_name = "FIELDS", value_delimiter = ',', value_parser = parse_facet_field)]
+    pub facets: Vec<FacetField>,
+
+    /// Output format.
+    ///
+    /// table (the default) is for reading: colour on a terminal, plain text in a pipe. json is
+    /// exactly the API's response; jsonl is one hit per line; csv has a header row and one hit
+    /// per row; md is a Markdown blockquote per hit followed by its citation.
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = SearchFormat::Table)]
+    pub format: SearchFormat,
+}
+
+impl SearchArgs {
+    /// The API request these flags describe.
+    pub fn to_request(&self) -> anyhow::Result<SearchRequest> {
+        let request = SearchRequest {
+            q: self.query.clone(),
+            filters: self.filters.to_filters(),
+            facets: self.facets.clone(),
+            limit: self.limit,
+            offset: self.offset,
+            sort: self.sort,
+            context: self.context,
+            highlight: true,
+        };
+        request.validate().map_err(blame_flag)?;
+        Ok(request)
+    }
+}
+
+/// Output formats of `search`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchFormat {
+    /// One block per hit, for reading.
+    Table,
+    /// The API response.
+    Json,
+    /// One hit per line.
+    Jsonl,
+    /// RFC 4180, header row.
+    Csv,
+    /// Markdown blockquotes with citations.
+    #[value(alias = "markdown")]
+    Md,
+}
+
+/// The filters shared by `search` and `facets`.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Filters (repeat a flag for any-of; different flags combine with AND)")]
+pub struct FilterArgs {
+    /// Only passages by this role or role group (e.g. GP, manager).
+    ///
+    /// Case-insensitive. A role group from the corpus's role_groups.toml matches all of its
+    /// roles: GP matches GP and Independent GP.
+    #[arg(long, value_name = "ROLE")]
+    pub role: Vec<String>,
+
+    /// Only passages from this site (e.g. 'site 1').
+    #[arg(long, value_name = "SITE")]
+    pub site: Vec<String>,
+
+    /// Only documents of this kind.
+    #[arg(long, value_name = "KIND", ignore_case = true, value_parser = kind_parser())]
+    pub kind: Vec<Kind>,
+
+    /// Only passages in this language: en or zh.
+    #[arg(long, value_name = "LANG", ignore_case = true, value_parser = lang_parser())]
+    pub lang: Vec<Lang>,
+
+    /// Only passages by this speaker id (e.g. ID9).
+    #[arg(long, value_name = "ID")]
+    pub speaker: Vec<String>,
+
+    /// Only passages of this document.
+    #[arg(long, value_name = "DOC")]
+    pub doc: Vec<String>,
+
+    /// Only documents dated in these years: 2019, 2015..2019, 2015.. or ..2019.
+    #[arg(long, value_name = "YEARS", value_parser = parse_year_range)]
+    pub year: Option<YearRange>,
+
+    /// Only passages whose speaker has this participant attribute, e.g. gender=female.
+    ///
+    /// NAME is a column of the participants sheet; repeat with the same NAME for any-of.
+    #[arg(long, value_name = "NAME=VALUE", value_parser = parse_attr)]
+    pub attr: Vec<(String, String)>,
+}
+
+impl FilterArgs {
+    /// The API filters these flags describe.
+    pub fn to_filters(&self) -> Filters {
+        let mut attr: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (name, value) in &self.attr {
+            attr.entry(name.clone()).or_default().push(value.clone());
+        }
+        Filters {
+            role: self.role.clone(),
+            site: self.site.clone(),
+            kind: self.kind.clone(),
+            lang: self.lang.clone(),
+            speaker: self.speaker.clone(),
+            doc: self.doc.clone(),
+            year: self.year,
+            attr,
+        }
+    }
+}
+
+/// The fields `verbatim facets` counts when none is named.
+pub const DEFAULT_FACET_FIELDS: [FacetField; 6] = [
+    FacetField::RoleGroup,
+    FacetField::Role,
+    FacetField::Site,
+    FacetField::Kind,
+    FacetField::Lang,
+    FacetField::Year,
+];
+
+/// `verbatim facets`.
+#[derive(Debug, clap::Args)]
+pub struct FacetsArgs {
+    /// Field to count: role, role_group, site, kind, lang, speaker, doc, year or attr.NAME.
+    ///
+    /// Without it: role_group, role, site, kind, lang and year.
+    #[arg(value_name = "FIELD", value_parser = parse_facet_field)]
+    pub field: Option<FacetField>,
+
+    /// Count only passages matching this query (default: all passages that pass the filters).
+    #[arg(long, short = 'q', value_name = "QUERY", default_value = "")]
+    pub query: String,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Output format: table, json (the API's response) or csv (field, value, count).
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+impl FacetsArgs {
+    /// The fields to count, in display order.
+    pub fn fields(&self) -> Vec<FacetField> {
+        match &self.field {
+            Some(field) => vec![field.clone()],
+            None => DEFAULT_FACET_FIELDS.to_vec(),
+        }
+    }
+}
+
+/// Output formats of lists (`facets`, `participants`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns, for reading.
+    Table,
+    /// The API response.
+    Json,
+    /// RFC 4180, header row.
+    Csv,
+}
+
+/// A document, or one of its passages, as written on the command line: `DOC` or `DOC#N`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Document id.
+    pub doc: String,
+    /// 1-based passage ordinal, when one passage is asked for.
+    pub passage: Option<u32>,
+}
+
+/// `verbatim show`.
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// A document id, or DOC#N for its passage N (as in `verbatim search` output).
+    #[arg(value_name = "DOC[#PASSAGE]", value_parser = parse_target)]
+    pub target: Target,
+
+    /// Passages to show before and after the passage (0 to 20; ignored for a whole document).
+    #[arg(long, short = 'C', value_name = "N", default_value_t = 2, value_parser = up_to(MAX_CONTEXT))]
+    pub context: usize,
+
+    /// Output format: table, json (the API's response) or md.
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+}
+
+/// Output formats of `show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// For reading.
+    Table,
+    /// The API response.
+    Json,
+    /// Markdown blockquotes with citations.
+    #[value(alias = "markdown")]
+    Md,
+}
+
+/// `verbatim participants`.
+#[derive(Debug, clap::Args)]
+pub struct ParticipantsArgs {
+    /// Output format: table, json (the API's response) or csv.
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+/// `verbatim stats`.
+#[derive(Debug, clap::Args)]
+pub struct StatsArgs {
+    /// Output format: table or json (the API's response).
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = StatsFormat::Table)]
+    pub format: StatsFormat,
+}
+
+/// Output formats of `stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    /// For reading.
+    Table,
+    /// The API response.
+    Json,
+}
+
+/// `verbatim batch`.
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
+    /// A TOML file of [[section]] tables, or a text file with one query per line.
+    ///
+    /// Files ending in .toml, or starting with a [[section]] table, are read as TOML.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Output format: md (a draft appendix), json (sections with their hits) or csv (one row
+    /// per quote, with its section).
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = BatchFormat::Md)]
+    pub format: BatchFormat,
+
+    /// Write the output to this file (atomically: readers never see half a file) instead of stdout.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub out: Option<PathBuf>,
+
+    /// Passages per section for sections that set no `limit` (0 to 1000).
+    #[arg(long, short = 'n', value_name = "N", default_value_t = DEFAULT_LIMIT, value_parser = up_to(MAX_LIMIT))]
+    pub limit: usize,
+}
+
+/// Output formats of `batch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    /// Markdown: a heading per section, blockquotes with citations.
+    #[value(alias = "markdown")]
+    Md,
+    /// The sections with their requests and hits.
+    Json,
+    /// One row per quote, with its section heading.
+    Csv,
+}
+
+/// `verbatim completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// A parser for a count from 0 to `max`.
+fn up_to(max: usize) -> RangedU64ValueParser<usize> {
+    RangedU64ValueParser::new().range(0..=max as u64)
+}
+
+fn sort_parser() -> impl TypedValueParser<Value = Sort> {
+    PossibleValuesParser::new(["relevance", "doc", "date"]).try_map(|s| s.parse::<Sort>().map_err(|e| explain(&e)))
+}
+
+fn kind_parser() -> impl TypedValueParser<Value = Kind> {
+    PossibleValuesParser::new(Kind::ALL.map(Kind::as_str)).try_map(|s| s.parse::<Kind>().map_err(|e| explain(&e)))
+}
+
+fn lang_parser() -> impl TypedValueParser<Value = Lang> {
+    PossibleValuesParser::new(Lang::ALL.map(Lang::as_str)).try_map(|s| s.parse::<Lang>().map_err(|e| explain(&e)))
+}
+
+fn parse_facet_field(s: &str) -> Result<FacetField, String> {
+    s.parse().map_err(|e| explain(&e))
+}
+
+fn parse_year_range(s: &str) -> Result<YearRange, String> {
+    s.parse().map_err(|e| explain(&e))
+}
+
+fn parse_attr(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().to_string(), value.trim().to_string())),
+        _ => Err(format!("{s:?} is not NAME=VALUE; write e.g. gender=female")),
+    }
+}
+
+fn parse_target(s: &str) -> Result<Target, String> {
+    let (doc, passage) = match s.split_once('#') {
+        Some((doc, n)) => {
+            let n: u32 = n
+                .parse()
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| format!("passage {n:?} is not a number from 1 up; write DOC#12"))?;
+            (doc, Some(n))
+        }
+        None => (s, None),
+    };
+    DocId::parse(doc).map_err(|e| format!("{e}; list documents with `verbatim stats` or copy an id from `verbatim search`"))?;
+    Ok(Target {
+        doc: doc.to_string(),
+        passage,
+    })
+}
+
+/// Rewrites a request-validation error to name the flag the user typed instead of the API field.
+fn blame_flag(error: indexer::Error) -> anyhow::Error {
+    let message = explain(&error);
+    match &error {
+        indexer::Error::InvalidValue { field, .. } => {
+            let flag = match field.as_str() {
+                "q" => "QUERY".to_string(),
+                other => format!("--{}", other.trim_start_matches("filters.")),
+            };
+            let rest = message.strip_prefix(field.as_str()).unwrap_or(&message);
+            anyhow!("{flag}{rest}")
+        }
+        _ => anyhow!(message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(line: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("verbatim").chain(line.iter().copied()))
+    }
+
+    fn search_request(line: &[&str]) -> SearchRequest {
+        match parse(line).expect("flags parse").command {
+            Command::Search(args) => args.to_request().expect("valid request"),
+            other => panic!("expected search, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn flags_become_the_api_request() {
+        let req = search_request(&[
+            "search", "trust", "--role", "GP", "--role", "manager", "--kind", "Interview", "--lang", "zh",
+            "--attr", "gender=female", "--attr", "gender=male", "--year", "2015..2019", "--facets",
+            "role,attr.gender", "-n", "5", "--sort", "doc", "-C", "1",
+        ]);
+        assert_eq!(req.q, "trust");
+        assert_eq!(req.filters.role, ["GP", "manager"]);
+        assert_eq!(req.filters.kind, [Kind::Interview]);
+        assert_eq!(req.filters.lang, [Lang::Zh]);
+        assert_eq!(req.filters.attr["gender"], ["female", "male"]);
+        assert_eq!(req.filters.year, Some(YearRange { from: Some(2015), to: Some(2019) }));
+        assert_eq!(req.facets, [FacetField::Role, FacetField::Attr("gender".into())]);
+        assert_eq!((req.limit, req.sort, req.context), (5, Sort::Doc, 1));
+    }
+
+    #[test]
+    fn defaults_match_the_api() {
+        assert_eq!(search_request(&["search", "trust"]), SearchRequest::new("trust"));
+    }
+
+    #[test]
+    fn bad_values_name_the_flag() {
+        for (line, flag) in [
+            (&["search", "x", "--limit", "5000"][..], "--limit"),
+            (&["search", "x", "--kind", "memo"][..], "--kind"),
+            (&["search", "x", "--facets", "colour"][..], "--facets"),
+            (&["search", "x", "--attr", "gender"][..], "--attr"),
+            (&["search", "x", "--year", "soon"][..], "--year"),
+            (&["show", "a/b"][..], "DOC[#PASSAGE]"),
+            (&["show", "doc#0"][..], "DOC[#PASSAGE]"),
+        ] {
+            let err = parse(line).expect_err("should be rejected").to_string();
+            assert!(err.contains(flag), "{line:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn request_checks_name_the_flag() {
+        let Command::Search(args) = parse(&["search", "x", "--year", "2019..2015"]).unwrap().command else {
+            panic!("expected search");
+        };
+        let err = args.to_request().unwrap_err().to_string();
+        assert!(err.starts_with("--year: from (2019) is after to (2015)"), "{err}");
+        assert!(err.contains("swap the two years"), "{err}");
+    }
+
+    #[test]
+    fn targets() {
+        assert_eq!(parse_target("d-1#12"), Ok(Target { doc: "d-1".into(), passage: Some(12) }));
+        assert_eq!(parse_target("d-1"), Ok(Target { doc: "d-1".into(), passage: None }));
+        assert!(parse_target("d-1#x").is_err());
+    }
+}

@@ -1,0 +1,333 @@
+//! Where requests go: a Verbatim server over HTTP ([`Remote`]) or an index opened in-process
+//! ([`indexer::Index`]). Both take and return the same `indexer::api` types, so the commands and
+//! output formats do not know which one they talk to.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, anyhow, bail};
+use indexer::api::{
+    DocumentDetail, FacetCount, FacetField, Filters, ParticipantInfo, PassageDetail, SearchRequest,
+    SearchResponse, Stats,
+};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::args::SourceArgs;
+
+/// How to start a server, for messages about an unreachable one.
+const START_SERVER: &str = "start one with `verbatim-server --index DIR` (or `cargo run --release -p server -- --index DIR`), \
+     point --server or VERBATIM_URL at a running one, or search an index directly with --index DIR";
+
+/// Responses larger than this are refused (a whole document is a few megabytes at most).
+const MAX_RESPONSE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// A search backend.
+pub enum Backend {
+    /// A server, over HTTP.
+    Remote(Remote),
+    /// An index opened in this process.
+    Local(Box<indexer::Index>),
+}
+
+impl Backend {
+    /// The index directory when `--index` is given, else the server.
+    pub fn open(source: &SourceArgs) -> anyhow::Result<Backend> {
+        match &source.index {
+            Some(dir) => open_index(dir).map(|index| Backend::Local(Box::new(index))),
+            None => Remote::new(&source.server, source.api_key.clone()).map(Backend::Remote),
+        }
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> anyhow::Result<SearchResponse> {
+        match self {
+            Backend::Remote(remote) => remote.post("/v1/search", request),
+            Backend::Local(index) => index.search(request).map_err(engine_error),
+        }
+    }
+
+    /// Every value of `field` with its count over passages matching `q` and `filters`.
+    pub fn facet_values(
+        &self,
+        field: &FacetField,
+        q: &str,
+        filters: &Filters,
+    ) -> anyhow::Result<Vec<FacetCount>> {
+        match self {
+            Backend::Remote(remote) => remote.facet_values(field, q, filters),
+            Backend::Local(index) => index.facet_values(field, q, filters).map_err(engine_error),
+        }
+    }
+
+    /// A document with all its passages.
+    pub fn document(&self, id: &str) -> anyhow::Result<DocumentDetail> {
+        match self {
+            Backend::Remote(remote) => remote.get(&format!("/v1/documents/{id}"), &[]),
+            Backend::Local(index) => index.document(id).map_err(engine_error),
+        }
+    }
+
+    /// Passage `ordinal` of document `id` with `context` neighbours either side.
+    pub fn passage(&self, id: &str, ordinal: u32, context: usize) -> anyhow::Result<PassageDetail> {
+        match self {
+            Backend::Remote(remote) => remote.get(
+                &format!("/v1/documents/{id}/passages/{ordinal}"),
+                &[("context", context.to_string())],
+            ),
+            Backend::Local(index) => index.passage(id, ordinal, context).map_err(engine_error),
+        }
+    }
+
+    /// Every participant, ordered by id.
+    pub fn participants(&self) -> anyhow::Result<Vec<ParticipantInfo>> {
+        match self {
+            Backend::Remote(remote) => remote.get("/v1/participants", &[]),
+            Backend::Local(index) => index.participants().map_err(engine_error),
+        }
+    }
+
+    /// Size and build time of the index.
+    pub fn stats(&self) -> anyhow::Result<Stats> {
+        match self {
+            Backend::Remote(remote) => remote.get("/v1/stats", &[]),
+            Backend::Local(index) => index.stats().map_err(engine_error),
+        }
+    }
+}
+
+fn open_index(dir: &Path) -> anyhow::Result<indexer::Index> {
+    indexer::Index::open(dir).map_err(engine_error).with_context(|| format!("--index {}", dir.display()))
+}
+
+/// A Verbatim server.
+pub struct Remote {
+    agent: ureq::Agent,
+    base: String,
+    api_key: Option<String>,
+}
+
+/// The body of every error response: `{"error": {"code", "message", "hint"}}`.
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    code: String,
+    message: String,
+    #[serde(default)]
+    hint: Option<String>,
+}
+
+/// The body of `GET /v1/facets/{field}`.
+#[derive(Deserialize)]
+struct FacetValues {
+    values: Vec<FacetCount>,
+}
+
+impl Remote {
+    /// A client for the server at `url` (`http://host:port`, optionally with a path prefix).
+    pub fn new(url: &str, api_key: Option<String>) -> anyhow::Result<Remote> {
+        let base = url.trim().trim_end_matches('/').to_string();
+        if base.starts_with("https://") {
+            bail!(
+                "--server {base}: this build speaks plain HTTP only\n  hint: reach the server over http:// \
+                 (e.g. through an SSH tunnel), or search an index directly with --index DIR"
+            );
+        }
+        if !base.starts_with("http://") {
+            bail!("--server {url:?} is not an http:// address\n  hint: write e.g. http://127.0.0.1:8490");
+        }
+        let config = ureq::Agent::config_builder()
+            // Error statuses carry the server's explanation in the body: read it, don't discard it.
+            .http_status_as_error(false)
+            .timeout_connect(Some(Duration::from_secs(5)))
+            .timeout_global(Some(Duration::from_secs(300)))
+            .user_agent(concat!("verbatim/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Ok(Remote {
+            agent: config.new_agent(),
+            base,
+            api_key: api_key.filter(|k| !k.is_empty()),
+        })
+    }
+
+    fn facet_values(&self, field: &FacetField, q: &str, filters: &Filters) -> anyhow::Result<Vec<FacetCount>> {
+        let mut query = vec![("q", q.to_string())];
+        query.extend(filter_params(filters));
+        let body: FacetValues = self.get(&format!("/v1/facets/{field}"), &query)?;
+        Ok(body.values)
+    }
+
+    fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> anyhow::Result<T> {
+        let url = format!("{}{path}", self.base);
+        let mut request = self.agent.get(&url);
+        for (key, value) in query {
+            request = request.query(*key, value);
+        }
+        if let Some(key) = &self.api_key {
+            request = request.header("Authorization", format!("Bearer {key}"));
+        }
+        self.finish(&url, request.call())
+    }
+
+    fn post<T: DeserializeOwned>(&self, path: &str, body: &impl serde::Serialize) -> anyhow::Result<T> {
+        let url = format!("{}{path}", self.base);
+        let mut request = self.agent.post(&url);
+        if let Some(key) = &self.api_key {
+            request = request.header("Authorization", format!("Bearer {key}"));
+        }
+        self.finish(&url, request.send_json(body))
+    }
+
+    fn finish<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> anyhow::Result<T> {
+        let response = result.map_err(|e| self.unreachable(e))?;
+        let status = response.status();
+        let text = response
+            .into_body()
+            .with_config()
+            .limit(MAX_RESPONSE_BYTES)
+            .read_to_string()
+            .map_err(|e| anyhow!("reading the answer of {url}: {e}"))?;
+        if !status.is_success() {
+            return Err(server_error(status.as_u16(), &text, url));
+        }
+        serde_json::from_str(&text).map_err(|e| {
+            anyhow!(
+                "{url} answered with JSON this version of verbatim does not understand: {e}\n  hint: \
+                 use a verbatim client of the same version as the server"
+            )
+        })
+    }
+
+    fn unreachable(&self, error: ureq::Error) -> anyhow::Error {
+        anyhow!(
+            "cannot reach the Verbatim server at {}: {error}\n  hint: {START_SERVER}",
+            self.base
+        )
+    }
+}
+
+/// The filters as query parameters of `GET /v1/facets/{field}`: one pair per value, so repeated
+/// keys mean any-of, as in the JSON API; attributes as `attr.NAME=VALUE`.
+fn filter_params(filters: &Filters) -> Vec<(&'static str, String)> {
+    let each = |key: &'static str, values: &[String]| {
+        values.iter().map(move |v| (key, v.clone())).collect::<Vec<_>>()
+    };
+    let mut params = each("role", &filters.role);
+    params.extend(each("site", &filters.site));
+    params.extend(filters.kind.iter().map(|k| ("kind", k.to_string())));
+    params.extend(filters.lang.iter().map(|l| ("lang", l.to_string())));
+    params.extend(each("speaker", &filters.speaker));
+    params.extend(each("doc", &filters.doc));
+    if let Some(year) = filters.year {
+        let end = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
+        params.push(("year", format!("{}..{}", end(year.from), end(year.to))));
+    }
+    for (name, values) in &filters.attr {
+        params.extend(values.iter().map(|v| ("attr", format!("{name}={v}"))));
+    }
+    params
+}
+
+/// The server's explanation of an error response, or what we can tell when there is none.
+fn server_error(status: u16, body: &str, url: &str) -> anyhow::Error {
+    let Ok(ErrorBody { error }) = serde_json::from_str::<ErrorBody>(body) else {
+        let excerpt: String = body.chars().take(200).collect();
+        return anyhow!("{url} answered HTTP {status}: {excerpt}\n  hint: is --server pointing at a Verbatim server?");
+    };
+    let hint = match error.code.as_str() {
+        "missing_api_key" | "invalid_api_key" => {
+            Some("pass the server's key with --api-key KEY or the VERBATIM_API_KEY environment variable".to_string())
+        }
+        _ => error.hint,
+    };
+    with_hint(&error.message, hint.as_deref())
+}
+
+/// An engine error as a message for the user, hint included.
+fn engine_error(error: indexer::Error) -> anyhow::Error {
+    anyhow!(explain(&error))
+}
+
+/// An engine error as one message: what is wrong, then on its own line what to do about it.
+pub fn explain(error: &indexer::Error) -> String {
+    let hint = match error {
+        indexer::Error::Query { hint, .. } | indexer::Error::InvalidValue { hint, .. } => hint.as_deref(),
+        _ => None,
+    };
+    match hint {
+        Some(hint) => format!("{error}\n  hint: {hint}"),
+        None => error.to_string(),
+    }
+}
+
+fn with_hint(message: &str, hint: Option<&str>) -> anyhow::Error {
+    match hint {
+        Some(hint) => anyhow!("{message}\n  hint: {hint}"),
+        None => anyhow!("{message}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use indexer::api::YearRange;
+    use indexer::model::Kind;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn server_errors_show_message_and_hint() {
+        let body = r#"{"error":{"code":"invalid_query","message":"query, column 14: unclosed quote","hint":"close the phrase with a second \""}}"#;
+        let text = server_error(400, body, "http://h/v1/search").to_string();
+        assert_eq!(text, "query, column 14: unclosed quote\n  hint: close the phrase with a second \"");
+    }
+
+    #[test]
+    fn auth_errors_say_how_to_pass_the_key() {
+        let body = r#"{"error":{"code":"missing_api_key","message":"this server requires an API key"}}"#;
+        let text = server_error(401, body, "http://h/v1/search").to_string();
+        assert!(text.contains("--api-key") && text.contains("VERBATIM_API_KEY"), "{text}");
+    }
+
+    #[test]
+    fn foreign_error_pages_name_the_url() {
+        let text = server_error(502, "<html>Bad gateway</html>", "http://h/v1/stats").to_string();
+        assert!(text.starts_with("http://h/v1/stats answered HTTP 502: <html>"), "{text}");
+    }
+
+    #[test]
+    fn only_http_addresses() {
+        assert!(Remote::new("https://example.org", None).is_err());
+        assert!(Remote::new("127.0.0.1:8490", None).is_err());
+        assert_eq!(Remote::new("http://127.0.0.1:8490/", None).unwrap().base, "http://127.0.0.1:8490");
+    }
+
+    #[test]
+    fn filters_as_query_parameters() {
+        let filters = Filters {
+            role: vec!["GP".into(), "manager".into()],
+            kind: vec![Kind::Interview],
+            year: Some(YearRange { from: Some(2015), to: None }),
+            attr: BTreeMap::from([("gender".to_string(), vec!["female".to_string()])]),
+            ..Filters::default()
+        };
+        let params = filter_params(&filters);
+        assert_eq!(
+            params,
+            [
+                ("role", "GP".to_string()),
+                ("role", "manager".to_string()),
+                ("kind", "interview".to_string()),
+                ("year", "2015..".to_string()),
+                ("attr", "gender=female".to_string()),
+            ]
+        );
+    }
+}

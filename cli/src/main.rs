@@ -1,0 +1,2 @@
+//! `verbatim`. (Stub: being written.)
+fn main() {}

@@ -1,0 +1,181 @@
+//! `--format md`: each passage as a `> ` blockquote followed by its citation line, ready to
+//! paste into a report; batch output adds a heading per section.
+//!
+//! Text stays verbatim (no Markdown escaping: researchers paste the source, and escapes would
+//! show up in it). Every line of a multi-line passage is quoted, so a paragraph break cannot end
+//! the blockquote early, and the citation sits after a blank line so it is not swallowed by it.
+
+use std::io::{self, Write};
+
+use indexer::api::{DocumentDetail, Filters, Hit, PassageDetail, PassageView};
+
+use crate::cmd::batch::Appendix;
+
+/// Writes each hit as a blockquote and its citation, separated by blank lines.
+pub fn write_quotes(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
+    for (i, hit) in hits.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write_quote(out, &hit.text, &hit.citation)?;
+    }
+    Ok(())
+}
+
+/// Writes the batch output: an optional title, then per section a heading, a line saying what
+/// was searched, and its quotes.
+pub fn write_appendix(out: &mut impl Write, appendix: &Appendix) -> io::Result<()> {
+    let mut first = true;
+    if let Some(title) = &appendix.title {
+        writeln!(out, "# {}", one_line(title))?;
+        first = false;
+    }
+    for section in &appendix.sections {
+        if !first {
+            writeln!(out)?;
+        }
+        first = false;
+        writeln!(out, "## {}\n", one_line(&section.heading))?;
+        let searched = describe_search(&section.request.q, &section.request.filters);
+        let shown = section.hits.len();
+        if shown == 0 {
+            writeln!(out, "*No passages match {searched}.*")?;
+            continue;
+        }
+        let passages = if section.total == 1 { "passage" } else { "passages" };
+        writeln!(out, "*{shown} of {} {passages} matching {searched}.*\n", section.total)?;
+        write_quotes(out, &section.hits)?;
+    }
+    Ok(())
+}
+
+/// Writes a document: its title, reference, and every passage as a quote.
+pub fn write_document(out: &mut impl Write, detail: &DocumentDetail) -> io::Result<()> {
+    let doc = &detail.document;
+    writeln!(out, "# {}\n", one_line(&doc.title))?;
+    if let Some(reference) = &doc.reference {
+        writeln!(out, "{}\n", one_line(reference))?;
+    }
+    write_views(out, &detail.passages)
+}
+
+/// Writes a passage and its neighbours, in document order, each as a quote.
+pub fn write_passage(out: &mut impl Write, detail: &PassageDetail) -> io::Result<()> {
+    let views: Vec<PassageView> = detail
+        .context
+        .before
+        .iter()
+        .chain(std::iter::once(&detail.passage))
+        .chain(&detail.context.after)
+        .cloned()
+        .collect();
+    write_views(out, &views)
+}
+
+fn write_views(out: &mut impl Write, views: &[PassageView]) -> io::Result<()> {
+    for (i, view) in views.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write_quote(out, &view.text, &view.citation)?;
+    }
+    Ok(())
+}
+
+fn write_quote(out: &mut impl Write, text: &str, citation: &str) -> io::Result<()> {
+    for line in text.trim().lines() {
+        // Trailing spaces would turn into hard line breaks.
+        let line = line.trim_end();
+        if line.is_empty() {
+            writeln!(out, ">")?;
+        } else {
+            writeln!(out, "> {line}")?;
+        }
+    }
+    writeln!(out, "\n{citation}")
+}
+
+/// Headings and titles must stay on one line to remain a heading.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// "“trust” (role: GP, manager; site: site 1)", or "the filters (…)" for a filter-only search.
+pub fn describe_search(q: &str, filters: &Filters) -> String {
+    let mut parts = Vec::new();
+    let mut list = |name: &str, values: Vec<String>| {
+        if !values.is_empty() {
+            parts.push(format!("{name}: {}", values.join(", ")));
+        }
+    };
+    list("role", filters.role.clone());
+    list("site", filters.site.clone());
+    list("kind", filters.kind.iter().map(|k| k.to_string()).collect());
+    list("lang", filters.lang.iter().map(|l| l.to_string()).collect());
+    list("speaker", filters.speaker.clone());
+    list("doc", filters.doc.clone());
+    if let Some(year) = filters.year {
+        let end = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
+        list("year", vec![format!("{}..{}", end(year.from), end(year.to))]);
+    }
+    for (name, values) in &filters.attr {
+        list(name, values.clone());
+    }
+    let subject = if q.trim().is_empty() {
+        "all passages".to_string()
+    } else {
+        format!("“{}”", one_line(q))
+    };
+    if parts.is_empty() {
+        subject
+    } else {
+        format!("{subject} ({})", parts.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::batch::SectionQuotes;
+    use crate::output::sample_hit;
+    use indexer::api::SearchRequest;
+
+    #[test]
+    fn multi_line_quotes_stay_quoted() {
+        let mut hit = sample_hit();
+        hit.text = "First line  \n\nsecond paragraph".into();
+        let mut out = Vec::new();
+        write_quotes(&mut out, &[hit.clone()]).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("> First line\n>\n> second paragraph\n\n{}\n", hit.citation)
+        );
+    }
+
+    #[test]
+    fn appendix_has_a_heading_per_section() {
+        let mut request = SearchRequest::new("professionals room");
+        request.filters.role = vec!["GP".into()];
+        let appendix = Appendix {
+            title: Some("Quotes".into()),
+            sections: vec![
+                SectionQuotes { heading: "Teams".into(), request, total: 3, hits: vec![sample_hit()] },
+                SectionQuotes {
+                    heading: "Nothing\nhere".into(),
+                    request: SearchRequest::new("zzz"),
+                    total: 0,
+                    hits: vec![],
+                },
+            ],
+        };
+        let mut out = Vec::new();
+        write_appendix(&mut out, &appendix).unwrap();
+        let expected = format!(
+            "# Quotes\n\n## Teams\n\n*1 of 3 passages matching “professionals room” (role: GP).*\n\n\
+             > You can't just throw half a dozen professionals in a room\n\
+             > and expect them to work together\n\n{}\n\n## Nothing here\n\n*No passages match “zzz”.*\n",
+            sample_hit().citation
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
+}

@@ -1,0 +1,387 @@
+//! `--format table`, the default: for reading in a terminal. One block per hit with the citation
+//! first and matched words highlighted, then facet counts and a summary line. Colour only when
+//! [`Palette`] says so (a terminal without NO_COLOR, or `--color always`); otherwise plain text.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use indexer::api::{
+    DocumentDetail, DocumentInfo, FacetCount, FacetField, Hit, ParticipantInfo, PassageDetail,
+    PassageView, SearchRequest, SearchResponse, Span, Stats,
+};
+
+use crate::output::markdown::describe_search;
+
+/// Indent of a hit's body under its number.
+const INDENT: &str = "   ";
+/// Marks passages shown as context, not as hits.
+const CONTEXT_BAR: &str = "┆ ";
+
+/// ANSI styles, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    color: bool,
+}
+
+impl Palette {
+    /// A palette that colours when `color` is true.
+    pub fn new(color: bool) -> Palette {
+        Palette { color }
+    }
+
+    fn paint(self, sgr: &str, text: &str) -> String {
+        if self.color && !text.is_empty() {
+            format!("\x1b[{sgr}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn strong(self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    fn dim(self, text: &str) -> String {
+        self.paint("2", text)
+    }
+
+    fn matched(self, text: &str) -> String {
+        self.paint("1;31", text)
+    }
+}
+
+/// Writes the hits, the facet counts and a summary line.
+pub fn write_search(
+    out: &mut impl Write,
+    request: &SearchRequest,
+    response: &SearchResponse,
+    palette: Palette,
+) -> io::Result<()> {
+    for (i, hit) in response.hits.iter().enumerate() {
+        write_hit(out, request.offset + i + 1, hit, palette)?;
+        writeln!(out)?;
+    }
+    if response.total > 0 && !response.facets.is_empty() {
+        write_facet_summary(out, &response.facets, palette)?;
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", palette.dim(&summary(request, response)))
+}
+
+fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, palette: Palette) -> io::Result<()> {
+    let number = format!("{rank}.");
+    writeln!(out, "{number:<3}{}", palette.strong(&hit.citation))?;
+    let mut meta = vec![format!("{}#{}", hit.doc_id, hit.passage), hit.kind.to_string()];
+    meta.extend(hit.site.clone());
+    meta.extend(hit.section.clone());
+    writeln!(out, "{INDENT}{}", palette.dim(&meta.join(" · ")))?;
+    let context = hit.context.as_ref();
+    for view in context.map(|c| c.before.as_slice()).unwrap_or_default() {
+        write_context(out, view, palette)?;
+    }
+    write_indented(out, INDENT, &highlight(&hit.text, &hit.highlights, palette))?;
+    for view in context.map(|c| c.after.as_slice()).unwrap_or_default() {
+        write_context(out, view, palette)?;
+    }
+    Ok(())
+}
+
+fn write_context(out: &mut impl Write, view: &PassageView, palette: Palette) -> io::Result<()> {
+    let text = match speaker_label(view) {
+        Some(label) => format!("{label} {}", view.text.trim()),
+        None => view.text.trim().to_string(),
+    };
+    for line in text.lines() {
+        writeln!(out, "{INDENT}{}", palette.dim(&format!("{CONTEXT_BAR}{line}")))?;
+    }
+    Ok(())
+}
+
+/// Who is speaking in a context passage, shown the way citations show it.
+fn speaker_label(view: &PassageView) -> Option<String> {
+    match (&view.role, &view.speaker, &view.attribution) {
+        (Some(role), Some(speaker), _) => Some(format!("[{role} {speaker}]")),
+        (None, Some(speaker), _) => Some(format!("[{speaker}]")),
+        (_, None, Some(tag)) => Some(format!("[{tag}]")),
+        (Some(role), None, None) => Some(format!("[{role}]")),
+        (None, None, None) => None,
+    }
+}
+
+fn write_indented(out: &mut impl Write, indent: &str, text: &str) -> io::Result<()> {
+    for line in text.trim().lines() {
+        writeln!(out, "{indent}{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// `text` with the character ranges in `spans` painted as matches (overlaps merged, ranges past
+/// the end ignored).
+fn highlight(text: &str, spans: &[Span], palette: Palette) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut spans: Vec<Span> = spans
+        .iter()
+        .map(|s| Span { start: s.start.min(chars.len()), end: s.end.min(chars.len()) })
+        .filter(|s| s.start < s.end)
+        .collect();
+    spans.sort_by_key(|s| s.start);
+    let mut result = String::with_capacity(text.len());
+    let mut at = 0;
+    for span in spans {
+        let start = span.start.max(at);
+        if start >= span.end {
+            continue;
+        }
+        result.extend(&chars[at..start]);
+        result.push_str(&palette.matched(&chars[start..span.end].iter().collect::<String>()));
+        at = span.end;
+    }
+    result.extend(&chars[at..]);
+    result
+}
+
+fn write_facet_summary(
+    out: &mut impl Write,
+    facets: &BTreeMap<String, Vec<FacetCount>>,
+    palette: Palette,
+) -> io::Result<()> {
+    let width = facets.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+    for (field, counts) in facets {
+        let values: Vec<String> = counts.iter().map(|c| format!("{} ({})", c.value, c.count)).collect();
+        let padded = format!("{field:<width$}");
+        writeln!(out, "{}  {}", palette.strong(&padded), values.join(" · "))?;
+    }
+    Ok(())
+}
+
+fn summary(request: &SearchRequest, response: &SearchResponse) -> String {
+    let searched = describe_search(&response.query, &request.filters);
+    let took = format!("{:.1} ms", response.took_ms);
+    match (response.total, response.hits.len()) {
+        (0, _) => format!("no passages match {searched} ({took})"),
+        (total, 0) => format!("{total} {} match {searched} ({took})", plural(total, "passage")),
+        (total, shown) => {
+            let first = request.offset + 1;
+            let last = request.offset + shown;
+            format!("{first}–{last} of {total} {} matching {searched} ({took})", plural(total, "passage"))
+        }
+    }
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 { word.to_string() } else { format!("{word}s") }
+}
+
+/// Writes each field's values with counts, as a small aligned table per field.
+pub fn write_facets(
+    out: &mut impl Write,
+    fields: &[(FacetField, Vec<FacetCount>)],
+    palette: Palette,
+) -> io::Result<()> {
+    for (i, (field, counts)) in fields.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", palette.strong(&field.to_string()))?;
+        if counts.is_empty() {
+            writeln!(out, "  {}", palette.dim("(no values)"))?;
+        }
+        let width = counts.iter().map(|c| c.value.chars().count()).max().unwrap_or(0);
+        let count_width = counts.iter().map(|c| c.count.to_string().len()).max().unwrap_or(0);
+        for c in counts {
+            writeln!(out, "  {:<width$}  {:>count_width$}", c.value, c.count)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes participants as aligned columns, attributes as `name=value` at the end.
+pub fn write_participants(
+    out: &mut impl Write,
+    participants: &[ParticipantInfo],
+    palette: Palette,
+) -> io::Result<()> {
+    let rows: Vec<[String; 6]> = participants
+        .iter()
+        .map(|p| {
+            let attrs: Vec<String> = p.attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            [
+                p.id.clone(),
+                p.role.clone().unwrap_or_default(),
+                p.role_group.clone().unwrap_or_default(),
+                p.site.clone().unwrap_or_default(),
+                p.passages.to_string(),
+                attrs.join(" "),
+            ]
+        })
+        .collect();
+    let header = ["ID", "ROLE", "GROUP", "SITE", "PASSAGES", "ATTRIBUTES"].map(String::from);
+    let widths: Vec<usize> = (0..header.len())
+        .map(|col| {
+            std::iter::once(&header)
+                .chain(&rows)
+                .map(|row| row[col].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |row: &[String; 6]| {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, &width)| format!("{cell:<width$}"))
+            .collect();
+        cells.join("  ").trim_end().to_string()
+    };
+    writeln!(out, "{}", palette.strong(&line(&header)))?;
+    for row in &rows {
+        writeln!(out, "{}", line(row))?;
+    }
+    Ok(())
+}
+
+/// Writes the index statistics as `name  value` lines.
+pub fn write_stats(out: &mut impl Write, stats: &Stats, palette: Palette) -> io::Result<()> {
+    let counts = |map: &BTreeMap<String, u64>| {
+        map.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(" · ")
+    };
+    let rows = [
+        ("documents", stats.documents.to_string()),
+        ("passages", stats.passages.to_string()),
+        ("languages", counts(&stats.languages)),
+        ("kinds", counts(&stats.kinds)),
+        ("participants", stats.participants.to_string()),
+        ("index size", human_bytes(stats.index_bytes)),
+        ("built at", stats.built_at.clone()),
+    ];
+    for (name, value) in rows {
+        writeln!(out, "{}  {value}", palette.strong(&format!("{name:<12}")))?;
+    }
+    Ok(())
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Writes a document's metadata and every passage.
+pub fn write_document(out: &mut impl Write, detail: &DocumentDetail, palette: Palette) -> io::Result<()> {
+    write_document_header(out, &detail.document, palette)?;
+    for view in &detail.passages {
+        writeln!(out)?;
+        write_view(out, view, palette, false)?;
+    }
+    Ok(())
+}
+
+/// Writes a passage between its neighbours; the neighbours dimmed.
+pub fn write_passage(out: &mut impl Write, detail: &PassageDetail, palette: Palette) -> io::Result<()> {
+    write_document_header(out, &detail.document, palette)?;
+    for view in &detail.context.before {
+        writeln!(out)?;
+        write_view(out, view, palette, true)?;
+    }
+    writeln!(out)?;
+    write_view(out, &detail.passage, palette, false)?;
+    for view in &detail.context.after {
+        writeln!(out)?;
+        write_view(out, view, palette, true)?;
+    }
+    Ok(())
+}
+
+fn write_document_header(out: &mut impl Write, doc: &DocumentInfo, palette: Palette) -> io::Result<()> {
+    writeln!(out, "{}", palette.strong(&doc.title))?;
+    let mut meta = vec![doc.id.clone(), doc.kind.to_string(), doc.lang.to_string()];
+    meta.extend(doc.date.clone());
+    meta.push(format!("{} {}", doc.passages, plural(u64::from(doc.passages), "passage")));
+    writeln!(out, "{}", palette.dim(&meta.join(" · ")))?;
+    if !doc.authors.is_empty() {
+        writeln!(out, "{}", doc.authors.join(", "))?;
+    }
+    let labelled = [
+        ("reference", &doc.reference),
+        ("url", &doc.url),
+        ("licence", &doc.licence),
+        ("translation", &doc.translation),
+    ];
+    for (label, value) in labelled {
+        if let Some(value) = value {
+            writeln!(out, "{} {value}", palette.dim(&format!("{label}:")))?;
+        }
+    }
+    Ok(())
+}
+
+fn write_view(out: &mut impl Write, view: &PassageView, palette: Palette, context: bool) -> io::Result<()> {
+    let header = format!("#{} {}", view.passage, view.citation);
+    if context {
+        writeln!(out, "{}", palette.dim(&header))?;
+        for line in view.text.trim().lines() {
+            writeln!(out, "{INDENT}{}", palette.dim(line.trim_end()))?;
+        }
+        Ok(())
+    } else {
+        writeln!(out, "{}", palette.strong(&header))?;
+        write_indented(out, INDENT, &view.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::sample_hit;
+
+    #[test]
+    fn highlights_use_character_offsets() {
+        let spans = [Span { start: 2, end: 4 }, Span { start: 3, end: 5 }, Span { start: 9, end: 99 }];
+        let painted = highlight("信任 trust 医生", &spans, Palette::new(true));
+        assert_eq!(painted, "信任\x1b[1;31m t\x1b[0m\x1b[1;31mr\x1b[0must \x1b[1;31m医生\x1b[0m");
+        assert_eq!(highlight("信任 trust", &spans, Palette::new(false)), "信任 trust");
+    }
+
+    #[test]
+    fn plain_hit_block() {
+        let hit = sample_hit();
+        let response = SearchResponse {
+            query: "professionals".into(),
+            total: 7,
+            took_ms: 1.31,
+            hits: vec![hit],
+            facets: BTreeMap::from([(
+                "role_group".to_string(),
+                vec![FacetCount { value: "GP".into(), count: 7 }],
+            )]),
+        };
+        let request = SearchRequest { offset: 4, ..SearchRequest::new("professionals") };
+        let mut out = Vec::new();
+        write_search(&mut out, &request, &response, Palette::new(false)).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "5. [Independent GP ID9] McDermott et al. 2019, BMJ Open, para 42\n\
+             \x20  mcdermott-2019-integrated-care#42 · article · site 1 · Results\n\
+             \x20  You can't just throw half a dozen professionals in a room\n\
+             \x20  and expect them to work together\n\
+             \n\
+             role_group  GP (7)\n\
+             \n\
+             5–5 of 7 passages matching “professionals” (1.3 ms)\n"
+        );
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(3 * 1024 * 1024 + 200 * 1024), "3.2 MiB");
+    }
+}

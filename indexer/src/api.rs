@@ -1,0 +1,692 @@
+//! Request and response types of the search API, shared by the server (JSON over HTTP) and the
+//! CLI (which sends them to a server or passes them to [`crate::Index`] directly), so both paths
+//! give identical results.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::Error;
+use crate::model::{Kind, Lang, Origin};
+
+/// Default number of hits per page.
+pub const DEFAULT_LIMIT: usize = 20;
+/// Largest `limit` a request may ask for.
+pub const MAX_LIMIT: usize = 1000;
+/// Largest `offset` a request may ask for (deep paging beyond this belongs in an export).
+pub const MAX_OFFSET: usize = 100_000;
+/// Largest `context` (passages on each side of a hit).
+pub const MAX_CONTEXT: usize = 20;
+/// Longest query text, in bytes.
+pub const MAX_QUERY_BYTES: usize = 4096;
+/// Most values returned per facet in a search response (`/v1/facets/{field}` returns all).
+pub const FACET_VALUES_IN_SEARCH: usize = 100;
+
+/// A search: query text, filters, which facets to count, and paging.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchRequest {
+    /// Query text (see the README for the syntax). Empty matches every passage.
+    #[serde(default)]
+    pub q: String,
+    /// Filters; a list means any-of, different filters combine with AND.
+    #[serde(default)]
+    pub filters: Filters,
+    /// Fields to count values of over all matches, e.g. `["role", "site"]`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, example = json!(["role", "site"])))]
+    pub facets: Vec<FacetField>,
+    /// Hits per page (1 to 1000; 0 returns only the total and facets).
+    #[serde(default = "default_limit")]
+    pub limit: usize,
+    /// Hits to skip.
+    #[serde(default)]
+    pub offset: usize,
+    /// Order of hits.
+    #[serde(default)]
+    pub sort: Sort,
+    /// Passages to include before and after each hit (0 to 20).
+    #[serde(default)]
+    pub context: usize,
+    /// Whether to compute highlights and snippets.
+    #[serde(default = "default_true")]
+    pub highlight: bool,
+}
+
+fn default_limit() -> usize {
+    DEFAULT_LIMIT
+}
+
+fn default_true() -> bool {
+    true
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            q: String::new(),
+            filters: Filters::default(),
+            facets: Vec::new(),
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+            sort: Sort::default(),
+            context: 0,
+            highlight: true,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// A request for `q` with every other field at its default.
+    pub fn new(q: impl Into<String>) -> Self {
+        SearchRequest {
+            q: q.into(),
+            ..SearchRequest::default()
+        }
+    }
+
+    /// Checks limits, naming the offending field.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_max("limit", self.limit, MAX_LIMIT)?;
+        check_max("offset", self.offset, MAX_OFFSET)?;
+        check_max("context", self.context, MAX_CONTEXT)?;
+        if self.q.len() > MAX_QUERY_BYTES {
+            return Err(Error::InvalidValue {
+                field: "q".into(),
+                reason: format!("the query is {} bytes long; the limit is {MAX_QUERY_BYTES}", self.q.len()),
+                hint: Some("shorten the query, or split it into several searches".into()),
+            });
+        }
+        self.filters.validate()
+    }
+}
+
+fn check_max(field: &str, value: usize, max: usize) -> Result<(), Error> {
+    if value > max {
+        return Err(Error::InvalidValue {
+            field: field.into(),
+            reason: format!("{value} is above the maximum of {max}"),
+            hint: Some(format!("use a value from 0 to {max}")),
+        });
+    }
+    Ok(())
+}
+
+/// Filters on passage attributes. Each list means any-of; filters combine with AND.
+/// `role` matches a role or a role group, case-insensitively (`GP` matches `Independent GP`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Filters {
+    /// Roles or role groups.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub role: Vec<String>,
+    /// Sites, e.g. `site 1`.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub site: Vec<String>,
+    /// Document kinds.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub kind: Vec<Kind>,
+    /// Languages.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub lang: Vec<Lang>,
+    /// Speaker ids, e.g. `ID9`.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub speaker: Vec<String>,
+    /// Document ids.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub doc: Vec<String>,
+    /// Year range of the document's date, both ends inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<YearRange>,
+    /// Participant attributes from the participants sheet, by column name.
+    #[serde(default, deserialize_with = "map_of_one_or_many", skip_serializing_if = "BTreeMap::is_empty")]
+    pub attr: BTreeMap<String, Vec<String>>,
+}
+
+impl Filters {
+    /// Whether no filter is set.
+    pub fn is_empty(&self) -> bool {
+        self == &Filters::default()
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        if let Some(YearRange { from: Some(from), to: Some(to) }) = self.year {
+            if from > to {
+                return Err(Error::InvalidValue {
+                    field: "filters.year".into(),
+                    reason: format!("from ({from}) is after to ({to})"),
+                    hint: Some("swap the two years".into()),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An inclusive range of years; either end may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct YearRange {
+    /// First year included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i32>,
+    /// Last year included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<i32>,
+}
+
+impl FromStr for YearRange {
+    type Err = Error;
+
+    /// Parses `2019`, `2015..2019`, `2015..` or `..2019`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || Error::InvalidValue {
+            field: "year".into(),
+            reason: format!("{s:?} is not a year or a range of years"),
+            hint: Some("write 2019, 2015..2019, 2015.. or ..2019".into()),
+        };
+        let year = |part: &str| -> Result<Option<i32>, Error> {
+            let part = part.trim();
+            if part.is_empty() {
+                Ok(None)
+            } else {
+                part.parse().map(Some).map_err(|_| bad())
+            }
+        };
+        match s.split_once("..") {
+            Some((from, to)) => Ok(YearRange { from: year(from)?, to: year(to)? }),
+            None => {
+                let y = year(s)?.ok_or_else(bad)?;
+                Ok(YearRange { from: Some(y), to: Some(y) })
+            }
+        }
+    }
+}
+
+/// A field whose values can be counted: a passage attribute or a participant attribute.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FacetField {
+    /// Role as written.
+    Role,
+    /// Role group.
+    RoleGroup,
+    /// Site.
+    Site,
+    /// Document kind.
+    Kind,
+    /// Language.
+    Lang,
+    /// Speaker id.
+    Speaker,
+    /// Document id.
+    Doc,
+    /// Year of the document.
+    Year,
+    /// A participant attribute (a column of the participants sheet), written `attr.NAME`.
+    Attr(String),
+}
+
+impl FacetField {
+    /// The fixed facet fields (participant attributes come on top).
+    pub const FIXED: [FacetField; 8] = [
+        FacetField::Role,
+        FacetField::RoleGroup,
+        FacetField::Site,
+        FacetField::Kind,
+        FacetField::Lang,
+        FacetField::Speaker,
+        FacetField::Doc,
+        FacetField::Year,
+    ];
+}
+
+impl fmt::Display for FacetField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FacetField::Role => "role",
+            FacetField::RoleGroup => "role_group",
+            FacetField::Site => "site",
+            FacetField::Kind => "kind",
+            FacetField::Lang => "lang",
+            FacetField::Speaker => "speaker",
+            FacetField::Doc => "doc",
+            FacetField::Year => "year",
+            FacetField::Attr(name) => return write!(f, "attr.{name}"),
+        })
+    }
+}
+
+impl FromStr for FacetField {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if let Some(name) = s.strip_prefix("attr.") {
+            if name.is_empty() {
+                return Err(Error::InvalidValue {
+                    field: "facets".into(),
+                    reason: "\"attr.\" names no attribute".into(),
+                    hint: Some("write attr.NAME with a column of the participants sheet".into()),
+                });
+            }
+            return Ok(FacetField::Attr(name.to_string()));
+        }
+        FacetField::FIXED
+            .into_iter()
+            .find(|f| f.to_string().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                Error::invalid_value(
+                    "facets",
+                    s,
+                    "role, role_group, site, kind, lang, speaker, doc, year, attr.NAME",
+                )
+            })
+    }
+}
+
+impl Serialize for FacetField {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for FacetField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Sort {
+    /// Best match first (BM25).
+    #[default]
+    Relevance,
+    /// Document id, then passage order: reads like the corpus.
+    Doc,
+    /// Newest document first, then document and passage order.
+    Date,
+}
+
+impl FromStr for Sort {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "relevance" => Ok(Sort::Relevance),
+            "doc" => Ok(Sort::Doc),
+            "date" => Ok(Sort::Date),
+            other => Err(Error::invalid_value("sort", other, "relevance, doc, date")),
+        }
+    }
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchResponse {
+    /// The query text as received.
+    pub query: String,
+    /// Number of passages matching the query and filters (not just this page).
+    pub total: u64,
+    /// Time spent searching, in milliseconds.
+    pub took_ms: f64,
+    /// This page of hits.
+    pub hits: Vec<Hit>,
+    /// For each requested facet field, its values with counts over all matches, most frequent first.
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
+}
+
+/// A value of a facet field and how many passages have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FacetCount {
+    /// The value as written in the corpus.
+    pub value: String,
+    /// Number of matching passages.
+    pub count: u64,
+}
+
+/// A range of characters (Unicode scalar values, end exclusive) in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Span {
+    /// First character.
+    pub start: usize,
+    /// One past the last character.
+    pub end: usize,
+}
+
+/// A short extract around the best match, with its own highlight ranges.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Snippet {
+    /// The extract; `…` marks text left out.
+    pub text: String,
+    /// Character ranges of matched words in `text`.
+    pub highlights: Vec<Span>,
+}
+
+/// One passage as shown to users: what was said, by whom, where, and how to cite it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PassageView {
+    /// Document id.
+    pub doc_id: String,
+    /// Passage ordinal in the document (1-based).
+    pub passage: u32,
+    /// Locator used in the citation, e.g. `para 42`.
+    pub locator: String,
+    /// Section heading.
+    pub section: Option<String>,
+    /// Speaker id.
+    pub speaker: Option<String>,
+    /// Role as written.
+    pub role: Option<String>,
+    /// Role group.
+    pub role_group: Option<String>,
+    /// Site.
+    pub site: Option<String>,
+    /// Attribution tag as written, when it names no participant.
+    pub attribution: Option<String>,
+    /// Language of the passage.
+    pub lang: Lang,
+    /// The text, verbatim.
+    pub text: String,
+    /// Participant attributes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attrs: BTreeMap<String, String>,
+    /// Ready-to-paste citation, e.g. `[Independent GP ID9] McDermott et al. 2019, BMJ Open, para 42`.
+    pub citation: String,
+    /// Source file and line in the corpus.
+    pub origin: Origin,
+}
+
+/// A search hit: the passage, its document, why it matched, and optionally its neighbours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Hit {
+    /// Document id.
+    pub doc_id: String,
+    /// Passage ordinal in the document (1-based).
+    pub passage: u32,
+    /// Document title.
+    pub title: String,
+    /// Document kind.
+    pub kind: Kind,
+    /// Language of the passage.
+    pub lang: Lang,
+    /// Section heading.
+    pub section: Option<String>,
+    /// Speaker id.
+    pub speaker: Option<String>,
+    /// Role as written.
+    pub role: Option<String>,
+    /// Role group.
+    pub role_group: Option<String>,
+    /// Site.
+    pub site: Option<String>,
+    /// Attribution tag as written, when it names no participant.
+    pub attribution: Option<String>,
+    /// The passage text, verbatim.
+    pub text: String,
+    /// Character ranges of matched words in `text`.
+    pub highlights: Vec<Span>,
+    /// A short extract around the best match.
+    pub snippet: Snippet,
+    /// Ready-to-paste citation.
+    pub citation: String,
+    /// Relevance score (0 when sorting by document or date, or for filter-only searches).
+    pub score: f32,
+    /// Id of this document's translation, if any.
+    pub translation: Option<String>,
+    /// Participant attributes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attrs: BTreeMap<String, String>,
+    /// Source file and line in the corpus.
+    pub origin: Origin,
+    /// Neighbouring passages, when `context` > 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
+}
+
+/// Passages around a hit, in document order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Context {
+    /// Up to N passages before, earliest first.
+    pub before: Vec<PassageView>,
+    /// Up to N passages after, in order.
+    pub after: Vec<PassageView>,
+}
+
+/// A document's metadata and size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentInfo {
+    /// Document id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Kind.
+    pub kind: Kind,
+    /// Main language.
+    pub lang: Lang,
+    /// Date as written.
+    pub date: Option<String>,
+    /// Year of the date.
+    pub year: Option<i32>,
+    /// Authors.
+    pub authors: Vec<String>,
+    /// Short source used in citations.
+    pub source: Option<String>,
+    /// Full reference.
+    pub reference: Option<String>,
+    /// Licence or terms of use.
+    pub licence: Option<String>,
+    /// DOI or web address.
+    pub url: Option<String>,
+    /// Id of the translation, if any.
+    pub translation: Option<String>,
+    /// Number of passages.
+    pub passages: u32,
+    /// Corpus file.
+    pub file: String,
+}
+
+/// A page of documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentList {
+    /// Documents matching the filters.
+    pub total: u64,
+    /// This page, ordered by id.
+    pub documents: Vec<DocumentInfo>,
+}
+
+/// Which documents to list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+pub struct DocumentsRequest {
+    /// Only documents of these kinds.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub kind: Vec<Kind>,
+    /// Only documents in these languages.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub lang: Vec<Lang>,
+    /// Documents per page (1 to 1000).
+    #[serde(default = "default_limit")]
+    pub limit: usize,
+    /// Documents to skip.
+    #[serde(default)]
+    pub offset: usize,
+}
+
+impl Default for DocumentsRequest {
+    fn default() -> Self {
+        DocumentsRequest {
+            kind: Vec::new(),
+            lang: Vec::new(),
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+        }
+    }
+}
+
+impl DocumentsRequest {
+    /// Checks limits, naming the offending field.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_max("limit", self.limit, MAX_LIMIT)?;
+        check_max("offset", self.offset, MAX_OFFSET)
+    }
+}
+
+/// A document with all its passages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentDetail {
+    /// Metadata.
+    pub document: DocumentInfo,
+    /// Every passage, in order.
+    pub passages: Vec<PassageView>,
+}
+
+/// One passage with its neighbours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PassageDetail {
+    /// The document's metadata.
+    pub document: DocumentInfo,
+    /// The passage asked for.
+    pub passage: PassageView,
+    /// Its neighbours.
+    pub context: Context,
+}
+
+/// A participant with the number of passages attributed to them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ParticipantInfo {
+    /// Participant id.
+    pub id: String,
+    /// Role as written.
+    pub role: Option<String>,
+    /// Role group.
+    pub role_group: Option<String>,
+    /// Site.
+    pub site: Option<String>,
+    /// Other columns of the participants sheet.
+    pub attrs: BTreeMap<String, String>,
+    /// Passages attributed to this participant.
+    pub passages: u64,
+}
+
+/// Size and freshness of the index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Stats {
+    /// Number of documents.
+    pub documents: u64,
+    /// Number of passages.
+    pub passages: u64,
+    /// Passages per language.
+    pub languages: BTreeMap<String, u64>,
+    /// Documents per kind.
+    pub kinds: BTreeMap<String, u64>,
+    /// Participants in the participants sheet.
+    pub participants: u64,
+    /// Size of the index on disk, in bytes.
+    pub index_bytes: u64,
+    /// When the index was built (RFC 3339, UTC).
+    pub built_at: String,
+}
+
+/// Accepts `"x"` as well as `["x", "y"]` for a list field.
+fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany<T> {
+        One(T),
+        Many(Vec<T>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(v) => vec![v],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+fn map_of_one_or_many<'de, D>(deserializer: D) -> Result<BTreeMap<String, Vec<String>>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let raw = BTreeMap::<String, OneOrMany>::deserialize(deserializer)?;
+    Ok(raw
+        .into_iter()
+        .map(|(k, v)| {
+            let values = match v {
+                OneOrMany::One(v) => vec![v],
+                OneOrMany::Many(v) => v,
+            };
+            (k, values)
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_accept_one_or_many() {
+        let req: SearchRequest = serde_json::from_str(
+            r#"{"q":"trust","filters":{"role":"GP","site":["site 1","site 2"],"kind":"article","attr":{"gender":"female"}},"facets":["role","attr.gender"]}"#,
+        )
+        .unwrap();
+        assert_eq!(req.filters.role, vec!["GP"]);
+        assert_eq!(req.filters.site.len(), 2);
+        assert_eq!(req.filters.kind, vec![Kind::Article]);
+        assert_eq!(req.filters.attr["gender"], vec!["female"]);
+        assert_eq!(req.facets, vec![FacetField::Role, FacetField::Attr("gender".into())]);
+        assert_eq!(req.limit, DEFAULT_LIMIT);
+    }
+
+    #[test]
+    fn unknown_fields_and_values_are_rejected() {
+        assert!(serde_json::from_str::<SearchRequest>(r#"{"q":"x","limt":5}"#).is_err());
+        assert!(serde_json::from_str::<SearchRequest>(r#"{"facets":["colour"]}"#).is_err());
+        assert!(serde_json::from_str::<SearchRequest>(r#"{"sort":"random"}"#).is_err());
+    }
+
+    #[test]
+    fn limits_name_the_field() {
+        let req = SearchRequest { limit: 5000, ..SearchRequest::new("x") };
+        let err = req.validate().unwrap_err();
+        assert!(matches!(&err, Error::InvalidValue { field, .. } if field == "limit"), "{err}");
+    }
+
+    #[test]
+    fn year_ranges() {
+        assert_eq!("2019".parse::<YearRange>().unwrap(), YearRange { from: Some(2019), to: Some(2019) });
+        assert_eq!("2015..".parse::<YearRange>().unwrap(), YearRange { from: Some(2015), to: None });
+        assert!("soon".parse::<YearRange>().is_err());
+    }
+}

@@ -1,0 +1,1 @@
+//! Reading a corpus directory into documents and passages. (Stub: being written.)

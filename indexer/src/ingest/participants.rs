@@ -1,0 +1,282 @@
+//! The participants sheet (`participants.csv`) and joining it onto passages.
+//!
+//! Transcripts and tags name participants by id (`ID9`); the sheet says who they are: their
+//! role, site and any other column (years in post, gender...), which become filterable attributes.
+//! Ids compare case-insensitively, so `id9` in a transcript finds `ID9` in the sheet.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::error::Error;
+use crate::model::{Participant, Passage, Role, RoleGroups, Site, SpeakerId};
+
+/// Where each known column sits in a row.
+struct Columns {
+    id: usize,
+    role: Option<usize>,
+    site: Option<usize>,
+    /// Every other column: its index and attribute name.
+    attrs: Vec<(usize, String)>,
+    /// Fields per row.
+    count: usize,
+}
+
+/// Reads the participants sheet; bad rows are errors naming their line, the other rows are kept.
+pub fn parse_participants(path: &Path, text: &str) -> (Vec<Participant>, Vec<Error>) {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let columns = match records.next() {
+        None => return (Vec::new(), vec![Error::malformed(path, 1, "the participants sheet is empty: add a header row such as `id,role,site`")]),
+        Some(Err(e)) => return (Vec::new(), vec![csv_error(path, &e)]),
+        Some(Ok(header)) => match columns(&header) {
+            Ok(columns) => columns,
+            Err(reason) => return (Vec::new(), vec![Error::malformed(path, line_of(&header), reason)]),
+        },
+    };
+    let mut participants = Vec::new();
+    let mut errors = Vec::new();
+    let mut first_line: HashMap<String, usize> = HashMap::new();
+    for record in records {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                errors.push(csv_error(path, &e));
+                continue;
+            }
+        };
+        let line = line_of(&record);
+        match participant(&columns, &record) {
+            Ok(participant) => match first_line.get(&participant.id.as_str().to_lowercase()) {
+                Some(first) => errors.push(Error::malformed(
+                    path,
+                    line,
+                    format!(
+                        "participant {:?} is already on line {first}: ids must be unique (the first row is kept)",
+                        participant.id.as_str()
+                    ),
+                )),
+                None => {
+                    first_line.insert(participant.id.as_str().to_lowercase(), line);
+                    participants.push(participant);
+                }
+            },
+            Err(reason) => errors.push(Error::malformed(path, line, reason)),
+        }
+    }
+    (participants, errors)
+}
+
+/// Joins the participants sheet onto passages (role, site, attrs where the passage lacks them) and sets role_group.
+pub fn join_participants(passages: &mut [Passage], participants: &[Participant], groups: &RoleGroups) {
+    let by_id: HashMap<String, &Participant> =
+        participants.iter().map(|p| (p.id.as_str().to_lowercase(), p)).collect();
+    for passage in passages {
+        let known = passage.speaker.as_ref().and_then(|s| by_id.get(&s.as_str().to_lowercase()));
+        if let Some(participant) = known {
+            // What the source wrote (a tag's role, a passage's site) wins over the sheet.
+            if passage.role.is_none() {
+                passage.role = participant.role.clone();
+            }
+            if passage.site.is_none() {
+                passage.site = participant.site.clone();
+            }
+            for (name, value) in &participant.attrs {
+                passage.attrs.entry(name.clone()).or_insert_with(|| value.clone());
+            }
+        }
+        passage.role_group = passage.role.as_ref().and_then(|role| groups.group_of(role));
+    }
+}
+
+fn columns(header: &csv::StringRecord) -> Result<Columns, String> {
+    let mut columns = Columns { id: usize::MAX, role: None, site: None, attrs: Vec::new(), count: header.len() };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (index, name) in header.iter().enumerate() {
+        let name = attribute_name(name);
+        if name.is_empty() {
+            return Err(format!("column {} has no name in the header: name it or delete the column", index + 1));
+        }
+        if let Some(first) = seen.insert(name.clone(), index) {
+            return Err(format!("columns {} and {} are both named {name:?}: rename one", first + 1, index + 1));
+        }
+        match name.as_str() {
+            "id" => columns.id = index,
+            "role" => columns.role = Some(index),
+            "site" => columns.site = Some(index),
+            _ => columns.attrs.push((index, name)),
+        }
+    }
+    if columns.id == usize::MAX {
+        return Err("no \"id\" column in the header: the first row must name the columns, e.g. `id,role,site`".into());
+    }
+    Ok(columns)
+}
+
+fn participant(columns: &Columns, record: &csv::StringRecord) -> Result<Participant, String> {
+    if record.len() != columns.count {
+        return Err(format!("row has {} fields but the header has {}", record.len(), columns.count));
+    }
+    let cell = |index: usize| record.get(index).map(str::trim).filter(|v| !v.is_empty());
+    let id = cell(columns.id).ok_or("row has no id: fill in the id column or delete the row")?;
+    Ok(Participant {
+        id: SpeakerId::from(id),
+        role: columns.role.and_then(cell).map(Role::from),
+        site: columns.site.and_then(cell).map(Site::from),
+        attrs: columns
+            .attrs
+            .iter()
+            .filter_map(|(index, name)| cell(*index).map(|value| (name.clone(), value.to_string())))
+            .collect::<BTreeMap<_, _>>(),
+    })
+}
+
+/// `Years in post` -> `years_in_post`.
+fn attribute_name(header: &str) -> String {
+    header.split_whitespace().collect::<Vec<_>>().join("_").to_lowercase()
+}
+
+fn line_of(record: &csv::StringRecord) -> usize {
+    record.position().map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX))
+}
+
+fn csv_error(path: &Path, error: &csv::Error) -> Error {
+    let line = error.position().map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+    Error::malformed(path, line, format!("cannot read this row: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DocId, Lang, Origin, RoleGroup};
+
+    fn errors(errors: &[Error]) -> Vec<String> {
+        errors.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn reads_id_role_site_and_attributes() {
+        let text = "ID,Role,Site,Years in post,Gender\nID9,Independent GP,site 1,12,\nID18,CCG Accountable Officer,,3,F\n";
+        let (participants, errs) = parse_participants(Path::new("p.csv"), text);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(
+            participants,
+            [
+                Participant {
+                    id: SpeakerId::from("ID9"),
+                    role: Some(Role::from("Independent GP")),
+                    site: Some(Site::from("site 1")),
+                    attrs: BTreeMap::from([("years_in_post".into(), "12".into())]),
+                },
+                Participant {
+                    id: SpeakerId::from("ID18"),
+                    role: Some(Role::from("CCG Accountable Officer")),
+                    site: None,
+                    attrs: BTreeMap::from([("gender".into(), "F".into()), ("years_in_post".into(), "3".into())]),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn role_and_site_columns_are_optional() {
+        let (participants, errs) = parse_participants(Path::new("p.csv"), "id\nID1\n\"ID2\"\n");
+        assert!(errs.is_empty(), "{errs:?}");
+        let ids: Vec<&str> = participants.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["ID1", "ID2"]);
+        assert_eq!(participants[0].role, None);
+    }
+
+    #[test]
+    fn bad_rows_are_errors_on_their_line_and_the_rest_is_kept() {
+        let text = "id,role,site,gender\nID1,GP,site 1,M\nID2,GP,site 1,F,extra\n,Manager,site 2,F\nID1,Manager,site 2,F\nid3,Manager,\"site, 3\",F\n";
+        let (participants, errs) = parse_participants(Path::new("corpus/participants.csv"), text);
+        assert_eq!(
+            errors(&errs),
+            [
+                "corpus/participants.csv:3: row has 5 fields but the header has 4",
+                "corpus/participants.csv:4: row has no id: fill in the id column or delete the row",
+                "corpus/participants.csv:5: participant \"ID1\" is already on line 2: ids must be unique (the first row is kept)",
+            ]
+        );
+        let kept: Vec<(&str, Option<&str>)> =
+            participants.iter().map(|p| (p.id.as_str(), p.role.as_ref().map(|r| r.as_str()))).collect();
+        assert_eq!(kept, [("ID1", Some("GP")), ("id3", Some("Manager"))]);
+        assert_eq!(participants[1].site.as_ref().map(|s| s.as_str()), Some("site, 3"));
+    }
+
+    #[test]
+    fn header_problems() {
+        let (participants, errs) = parse_participants(Path::new("p.csv"), "name,role\nID1,GP\n");
+        assert!(participants.is_empty());
+        assert_eq!(
+            errors(&errs),
+            ["p.csv:1: no \"id\" column in the header: the first row must name the columns, e.g. `id,role,site`"]
+        );
+        let (_, errs) = parse_participants(Path::new("p.csv"), "id,role,\n");
+        assert_eq!(errors(&errs), ["p.csv:1: column 3 has no name in the header: name it or delete the column"]);
+        let (_, errs) = parse_participants(Path::new("p.csv"), "id,Years in post,years  in post\n");
+        assert_eq!(errors(&errs), ["p.csv:1: columns 2 and 3 are both named \"years_in_post\": rename one"]);
+        let (_, errs) = parse_participants(Path::new("p.csv"), "");
+        assert_eq!(errors(&errs), ["p.csv:1: the participants sheet is empty: add a header row such as `id,role,site`"]);
+    }
+
+    fn passage(speaker: Option<&str>, role: Option<&str>, site: Option<&str>) -> Passage {
+        Passage {
+            doc: DocId("d".into()),
+            ordinal: 1,
+            locator: "turn 1".into(),
+            section: None,
+            speaker: speaker.map(SpeakerId::from),
+            role: role.map(Role::from),
+            role_group: None,
+            site: site.map(Site::from),
+            attribution: None,
+            lang: Lang::En,
+            text: "text".into(),
+            attrs: BTreeMap::from([("gender".to_string(), "as tagged".to_string())]),
+            origin: Origin { file: "d.md".into(), line: 1 },
+        }
+    }
+
+    #[test]
+    fn join_fills_what_passages_lack_and_sets_role_groups() {
+        let (participants, _) =
+            parse_participants(Path::new("p.csv"), "id,role,site,gender,years\nID9,Independent GP,site 1,F,12\n");
+        let groups = RoleGroups {
+            groups: BTreeMap::from([
+                ("GP".to_string(), vec!["GP".to_string(), "Independent GP".to_string()]),
+                ("manager".to_string(), vec!["Manager".to_string()]),
+            ]),
+        };
+        let mut passages = [
+            passage(Some("id9"), None, None),
+            passage(Some("ID9"), Some("GP"), Some("site 3")),
+            passage(Some("ID77"), Some("Manager"), None),
+            passage(Some("Interviewer"), None, None),
+        ];
+        join_participants(&mut passages, &participants, &groups);
+
+        let summary: Vec<(Option<&str>, Option<&str>, Option<&str>)> = passages
+            .iter()
+            .map(|p| {
+                (
+                    p.role.as_ref().map(Role::as_str),
+                    p.role_group.as_ref().map(RoleGroup::as_str),
+                    p.site.as_ref().map(Site::as_str),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (Some("Independent GP"), Some("GP"), Some("site 1")),
+                (Some("GP"), Some("GP"), Some("site 3")),
+                (Some("Manager"), Some("manager"), None),
+                (None, None, None),
+            ]
+        );
+        assert_eq!(passages[0].attrs.get("years").map(String::as_str), Some("12"));
+        assert_eq!(passages[0].attrs.get("gender").map(String::as_str), Some("as tagged"));
+        assert_eq!(passages[3].attrs.get("years"), None);
+    }
+}

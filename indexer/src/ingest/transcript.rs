@@ -1,0 +1,265 @@
+//! Transcript bodies: speaker turns such as `ID9: ...` or `[00:12:31] Interviewer: ...`.
+//!
+//! A turn runs from its `SPEAKER:` line until the next turn or heading; its lines are joined
+//! with spaces and blank lines inside it become one `\n`. Speakers are participant ids or short
+//! labels; their roles and sites come later from the participants sheet.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::document::{Body, heading};
+use crate::error::Error;
+use crate::model::{Passage, SpeakerId};
+
+/// Longest speaker label, so that a sentence with a colon is not taken for a turn.
+const MAX_LABEL_CHARS: usize = 40;
+
+/// `[hh:mm:ss] SPEAKER: text` or `SPEAKER [hh:mm:ss]: text` (timestamps optional). A label is
+/// 1–4 words starting with a letter; the colon is followed by a space (or is a full-width `：`).
+static TURN: LazyLock<Regex> = LazyLock::new(|| {
+    let ts = r"\d{1,2}:\d{2}(?::\d{2})?";
+    let word = r"[^\s:：\[\]]+";
+    Regex::new(&format!(
+        r"^\s*(?:\[(?P<ts1>{ts})\]\s*)?(?P<speaker>\p{{L}}[^\s:：\[\]]*(?:[ \t]+{word}){{0,3}})\s*(?:\[(?P<ts2>{ts})\]\s*)?(?::(?:\s+|$)|：\s*)(?P<text>.*)$"
+    ))
+    .expect("turn pattern is valid")
+});
+
+/// Splits a transcript body into turns; text outside any turn is reported and skipped.
+pub(super) fn parse(body: &Body) -> (Vec<Passage>, Vec<Error>) {
+    let mut transcript = Transcript { body, passages: Vec::new(), errors: Vec::new(), section: None, turn: None, stray: None };
+    for (line, content) in body.lines() {
+        if let Some(section) = heading(content) {
+            transcript.end_turn();
+            transcript.section = section;
+            transcript.stray = Some(Stray::AfterHeading(line));
+        } else if let Some(turn) = turn_start(line, content) {
+            transcript.end_turn();
+            transcript.stray = None;
+            transcript.turn = Some(turn);
+        } else {
+            transcript.continue_turn(line, content);
+        }
+    }
+    transcript.end_turn();
+    (transcript.passages, transcript.errors)
+}
+
+/// A turn being read.
+struct Turn {
+    line: usize,
+    speaker: String,
+    timestamp: Option<String>,
+    text: String,
+    /// A blank line was seen since the last text: the next text starts a new paragraph.
+    paragraph_break: bool,
+}
+
+/// Where text outside any turn sits, so that one error is reported per stretch of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stray {
+    /// After the heading on this line.
+    AfterHeading(usize),
+    /// Already reported.
+    Reported,
+}
+
+struct Transcript<'a, 'b> {
+    body: &'a Body<'b>,
+    passages: Vec<Passage>,
+    errors: Vec<Error>,
+    section: Option<String>,
+    turn: Option<Turn>,
+    /// `None` before the first turn or inside one.
+    stray: Option<Stray>,
+}
+
+impl Transcript<'_, '_> {
+    fn continue_turn(&mut self, line: usize, content: &str) {
+        let content = content.trim();
+        match &mut self.turn {
+            Some(turn) if content.is_empty() => turn.paragraph_break = !turn.text.is_empty(),
+            Some(turn) => {
+                if !turn.text.is_empty() {
+                    turn.text.push(if turn.paragraph_break { '\n' } else { ' ' });
+                }
+                turn.text.push_str(content);
+                turn.paragraph_break = false;
+            }
+            None if content.is_empty() => {}
+            None => self.report_stray(line),
+        }
+    }
+
+    fn report_stray(&mut self, line: usize) {
+        let reason = match self.stray {
+            Some(Stray::Reported) => return,
+            Some(Stray::AfterHeading(heading)) => {
+                format!("text after the heading on line {heading} is not in a speaker turn: start turns with `SPEAKER:`")
+            }
+            None => "text before the first speaker turn: start turns with `SPEAKER:`".to_string(),
+        };
+        self.errors.push(Error::malformed(self.body.path, line, reason));
+        self.stray = Some(Stray::Reported);
+    }
+
+    fn end_turn(&mut self) {
+        let Some(turn) = self.turn.take() else {
+            return;
+        };
+        // A speaker line with nothing said (e.g. a bare `Interviewer:`) is not a passage.
+        if turn.text.is_empty() {
+            return;
+        }
+        let ordinal = self.passages.len() + 1;
+        let locator = match &turn.timestamp {
+            Some(ts) => format!("turn {ordinal}, {ts}"),
+            None => format!("turn {ordinal}"),
+        };
+        let mut passage = self.body.passage(ordinal, locator, turn.line, turn.text);
+        passage.speaker = Some(SpeakerId::from(turn.speaker.as_str()));
+        passage.section = self.section.clone();
+        self.passages.push(passage);
+    }
+}
+
+/// Reads a line that starts a turn.
+fn turn_start(line: usize, content: &str) -> Option<Turn> {
+    let caps = TURN.captures(content)?;
+    let speaker = caps["speaker"].trim();
+    if speaker.chars().count() > MAX_LABEL_CHARS {
+        return None;
+    }
+    Some(Turn {
+        line,
+        speaker: speaker.to_string(),
+        timestamp: caps.name("ts1").or(caps.name("ts2")).map(|t| t.as_str().to_string()),
+        text: caps["text"].trim().to_string(),
+        paragraph_break: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::model::{DocId, Document, Kind, Lang, Site};
+
+    fn document() -> Document {
+        Document {
+            id: DocId("int-01".into()),
+            title: "Interview".into(),
+            kind: Kind::Interview,
+            lang: Lang::En,
+            date: None,
+            authors: Vec::new(),
+            source: None,
+            reference: None,
+            licence: None,
+            url: None,
+            translation: None,
+            site: Some(Site::from("site 2")),
+            file: "documents/int-01.md".into(),
+        }
+    }
+
+    fn parse_text(text: &str) -> (Vec<Passage>, Vec<String>) {
+        let document = document();
+        let body = Body { path: Path::new("/c/documents/int-01.md"), document: &document, text, first_line: 6 };
+        let (passages, errors) = parse(&body);
+        (passages, errors.iter().map(ToString::to_string).collect())
+    }
+
+    fn turns(passages: &[Passage]) -> Vec<(&str, &str, u32, &str)> {
+        passages
+            .iter()
+            .map(|p| (p.speaker.as_ref().map_or("", |s| s.as_str()), p.locator.as_str(), p.origin.line, p.text.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn speaker_turns_with_ids_and_labels() {
+        let (passages, errors) =
+            parse_text("Interviewer: How did it start?\nID9: With the CCG.\nPractice manager: We met monthly.\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            turns(&passages),
+            [
+                ("Interviewer", "turn 1", 6, "How did it start?"),
+                ("ID9", "turn 2", 7, "With the CCG."),
+                ("Practice manager", "turn 3", 8, "We met monthly."),
+            ]
+        );
+        let p = &passages[1];
+        assert_eq!((p.ordinal, p.doc.as_str(), p.site.as_ref().map(|s| s.as_str())), (2, "int-01", Some("site 2")));
+        assert_eq!((p.role.clone(), p.role_group.clone()), (None, None));
+    }
+
+    #[test]
+    fn timestamps_before_or_after_the_speaker() {
+        let (passages, _) = parse_text("[00:12:31] ID9: First.\nInterviewer [12:40]: Second.\n[1:02:03] ID9: Third.");
+        let locators: Vec<&str> = passages.iter().map(|p| p.locator.as_str()).collect();
+        assert_eq!(locators, ["turn 1, 00:12:31", "turn 2, 12:40", "turn 3, 1:02:03"]);
+        assert_eq!(passages[1].speaker.as_ref().map(|s| s.as_str()), Some("Interviewer"));
+        assert_eq!(passages[1].text, "Second.");
+    }
+
+    #[test]
+    fn multi_line_turns_and_paragraph_breaks() {
+        let (passages, _) = parse_text("ID9: We started\nin 2016.\n\n\nThen it changed.\n\nInterviewer:\nWhy?\n\n");
+        assert_eq!(
+            turns(&passages),
+            [("ID9", "turn 1", 6, "We started in 2016.\nThen it changed."), ("Interviewer", "turn 2", 12, "Why?")]
+        );
+    }
+
+    #[test]
+    fn lines_with_colons_that_are_not_turns_continue_the_turn() {
+        let (passages, _) = parse_text(
+            "ID9: See https://example.org at 10:30 today.\nThe one thing that I would say is this: no.\nNote [laughs]: fine",
+        );
+        assert_eq!(passages.len(), 1);
+        assert_eq!(
+            passages[0].text,
+            "See https://example.org at 10:30 today. The one thing that I would say is this: no. Note [laughs]: fine"
+        );
+    }
+
+    #[test]
+    fn full_width_colons_in_chinese_transcripts() {
+        let (passages, _) = parse_text("访谈者：您好。\nID3：我们在2016年开始合作。");
+        assert_eq!(turns(&passages)[1], ("ID3", "turn 2", 7, "我们在2016年开始合作。"));
+        assert_eq!(passages[1].lang, Lang::Zh);
+    }
+
+    #[test]
+    fn headings_set_sections_and_end_turns() {
+        let (passages, errors) = parse_text("# Part 1\nID9: One.\n## Part 2\nID9: Two.");
+        assert!(errors.is_empty(), "{errors:?}");
+        let sections: Vec<Option<&str>> = passages.iter().map(|p| p.section.as_deref()).collect();
+        assert_eq!(sections, [Some("Part 1"), Some("Part 2")]);
+    }
+
+    #[test]
+    fn text_before_the_first_turn_is_an_error_once() {
+        let (passages, errors) = parse_text("\nA preamble\nover two lines.\n\nmore\nID9: Said.\n# Later\nstray\nID9: Again.");
+        assert_eq!(
+            errors,
+            [
+                "/c/documents/int-01.md:7: text before the first speaker turn: start turns with `SPEAKER:`",
+                "/c/documents/int-01.md:13: text after the heading on line 12 is not in a speaker turn: start turns with `SPEAKER:`",
+            ]
+        );
+        assert_eq!(turns(&passages), [("ID9", "turn 1", 11, "Said."), ("ID9", "turn 2", 14, "Again.")]);
+    }
+
+    #[test]
+    fn labels_longer_than_four_words_or_forty_chars_are_not_speakers() {
+        let (passages, _) = parse_text(
+            "ID9: Start.\nWhat we wanted most was: trust.\nAbcdefghijabcdefghijabcdefghijabcdefghijx: long.",
+        );
+        assert_eq!(passages.len(), 1);
+    }
+}

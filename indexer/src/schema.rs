@@ -1,0 +1,186 @@
+//! The tantivy schema: every field of a passage, named once.
+//!
+//! Keyword fields (role, site, ...) are indexed lowercased so filters are case-insensitive, and
+//! kept as written in a fast column so facet counts show the corpus's own spelling.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, JsonObjectOptions, NumericOptions, STORED, Schema, TextFieldIndexing,
+    TextOptions,
+};
+
+use crate::analysis;
+use crate::error::{Error, Result};
+
+/// Bumped whenever fields or analysis change, so an older index is rebuilt rather than misread.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Field names, as used in fast-field lookups.
+pub mod names {
+    /// Document id (exact).
+    pub const DOC_ID: &str = "doc_id";
+    /// Passage ordinal within its document.
+    pub const ORDINAL: &str = "ordinal";
+    /// Searchable text (stemmed).
+    pub const TEXT: &str = "text";
+    /// Unstemmed text, for prefix queries.
+    pub const TEXT_PLAIN: &str = "text_plain";
+    /// Document kind.
+    pub const KIND: &str = "kind";
+    /// Passage language.
+    pub const LANG: &str = "lang";
+    /// Speaker id.
+    pub const SPEAKER: &str = "speaker";
+    /// Role as written.
+    pub const ROLE: &str = "role";
+    /// Role group.
+    pub const ROLE_GROUP: &str = "role_group";
+    /// Site.
+    pub const SITE: &str = "site";
+    /// Year of the document date.
+    pub const YEAR: &str = "year";
+    /// Participant attributes (JSON object of strings).
+    pub const ATTRS: &str = "attrs";
+    /// Corpus file the passage came from (to delete a file's passages on update).
+    pub const FILE: &str = "file";
+    /// Line in that file.
+    pub const LINE: &str = "line";
+    /// Citation locator (`para 4`).
+    pub const LOCATOR: &str = "locator";
+    /// Section heading.
+    pub const SECTION: &str = "section";
+    /// Attribution tag when it names no participant.
+    pub const ATTRIBUTION: &str = "attribution";
+}
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// See [`names::DOC_ID`].
+    pub doc_id: Field,
+    /// See [`names::ORDINAL`].
+    pub ordinal: Field,
+    /// See [`names::TEXT`].
+    pub text: Field,
+    /// See [`names::TEXT_PLAIN`].
+    pub text_plain: Field,
+    /// See [`names::KIND`].
+    pub kind: Field,
+    /// See [`names::LANG`].
+    pub lang: Field,
+    /// See [`names::SPEAKER`].
+    pub speaker: Field,
+    /// See [`names::ROLE`].
+    pub role: Field,
+    /// See [`names::ROLE_GROUP`].
+    pub role_group: Field,
+    /// See [`names::SITE`].
+    pub site: Field,
+    /// See [`names::YEAR`].
+    pub year: Field,
+    /// See [`names::ATTRS`].
+    pub attrs: Field,
+    /// See [`names::FILE`].
+    pub file: Field,
+    /// See [`names::LINE`].
+    pub line: Field,
+    /// See [`names::LOCATOR`].
+    pub locator: Field,
+    /// See [`names::SECTION`].
+    pub section: Field,
+    /// See [`names::ATTRIBUTION`].
+    pub attribution: Field,
+}
+
+/// Builds the schema and returns it with its field handles.
+pub fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let exact = TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer("raw"))
+        .set_fast("raw")
+        .set_stored();
+    let keyword = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analysis::KEYWORD)
+                .set_index_option(IndexRecordOption::Basic),
+        )
+        .set_fast("raw")
+        .set_stored();
+    let text = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analysis::TEXT)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let plain = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::PLAIN)
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    let attrs = JsonObjectOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analysis::KEYWORD)
+                .set_index_option(IndexRecordOption::Basic),
+        )
+        .set_fast("raw")
+        .set_stored();
+    let number = NumericOptions::default()
+        .set_indexed()
+        .set_fast()
+        .set_stored();
+
+    let fields = Fields {
+        doc_id: b.add_text_field(names::DOC_ID, exact.clone()),
+        ordinal: b.add_u64_field(names::ORDINAL, number.clone()),
+        text: b.add_text_field(names::TEXT, text),
+        text_plain: b.add_text_field(names::TEXT_PLAIN, plain),
+        kind: b.add_text_field(names::KIND, keyword.clone()),
+        lang: b.add_text_field(names::LANG, keyword.clone()),
+        speaker: b.add_text_field(names::SPEAKER, keyword.clone()),
+        role: b.add_text_field(names::ROLE, keyword.clone()),
+        role_group: b.add_text_field(names::ROLE_GROUP, keyword.clone()),
+        site: b.add_text_field(names::SITE, keyword),
+        year: b.add_i64_field(names::YEAR, number),
+        attrs: b.add_json_field(names::ATTRS, attrs),
+        file: b.add_text_field(names::FILE, exact),
+        line: b.add_u64_field(names::LINE, STORED),
+        locator: b.add_text_field(names::LOCATOR, STORED),
+        section: b.add_text_field(names::SECTION, STORED),
+        attribution: b.add_text_field(names::ATTRIBUTION, STORED),
+    };
+    (b.build(), fields)
+}
+
+impl Fields {
+    /// Looks up every field in an index's schema; fails if the index was built by another version.
+    pub fn from_schema(schema: &Schema) -> Result<Fields> {
+        let get = |name: &str| {
+            schema.get_field(name).map_err(|_| {
+                Error::Internal(format!(
+                    "the index has no field {name:?}: it was built by another version; rebuild it with `verbatim-index`"
+                ))
+            })
+        };
+        Ok(Fields {
+            doc_id: get(names::DOC_ID)?,
+            ordinal: get(names::ORDINAL)?,
+            text: get(names::TEXT)?,
+            text_plain: get(names::TEXT_PLAIN)?,
+            kind: get(names::KIND)?,
+            lang: get(names::LANG)?,
+            speaker: get(names::SPEAKER)?,
+            role: get(names::ROLE)?,
+            role_group: get(names::ROLE_GROUP)?,
+            site: get(names::SITE)?,
+            year: get(names::YEAR)?,
+            attrs: get(names::ATTRS)?,
+            file: get(names::FILE)?,
+            line: get(names::LINE)?,
+            locator: get(names::LOCATOR)?,
+            section: get(names::SECTION)?,
+            attribution: get(names::ATTRIBUTION)?,
+        })
+    }
+}

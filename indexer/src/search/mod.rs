@@ -1,0 +1,456 @@
+//! Searching an index: query parsing, filters, facet counts, highlights, context and citations.
+//!
+//! [`Index`] is the one entry point the server and the CLI use; it answers with the
+//! [`crate::api`] types, so both give identical results.
+
+mod facets;
+mod filter;
+mod highlight;
+mod passages;
+mod query;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, SegmentReader};
+
+pub use filter::Filter;
+pub use query::{Node, parse};
+
+use crate::analysis;
+use crate::api::{
+    DocumentDetail, DocumentInfo, DocumentList, DocumentsRequest, FACET_VALUES_IN_SEARCH, FacetCount,
+    FacetField, Filters, Hit, ParticipantInfo, PassageDetail, SearchRequest, SearchResponse, Sort, Stats,
+};
+use crate::catalog::{Catalog, CatalogDocument};
+use crate::error::{Error, Result};
+use crate::model::DocId;
+use crate::schema::{Fields, names};
+use crate::store::current_generation;
+use facets::{FacetCollector, ranked};
+use highlight::{Highlighter, snippet};
+use passages::StoredPassage;
+
+/// An open index: the tantivy index plus the catalog of documents and participants.
+/// Searches only need `&Index`, so one can be shared between threads.
+pub struct Index {
+    dir: PathBuf,
+    generation: PathBuf,
+    reader: IndexReader,
+    fields: Fields,
+    catalog: Catalog,
+    /// Participant attribute names (columns of the participants sheet).
+    attributes: BTreeSet<String>,
+    /// Position of each document in id order and in date order (newest first).
+    ranks: Arc<DocRanks>,
+}
+
+/// Per-document sort positions, so hits can be ordered by document without reading stored fields.
+#[derive(Default)]
+struct DocRanks {
+    by_id: HashMap<String, u32>,
+    by_date: HashMap<String, u32>,
+}
+
+impl Index {
+    /// Opens the index that `verbatim-index` (or [`crate::build`]) wrote to `dir`.
+    #[tracing::instrument]
+    pub fn open(dir: &Path) -> Result<Index> {
+        let generation = current_generation(dir).ok_or_else(|| Error::NoIndex { path: dir.to_path_buf() })?;
+        let catalog = Catalog::load(&generation)?;
+        let index = tantivy::Index::open_in_dir(&generation)?;
+        analysis::register(index.tokenizers());
+        let fields = Fields::from_schema(&index.schema())?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let attributes = catalog.participants.iter().flat_map(|p| p.attrs.keys().cloned()).collect();
+        let ranks = Arc::new(DocRanks::new(&catalog));
+        Ok(Index {
+            dir: dir.to_path_buf(),
+            generation,
+            reader,
+            fields,
+            catalog,
+            attributes,
+            ranks,
+        })
+    }
+
+    /// The index directory this was opened from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Runs a search: hits for the page asked, total, and facet counts over all matches.
+    #[tracing::instrument(skip(self), fields(q = %req.q))]
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        let started = Instant::now();
+        req.validate()?;
+        let plan = query::QueryPlan::new(&req.q, self.fields)?;
+        let query = self.with_filters(plan.query, &req.filters)?;
+        let facet_collector = FacetCollector::new(&req.facets, &self.attributes)?;
+        let searcher = self.reader.searcher();
+
+        // TopDocs needs room for at least one hit; `limit: 0` just asks for counts.
+        let top = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
+        let sort = if plan.match_all && req.sort == Sort::Relevance { Sort::Doc } else { req.sort };
+        let (addresses, total, facet_counts): (Vec<(f32, DocAddress)>, usize, _) = match sort {
+            Sort::Relevance => searcher.search(&query, &(top.order_by_score(), Count, facet_collector))?,
+            Sort::Doc | Sort::Date => {
+                let key = self.ranks.sort_key(sort);
+                let (docs, total, facets) = searcher.search(&query, &(top.order_by(key), Count, facet_collector))?;
+                (docs.into_iter().map(|(_, addr)| (0.0, addr)).collect(), total, facets)
+            }
+        };
+        let addresses = if req.limit == 0 { Vec::new() } else { addresses };
+
+        let mut highlighter = Highlighter::new(plan.terms, plan.prefixes);
+        let hits = addresses
+            .into_iter()
+            .map(|(score, address)| {
+                let passage = StoredPassage::load(&searcher, self.fields, address)?;
+                self.hit(passage, score, req, &mut highlighter)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let facets = req
+            .facets
+            .iter()
+            .zip(facet_counts)
+            .map(|(field, counts)| (field.to_string(), ranked(counts, FACET_VALUES_IN_SEARCH)))
+            .collect();
+        Ok(SearchResponse {
+            query: req.q.clone(),
+            total: total as u64,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            hits,
+            facets,
+        })
+    }
+
+    /// Every value of `field` with its count over passages matching `q` and `filters`
+    /// (`q` empty: all passages), most frequent first.
+    pub fn facet_values(&self, field: &FacetField, q: &str, filters: &Filters) -> Result<Vec<FacetCount>> {
+        let req = SearchRequest {
+            q: q.to_string(),
+            filters: filters.clone(),
+            facets: vec![field.clone()],
+            limit: 0,
+            highlight: false,
+            ..SearchRequest::default()
+        };
+        req.validate()?;
+        let plan = query::QueryPlan::new(q, self.fields)?;
+        let query = self.with_filters(plan.query, filters)?;
+        let collector = FacetCollector::new(&req.facets, &self.attributes)?;
+        let counts = self.reader.searcher().search(&query, &collector)?;
+        Ok(counts.into_iter().next().map(|c| ranked(c, usize::MAX)).unwrap_or_default())
+    }
+
+    /// A page of documents, ordered by id.
+    pub fn documents(&self, req: &DocumentsRequest) -> Result<DocumentList> {
+        req.validate()?;
+        let matching: Vec<&CatalogDocument> = self
+            .catalog
+            .documents
+            .values()
+            .filter(|d| req.kind.is_empty() || req.kind.contains(&d.document.kind))
+            .filter(|d| req.lang.is_empty() || req.lang.contains(&d.document.lang))
+            .collect();
+        Ok(DocumentList {
+            total: matching.len() as u64,
+            documents: matching.into_iter().skip(req.offset).take(req.limit).map(document_info).collect(),
+        })
+    }
+
+    /// A document with every passage. [`Error::NotFound`] if there is no such id.
+    pub fn document(&self, id: &str) -> Result<DocumentDetail> {
+        let doc = self.catalog_document(id)?;
+        let passages = self.passages_between(&doc.document.id, 1, doc.passages)?;
+        Ok(DocumentDetail {
+            document: document_info(doc),
+            passages: passages.into_iter().map(|p| p.view(&doc.document)).collect(),
+        })
+    }
+
+    /// Passage `ordinal` (1-based) of document `id`, with `context` passages either side.
+    pub fn passage(&self, id: &str, ordinal: u32, context: usize) -> Result<PassageDetail> {
+        check_context(context)?;
+        let doc = self.catalog_document(id)?;
+        if ordinal == 0 || ordinal > doc.passages {
+            return Err(Error::NotFound {
+                what: format!("passage {ordinal} of document {id:?} (it has passages 1 to {})", doc.passages),
+            });
+        }
+        let (before, passage, after) = self.neighbourhood(&doc.document.id, ordinal, context)?;
+        let passage = passage.ok_or_else(|| Error::NotFound {
+            what: format!("passage {ordinal} of document {id:?}"),
+        })?;
+        Ok(PassageDetail {
+            document: document_info(doc),
+            passage: passage.view(&doc.document),
+            context: crate::api::Context {
+                before: before.into_iter().map(|p| p.view(&doc.document)).collect(),
+                after: after.into_iter().map(|p| p.view(&doc.document)).collect(),
+            },
+        })
+    }
+
+    /// Every participant of the participants sheet, with passage counts, ordered by id.
+    pub fn participants(&self) -> Result<Vec<ParticipantInfo>> {
+        let counts: HashMap<String, u64> = self
+            .facet_values(&FacetField::Speaker, "", &Filters::default())?
+            .into_iter()
+            .map(|f| (f.value, f.count))
+            .collect();
+        let mut out: Vec<ParticipantInfo> = self
+            .catalog
+            .participants
+            .iter()
+            .map(|p| ParticipantInfo {
+                id: p.id.to_string(),
+                role: p.role.as_ref().map(ToString::to_string),
+                role_group: p
+                    .role
+                    .as_ref()
+                    .and_then(|r| self.catalog.role_groups.group_of(r))
+                    .map(|g| g.to_string()),
+                site: p.site.as_ref().map(ToString::to_string),
+                attrs: p.attrs.clone(),
+                passages: counts.get(p.id.as_str()).copied().unwrap_or(0),
+            })
+            .collect();
+        out.sort_by(|a, b| natural_key(&a.id).cmp(&natural_key(&b.id)));
+        Ok(out)
+    }
+
+    /// Counts, size on disk and build time.
+    pub fn stats(&self) -> Result<Stats> {
+        let languages = self
+            .facet_values(&FacetField::Lang, "", &Filters::default())?
+            .into_iter()
+            .map(|f| (f.value, f.count))
+            .collect();
+        let mut kinds = BTreeMap::new();
+        for doc in self.catalog.documents.values() {
+            *kinds.entry(doc.document.kind.to_string()).or_default() += 1;
+        }
+        Ok(Stats {
+            documents: self.catalog.documents.len() as u64,
+            passages: self.reader.searcher().num_docs(),
+            languages,
+            kinds,
+            participants: self.catalog.participants.len() as u64,
+            index_bytes: dir_size(&self.generation),
+            built_at: self.catalog.built_at.clone(),
+        })
+    }
+
+    fn catalog_document(&self, id: &str) -> Result<&CatalogDocument> {
+        DocId::parse(id)
+            .ok()
+            .and_then(|id| self.catalog.documents.get(&id))
+            .ok_or_else(|| Error::NotFound {
+                what: format!("document {id:?}"),
+            })
+    }
+
+    fn with_filters(&self, query: Box<dyn Query>, filters: &Filters) -> Result<Box<dyn Query>> {
+        let filters = Filter::from_request(filters);
+        Ok(match filter::filters_query(&filters, self.fields, &self.attributes)? {
+            // Filters restrict but must not change relevance scores.
+            Some(filter) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, query),
+                (Occur::Must, Box::new(tantivy::query::ConstScoreQuery::new(filter, 0.0))),
+            ])),
+            None => query,
+        })
+    }
+
+    fn hit(&self, passage: StoredPassage, score: f32, req: &SearchRequest, highlighter: &mut Highlighter) -> Result<Hit> {
+        let doc = self.catalog_document(passage.passage.doc.as_str())?;
+        let context = if req.context > 0 {
+            let (before, _, after) = self.neighbourhood(&passage.passage.doc, passage.passage.ordinal, req.context)?;
+            Some(crate::api::Context {
+                before: before.into_iter().map(|p| p.view(&doc.document)).collect(),
+                after: after.into_iter().map(|p| p.view(&doc.document)).collect(),
+            })
+        } else {
+            None
+        };
+        let view = passage.view(&doc.document);
+        let highlights = if req.highlight { highlighter.highlights(&view.text) } else { Vec::new() };
+        let snippet = snippet(&view.text, &highlights);
+        Ok(Hit {
+            doc_id: view.doc_id,
+            passage: view.passage,
+            title: doc.document.title.clone(),
+            kind: doc.document.kind,
+            lang: view.lang,
+            section: view.section,
+            speaker: view.speaker,
+            role: view.role,
+            role_group: view.role_group,
+            site: view.site,
+            attribution: view.attribution,
+            text: view.text,
+            highlights,
+            snippet,
+            citation: view.citation,
+            score,
+            translation: doc.document.translation.as_ref().map(ToString::to_string),
+            attrs: view.attrs,
+            origin: view.origin,
+            context,
+        })
+    }
+
+    /// The passages before and after `ordinal` (up to `context` each), and the passage itself.
+    fn neighbourhood(
+        &self,
+        doc: &DocId,
+        ordinal: u32,
+        context: usize,
+    ) -> Result<(Vec<StoredPassage>, Option<StoredPassage>, Vec<StoredPassage>)> {
+        let context = u32::try_from(context).unwrap_or(u32::MAX);
+        let from = ordinal.saturating_sub(context).max(1);
+        let to = ordinal.saturating_add(context);
+        let mut before = Vec::new();
+        let mut after = Vec::new();
+        let mut this = None;
+        for p in self.passages_between(doc, from, to)? {
+            match p.passage.ordinal.cmp(&ordinal) {
+                std::cmp::Ordering::Less => before.push(p),
+                std::cmp::Ordering::Equal => this = Some(p),
+                std::cmp::Ordering::Greater => after.push(p),
+            }
+        }
+        Ok((before, this, after))
+    }
+
+    /// Passages `from..=to` of a document, in order.
+    fn passages_between(&self, doc: &DocId, from: u32, to: u32) -> Result<Vec<StoredPassage>> {
+        passages::between(&self.reader.searcher(), self.fields, doc, from, to)
+    }
+}
+
+impl DocRanks {
+    fn new(catalog: &Catalog) -> DocRanks {
+        let by_id = catalog
+            .documents
+            .keys()
+            .enumerate()
+            .map(|(rank, id)| (id.to_string(), rank as u32))
+            .collect();
+        let mut by_date: Vec<&CatalogDocument> = catalog.documents.values().collect();
+        by_date.sort_by(|a, b| {
+            b.document
+                .date_key()
+                .cmp(&a.document.date_key())
+                .then_with(|| a.document.id.cmp(&b.document.id))
+        });
+        let by_date = by_date
+            .into_iter()
+            .enumerate()
+            .map(|(rank, d)| (d.document.id.to_string(), rank as u32))
+            .collect();
+        DocRanks { by_id, by_date }
+    }
+
+    /// A sort key computer ordering hits by document rank then passage ordinal, ascending.
+    fn sort_key(
+        self: &Arc<Self>,
+        sort: Sort,
+    ) -> impl Fn(&SegmentReader) -> Box<dyn FnMut(tantivy::DocId) -> std::cmp::Reverse<u64> + Send + Sync> + Send + Sync + 'static
+    {
+        let ranks = Arc::clone(self);
+        move |segment: &SegmentReader| {
+            let fast = segment.fast_fields();
+            let table = match sort {
+                Sort::Date => &ranks.by_date,
+                _ => &ranks.by_id,
+            };
+            // Term ordinals are per segment: map each to its document's global rank once.
+            let doc_ids = fast.str(names::DOC_ID).ok().flatten();
+            let rank_of_ord: Vec<u64> = doc_ids.as_ref().map_or_else(Vec::new, |column| {
+                let mut value = String::new();
+                (0..column.num_terms() as u64)
+                    .map(|ord| {
+                        let found = column.ord_to_str(ord, &mut value).unwrap_or(false);
+                        let rank = if found { table.get(value.as_str()).copied() } else { None };
+                        u64::from(rank.unwrap_or(u32::MAX))
+                    })
+                    .collect()
+            });
+            let ordinals = fast.u64(names::ORDINAL).ok();
+            Box::new(move |doc: tantivy::DocId| {
+                let rank = doc_ids
+                    .as_ref()
+                    .and_then(|c| c.term_ords(doc).next())
+                    .map_or(u64::from(u32::MAX), |ord| rank_of_ord[ord as usize]);
+                let ordinal = ordinals.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                std::cmp::Reverse((rank << 32) | ordinal.min(u64::from(u32::MAX)))
+            })
+        }
+    }
+}
+
+fn check_context(context: usize) -> Result<()> {
+    SearchRequest { context, ..SearchRequest::default() }.validate()
+}
+
+fn document_info(doc: &CatalogDocument) -> DocumentInfo {
+    let d = &doc.document;
+    DocumentInfo {
+        id: d.id.to_string(),
+        title: d.title.clone(),
+        kind: d.kind,
+        lang: d.lang,
+        date: d.date.clone(),
+        year: d.year(),
+        authors: d.authors.clone(),
+        source: d.source.clone(),
+        reference: d.reference.clone(),
+        licence: d.licence.clone(),
+        url: d.url.clone(),
+        translation: d.translation.as_ref().map(ToString::to_string),
+        passages: doc.passages,
+        file: d.file.clone(),
+    }
+}
+
+/// Sorts `ID9` before `ID10`.
+fn natural_key(id: &str) -> (String, u64, String) {
+    let split = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
+    let (head, tail) = id.split_at(split);
+    let digits: String = tail.chars().take_while(char::is_ascii_digit).collect();
+    let rest = tail[digits.len()..].to_string();
+    (head.to_string(), digits.parse().unwrap_or(0), rest)
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn participant_ids_sort_naturally() {
+        let mut ids = vec!["ID42", "ID9", "ID14", "Interviewer"];
+        ids.sort_by_key(|id| natural_key(id));
+        assert_eq!(ids, ["ID9", "ID14", "ID42", "Interviewer"]);
+    }
+}

@@ -1,0 +1,186 @@
+//! Reading passages back from the index, and turning them into what users see: the passage view
+//! with its ready-to-paste citation.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use crate::api::PassageView;
+use crate::error::{Error, Result};
+use crate::model::{DocId, Document, Lang, Origin, Passage, Role, RoleGroup, Site, SpeakerId};
+use crate::schema::Fields;
+
+/// A passage as stored in the index.
+pub struct StoredPassage {
+    /// The passage.
+    pub passage: Passage,
+}
+
+impl StoredPassage {
+    /// Reads the stored fields of one indexed passage.
+    pub fn load(searcher: &Searcher, fields: Fields, address: DocAddress) -> Result<StoredPassage> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+        let number = |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+        let doc_id = text(fields.doc_id).ok_or_else(|| Error::Internal("indexed passage without doc_id".into()))?;
+        let attrs: BTreeMap<String, String> = doc
+            .get_first(fields.attrs)
+            .and_then(|v| v.as_object())
+            .map(|object| {
+                object
+                    .filter_map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let lang = text(fields.lang)
+            .and_then(|l| l.parse::<Lang>().ok())
+            .unwrap_or(Lang::En);
+        let passage = Passage {
+            doc: DocId(doc_id),
+            ordinal: u32::try_from(number(fields.ordinal)).unwrap_or(u32::MAX),
+            locator: text(fields.locator).unwrap_or_default(),
+            section: text(fields.section),
+            speaker: text(fields.speaker).map(SpeakerId),
+            role: text(fields.role).map(Role),
+            role_group: text(fields.role_group).map(RoleGroup),
+            site: text(fields.site).map(Site),
+            attribution: text(fields.attribution),
+            lang,
+            text: text(fields.text).unwrap_or_default(),
+            attrs,
+            origin: Origin {
+                file: text(fields.file).unwrap_or_default(),
+                line: u32::try_from(number(fields.line)).unwrap_or(u32::MAX),
+            },
+        };
+        Ok(StoredPassage { passage })
+    }
+
+    /// The passage as shown to users, with its citation.
+    pub fn view(self, document: &Document) -> PassageView {
+        let citation = citation(&self.passage, document);
+        let p = self.passage;
+        PassageView {
+            doc_id: p.doc.to_string(),
+            passage: p.ordinal,
+            locator: p.locator,
+            section: p.section,
+            speaker: p.speaker.map(|s| s.to_string()),
+            role: p.role.map(|r| r.to_string()),
+            role_group: p.role_group.map(|g| g.to_string()),
+            site: p.site.map(|s| s.to_string()),
+            attribution: p.attribution,
+            lang: p.lang,
+            text: p.text,
+            attrs: p.attrs,
+            citation,
+            origin: p.origin,
+        }
+    }
+}
+
+/// `[Independent GP ID9] McDermott et al. 2019, BMJ Open, para 42`: who said it, the document's
+/// short source (its title when it has none), and where in the document.
+pub fn citation(passage: &Passage, document: &Document) -> String {
+    let source = document.source.as_deref().unwrap_or(&document.title);
+    let site = match (&passage.site, &passage.attribution, &document.site) {
+        // A transcript's own site is already in its source; a participant's site is worth saying.
+        (Some(site), None, None) => format!(", {site}"),
+        _ => String::new(),
+    };
+    match passage.speaker_label() {
+        Some(label) => format!("{label} {source}, {}{site}", passage.locator),
+        None => format!("{source}, {}", passage.locator),
+    }
+}
+
+/// Passages `from..=to` of a document, in order.
+pub fn between(searcher: &Searcher, fields: Fields, doc: &DocId, from: u32, to: u32) -> Result<Vec<StoredPassage>> {
+    let query = BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.doc_id, doc.as_str()),
+                IndexRecordOption::Basic,
+            )) as Box<dyn Query>,
+        ),
+        (
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_u64(fields.ordinal, u64::from(from))),
+                Bound::Included(Term::from_field_u64(fields.ordinal, u64::from(to))),
+            )),
+        ),
+    ]);
+    let mut passages = searcher
+        .search(&query, &DocSetCollector)?
+        .into_iter()
+        .map(|address| StoredPassage::load(searcher, fields, address))
+        .collect::<Result<Vec<_>>>()?;
+    passages.sort_by_key(|p| p.passage.ordinal);
+    Ok(passages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+
+    fn document() -> Document {
+        Document {
+            id: DocId("mcdermott-2019".into()),
+            title: "Achieving integrated care".into(),
+            kind: Kind::Article,
+            lang: Lang::En,
+            date: Some("2019-04-01".into()),
+            authors: vec![],
+            source: Some("McDermott et al. 2019, BMJ Open".into()),
+            reference: None,
+            licence: None,
+            url: None,
+            translation: None,
+            site: None,
+            file: "documents/a.md".into(),
+        }
+    }
+
+    fn passage() -> Passage {
+        Passage {
+            doc: DocId("mcdermott-2019".into()),
+            ordinal: 42,
+            locator: "para 42".into(),
+            section: None,
+            speaker: Some(SpeakerId("ID9".into())),
+            role: Some(Role("Independent GP".into())),
+            role_group: None,
+            site: None,
+            attribution: None,
+            lang: Lang::En,
+            text: String::new(),
+            attrs: BTreeMap::new(),
+            origin: Origin { file: "documents/a.md".into(), line: 1 },
+        }
+    }
+
+    #[test]
+    fn citations() {
+        assert_eq!(
+            citation(&passage(), &document()),
+            "[Independent GP ID9] McDermott et al. 2019, BMJ Open, para 42"
+        );
+        let mut prose = passage();
+        prose.speaker = None;
+        prose.role = None;
+        assert_eq!(citation(&prose, &document()), "McDermott et al. 2019, BMJ Open, para 42");
+        let mut at_site = passage();
+        at_site.site = Some(Site("site 2".into()));
+        assert_eq!(
+            citation(&at_site, &document()),
+            "[Independent GP ID9] McDermott et al. 2019, BMJ Open, para 42, site 2"
+        );
+    }
+}

@@ -1,0 +1,223 @@
+//! Errors as the API reports them: a closed set of codes, each with one HTTP status, and one JSON shape.
+//!
+//! Every failed request gets `{"error": {"code": "...", "message": "...", "hint": "..."}}`.
+//! [`From<indexer::Error>`] is the one place engine errors become codes. Internal errors carry a
+//! detail that is logged once (by the request log, see `middleware`) and never sent to the client.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// What went wrong, as a stable machine-readable code.
+///
+/// | code | status | meaning |
+/// |---|---|---|
+/// | `invalid_query` | 400 | the query text cannot be parsed; the message gives the column |
+/// | `invalid_json` | 400 | the request body is not valid JSON |
+/// | `invalid_field_value` | 422 | a field, parameter or path segment has a value that is not allowed |
+/// | `missing_api_key` | 401 | the server has an API key and the request sent none |
+/// | `invalid_api_key` | 401 | the request sent a key that is not the server's |
+/// | `not_found` | 404 | no such route, document or passage |
+/// | `method_not_allowed` | 405 | the route exists but not with this method |
+/// | `request_timeout` | 408 | the request took longer than the server allows |
+/// | `payload_too_large` | 413 | the request body is over the size limit |
+/// | `internal` | 500 | a fault in the server; details are in its log |
+/// | `index_not_ready` | 503 | the index cannot be read |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The query text cannot be parsed.
+    InvalidQuery,
+    /// The request body is not valid JSON.
+    InvalidJson,
+    /// A field, parameter or path segment has a value that is not allowed.
+    InvalidFieldValue,
+    /// The server has an API key and the request sent none.
+    MissingApiKey,
+    /// The request sent a key that is not the server's.
+    InvalidApiKey,
+    /// No such route, document or passage.
+    NotFound,
+    /// The route exists but not with this method.
+    MethodNotAllowed,
+    /// The request took longer than the server allows.
+    RequestTimeout,
+    /// The request body is over the size limit.
+    PayloadTooLarge,
+    /// A fault in the server.
+    Internal,
+    /// The index cannot be read.
+    IndexNotReady,
+}
+
+impl ErrorCode {
+    /// The HTTP status every response with this code has.
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorCode::InvalidQuery | ErrorCode::InvalidJson => StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidFieldValue => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::MissingApiKey | ErrorCode::InvalidApiKey => StatusCode::UNAUTHORIZED,
+            ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::IndexNotReady => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong and what to do about it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code to branch on.
+    pub code: ErrorCode,
+    /// What went wrong, naming the field, parameter or query column.
+    pub message: String,
+    /// What to do next.
+    pub hint: String,
+}
+
+/// Detail of a server-side failure, attached to the response for the request log and never sent.
+#[derive(Debug, Clone)]
+pub struct InternalDetail(pub String);
+
+/// An error response in the making.
+#[derive(Debug)]
+pub struct ApiError {
+    code: ErrorCode,
+    message: String,
+    hint: String,
+    detail: Option<String>,
+}
+
+impl ApiError {
+    /// An error with a code, a message naming what is wrong, and a hint saying what to do.
+    pub fn new(code: ErrorCode, message: impl Into<String>, hint: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            message: message.into(),
+            hint: hint.into(),
+            detail: None,
+        }
+    }
+
+    /// A fault in the server: the client learns little, `detail` goes to the log.
+    pub fn internal(detail: impl Into<String>) -> ApiError {
+        ApiError::new(
+            ErrorCode::Internal,
+            "the server failed to answer this request",
+            "try again; if it keeps failing, report it with the time of the request (the server log has the details)",
+        )
+        .with_detail(detail)
+    }
+
+    /// A value that is not allowed for a field, parameter or path segment.
+    pub fn invalid_value(field: &str, reason: impl std::fmt::Display, hint: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorCode::InvalidFieldValue, format!("{field}: {reason}"), hint)
+    }
+
+    /// Adds a detail for the server log (never sent to the client).
+    pub fn with_detail(mut self, detail: impl Into<String>) -> ApiError {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// The error's code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+}
+
+impl From<indexer::Error> for ApiError {
+    fn from(error: indexer::Error) -> ApiError {
+        use indexer::Error;
+        match error {
+            Error::Query { column, reason, hint } => ApiError::new(
+                ErrorCode::InvalidQuery,
+                format!("query, column {column}: {reason}"),
+                hint.unwrap_or_else(|| {
+                    "use words, \"exact phrases\", OR, -exclude and prefix*; see the README for the query syntax"
+                        .into()
+                }),
+            ),
+            Error::InvalidValue { field, reason, hint } => ApiError::invalid_value(
+                &field,
+                reason,
+                hint.unwrap_or_else(|| "see /openapi.json for the accepted values".into()),
+            ),
+            Error::NotFound { what } => ApiError::new(
+                ErrorCode::NotFound,
+                format!("{what} not found"),
+                "list documents with GET /v1/documents; passages are numbered from 1",
+            ),
+            other => ApiError::internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.code.status();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message,
+                hint: self.hint,
+            },
+        };
+        let mut response = (status, axum::Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(detail) = self.detail {
+            response.extensions_mut().insert(InternalDetail(detail));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_errors_map_to_codes() {
+        let query = indexer::Error::Query {
+            column: 14,
+            reason: "unclosed quote".into(),
+            hint: None,
+        };
+        assert_eq!(ApiError::from(query).code(), ErrorCode::InvalidQuery);
+        let value = indexer::Error::invalid_value("sort", "random", "relevance, doc, date");
+        assert_eq!(ApiError::from(value).code(), ErrorCode::InvalidFieldValue);
+        let missing = indexer::Error::NotFound { what: "document \"x\"".into() };
+        assert_eq!(ApiError::from(missing).code(), ErrorCode::NotFound);
+        let internal = indexer::Error::Internal("broken invariant".into());
+        assert_eq!(ApiError::from(internal).code(), ErrorCode::Internal);
+    }
+
+    #[test]
+    fn internal_detail_stays_out_of_the_body() {
+        let response = ApiError::internal("disk on fire at /secret/path").into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let detail = response.extensions().get::<InternalDetail>().map(|d| d.0.clone());
+        assert_eq!(detail.as_deref(), Some("disk on fire at /secret/path"));
+    }
+
+    #[test]
+    fn codes_serialize_in_snake_case() {
+        let json = serde_json::to_string(&ErrorCode::InvalidFieldValue).unwrap_or_default();
+        assert_eq!(json, "\"invalid_field_value\"");
+    }
+}

@@ -1,0 +1,1 @@
+//! Verbatim's HTTP API. (Stub: being written.)

@@ -1,0 +1,2 @@
+//! `verbatim-server`. (Stub: being written.)
+fn main() {}
