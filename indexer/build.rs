@@ -51,7 +51,13 @@ CJK 0 0 1
 ";
 
 /// Lindera's columns: the four it needs, then jieba's part-of-speech tag.
-const SCHEMA: [&str; 5] = ["surface", "left_context_id", "right_context_id", "cost", "part_of_speech"];
+const SCHEMA: [&str; 5] = [
+    "surface",
+    "left_context_id",
+    "right_context_id",
+    "cost",
+    "part_of_speech",
+];
 
 /// jieba's tag for a string it does not know.
 const UNKNOWN_POS: &str = "x";
@@ -86,7 +92,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         .build_dictionary(&source_dir, &out_dir.join("zh-dict"))
         .map_err(|err| format!("building the lindera dictionary from {source_dir:?}: {err}"))?;
 
-    let workdir = out_dir.to_str().ok_or("OUT_DIR is not valid UTF-8: build from a UTF-8 path")?;
+    let workdir = out_dir
+        .to_str()
+        .ok_or("OUT_DIR is not valid UTF-8: build from a UTF-8 path")?;
     println!("cargo:rustc-env=LINDERA_WORKDIR={workdir}");
     Ok(())
 }
@@ -114,12 +122,18 @@ fn parse_line(line: &str) -> Result<Entry, String> {
     else {
         return Err("expected three fields `word freq pos`".to_string());
     };
-    let freq = freq.parse::<u64>().map_err(|err| format!("frequency {freq:?}: {err}"))?;
+    let freq = freq
+        .parse::<u64>()
+        .map_err(|err| format!("frequency {freq:?}: {err}"))?;
     // The tag goes into a CSV column unquoted.
     if !pos.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(format!("part of speech {pos:?} is not alphanumeric"));
     }
-    Ok(Entry { word: word.to_string(), freq, pos: pos.to_string() })
+    Ok(Entry {
+        word: word.to_string(),
+        freq,
+        pos: pos.to_string(),
+    })
 }
 
 /// -ln(freq / total), scaled and clamped to what lindera stores.
@@ -133,8 +147,17 @@ fn cost(freq: u64, total: u64) -> i16 {
 /// keeping them would only grow the binary) as `surface,0,0,cost,pos` rows.
 fn write_lexicon(entries: &[Entry], total: u64, path: &Path) -> Result<(), Box<dyn Error>> {
     let mut out = BufWriter::new(File::create(path)?);
-    for entry in entries.iter().filter(|entry| entry.word.chars().all(cjk::is_cjk)) {
-        writeln!(out, "{},0,0,{},{}", entry.word, cost(entry.freq, total), entry.pos)?;
+    for entry in entries
+        .iter()
+        .filter(|entry| entry.word.chars().all(cjk::is_cjk))
+    {
+        writeln!(
+            out,
+            "{},0,0,{},{}",
+            entry.word,
+            cost(entry.freq, total),
+            entry.pos
+        )?;
     }
     out.flush()?;
     Ok(())

@@ -123,6 +123,7 @@ pub struct Args {
 
 /// Where requests go.
 #[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Where to search")]
 pub struct SourceArgs {
     /// Address of the Verbatim server.
     ///
@@ -363,7 +364,10 @@ pub struct FacetsArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
 
-    /// Output format: table, json (the API's response) or csv (field, value, count).
+    /// Output format: table, json or csv (field, value, count).
+    ///
+    /// json with a FIELD is exactly the API's answer (a list of {value, count}); without one it
+    /// is an object of such lists by field name, like `facets` in a search response.
     #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = ListFormat::Table)]
     pub format: ListFormat,
 }

@@ -73,7 +73,7 @@ impl Backend {
         match self {
             Backend::Remote(remote) => remote.get(
                 &format!("/v1/documents/{id}/passages/{ordinal}"),
-                &[("context", context.to_string())],
+                &[("context".to_string(), context.to_string())],
             ),
             Backend::Local(index) => index.passage(id, ordinal, context).map_err(engine_error),
         }
@@ -121,12 +121,6 @@ struct ErrorDetail {
     hint: Option<String>,
 }
 
-/// The body of `GET /v1/facets/{field}`.
-#[derive(Deserialize)]
-struct FacetValues {
-    values: Vec<FacetCount>,
-}
-
 impl Remote {
     /// A client for the server at `url` (`http://host:port`, optionally with a path prefix).
     pub fn new(url: &str, api_key: Option<String>) -> anyhow::Result<Remote> {
@@ -155,17 +149,16 @@ impl Remote {
     }
 
     fn facet_values(&self, field: &FacetField, q: &str, filters: &Filters) -> anyhow::Result<Vec<FacetCount>> {
-        let mut query = vec![("q", q.to_string())];
+        let mut query = vec![("q".to_string(), q.to_string())];
         query.extend(filter_params(filters));
-        let body: FacetValues = self.get(&format!("/v1/facets/{field}"), &query)?;
-        Ok(body.values)
+        self.get(&format!("/v1/facets/{field}"), &query)
     }
 
-    fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> anyhow::Result<T> {
+    fn get<T: DeserializeOwned>(&self, path: &str, query: &[(String, String)]) -> anyhow::Result<T> {
         let url = format!("{}{path}", self.base);
         let mut request = self.agent.get(&url);
         for (key, value) in query {
-            request = request.query(*key, value);
+            request = request.query(key, value);
         }
         if let Some(key) = &self.api_key {
             request = request.header("Authorization", format!("Bearer {key}"));
@@ -214,24 +207,26 @@ impl Remote {
     }
 }
 
-/// The filters as query parameters of `GET /v1/facets/{field}`: one pair per value, so repeated
-/// keys mean any-of, as in the JSON API; attributes as `attr.NAME=VALUE`.
-fn filter_params(filters: &Filters) -> Vec<(&'static str, String)> {
-    let each = |key: &'static str, values: &[String]| {
-        values.iter().map(move |v| (key, v.clone())).collect::<Vec<_>>()
+/// The filters as query parameters of `GET /v1/facets/{field}`: one pair per value (a repeated
+/// key means any-of, as a list does in the JSON API); attributes as `attr.NAME=VALUE`.
+///
+/// The server also splits values at commas, so a value containing one cannot be sent this way.
+fn filter_params(filters: &Filters) -> Vec<(String, String)> {
+    let each = |key: &str, values: Vec<String>| {
+        values.into_iter().map(|v| (key.to_string(), v)).collect::<Vec<_>>()
     };
-    let mut params = each("role", &filters.role);
-    params.extend(each("site", &filters.site));
-    params.extend(filters.kind.iter().map(|k| ("kind", k.to_string())));
-    params.extend(filters.lang.iter().map(|l| ("lang", l.to_string())));
-    params.extend(each("speaker", &filters.speaker));
-    params.extend(each("doc", &filters.doc));
+    let mut params = each("role", filters.role.clone());
+    params.extend(each("site", filters.site.clone()));
+    params.extend(each("kind", filters.kind.iter().map(|k| k.to_string()).collect()));
+    params.extend(each("lang", filters.lang.iter().map(|l| l.to_string()).collect()));
+    params.extend(each("speaker", filters.speaker.clone()));
+    params.extend(each("doc", filters.doc.clone()));
     if let Some(year) = filters.year {
         let end = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
-        params.push(("year", format!("{}..{}", end(year.from), end(year.to))));
+        params.push(("year".to_string(), format!("{}..{}", end(year.from), end(year.to))));
     }
     for (name, values) in &filters.attr {
-        params.extend(values.iter().map(|v| ("attr", format!("{name}={v}"))));
+        params.extend(each(&format!("attr.{name}"), values.clone()));
     }
     params
 }
@@ -319,14 +314,15 @@ mod tests {
             ..Filters::default()
         };
         let params = filter_params(&filters);
+        let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(
             params,
             [
-                ("role", "GP".to_string()),
-                ("role", "manager".to_string()),
-                ("kind", "interview".to_string()),
-                ("year", "2015..".to_string()),
-                ("attr", "gender=female".to_string()),
+                ("role", "GP"),
+                ("role", "manager"),
+                ("kind", "interview"),
+                ("year", "2015.."),
+                ("attr.gender", "female"),
             ]
         );
     }

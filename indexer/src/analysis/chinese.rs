@@ -74,7 +74,10 @@ impl Segmenter {
         let mut rest = run;
         let mut done = Done::default();
         while !rest.is_empty() {
-            let chunk_len = rest.char_indices().nth(MAX_CHUNK_CHARS).map_or(rest.len(), |(i, _)| i);
+            let chunk_len = rest
+                .char_indices()
+                .nth(MAX_CHUNK_CHARS)
+                .map_or(rest.len(), |(i, _)| i);
             let (chunk, tail) = rest.split_at(chunk_len);
             done.chars += self.segment_chunk(chunk, done, sub_words, words);
             done.bytes += chunk.len();
@@ -84,7 +87,13 @@ impl Segmenter {
     }
 
     /// Segments one chunk that starts `done` into the run; returns its length in characters.
-    fn segment_chunk(&mut self, chunk: &str, done: Done, sub_words: bool, words: &mut Vec<Word>) -> usize {
+    fn segment_chunk(
+        &mut self,
+        chunk: &str,
+        done: Done,
+        sub_words: bool,
+        words: &mut Vec<Word>,
+    ) -> usize {
         self.chars.clear();
         self.char_bytes.clear();
         for (byte, c) in chunk.char_indices() {
@@ -108,7 +117,10 @@ impl Segmenter {
 
         let mut char_start = 0;
         for (index, &(byte_start, _)) in self.offsets.iter().enumerate() {
-            let byte_end = self.offsets.get(index + 1).map_or(chunk.len(), |&(next, _)| next);
+            let byte_end = self
+                .offsets
+                .get(index + 1)
+                .map_or(chunk.len(), |&(next, _)| next);
             // Words come in order, so one forward walk maps byte offsets to character offsets.
             while self.char_bytes[char_start] < byte_start {
                 char_start += 1;
@@ -168,12 +180,18 @@ mod tests {
         let mut words = Vec::new();
         let chars = Segmenter::default().segment(run, sub_words, &mut words);
         assert_eq!(chars, run.chars().count(), "character count of {run}");
-        words.iter().map(|word| &run[word.byte_start..word.byte_end]).collect()
+        words
+            .iter()
+            .map(|word| &run[word.byte_start..word.byte_end])
+            .collect()
     }
 
     #[test]
     fn segments_like_jieba_on_known_words() {
-        assert_eq!(segment("我们研究初级卫生保健服务", false), ["我们", "研究", "初级", "卫生保健", "服务"]);
+        assert_eq!(
+            segment("我们研究初级卫生保健服务", false),
+            ["我们", "研究", "初级", "卫生保健", "服务"]
+        );
         assert_eq!(segment("综合保健系统", false), ["综合", "保健", "系统"]);
     }
 
@@ -191,9 +209,15 @@ mod tests {
         let words = segment("中华人民共和国", true);
         assert_eq!(words[0], "中华人民共和国");
         for expected in ["中华", "中华人民", "人民", "共和国", "共和"] {
-            assert!(words.contains(&expected), "{expected} missing from {words:?}");
+            assert!(
+                words.contains(&expected),
+                "{expected} missing from {words:?}"
+            );
         }
-        assert!(words.iter().all(|word| word.chars().count() >= 2), "{words:?}");
+        assert!(
+            words.iter().all(|word| word.chars().count() >= 2),
+            "{words:?}"
+        );
     }
 
     #[test]
@@ -211,7 +235,10 @@ mod tests {
         let mut words = Vec::new();
         let chars = Segmenter::default().segment(&run, false, &mut words);
         assert_eq!(chars, run.chars().count());
-        let rebuilt: String = words.iter().map(|word| &run[word.byte_start..word.byte_end]).collect();
+        let rebuilt: String = words
+            .iter()
+            .map(|word| &run[word.byte_start..word.byte_end])
+            .collect();
         assert_eq!(rebuilt, run);
         let last = words.last().expect("words of a non-empty run");
         assert_eq!(last.char_start, chars - 2, "{last:?}");

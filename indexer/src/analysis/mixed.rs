@@ -27,7 +27,12 @@ pub(crate) struct MixedTokenizer {
 impl MixedTokenizer {
     /// A tokenizer for indexing (with sub-words of Chinese compounds) or for queries (without).
     pub(crate) fn new(mode: Mode) -> Self {
-        Self { mode, token: Token::default(), segmenter: Segmenter::default(), words: Vec::new() }
+        Self {
+            mode,
+            token: Token::default(),
+            segmenter: Segmenter::default(),
+            words: Vec::new(),
+        }
     }
 }
 
@@ -81,7 +86,11 @@ impl TokenStream for MixedTokenStream<'_> {
             if let Some(&word) = self.words.get(self.next_word) {
                 self.next_word += 1;
                 let start = self.han_run.byte_start;
-                self.set_token(start + word.byte_start, start + word.byte_end, self.han_run.position + word.char_start);
+                self.set_token(
+                    start + word.byte_start,
+                    start + word.byte_end,
+                    self.han_run.position + word.char_start,
+                );
                 return true;
             }
             let Some(run) = next_run(self.text, self.cursor) else {
@@ -91,8 +100,15 @@ impl TokenStream for MixedTokenStream<'_> {
             if run.han {
                 self.words.clear();
                 self.next_word = 0;
-                self.han_run = HanRun { byte_start: run.start, position: self.next_position };
-                let chars = self.segmenter.segment(&self.text[run.start..run.end], self.sub_words, self.words);
+                self.han_run = HanRun {
+                    byte_start: run.start,
+                    position: self.next_position,
+                };
+                let chars = self.segmenter.segment(
+                    &self.text[run.start..run.end],
+                    self.sub_words,
+                    self.words,
+                );
                 self.next_position += chars;
             } else {
                 self.set_token(run.start, run.end, self.next_position);
@@ -140,9 +156,19 @@ fn next_run(text: &str, from: usize) -> Option<Run> {
     let han = is_cjk(first);
     // Han characters are alphanumeric too, so a Latin run must also stop where Han begins.
     let end = chars
-        .find(|&(_, c)| if han { !is_cjk(c) } else { is_cjk(c) || !c.is_alphanumeric() })
+        .find(|&(_, c)| {
+            if han {
+                !is_cjk(c)
+            } else {
+                is_cjk(c) || !c.is_alphanumeric()
+            }
+        })
         .map_or(rest.len(), |(i, _)| i);
-    Some(Run { han, start: from + start, end: from + end })
+    Some(Run {
+        han,
+        start: from + start,
+        end: from + end,
+    })
 }
 
 #[cfg(test)]
@@ -155,23 +181,37 @@ mod tests {
         let mut stream = tokenizer.token_stream(text);
         let mut out = Vec::new();
         while let Some(token) = stream.next() {
-            out.push((token.text.clone(), token.offset_from, token.offset_to, token.position));
+            out.push((
+                token.text.clone(),
+                token.offset_from,
+                token.offset_to,
+                token.position,
+            ));
         }
         out
     }
 
     /// (text, position) of every token.
     fn words(mode: Mode, text: &str) -> Vec<(String, usize)> {
-        tokens(mode, text).into_iter().map(|(word, _, _, position)| (word, position)).collect()
+        tokens(mode, text)
+            .into_iter()
+            .map(|(word, _, _, position)| (word, position))
+            .collect()
     }
 
     fn owned(expected: &[(&str, usize)]) -> Vec<(String, usize)> {
-        expected.iter().map(|&(word, position)| (word.to_string(), position)).collect()
+        expected
+            .iter()
+            .map(|&(word, position)| (word.to_string(), position))
+            .collect()
     }
 
     #[test]
     fn latin_tokens_are_runs_of_letters_and_digits() {
-        let actual = words(Mode::Query, "[Independent GP ID9] co-commissioning, n=49; it's 2015.");
+        let actual = words(
+            Mode::Query,
+            "[Independent GP ID9] co-commissioning, n=49; it's 2015.",
+        );
         let expected = [
             ("Independent", 0),
             ("GP", 1),
@@ -191,15 +231,29 @@ mod tests {
     fn han_words_are_positioned_by_character_offset_in_their_run() {
         // 我们 研究 卫生保健 服务: the run starts at position 1 (after CCGs) and spans 10 positions.
         let actual = words(Mode::Query, "CCGs我们研究卫生保健服务 STP");
-        let expected = [("CCGs", 0), ("我们", 1), ("研究", 3), ("卫生保健", 5), ("服务", 9), ("STP", 11)];
+        let expected = [
+            ("CCGs", 0),
+            ("我们", 1),
+            ("研究", 3),
+            ("卫生保健", 5),
+            ("服务", 9),
+            ("STP", 11),
+        ];
         assert_eq!(actual, owned(&expected));
     }
 
     #[test]
     fn index_mode_adds_sub_words_after_their_compound_without_moving_positions() {
         let actual = words(Mode::Index, "研究卫生保健服务体系");
-        let expected =
-            [("研究", 0), ("卫生保健", 2), ("卫生", 2), ("保健", 4), ("服务体系", 6), ("服务", 6), ("体系", 8)];
+        let expected = [
+            ("研究", 0),
+            ("卫生保健", 2),
+            ("卫生", 2),
+            ("保健", 4),
+            ("服务体系", 6),
+            ("服务", 6),
+            ("体系", 8),
+        ];
         assert_eq!(actual, owned(&expected));
     }
 
@@ -210,7 +264,11 @@ mod tests {
         for pair in all.windows(2) {
             let ((_, from_a, to_a, pos_a), (_, from_b, to_b, pos_b)) = (&pair[0], &pair[1]);
             let longer_first = pos_a < pos_b || (pos_a == pos_b && to_a - from_a > to_b - from_b);
-            assert!(longer_first, "out of order: {:?} then {:?}", pair[0], pair[1]);
+            assert!(
+                longer_first,
+                "out of order: {:?} then {:?}",
+                pair[0], pair[1]
+            );
         }
     }
 
@@ -228,8 +286,23 @@ mod tests {
         for (word, from, to, _) in &all {
             assert_eq!(&text[*from..*to], word, "offsets {from}..{to}");
         }
-        for expected in ["Café", "naïve", "𠀀", "字", "co", "op", "end", "卫生保健", "保健", "服务体系", "体系"] {
-            assert!(all.iter().any(|(word, ..)| word == expected), "{expected} missing from {all:?}");
+        for expected in [
+            "Café",
+            "naïve",
+            "𠀀",
+            "字",
+            "co",
+            "op",
+            "end",
+            "卫生保健",
+            "保健",
+            "服务体系",
+            "体系",
+        ] {
+            assert!(
+                all.iter().any(|(word, ..)| word == expected),
+                "{expected} missing from {all:?}"
+            );
         }
     }
 
@@ -246,7 +319,10 @@ mod tests {
         while first.advance() {}
         let mut second = tokenizer.token_stream("GP");
         assert!(second.advance());
-        assert_eq!((second.token().text.as_str(), second.token().position), ("GP", 0));
+        assert_eq!(
+            (second.token().text.as_str(), second.token().position),
+            ("GP", 0)
+        );
         assert!(!second.advance());
     }
 }

@@ -105,13 +105,19 @@ mod tests {
 
     #[test]
     fn plain_utf8_passes_through() {
-        assert_eq!(decode(Path::new("a.md"), "Hello 你好\n".as_bytes()).unwrap(), "Hello 你好\n");
+        assert_eq!(
+            decode(Path::new("a.md"), "Hello 你好\n".as_bytes()).unwrap(),
+            "Hello 你好\n"
+        );
     }
 
     #[test]
     fn utf8_bom_is_stripped() {
         let bytes = [UTF8_BOM, b"---\ntitle: x\n"].concat();
-        assert_eq!(decode(Path::new("a.md"), &bytes).unwrap(), "---\ntitle: x\n");
+        assert_eq!(
+            decode(Path::new("a.md"), &bytes).unwrap(),
+            "---\ntitle: x\n"
+        );
     }
 
     #[test]
@@ -146,7 +152,10 @@ mod tests {
         let mut bytes = utf16("a\nb", UTF16_LE_BOM, u16::to_le_bytes);
         bytes.push(0);
         let err = decode(Path::new("a.txt"), &bytes).unwrap_err().to_string();
-        assert!(err.starts_with("a.txt:2: the UTF-16 text ends in half a character"), "{err}");
+        assert!(
+            err.starts_with("a.txt:2: the UTF-16 text ends in half a character"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -154,6 +163,9 @@ mod tests {
         let mut bytes = utf16("a\n", UTF16_LE_BOM, u16::to_le_bytes);
         bytes.extend(0xD800u16.to_le_bytes());
         let err = decode(Path::new("a.txt"), &bytes).unwrap_err().to_string();
-        assert!(err.starts_with("a.txt:2: invalid UTF-16 (unpaired surrogate 0xd800)"), "{err}");
+        assert!(
+            err.starts_with("a.txt:2: invalid UTF-16 (unpaired surrogate 0xd800)"),
+            "{err}"
+        );
     }
 }

@@ -84,7 +84,11 @@ pub fn discover(root: &Path) -> (Vec<CorpusFile>, Vec<Error>) {
             Ok(entry) if entry.file_type().is_file() => {
                 let rel = relative_path(root, entry.path());
                 let kind = FileKind::of(&rel);
-                files.push(CorpusFile { rel, path: entry.into_path(), kind });
+                files.push(CorpusFile {
+                    rel,
+                    path: entry.into_path(),
+                    kind,
+                });
             }
             Ok(_) => {}
             Err(e) => errors.push(walk_error(root, e)),
@@ -101,7 +105,10 @@ fn check_is_dir(root: &Path) -> Result<(), Error> {
     } else {
         Err(Error::io(
             root,
-            io::Error::new(io::ErrorKind::NotADirectory, "the corpus must be a directory"),
+            io::Error::new(
+                io::ErrorKind::NotADirectory,
+                "the corpus must be a directory",
+            ),
         ))
     }
 }
@@ -221,7 +228,10 @@ mod tests {
         assert_eq!(rels, ["documents/shared/linked.md"]);
         assert_eq!(errors.len(), 1, "{errors:?}");
         let message = errors[0].to_string();
-        assert!(message.contains("documents/loop:0: symbolic link loops back to"), "{message}");
+        assert!(
+            message.contains("documents/loop:0: symbolic link loops back to"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -229,6 +239,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (files, errors) = discover(&dir.path().join("nope"));
         assert!(files.is_empty());
-        assert!(matches!(errors.as_slice(), [Error::Io { .. }]), "{errors:?}");
+        assert!(
+            matches!(errors.as_slice(), [Error::Io { .. }]),
+            "{errors:?}"
+        );
     }
 }

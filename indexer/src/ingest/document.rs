@@ -34,7 +34,10 @@ impl<'a> Body<'a> {
     /// The body's lines with their 1-based line numbers in the whole file.
     pub fn lines(&self) -> impl Iterator<Item = (usize, &'a str)> + use<'a> {
         let first_line = self.first_line;
-        self.text.lines().enumerate().map(move |(index, line)| (first_line + index, line))
+        self.text
+            .lines()
+            .enumerate()
+            .map(move |(index, line)| (first_line + index, line))
     }
 
     /// A passage of this document with the document's defaults (its site) and no attribution.
@@ -52,14 +55,18 @@ impl<'a> Body<'a> {
             lang: Lang::detect(&text),
             text,
             attrs: Default::default(),
-            origin: Origin { file: self.document.file.clone(), line: to_u32(line) },
+            origin: Origin {
+                file: self.document.file.clone(),
+                line: to_u32(line),
+            },
         }
     }
 }
 
 /// `#` to `######` (up to three spaces in), then the heading text.
-static HEADING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^ {0,3}#{1,6}(?:\s+(?P<text>.*?))?\s*$").expect("heading pattern is valid"));
+static HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^ {0,3}#{1,6}(?:\s+(?P<text>.*?))?\s*$").expect("heading pattern is valid")
+});
 
 /// Reads a Markdown heading line: `Some(section)` for a heading (`None` inside when it is empty).
 pub(super) fn heading(line: &str) -> Option<Option<String>> {
@@ -82,7 +89,10 @@ pub(super) fn to_u32(n: usize) -> u32 {
 
 /// Parses a `.md` or `.txt` file. Front matter problems drop the document; body problems are
 /// reported and the rest of the body is kept.
-pub(super) fn parse_document_file(file: &CorpusFile, text: &str) -> (Vec<ParsedDocument>, Vec<Error>) {
+pub(super) fn parse_document_file(
+    file: &CorpusFile,
+    text: &str,
+) -> (Vec<ParsedDocument>, Vec<Error>) {
     let front = match frontmatter::parse(file, text) {
         Ok(front) => front,
         Err(errors) => return (Vec::new(), errors),
@@ -97,7 +107,13 @@ pub(super) fn parse_document_file(file: &CorpusFile, text: &str) -> (Vec<ParsedD
         Format::Transcript => transcript::parse(&body),
         Format::Prose => (prose::parse(&body), Vec::new()),
     };
-    (vec![ParsedDocument { document: front.document, passages }], errors)
+    (
+        vec![ParsedDocument {
+            document: front.document,
+            passages,
+        }],
+        errors,
+    )
 }
 
 #[cfg(test)]
@@ -107,13 +123,20 @@ mod tests {
     use crate::model::Kind;
 
     fn file(rel: &str) -> CorpusFile {
-        CorpusFile { rel: rel.into(), path: Path::new("/c").join(rel), kind: FileKind::Document }
+        CorpusFile {
+            rel: rel.into(),
+            path: Path::new("/c").join(rel),
+            kind: FileKind::Document,
+        }
     }
 
     #[test]
     fn headings() {
         assert_eq!(heading("# Results"), Some(Some("Results".into())));
-        assert_eq!(heading("### Views of GPs ###"), Some(Some("Views of GPs".into())));
+        assert_eq!(
+            heading("### Views of GPs ###"),
+            Some(Some("Views of GPs".into()))
+        );
         assert_eq!(heading("## C#"), Some(Some("C#".into())));
         assert_eq!(heading("#"), Some(None));
         for not_heading in ["#hashtag", "####### seven", "    # code", "text # not"] {
@@ -126,10 +149,24 @@ mod tests {
         let text = "---\ntitle: Interview 1\nkind: interview\nsite: site 1\n---\n\nID9: Hello.\n";
         let (docs, errors) = parse_document_file(&file("documents/int-01.md"), text);
         assert!(errors.is_empty(), "{errors:?}");
-        let [doc] = docs.as_slice() else { panic!("expected one document, got {docs:?}") };
-        assert_eq!((doc.document.id.as_str(), doc.document.kind), ("int-01", Kind::Interview));
-        let [turn] = doc.passages.as_slice() else { panic!("expected one passage, got {:?}", doc.passages) };
-        assert_eq!((turn.locator.as_str(), turn.origin.line, turn.origin.file.as_str()), ("turn 1", 7, "documents/int-01.md"));
+        let [doc] = docs.as_slice() else {
+            panic!("expected one document, got {docs:?}")
+        };
+        assert_eq!(
+            (doc.document.id.as_str(), doc.document.kind),
+            ("int-01", Kind::Interview)
+        );
+        let [turn] = doc.passages.as_slice() else {
+            panic!("expected one passage, got {:?}", doc.passages)
+        };
+        assert_eq!(
+            (
+                turn.locator.as_str(),
+                turn.origin.line,
+                turn.origin.file.as_str()
+            ),
+            ("turn 1", 7, "documents/int-01.md")
+        );
         assert_eq!(turn.site.as_ref().map(|s| s.as_str()), Some("site 1"));
     }
 
@@ -139,7 +176,10 @@ mod tests {
         let (docs, errors) = parse_document_file(&file("m.md"), text);
         assert_eq!(docs[0].passages.len(), 1);
         let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert_eq!(errors, ["/c/m.md:5: text before the first speaker turn: start turns with `SPEAKER:`"]);
+        assert_eq!(
+            errors,
+            ["/c/m.md:5: text before the first speaker turn: start turns with `SPEAKER:`"]
+        );
     }
 
     #[test]
@@ -153,7 +193,8 @@ mod tests {
     fn articles_are_prose() {
         let text = "---\ntitle: Paper\nkind: article\n---\nOne.\n\nTwo [GP ID2].\n";
         let (docs, _) = parse_document_file(&file("p.md"), text);
-        let labels: Vec<Option<String>> = docs[0].passages.iter().map(|p| p.speaker_label()).collect();
+        let labels: Vec<Option<String>> =
+            docs[0].passages.iter().map(|p| p.speaker_label()).collect();
         assert_eq!(labels, [None, Some("[GP ID2]".to_string())]);
         assert_eq!(docs[0].passages[1].locator, "para 2");
     }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::discover::CorpusFile;
 use super::fields::{self, DOCUMENT_KEYS, DocFields};
@@ -51,7 +51,10 @@ pub(super) fn parse<'a>(file: &CorpusFile, text: &'a str) -> Result<FrontMatter<
             "id" => read_id(value).map(|v| id = v),
             "format" => read_format(value).map(|v| format = v),
             k if DOCUMENT_KEYS.contains(&k) => fields.set(k, value),
-            _ => Err(format!("front matter: unknown key {key:?} (allowed: {})", allowed_keys())),
+            _ => Err(format!(
+                "front matter: unknown key {key:?} (allowed: {})",
+                allowed_keys()
+            )),
         };
         if let Err(reason) = result {
             errors.push(Error::malformed(path, line, reason));
@@ -62,7 +65,11 @@ pub(super) fn parse<'a>(file: &CorpusFile, text: &'a str) -> Result<FrontMatter<
         errors.push(Error::malformed(path, 1, reason.clone()));
     }
     errors.extend(fields.missing().into_iter().map(|key| {
-        Error::malformed(path, 1, format!("missing {key:?} in front matter: add a `{key}:` line"))
+        Error::malformed(
+            path,
+            1,
+            format!("missing {key:?} in front matter: add a `{key}:` line"),
+        )
     }));
     let document = match id {
         Ok(id) if errors.is_empty() => fields.into_document(id, &file.rel),
@@ -76,11 +83,19 @@ pub(super) fn parse<'a>(file: &CorpusFile, text: &'a str) -> Result<FrontMatter<
     } else {
         Format::Prose
     });
-    Ok(FrontMatter { document, format, body: split.body, body_line: split.body_line })
+    Ok(FrontMatter {
+        document,
+        format,
+        body: split.body,
+        body_line: split.body_line,
+    })
 }
 
 fn allowed_keys() -> String {
-    let keys: Vec<&str> = std::iter::once("id").chain(DOCUMENT_KEYS).chain(["format"]).collect();
+    let keys: Vec<&str> = std::iter::once("id")
+        .chain(DOCUMENT_KEYS)
+        .chain(["format"])
+        .collect();
     keys.join(", ")
 }
 
@@ -115,16 +130,25 @@ fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Error> {
     ))
 }
 
-/// Parses the YAML into a map of JSON values (keys must be text).
-fn yaml_map(path: &Path, yaml: &str) -> Result<Map<String, Value>, Error> {
+/// Parses the YAML into its keys and JSON values, in file order (keys must be text).
+fn yaml_map(path: &Path, yaml: &str) -> Result<Vec<(String, Value)>, Error> {
     // The YAML starts on line 2 of the file.
     const FIRST_LINE: usize = 2;
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(yaml).map_err(|e| {
-        let line = e.location().map_or(FIRST_LINE, |l| l.line() + FIRST_LINE - 1);
-        Error::malformed(path, line, format!("front matter is not valid YAML: {}", without_location(&e.to_string())))
+        let line = e
+            .location()
+            .map_or(FIRST_LINE, |l| l.line() + FIRST_LINE - 1);
+        Error::malformed(
+            path,
+            line,
+            format!(
+                "front matter is not valid YAML: {}",
+                without_location(&e.to_string())
+            ),
+        )
     })?;
     let mapping = match value {
-        serde_yaml_ng::Value::Null => return Ok(Map::new()),
+        serde_yaml_ng::Value::Null => return Ok(Vec::new()),
         serde_yaml_ng::Value::Mapping(mapping) => mapping,
         _ => {
             return Err(Error::malformed(
@@ -134,16 +158,24 @@ fn yaml_map(path: &Path, yaml: &str) -> Result<Map<String, Value>, Error> {
             ));
         }
     };
-    let mut map = Map::new();
+    let mut map = Vec::new();
     for (key, value) in mapping {
         let Some(key) = key.as_str().map(str::to_string) else {
-            return Err(Error::malformed(path, FIRST_LINE, "front matter keys must be words such as `title`"));
+            return Err(Error::malformed(
+                path,
+                FIRST_LINE,
+                "front matter keys must be words such as `title`",
+            ));
         };
         let line = key_line(yaml, &key);
         let value = serde_json::to_value(&value).map_err(|e| {
-            Error::malformed(path, line, format!("front matter: {key:?} has a value that cannot be read: {e}"))
+            Error::malformed(
+                path,
+                line,
+                format!("front matter: {key:?} has a value that cannot be read: {e}"),
+            )
         })?;
-        map.insert(key, value);
+        map.push((key, value));
     }
     Ok(map)
 }
@@ -165,12 +197,18 @@ pub(super) fn without_location(message: &str) -> &str {
 }
 
 fn read_id(value: &Value) -> Result<Option<DocId>, String> {
-    fields::text("id", value)?.map(|id| fields::doc_id("id", &id)).transpose()
+    fields::text("id", value)?
+        .map(|id| fields::doc_id("id", &id))
+        .transpose()
 }
 
 fn id_from_file_name(rel: &str) -> Result<DocId, String> {
-    let stem = Path::new(rel).file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
-    DocId::parse(&stem).map_err(|e| format!("{e}: add an `id:` line to the front matter or rename the file"))
+    let stem = Path::new(rel)
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
+    DocId::parse(&stem)
+        .map_err(|e| format!("{e}: add an `id:` line to the front matter or rename the file"))
 }
 
 fn read_format(value: &Value) -> Result<Option<Format>, String> {
@@ -189,11 +227,19 @@ mod tests {
     use crate::model::{Kind, Lang};
 
     fn file(rel: &str) -> CorpusFile {
-        CorpusFile { rel: rel.into(), path: Path::new("/corpus").join(rel), kind: FileKind::Document }
+        CorpusFile {
+            rel: rel.into(),
+            path: Path::new("/corpus").join(rel),
+            kind: FileKind::Document,
+        }
     }
 
     fn errors(rel: &str, text: &str) -> Vec<String> {
-        parse(&file(rel), text).unwrap_err().iter().map(ToString::to_string).collect()
+        parse(&file(rel), text)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]
@@ -204,25 +250,42 @@ mod tests {
         let fm = parse(&file("documents/x.md"), text).unwrap();
         let d = &fm.document;
         assert_eq!(d.id.as_str(), "gp-2019");
-        assert_eq!((d.title.as_str(), d.kind, d.lang), ("GPs and CCGs", Kind::Article, Lang::En));
+        assert_eq!(
+            (d.title.as_str(), d.kind, d.lang),
+            ("GPs and CCGs", Kind::Article, Lang::En)
+        );
         assert_eq!(d.date.as_deref(), Some("2019"));
         assert_eq!(d.authors, ["Ann Smith", "Li Wei"]);
         assert_eq!(d.source.as_deref(), Some("McDermott et al. 2019, BMJ Open"));
         assert_eq!(d.reference.as_deref(), Some("Full ref"));
         assert_eq!(d.licence.as_deref(), Some("CC BY 4.0"));
         assert_eq!(d.url.as_deref(), Some("https://doi.org/x"));
-        assert_eq!(d.translation.as_ref().map(DocId::as_str), Some("gp-2019-zh"));
+        assert_eq!(
+            d.translation.as_ref().map(DocId::as_str),
+            Some("gp-2019-zh")
+        );
         assert_eq!(d.site.as_ref().map(|s| s.as_str()), Some("site 1"));
         assert_eq!(d.file, "documents/x.md");
-        assert_eq!((fm.format, fm.body, fm.body_line), (Format::Prose, "Body\n", 15));
+        assert_eq!(
+            (fm.format, fm.body, fm.body_line),
+            (Format::Prose, "Body\n", 15)
+        );
     }
 
     #[test]
     fn defaults_id_from_the_file_stem_and_format_from_the_kind() {
-        let fm = parse(&file("documents/int-01.md"), "---\ntitle: T\nkind: interview\n---\n").unwrap();
+        let fm = parse(
+            &file("documents/int-01.md"),
+            "---\ntitle: T\nkind: interview\n---\n",
+        )
+        .unwrap();
         assert_eq!(fm.document.id.as_str(), "int-01");
         assert_eq!(fm.format, Format::Transcript);
-        let fm = parse(&file("a.md"), "---\ntitle: T\nkind: meeting\nformat: prose\n---\n").unwrap();
+        let fm = parse(
+            &file("a.md"),
+            "---\ntitle: T\nkind: meeting\nformat: prose\n---\n",
+        )
+        .unwrap();
         assert_eq!(fm.format, Format::Prose);
         let fm = parse(&file("a.md"), "---\ntitle: T\nkind: report\n---").unwrap();
         assert_eq!((fm.format, fm.body, fm.body_line), (Format::Prose, "", 5));
@@ -232,11 +295,15 @@ mod tests {
     fn a_file_without_front_matter_is_an_error() {
         assert_eq!(
             errors("a.md", "# Title\n\nText"),
-            ["/corpus/a.md:1: no front matter: start the file with a `---` block holding at least title and kind"]
+            [
+                "/corpus/a.md:1: no front matter: start the file with a `---` block holding at least title and kind"
+            ]
         );
         assert_eq!(
             errors("a.md", "---\ntitle: T\n"),
-            ["/corpus/a.md:1: front matter is never closed: end it with a `---` line before the body"]
+            [
+                "/corpus/a.md:1: front matter is never closed: end it with a `---` line before the body"
+            ]
         );
     }
 
@@ -269,7 +336,11 @@ mod tests {
     fn yaml_syntax_errors_name_the_file_line() {
         let errs = errors("a.md", "---\ntitle: T\nkind: [report\n---\n");
         assert_eq!(errs.len(), 1);
-        assert!(errs[0].starts_with("/corpus/a.md:4: front matter is not valid YAML:"), "{}", errs[0]);
+        assert!(
+            errs[0].starts_with("/corpus/a.md:4: front matter is not valid YAML:"),
+            "{}",
+            errs[0]
+        );
         assert!(!errs[0].contains(" at line "), "{}", errs[0]);
     }
 
@@ -277,20 +348,36 @@ mod tests {
     fn ids_must_be_valid() {
         let errs = errors("a.md", "---\nid: a b\ntitle: T\nkind: report\n---\n");
         assert_eq!(errs.len(), 1);
-        assert!(errs[0].starts_with("/corpus/a.md:2: \"id\": document id \"a b\""), "{}", errs[0]);
+        assert!(
+            errs[0].starts_with("/corpus/a.md:2: \"id\": document id \"a b\""),
+            "{}",
+            errs[0]
+        );
         let errs = errors("my notes.md", "---\ntitle: T\nkind: report\n---\n");
-        assert!(errs[0].contains("add an `id:` line to the front matter or rename the file"), "{}", errs[0]);
+        assert!(
+            errs[0].contains("add an `id:` line to the front matter or rename the file"),
+            "{}",
+            errs[0]
+        );
     }
 
     #[test]
     fn format_must_be_known() {
         let errs = errors("a.md", "---\ntitle: T\nkind: report\nformat: slides\n---\n");
-        assert_eq!(errs, ["/corpus/a.md:4: unknown format \"slides\" (allowed: transcript, prose)"]);
+        assert_eq!(
+            errs,
+            ["/corpus/a.md:4: unknown format \"slides\" (allowed: transcript, prose)"]
+        );
     }
 
     #[test]
     fn front_matter_must_be_a_mapping() {
         let errs = errors("a.md", "---\n- title\n---\n");
-        assert_eq!(errs, ["/corpus/a.md:2: front matter must be `key: value` lines, e.g. `title: Interview with a GP`"]);
+        assert_eq!(
+            errs,
+            [
+                "/corpus/a.md:2: front matter must be `key: value` lines, e.g. `title: Interview with a GP`"
+            ]
+        );
     }
 }

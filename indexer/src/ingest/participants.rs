@@ -23,14 +23,31 @@ struct Columns {
 
 /// Reads the participants sheet; bad rows are errors naming their line, the other rows are kept.
 pub fn parse_participants(path: &Path, text: &str) -> (Vec<Participant>, Vec<Error>) {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
     let mut records = reader.records();
     let columns = match records.next() {
-        None => return (Vec::new(), vec![Error::malformed(path, 1, "the participants sheet is empty: add a header row such as `id,role,site`")]),
+        None => {
+            return (
+                Vec::new(),
+                vec![Error::malformed(
+                    path,
+                    1,
+                    "the participants sheet is empty: add a header row such as `id,role,site`",
+                )],
+            );
+        }
         Some(Err(e)) => return (Vec::new(), vec![csv_error(path, &e)]),
         Some(Ok(header)) => match columns(&header) {
             Ok(columns) => columns,
-            Err(reason) => return (Vec::new(), vec![Error::malformed(path, line_of(&header), reason)]),
+            Err(reason) => {
+                return (
+                    Vec::new(),
+                    vec![Error::malformed(path, line_of(&header), reason)],
+                );
+            }
         },
     };
     let mut participants = Vec::new();
@@ -67,11 +84,20 @@ pub fn parse_participants(path: &Path, text: &str) -> (Vec<Participant>, Vec<Err
 }
 
 /// Joins the participants sheet onto passages (role, site, attrs where the passage lacks them) and sets role_group.
-pub fn join_participants(passages: &mut [Passage], participants: &[Participant], groups: &RoleGroups) {
-    let by_id: HashMap<String, &Participant> =
-        participants.iter().map(|p| (p.id.as_str().to_lowercase(), p)).collect();
+pub fn join_participants(
+    passages: &mut [Passage],
+    participants: &[Participant],
+    groups: &RoleGroups,
+) {
+    let by_id: HashMap<String, &Participant> = participants
+        .iter()
+        .map(|p| (p.id.as_str().to_lowercase(), p))
+        .collect();
     for passage in passages {
-        let known = passage.speaker.as_ref().and_then(|s| by_id.get(&s.as_str().to_lowercase()));
+        let known = passage
+            .speaker
+            .as_ref()
+            .and_then(|s| by_id.get(&s.as_str().to_lowercase()));
         if let Some(participant) = known {
             // What the source wrote (a tag's role, a passage's site) wins over the sheet.
             if passage.role.is_none() {
@@ -81,7 +107,10 @@ pub fn join_participants(passages: &mut [Passage], participants: &[Participant],
                 passage.site = participant.site.clone();
             }
             for (name, value) in &participant.attrs {
-                passage.attrs.entry(name.clone()).or_insert_with(|| value.clone());
+                passage
+                    .attrs
+                    .entry(name.clone())
+                    .or_insert_with(|| value.clone());
             }
         }
         passage.role_group = passage.role.as_ref().and_then(|role| groups.group_of(role));
@@ -89,32 +118,48 @@ pub fn join_participants(passages: &mut [Passage], participants: &[Participant],
 }
 
 fn columns(header: &csv::StringRecord) -> Result<Columns, String> {
-    let mut columns = Columns { id: usize::MAX, role: None, site: None, attrs: Vec::new(), count: header.len() };
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (index, name) in header.iter().enumerate() {
-        let name = attribute_name(name);
+    const KNOWN: [&str; 3] = ["id", "role", "site"];
+    let names: Vec<String> = header.iter().map(attribute_name).collect();
+    for (index, name) in names.iter().enumerate() {
         if name.is_empty() {
-            return Err(format!("column {} has no name in the header: name it or delete the column", index + 1));
+            return Err(format!(
+                "column {} has no name in the header: name it or delete the column",
+                index + 1
+            ));
         }
-        if let Some(first) = seen.insert(name.clone(), index) {
-            return Err(format!("columns {} and {} are both named {name:?}: rename one", first + 1, index + 1));
-        }
-        match name.as_str() {
-            "id" => columns.id = index,
-            "role" => columns.role = Some(index),
-            "site" => columns.site = Some(index),
-            _ => columns.attrs.push((index, name)),
+        if let Some(first) = names[..index].iter().position(|earlier| earlier == name) {
+            return Err(format!(
+                "columns {} and {} are both named {name:?}: rename one",
+                first + 1,
+                index + 1
+            ));
         }
     }
-    if columns.id == usize::MAX {
-        return Err("no \"id\" column in the header: the first row must name the columns, e.g. `id,role,site`".into());
-    }
-    Ok(columns)
+    let find = |wanted: &str| names.iter().position(|name| name == wanted);
+    let id = find("id").ok_or(
+        "no \"id\" column in the header: the first row must name the columns, e.g. `id,role,site`",
+    )?;
+    Ok(Columns {
+        id,
+        role: find("role"),
+        site: find("site"),
+        attrs: names
+            .iter()
+            .cloned()
+            .enumerate()
+            .filter(|(_, name)| !KNOWN.contains(&name.as_str()))
+            .collect(),
+        count: names.len(),
+    })
 }
 
 fn participant(columns: &Columns, record: &csv::StringRecord) -> Result<Participant, String> {
     if record.len() != columns.count {
-        return Err(format!("row has {} fields but the header has {}", record.len(), columns.count));
+        return Err(format!(
+            "row has {} fields but the header has {}",
+            record.len(),
+            columns.count
+        ));
     }
     let cell = |index: usize| record.get(index).map(str::trim).filter(|v| !v.is_empty());
     let id = cell(columns.id).ok_or("row has no id: fill in the id column or delete the row")?;
@@ -132,15 +177,23 @@ fn participant(columns: &Columns, record: &csv::StringRecord) -> Result<Particip
 
 /// `Years in post` -> `years_in_post`.
 fn attribute_name(header: &str) -> String {
-    header.split_whitespace().collect::<Vec<_>>().join("_").to_lowercase()
+    header
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("_")
+        .to_lowercase()
 }
 
 fn line_of(record: &csv::StringRecord) -> usize {
-    record.position().map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX))
+    record
+        .position()
+        .map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX))
 }
 
 fn csv_error(path: &Path, error: &csv::Error) -> Error {
-    let line = error.position().map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+    let line = error
+        .position()
+        .map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
     Error::malformed(path, line, format!("cannot read this row: {error}"))
 }
 
@@ -171,7 +224,10 @@ mod tests {
                     id: SpeakerId::from("ID18"),
                     role: Some(Role::from("CCG Accountable Officer")),
                     site: None,
-                    attrs: BTreeMap::from([("gender".into(), "F".into()), ("years_in_post".into(), "3".into())]),
+                    attrs: BTreeMap::from([
+                        ("gender".into(), "F".into()),
+                        ("years_in_post".into(), "3".into())
+                    ]),
                 },
             ]
         );
@@ -198,10 +254,15 @@ mod tests {
                 "corpus/participants.csv:5: participant \"ID1\" is already on line 2: ids must be unique (the first row is kept)",
             ]
         );
-        let kept: Vec<(&str, Option<&str>)> =
-            participants.iter().map(|p| (p.id.as_str(), p.role.as_ref().map(|r| r.as_str()))).collect();
+        let kept: Vec<(&str, Option<&str>)> = participants
+            .iter()
+            .map(|p| (p.id.as_str(), p.role.as_ref().map(|r| r.as_str())))
+            .collect();
         assert_eq!(kept, [("ID1", Some("GP")), ("id3", Some("Manager"))]);
-        assert_eq!(participants[1].site.as_ref().map(|s| s.as_str()), Some("site, 3"));
+        assert_eq!(
+            participants[1].site.as_ref().map(|s| s.as_str()),
+            Some("site, 3")
+        );
     }
 
     #[test]
@@ -210,14 +271,25 @@ mod tests {
         assert!(participants.is_empty());
         assert_eq!(
             errors(&errs),
-            ["p.csv:1: no \"id\" column in the header: the first row must name the columns, e.g. `id,role,site`"]
+            [
+                "p.csv:1: no \"id\" column in the header: the first row must name the columns, e.g. `id,role,site`"
+            ]
         );
         let (_, errs) = parse_participants(Path::new("p.csv"), "id,role,\n");
-        assert_eq!(errors(&errs), ["p.csv:1: column 3 has no name in the header: name it or delete the column"]);
+        assert_eq!(
+            errors(&errs),
+            ["p.csv:1: column 3 has no name in the header: name it or delete the column"]
+        );
         let (_, errs) = parse_participants(Path::new("p.csv"), "id,Years in post,years  in post\n");
-        assert_eq!(errors(&errs), ["p.csv:1: columns 2 and 3 are both named \"years_in_post\": rename one"]);
+        assert_eq!(
+            errors(&errs),
+            ["p.csv:1: columns 2 and 3 are both named \"years_in_post\": rename one"]
+        );
         let (_, errs) = parse_participants(Path::new("p.csv"), "");
-        assert_eq!(errors(&errs), ["p.csv:1: the participants sheet is empty: add a header row such as `id,role,site`"]);
+        assert_eq!(
+            errors(&errs),
+            ["p.csv:1: the participants sheet is empty: add a header row such as `id,role,site`"]
+        );
     }
 
     fn passage(speaker: Option<&str>, role: Option<&str>, site: Option<&str>) -> Passage {
@@ -234,17 +306,25 @@ mod tests {
             lang: Lang::En,
             text: "text".into(),
             attrs: BTreeMap::from([("gender".to_string(), "as tagged".to_string())]),
-            origin: Origin { file: "d.md".into(), line: 1 },
+            origin: Origin {
+                file: "d.md".into(),
+                line: 1,
+            },
         }
     }
 
     #[test]
     fn join_fills_what_passages_lack_and_sets_role_groups() {
-        let (participants, _) =
-            parse_participants(Path::new("p.csv"), "id,role,site,gender,years\nID9,Independent GP,site 1,F,12\n");
+        let (participants, _) = parse_participants(
+            Path::new("p.csv"),
+            "id,role,site,gender,years\nID9,Independent GP,site 1,F,12\n",
+        );
         let groups = RoleGroups {
             groups: BTreeMap::from([
-                ("GP".to_string(), vec!["GP".to_string(), "Independent GP".to_string()]),
+                (
+                    "GP".to_string(),
+                    vec!["GP".to_string(), "Independent GP".to_string()],
+                ),
                 ("manager".to_string(), vec!["Manager".to_string()]),
             ]),
         };
@@ -275,8 +355,14 @@ mod tests {
                 (None, None, None),
             ]
         );
-        assert_eq!(passages[0].attrs.get("years").map(String::as_str), Some("12"));
-        assert_eq!(passages[0].attrs.get("gender").map(String::as_str), Some("as tagged"));
+        assert_eq!(
+            passages[0].attrs.get("years").map(String::as_str),
+            Some("12")
+        );
+        assert_eq!(
+            passages[0].attrs.get("gender").map(String::as_str),
+            Some("as tagged")
+        );
         assert_eq!(passages[3].attrs.get("years"), None);
     }
 }

@@ -20,7 +20,13 @@ static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Splits a prose body into passages.
 pub(super) fn parse(body: &Body) -> Vec<Passage> {
-    let mut prose = Prose { body, passages: Vec::new(), section: None, paragraphs: 0, open: None };
+    let mut prose = Prose {
+        body,
+        passages: Vec::new(),
+        section: None,
+        paragraphs: 0,
+        open: None,
+    };
     for (line, raw) in body.lines() {
         let content = strip_blockquote(raw);
         if content.trim().is_empty() || is_thematic_break(content) {
@@ -31,7 +37,11 @@ pub(super) fn parse(body: &Body) -> Vec<Passage> {
         } else if let Some(item) = LIST_ITEM.captures(content) {
             prose.end_paragraph();
             // Bullets are markup; numbers are content people cite ("recommendation 3").
-            let start = if item.name("bullet").is_some() { item.get(0).map_or(0, |m| m.end()) } else { 0 };
+            let start = if item.name("bullet").is_some() {
+                item.get(0).map_or(0, |m| m.end())
+            } else {
+                0
+            };
             prose.add_line(line, &content[start..]);
         } else {
             prose.add_line(line, content);
@@ -81,7 +91,9 @@ impl Prose<'_, '_> {
     }
 
     fn push(&mut self, locator: String, line: usize, text: String, attribution: Attribution) {
-        let mut passage = self.body.passage(self.passages.len() + 1, locator, line, text);
+        let mut passage = self
+            .body
+            .passage(self.passages.len() + 1, locator, line, text);
         passage.section = self.section.clone();
         passage.speaker = attribution.speaker;
         passage.role = attribution.role;
@@ -135,11 +147,26 @@ mod tests {
 
     fn parse_text(text: &str) -> Vec<Passage> {
         let document = document(None);
-        parse(&Body { path: Path::new("/c/documents/paper.md"), document: &document, text, first_line: 5 })
+        parse(&Body {
+            path: Path::new("/c/documents/paper.md"),
+            document: &document,
+            text,
+            first_line: 5,
+        })
     }
 
     fn summary(passages: &[Passage]) -> Vec<(u32, &str, u32, &str)> {
-        passages.iter().map(|p| (p.ordinal, p.locator.as_str(), p.origin.line, p.text.as_str())).collect()
+        passages
+            .iter()
+            .map(|p| {
+                (
+                    p.ordinal,
+                    p.locator.as_str(),
+                    p.origin.line,
+                    p.text.as_str(),
+                )
+            })
+            .collect()
     }
 
     #[test]
@@ -147,30 +174,58 @@ mod tests {
         let passages = parse_text("First line\nsecond line.\n\n\nAnother   paragraph.\n");
         assert_eq!(
             summary(&passages),
-            [(1, "para 1", 5, "First line second line."), (2, "para 2", 9, "Another   paragraph.")]
+            [
+                (1, "para 1", 5, "First line second line."),
+                (2, "para 2", 9, "Another   paragraph.")
+            ]
         );
         let p = &passages[0];
-        assert_eq!((p.doc.as_str(), p.origin.file.as_str(), p.lang), ("paper", "documents/paper.md", Lang::En));
-        assert_eq!((p.speaker.clone(), p.role.clone(), p.section.clone()), (None, None, None));
+        assert_eq!(
+            (p.doc.as_str(), p.origin.file.as_str(), p.lang),
+            ("paper", "documents/paper.md", Lang::En)
+        );
+        assert_eq!(
+            (p.speaker.clone(), p.role.clone(), p.section.clone()),
+            (None, None, None)
+        );
     }
 
     #[test]
     fn headings_set_the_section_and_are_not_passages() {
-        let passages = parse_text("# Results\nText one.\n## Views of GPs ##\n\nText two.\n###### C#\nText three.");
-        let sections: Vec<(&str, Option<&str>)> =
-            passages.iter().map(|p| (p.text.as_str(), p.section.as_deref())).collect();
+        let passages = parse_text(
+            "# Results\nText one.\n## Views of GPs ##\n\nText two.\n###### C#\nText three.",
+        );
+        let sections: Vec<(&str, Option<&str>)> = passages
+            .iter()
+            .map(|p| (p.text.as_str(), p.section.as_deref()))
+            .collect();
         assert_eq!(
             sections,
-            [("Text one.", Some("Results")), ("Text two.", Some("Views of GPs")), ("Text three.", Some("C#"))]
+            [
+                ("Text one.", Some("Results")),
+                ("Text two.", Some("Views of GPs")),
+                ("Text three.", Some("C#"))
+            ]
         );
         assert_eq!(passages[2].locator, "para 3");
     }
 
     #[test]
     fn list_items_start_paragraphs_and_lose_their_bullets() {
-        let passages = parse_text("Intro:\n- first\n  continued\n* second\n• third\n1. fourth\n2) fifth");
+        let passages =
+            parse_text("Intro:\n- first\n  continued\n* second\n• third\n1. fourth\n2) fifth");
         let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
-        assert_eq!(texts, ["Intro:", "first continued", "second", "third", "1. fourth", "2) fifth"]);
+        assert_eq!(
+            texts,
+            [
+                "Intro:",
+                "first continued",
+                "second",
+                "third",
+                "1. fourth",
+                "2) fifth"
+            ]
+        );
     }
 
     #[test]
@@ -188,11 +243,21 @@ mod tests {
              done. [Manager ID19]\n\n... it will never be used for those... [Lay member ID14].\n\nPlain [STP area] text [laughs].",
         );
         assert_eq!(passages.len(), 3);
-        assert!(passages[0].text.starts_with("[...] you can't force primary care, individual practices to work with"));
+        assert!(
+            passages[0].text.starts_with(
+                "[...] you can't force primary care, individual practices to work with"
+            )
+        );
         assert!(passages[0].text.ends_with("needs to be done."));
-        assert_eq!(passages[0].speaker_label().as_deref(), Some("[Manager ID19]"));
+        assert_eq!(
+            passages[0].speaker_label().as_deref(),
+            Some("[Manager ID19]")
+        );
         assert_eq!(passages[1].text, "... it will never be used for those...");
-        assert_eq!(passages[1].speaker_label().as_deref(), Some("[Lay member ID14]"));
+        assert_eq!(
+            passages[1].speaker_label().as_deref(),
+            Some("[Lay member ID14]")
+        );
         assert_eq!(passages[2].text, "Plain [STP area] text [laughs].");
         assert_eq!(passages[2].speaker_label(), None);
     }
@@ -208,32 +273,56 @@ mod tests {
             summary(&passages)[1..],
             [
                 (2, "para 1", 6, "to drive forward collaboration"),
-                (3, "para 1", 6, "strategic step towards budget delegation and (development of new models of care)"),
+                (
+                    3,
+                    "para 1",
+                    6,
+                    "strategic step towards budget delegation and (development of new models of care)"
+                ),
                 (4, "para 2", 8, "Next paragraph."),
             ]
         );
-        assert!(passages[0].text.contains("'to drive forward collaboration' (GP ID16)"));
+        assert!(
+            passages[0]
+                .text
+                .contains("'to drive forward collaboration' (GP ID16)")
+        );
         assert_eq!(passages[0].speaker, None);
         assert_eq!(passages[1].speaker_label().as_deref(), Some("[GP ID16]"));
         assert_eq!(passages[1].section.as_deref(), Some("Findings"));
         let meeting = &passages[2];
         assert_eq!(meeting.site.as_ref().map(|s| s.as_str()), Some("site 1"));
-        assert_eq!(meeting.attribution.as_deref(), Some("Primary Care Commissioning Committee meeting site 1"));
-        assert_eq!((meeting.speaker.clone(), meeting.role.clone()), (None, None));
+        assert_eq!(
+            meeting.attribution.as_deref(),
+            Some("Primary Care Commissioning Committee meeting site 1")
+        );
+        assert_eq!(
+            (meeting.speaker.clone(), meeting.role.clone()),
+            (None, None)
+        );
     }
 
     #[test]
     fn document_site_is_the_default() {
         let document = document(Some("site 2"));
         let text = "Text 'quoted words' (meeting site 1).";
-        let passages = parse(&Body { path: Path::new("p.md"), document: &document, text, first_line: 1 });
-        let sites: Vec<Option<&str>> = passages.iter().map(|p| p.site.as_ref().map(|s| s.as_str())).collect();
+        let passages = parse(&Body {
+            path: Path::new("p.md"),
+            document: &document,
+            text,
+            first_line: 1,
+        });
+        let sites: Vec<Option<&str>> = passages
+            .iter()
+            .map(|p| p.site.as_ref().map(|s| s.as_str()))
+            .collect();
         assert_eq!(sites, [Some("site 2"), Some("site 1")]);
     }
 
     #[test]
     fn chinese_paragraphs_are_detected() {
-        let passages = parse_text("自 2015 年 4 月以来,临床委托组(CCGs)承担了委托初级保健服务的责任。");
+        let passages =
+            parse_text("自 2015 年 4 月以来,临床委托组(CCGs)承担了委托初级保健服务的责任。");
         assert_eq!(passages[0].lang, Lang::Zh);
     }
 }

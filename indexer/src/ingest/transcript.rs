@@ -28,7 +28,14 @@ static TURN: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Splits a transcript body into turns; text outside any turn is reported and skipped.
 pub(super) fn parse(body: &Body) -> (Vec<Passage>, Vec<Error>) {
-    let mut transcript = Transcript { body, passages: Vec::new(), errors: Vec::new(), section: None, turn: None, stray: None };
+    let mut transcript = Transcript {
+        body,
+        passages: Vec::new(),
+        errors: Vec::new(),
+        section: None,
+        turn: None,
+        stray: None,
+    };
     for (line, content) in body.lines() {
         if let Some(section) = heading(content) {
             transcript.end_turn();
@@ -82,7 +89,8 @@ impl Transcript<'_, '_> {
             Some(turn) if content.is_empty() => turn.paragraph_break = !turn.text.is_empty(),
             Some(turn) => {
                 if !turn.text.is_empty() {
-                    turn.text.push(if turn.paragraph_break { '\n' } else { ' ' });
+                    turn.text
+                        .push(if turn.paragraph_break { '\n' } else { ' ' });
                 }
                 turn.text.push_str(content);
                 turn.paragraph_break = false;
@@ -96,11 +104,14 @@ impl Transcript<'_, '_> {
         let reason = match self.stray {
             Some(Stray::Reported) => return,
             Some(Stray::AfterHeading(heading)) => {
-                format!("text after the heading on line {heading} is not in a speaker turn: start turns with `SPEAKER:`")
+                format!(
+                    "text after the heading on line {heading} is not in a speaker turn: start turns with `SPEAKER:`"
+                )
             }
             None => "text before the first speaker turn: start turns with `SPEAKER:`".to_string(),
         };
-        self.errors.push(Error::malformed(self.body.path, line, reason));
+        self.errors
+            .push(Error::malformed(self.body.path, line, reason));
         self.stray = Some(Stray::Reported);
     }
 
@@ -134,7 +145,10 @@ fn turn_start(line: usize, content: &str) -> Option<Turn> {
     Some(Turn {
         line,
         speaker: speaker.to_string(),
-        timestamp: caps.name("ts1").or(caps.name("ts2")).map(|t| t.as_str().to_string()),
+        timestamp: caps
+            .name("ts1")
+            .or(caps.name("ts2"))
+            .map(|t| t.as_str().to_string()),
         text: caps["text"].trim().to_string(),
         paragraph_break: false,
     })
@@ -167,7 +181,12 @@ mod tests {
 
     fn parse_text(text: &str) -> (Vec<Passage>, Vec<String>) {
         let document = document();
-        let body = Body { path: Path::new("/c/documents/int-01.md"), document: &document, text, first_line: 6 };
+        let body = Body {
+            path: Path::new("/c/documents/int-01.md"),
+            document: &document,
+            text,
+            first_line: 6,
+        };
         let (passages, errors) = parse(&body);
         (passages, errors.iter().map(ToString::to_string).collect())
     }
@@ -175,14 +194,22 @@ mod tests {
     fn turns(passages: &[Passage]) -> Vec<(&str, &str, u32, &str)> {
         passages
             .iter()
-            .map(|p| (p.speaker.as_ref().map_or("", |s| s.as_str()), p.locator.as_str(), p.origin.line, p.text.as_str()))
+            .map(|p| {
+                (
+                    p.speaker.as_ref().map_or("", |s| s.as_str()),
+                    p.locator.as_str(),
+                    p.origin.line,
+                    p.text.as_str(),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn speaker_turns_with_ids_and_labels() {
-        let (passages, errors) =
-            parse_text("Interviewer: How did it start?\nID9: With the CCG.\nPractice manager: We met monthly.\n");
+        let (passages, errors) = parse_text(
+            "Interviewer: How did it start?\nID9: With the CCG.\nPractice manager: We met monthly.\n",
+        );
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(
             turns(&passages),
@@ -193,25 +220,44 @@ mod tests {
             ]
         );
         let p = &passages[1];
-        assert_eq!((p.ordinal, p.doc.as_str(), p.site.as_ref().map(|s| s.as_str())), (2, "int-01", Some("site 2")));
+        assert_eq!(
+            (
+                p.ordinal,
+                p.doc.as_str(),
+                p.site.as_ref().map(|s| s.as_str())
+            ),
+            (2, "int-01", Some("site 2"))
+        );
         assert_eq!((p.role.clone(), p.role_group.clone()), (None, None));
     }
 
     #[test]
     fn timestamps_before_or_after_the_speaker() {
-        let (passages, _) = parse_text("[00:12:31] ID9: First.\nInterviewer [12:40]: Second.\n[1:02:03] ID9: Third.");
+        let (passages, _) = parse_text(
+            "[00:12:31] ID9: First.\nInterviewer [12:40]: Second.\n[1:02:03] ID9: Third.",
+        );
         let locators: Vec<&str> = passages.iter().map(|p| p.locator.as_str()).collect();
-        assert_eq!(locators, ["turn 1, 00:12:31", "turn 2, 12:40", "turn 3, 1:02:03"]);
-        assert_eq!(passages[1].speaker.as_ref().map(|s| s.as_str()), Some("Interviewer"));
+        assert_eq!(
+            locators,
+            ["turn 1, 00:12:31", "turn 2, 12:40", "turn 3, 1:02:03"]
+        );
+        assert_eq!(
+            passages[1].speaker.as_ref().map(|s| s.as_str()),
+            Some("Interviewer")
+        );
         assert_eq!(passages[1].text, "Second.");
     }
 
     #[test]
     fn multi_line_turns_and_paragraph_breaks() {
-        let (passages, _) = parse_text("ID9: We started\nin 2016.\n\n\nThen it changed.\n\nInterviewer:\nWhy?\n\n");
+        let (passages, _) =
+            parse_text("ID9: We started\nin 2016.\n\n\nThen it changed.\n\nInterviewer:\nWhy?\n\n");
         assert_eq!(
             turns(&passages),
-            [("ID9", "turn 1", 6, "We started in 2016.\nThen it changed."), ("Interviewer", "turn 2", 12, "Why?")]
+            [
+                ("ID9", "turn 1", 6, "We started in 2016.\nThen it changed."),
+                ("Interviewer", "turn 2", 12, "Why?")
+            ]
         );
     }
 
@@ -230,7 +276,10 @@ mod tests {
     #[test]
     fn full_width_colons_in_chinese_transcripts() {
         let (passages, _) = parse_text("访谈者：您好。\nID3：我们在2016年开始合作。");
-        assert_eq!(turns(&passages)[1], ("ID3", "turn 2", 7, "我们在2016年开始合作。"));
+        assert_eq!(
+            turns(&passages)[1],
+            ("ID3", "turn 2", 7, "我们在2016年开始合作。")
+        );
         assert_eq!(passages[1].lang, Lang::Zh);
     }
 
@@ -244,7 +293,9 @@ mod tests {
 
     #[test]
     fn text_before_the_first_turn_is_an_error_once() {
-        let (passages, errors) = parse_text("\nA preamble\nover two lines.\n\nmore\nID9: Said.\n# Later\nstray\nID9: Again.");
+        let (passages, errors) = parse_text(
+            "\nA preamble\nover two lines.\n\nmore\nID9: Said.\n# Later\nstray\nID9: Again.",
+        );
         assert_eq!(
             errors,
             [
@@ -252,7 +303,13 @@ mod tests {
                 "/c/documents/int-01.md:13: text after the heading on line 12 is not in a speaker turn: start turns with `SPEAKER:`",
             ]
         );
-        assert_eq!(turns(&passages), [("ID9", "turn 1", 11, "Said."), ("ID9", "turn 2", 14, "Again.")]);
+        assert_eq!(
+            turns(&passages),
+            [
+                ("ID9", "turn 1", 11, "Said."),
+                ("ID9", "turn 2", 14, "Again.")
+            ]
+        );
     }
 
     #[test]

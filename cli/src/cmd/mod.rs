@@ -1,0 +1,39 @@
+//! The subcommands: each turns its flags into API requests, asks the backend, and renders the
+//! answer in the chosen format. They return whether anything matched (the exit status).
+
+pub mod batch;
+mod completions;
+mod facets;
+mod participants;
+mod search;
+mod show;
+mod stats;
+
+use std::io::{self, Write};
+
+use crate::args::{Args, Command};
+use crate::backend::Backend;
+use crate::output::table::Palette;
+
+/// Runs the command; `Ok(true)` when something matched.
+pub fn run(args: Args) -> anyhow::Result<bool> {
+    let palette = Palette::new(args.color.enabled());
+    // Output is rendered whole and written once: an error halfway leaves no half-printed table,
+    // and a closed pipe surfaces as one write error.
+    let mut out = Vec::new();
+    let found = match &args.command {
+        Command::Completions(c) => completions::run(c, &mut out)?,
+        Command::Search(c) => search::run(c, &Backend::open(&args.source)?, &mut out, palette)?,
+        Command::Facets(c) => facets::run(c, &Backend::open(&args.source)?, &mut out, palette)?,
+        Command::Show(c) => show::run(c, &Backend::open(&args.source)?, &mut out, palette)?,
+        Command::Participants(c) => {
+            participants::run(c, &Backend::open(&args.source)?, &mut out, palette)?
+        }
+        Command::Stats(c) => stats::run(c, &Backend::open(&args.source)?, &mut out, palette)?,
+        Command::Batch(c) => batch::run(c, &Backend::open(&args.source)?, &mut out)?,
+    };
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(&out)?;
+    stdout.flush()?;
+    Ok(found)
+}

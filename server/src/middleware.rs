@@ -1,0 +1,86 @@
+//! What wraps every route: the body-size limit, the request timeout, panic catching and the request log.
+//!
+//! Public so tests can put a deliberately failing route behind exactly the server's stack.
+
+use std::any::Any;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::Response;
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::IntoResponse;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::{OnResponse, TraceLayer};
+use tracing::Span;
+
+use crate::error::{ApiError, ErrorCode, InternalDetail};
+use crate::state::Config;
+
+/// Wraps `router` in the server's middleware (outermost last): every response, even to a panic
+/// or a timeout, is JSON and is logged once.
+pub fn apply(router: Router, config: &Config) -> Router {
+    router
+        .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(from_fn_with_state(config.request_timeout, limit_time))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(LogResponse)
+                // 5xx are logged by `LogResponse`, with their detail; once is enough.
+                .on_failure(()),
+        )
+}
+
+async fn limit_time(State(limit): State<Duration>, request: Request, next: Next) -> Response<Body> {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            ErrorCode::RequestTimeout,
+            format!("the request took longer than {} ms", limit.as_millis()),
+            "narrow the query or ask for fewer hits or less context, then retry",
+        )
+        .into_response(),
+    }
+}
+
+fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    ApiError::internal(format!("handler panicked: {message}")).into_response()
+}
+
+/// The span of a request: method and matched route, never the raw URI (it holds the user's query).
+fn request_span(request: &Request) -> Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(no route)", MatchedPath::as_str);
+    tracing::info_span!("request", method = %request.method(), route)
+}
+
+/// Logs each response once: server errors at `error` with their internal detail, the rest at `debug`.
+#[derive(Debug, Clone, Copy)]
+struct LogResponse;
+
+impl<B> OnResponse<B> for LogResponse {
+    fn on_response(self, response: &Response<B>, latency: Duration, _span: &Span) {
+        let status = response.status().as_u16();
+        let latency_ms = latency.as_secs_f64() * 1000.0;
+        if response.status().is_server_error() {
+            let detail = response
+                .extensions()
+                .get::<InternalDetail>()
+                .map_or("", |detail| detail.0.as_str());
+            tracing::error!(status, latency_ms, detail, "request failed");
+        } else {
+            tracing::debug!(status, latency_ms, "request answered");
+        }
+    }
+}
