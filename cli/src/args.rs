@@ -13,7 +13,8 @@ use anyhow::anyhow;
 use clap::builder::{PossibleValuesParser, RangedU64ValueParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 use indexer::api::{
-    DEFAULT_LIMIT, FacetField, Filters, MAX_CONTEXT, MAX_LIMIT, MAX_OFFSET, SearchRequest, Sort, YearRange,
+    DEFAULT_LIMIT, FacetField, Filters, MAX_CONTEXT, MAX_LIMIT, MAX_OFFSET, SearchRequest, Sort,
+    YearRange,
 };
 use indexer::model::{DocId, Kind, Lang};
 
@@ -127,7 +128,8 @@ pub struct Args {
 pub struct SourceArgs {
     /// Address of the Verbatim server.
     ///
-    /// Start one with `verbatim-server --index DIR` (or `cargo run --release -p server`).
+    /// Start one with `verbatim-server` (or `cargo run --release -p server`), which indexes
+    /// ./corpus and listens on 127.0.0.1:8490.
     /// Ignored when --index is given.
     #[arg(long, env = "VERBATIM_URL", value_name = "URL", default_value = DEFAULT_SERVER, global = true)]
     pub server: String,
@@ -136,7 +138,13 @@ pub struct SourceArgs {
     ///
     /// Sent as `Authorization: Bearer KEY`. Prefer the environment variable: command lines are
     /// visible to other users of the machine.
-    #[arg(long, env = "VERBATIM_API_KEY", value_name = "KEY", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "VERBATIM_API_KEY",
+        value_name = "KEY",
+        hide_env_values = true,
+        global = true
+    )]
     pub api_key: Option<String>,
 
     /// Search this index directory directly, without a server.
@@ -278,7 +286,9 @@ pub enum SearchFormat {
 
 /// The filters shared by `search` and `facets`.
 #[derive(Debug, Clone, Default, clap::Args)]
-#[command(next_help_heading = "Filters (repeat a flag for any-of; different flags combine with AND)")]
+#[command(
+    next_help_heading = "Filters (repeat a flag for any-of; different flags combine with AND)"
+)]
 pub struct FilterArgs {
     /// Only passages by this role or role group (e.g. GP, manager).
     ///
@@ -504,15 +514,18 @@ fn up_to(max: usize) -> RangedU64ValueParser<usize> {
 }
 
 fn sort_parser() -> impl TypedValueParser<Value = Sort> {
-    PossibleValuesParser::new(["relevance", "doc", "date"]).try_map(|s| s.parse::<Sort>().map_err(|e| explain(&e)))
+    PossibleValuesParser::new(["relevance", "doc", "date"])
+        .try_map(|s| s.parse::<Sort>().map_err(|e| explain(&e)))
 }
 
 fn kind_parser() -> impl TypedValueParser<Value = Kind> {
-    PossibleValuesParser::new(Kind::ALL.map(Kind::as_str)).try_map(|s| s.parse::<Kind>().map_err(|e| explain(&e)))
+    PossibleValuesParser::new(Kind::ALL.map(Kind::as_str))
+        .try_map(|s| s.parse::<Kind>().map_err(|e| explain(&e)))
 }
 
 fn lang_parser() -> impl TypedValueParser<Value = Lang> {
-    PossibleValuesParser::new(Lang::ALL.map(Lang::as_str)).try_map(|s| s.parse::<Lang>().map_err(|e| explain(&e)))
+    PossibleValuesParser::new(Lang::ALL.map(Lang::as_str))
+        .try_map(|s| s.parse::<Lang>().map_err(|e| explain(&e)))
 }
 
 fn parse_facet_field(s: &str) -> Result<FacetField, String> {
@@ -525,7 +538,9 @@ fn parse_year_range(s: &str) -> Result<YearRange, String> {
 
 fn parse_attr(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
-        Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().to_string(), value.trim().to_string())),
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.trim().to_string()))
+        }
         _ => Err(format!("{s:?} is not NAME=VALUE; write e.g. gender=female")),
     }
 }
@@ -533,16 +548,17 @@ fn parse_attr(s: &str) -> Result<(String, String), String> {
 fn parse_target(s: &str) -> Result<Target, String> {
     let (doc, passage) = match s.split_once('#') {
         Some((doc, n)) => {
-            let n: u32 = n
-                .parse()
-                .ok()
-                .filter(|&n| n >= 1)
-                .ok_or_else(|| format!("passage {n:?} is not a number from 1 up; write DOC#12"))?;
+            let n: u32 =
+                n.parse().ok().filter(|&n| n >= 1).ok_or_else(|| {
+                    format!("passage {n:?} is not a number from 1 up; write DOC#12")
+                })?;
             (doc, Some(n))
         }
         None => (s, None),
     };
-    DocId::parse(doc).map_err(|e| format!("{e}; list documents with `verbatim stats` or copy an id from `verbatim search`"))?;
+    DocId::parse(doc).map_err(|e| {
+        format!("{e}; list documents with `verbatim stats` or copy an id from `verbatim search`")
+    })?;
     Ok(Target {
         doc: doc.to_string(),
         passage,
@@ -589,23 +605,56 @@ mod tests {
     #[test]
     fn flags_become_the_api_request() {
         let req = search_request(&[
-            "search", "trust", "--role", "GP", "--role", "manager", "--kind", "Interview", "--lang", "zh",
-            "--attr", "gender=female", "--attr", "gender=male", "--year", "2015..2019", "--facets",
-            "role,attr.gender", "-n", "5", "--sort", "doc", "-C", "1",
+            "search",
+            "trust",
+            "--role",
+            "GP",
+            "--role",
+            "manager",
+            "--kind",
+            "Interview",
+            "--lang",
+            "zh",
+            "--attr",
+            "gender=female",
+            "--attr",
+            "gender=male",
+            "--year",
+            "2015..2019",
+            "--facets",
+            "role,attr.gender",
+            "-n",
+            "5",
+            "--sort",
+            "doc",
+            "-C",
+            "1",
         ]);
         assert_eq!(req.q, "trust");
         assert_eq!(req.filters.role, ["GP", "manager"]);
         assert_eq!(req.filters.kind, [Kind::Interview]);
         assert_eq!(req.filters.lang, [Lang::Zh]);
         assert_eq!(req.filters.attr["gender"], ["female", "male"]);
-        assert_eq!(req.filters.year, Some(YearRange { from: Some(2015), to: Some(2019) }));
-        assert_eq!(req.facets, [FacetField::Role, FacetField::Attr("gender".into())]);
+        assert_eq!(
+            req.filters.year,
+            Some(YearRange {
+                from: Some(2015),
+                to: Some(2019)
+            })
+        );
+        assert_eq!(
+            req.facets,
+            [FacetField::Role, FacetField::Attr("gender".into())]
+        );
         assert_eq!((req.limit, req.sort, req.context), (5, Sort::Doc, 1));
     }
 
     #[test]
     fn defaults_match_the_api() {
-        assert_eq!(search_request(&["search", "trust"]), SearchRequest::new("trust"));
+        assert_eq!(
+            search_request(&["search", "trust"]),
+            SearchRequest::new("trust")
+        );
     }
 
     #[test]
@@ -626,18 +675,36 @@ mod tests {
 
     #[test]
     fn request_checks_name_the_flag() {
-        let Command::Search(args) = parse(&["search", "x", "--year", "2019..2015"]).unwrap().command else {
+        let Command::Search(args) = parse(&["search", "x", "--year", "2019..2015"])
+            .unwrap()
+            .command
+        else {
             panic!("expected search");
         };
         let err = args.to_request().unwrap_err().to_string();
-        assert!(err.starts_with("--year: from (2019) is after to (2015)"), "{err}");
+        assert!(
+            err.starts_with("--year: from (2019) is after to (2015)"),
+            "{err}"
+        );
         assert!(err.contains("swap the two years"), "{err}");
     }
 
     #[test]
     fn targets() {
-        assert_eq!(parse_target("d-1#12"), Ok(Target { doc: "d-1".into(), passage: Some(12) }));
-        assert_eq!(parse_target("d-1"), Ok(Target { doc: "d-1".into(), passage: None }));
+        assert_eq!(
+            parse_target("d-1#12"),
+            Ok(Target {
+                doc: "d-1".into(),
+                passage: Some(12)
+            })
+        );
+        assert_eq!(
+            parse_target("d-1"),
+            Ok(Target {
+                doc: "d-1".into(),
+                passage: None
+            })
+        );
         assert!(parse_target("d-1#x").is_err());
     }
 }

@@ -16,8 +16,8 @@ use serde::de::DeserializeOwned;
 use crate::args::SourceArgs;
 
 /// How to start a server, for messages about an unreachable one.
-const START_SERVER: &str = "start one with `verbatim-server --index DIR` (or `cargo run --release -p server -- --index DIR`), \
-     point --server or VERBATIM_URL at a running one, or search an index directly with --index DIR";
+const START_SERVER: &str = "start it with `verbatim-server --corpus DIR` (or `cargo run --release -p server` in the \
+     repository), point --server or VERBATIM_URL at a running one, or search an index directly with --index DIR";
 
 /// Responses larger than this are refused (a whole document is a few megabytes at most).
 const MAX_RESPONSE_BYTES: u64 = 256 * 1024 * 1024;
@@ -97,7 +97,9 @@ impl Backend {
 }
 
 fn open_index(dir: &Path) -> anyhow::Result<indexer::Index> {
-    indexer::Index::open(dir).map_err(engine_error).with_context(|| format!("--index {}", dir.display()))
+    indexer::Index::open(dir)
+        .map_err(engine_error)
+        .with_context(|| format!("--index {}", dir.display()))
 }
 
 /// A Verbatim server.
@@ -132,7 +134,9 @@ impl Remote {
             );
         }
         if !base.starts_with("http://") {
-            bail!("--server {url:?} is not an http:// address\n  hint: write e.g. http://127.0.0.1:8490");
+            bail!(
+                "--server {url:?} is not an http:// address\n  hint: write e.g. http://127.0.0.1:8490"
+            );
         }
         let config = ureq::Agent::config_builder()
             // Error statuses carry the server's explanation in the body: read it, don't discard it.
@@ -148,13 +152,22 @@ impl Remote {
         })
     }
 
-    fn facet_values(&self, field: &FacetField, q: &str, filters: &Filters) -> anyhow::Result<Vec<FacetCount>> {
+    fn facet_values(
+        &self,
+        field: &FacetField,
+        q: &str,
+        filters: &Filters,
+    ) -> anyhow::Result<Vec<FacetCount>> {
         let mut query = vec![("q".to_string(), q.to_string())];
         query.extend(filter_params(filters));
         self.get(&format!("/v1/facets/{field}"), &query)
     }
 
-    fn get<T: DeserializeOwned>(&self, path: &str, query: &[(String, String)]) -> anyhow::Result<T> {
+    fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> anyhow::Result<T> {
         let url = format!("{}{path}", self.base);
         let mut request = self.agent.get(&url);
         for (key, value) in query {
@@ -166,7 +179,11 @@ impl Remote {
         self.finish(&url, request.call())
     }
 
-    fn post<T: DeserializeOwned>(&self, path: &str, body: &impl serde::Serialize) -> anyhow::Result<T> {
+    fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> anyhow::Result<T> {
         let url = format!("{}{path}", self.base);
         let mut request = self.agent.post(&url);
         if let Some(key) = &self.api_key {
@@ -213,17 +230,29 @@ impl Remote {
 /// The server also splits values at commas, so a value containing one cannot be sent this way.
 fn filter_params(filters: &Filters) -> Vec<(String, String)> {
     let each = |key: &str, values: Vec<String>| {
-        values.into_iter().map(|v| (key.to_string(), v)).collect::<Vec<_>>()
+        values
+            .into_iter()
+            .map(|v| (key.to_string(), v))
+            .collect::<Vec<_>>()
     };
     let mut params = each("role", filters.role.clone());
     params.extend(each("site", filters.site.clone()));
-    params.extend(each("kind", filters.kind.iter().map(|k| k.to_string()).collect()));
-    params.extend(each("lang", filters.lang.iter().map(|l| l.to_string()).collect()));
+    params.extend(each(
+        "kind",
+        filters.kind.iter().map(|k| k.to_string()).collect(),
+    ));
+    params.extend(each(
+        "lang",
+        filters.lang.iter().map(|l| l.to_string()).collect(),
+    ));
     params.extend(each("speaker", filters.speaker.clone()));
     params.extend(each("doc", filters.doc.clone()));
     if let Some(year) = filters.year {
         let end = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
-        params.push(("year".to_string(), format!("{}..{}", end(year.from), end(year.to))));
+        params.push((
+            "year".to_string(),
+            format!("{}..{}", end(year.from), end(year.to)),
+        ));
     }
     for (name, values) in &filters.attr {
         params.extend(each(&format!("attr.{name}"), values.clone()));
@@ -235,12 +264,15 @@ fn filter_params(filters: &Filters) -> Vec<(String, String)> {
 fn server_error(status: u16, body: &str, url: &str) -> anyhow::Error {
     let Ok(ErrorBody { error }) = serde_json::from_str::<ErrorBody>(body) else {
         let excerpt: String = body.chars().take(200).collect();
-        return anyhow!("{url} answered HTTP {status}: {excerpt}\n  hint: is --server pointing at a Verbatim server?");
+        return anyhow!(
+            "{url} answered HTTP {status}: {excerpt}\n  hint: is --server pointing at a Verbatim server?"
+        );
     };
     let hint = match error.code.as_str() {
-        "missing_api_key" | "invalid_api_key" => {
-            Some("pass the server's key with --api-key KEY or the VERBATIM_API_KEY environment variable".to_string())
-        }
+        "missing_api_key" | "invalid_api_key" => Some(
+            "pass the server's key with --api-key KEY or the VERBATIM_API_KEY environment variable"
+                .to_string(),
+        ),
         _ => error.hint,
     };
     with_hint(&error.message, hint.as_deref())
@@ -254,7 +286,9 @@ fn engine_error(error: indexer::Error) -> anyhow::Error {
 /// An engine error as one message: what is wrong, then on its own line what to do about it.
 pub fn explain(error: &indexer::Error) -> String {
     let hint = match error {
-        indexer::Error::Query { hint, .. } | indexer::Error::InvalidValue { hint, .. } => hint.as_deref(),
+        indexer::Error::Query { hint, .. } | indexer::Error::InvalidValue { hint, .. } => {
+            hint.as_deref()
+        }
         _ => None,
     };
     match hint {
@@ -281,27 +315,40 @@ mod tests {
     fn server_errors_show_message_and_hint() {
         let body = r#"{"error":{"code":"invalid_query","message":"query, column 14: unclosed quote","hint":"close the phrase with a second \""}}"#;
         let text = server_error(400, body, "http://h/v1/search").to_string();
-        assert_eq!(text, "query, column 14: unclosed quote\n  hint: close the phrase with a second \"");
+        assert_eq!(
+            text,
+            "query, column 14: unclosed quote\n  hint: close the phrase with a second \""
+        );
     }
 
     #[test]
     fn auth_errors_say_how_to_pass_the_key() {
-        let body = r#"{"error":{"code":"missing_api_key","message":"this server requires an API key"}}"#;
+        let body =
+            r#"{"error":{"code":"missing_api_key","message":"this server requires an API key"}}"#;
         let text = server_error(401, body, "http://h/v1/search").to_string();
-        assert!(text.contains("--api-key") && text.contains("VERBATIM_API_KEY"), "{text}");
+        assert!(
+            text.contains("--api-key") && text.contains("VERBATIM_API_KEY"),
+            "{text}"
+        );
     }
 
     #[test]
     fn foreign_error_pages_name_the_url() {
         let text = server_error(502, "<html>Bad gateway</html>", "http://h/v1/stats").to_string();
-        assert!(text.starts_with("http://h/v1/stats answered HTTP 502: <html>"), "{text}");
+        assert!(
+            text.starts_with("http://h/v1/stats answered HTTP 502: <html>"),
+            "{text}"
+        );
     }
 
     #[test]
     fn only_http_addresses() {
         assert!(Remote::new("https://example.org", None).is_err());
         assert!(Remote::new("127.0.0.1:8490", None).is_err());
-        assert_eq!(Remote::new("http://127.0.0.1:8490/", None).unwrap().base, "http://127.0.0.1:8490");
+        assert_eq!(
+            Remote::new("http://127.0.0.1:8490/", None).unwrap().base,
+            "http://127.0.0.1:8490"
+        );
     }
 
     #[test]
@@ -309,12 +356,18 @@ mod tests {
         let filters = Filters {
             role: vec!["GP".into(), "manager".into()],
             kind: vec![Kind::Interview],
-            year: Some(YearRange { from: Some(2015), to: None }),
+            year: Some(YearRange {
+                from: Some(2015),
+                to: None,
+            }),
             attr: BTreeMap::from([("gender".to_string(), vec!["female".to_string()])]),
             ..Filters::default()
         };
         let params = filter_params(&filters);
-        let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let params: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         assert_eq!(
             params,
             [

@@ -96,7 +96,10 @@ impl SearchRequest {
         if self.q.len() > MAX_QUERY_BYTES {
             return Err(Error::InvalidValue {
                 field: "q".into(),
-                reason: format!("the query is {} bytes long; the limit is {MAX_QUERY_BYTES}", self.q.len()),
+                reason: format!(
+                    "the query is {} bytes long; the limit is {MAX_QUERY_BYTES}",
+                    self.q.len()
+                ),
                 hint: Some("shorten the query, or split it into several searches".into()),
             });
         }
@@ -122,28 +125,56 @@ fn check_max(field: &str, value: usize, max: usize) -> Result<(), Error> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Filters {
     /// Roles or role groups.
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub role: Vec<String>,
     /// Sites, e.g. `site 1`.
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub site: Vec<String>,
     /// Document kinds.
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub kind: Vec<Kind>,
     /// Languages.
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub lang: Vec<Lang>,
     /// Speaker ids, e.g. `ID9`.
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub speaker: Vec<String>,
     /// Document ids.
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub doc: Vec<String>,
     /// Year range of the document's date, both ends inclusive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<YearRange>,
     /// Participant attributes from the participants sheet, by column name.
-    #[serde(default, deserialize_with = "map_of_one_or_many", skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "map_of_one_or_many",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub attr: BTreeMap<String, Vec<String>>,
 }
 
@@ -154,14 +185,17 @@ impl Filters {
     }
 
     fn validate(&self) -> Result<(), Error> {
-        if let Some(YearRange { from: Some(from), to: Some(to) }) = self.year {
-            if from > to {
-                return Err(Error::InvalidValue {
-                    field: "filters.year".into(),
-                    reason: format!("from ({from}) is after to ({to})"),
-                    hint: Some("swap the two years".into()),
-                });
-            }
+        if let Some(YearRange {
+            from: Some(from),
+            to: Some(to),
+        }) = self.year
+            && from > to
+        {
+            return Err(Error::InvalidValue {
+                field: "filters.year".into(),
+                reason: format!("from ({from}) is after to ({to})"),
+                hint: Some("swap the two years".into()),
+            });
         }
         Ok(())
     }
@@ -199,10 +233,16 @@ impl FromStr for YearRange {
             }
         };
         match s.split_once("..") {
-            Some((from, to)) => Ok(YearRange { from: year(from)?, to: year(to)? }),
+            Some((from, to)) => Ok(YearRange {
+                from: year(from)?,
+                to: year(to)?,
+            }),
             None => {
                 let y = year(s)?.ok_or_else(bad)?;
-                Ok(YearRange { from: Some(y), to: Some(y) })
+                Ok(YearRange {
+                    from: Some(y),
+                    to: Some(y),
+                })
             }
         }
     }
@@ -665,7 +705,10 @@ mod tests {
         assert_eq!(req.filters.site.len(), 2);
         assert_eq!(req.filters.kind, vec![Kind::Article]);
         assert_eq!(req.filters.attr["gender"], vec!["female"]);
-        assert_eq!(req.facets, vec![FacetField::Role, FacetField::Attr("gender".into())]);
+        assert_eq!(
+            req.facets,
+            vec![FacetField::Role, FacetField::Attr("gender".into())]
+        );
         assert_eq!(req.limit, DEFAULT_LIMIT);
     }
 
@@ -678,15 +721,33 @@ mod tests {
 
     #[test]
     fn limits_name_the_field() {
-        let req = SearchRequest { limit: 5000, ..SearchRequest::new("x") };
+        let req = SearchRequest {
+            limit: 5000,
+            ..SearchRequest::new("x")
+        };
         let err = req.validate().unwrap_err();
-        assert!(matches!(&err, Error::InvalidValue { field, .. } if field == "limit"), "{err}");
+        assert!(
+            matches!(&err, Error::InvalidValue { field, .. } if field == "limit"),
+            "{err}"
+        );
     }
 
     #[test]
     fn year_ranges() {
-        assert_eq!("2019".parse::<YearRange>().unwrap(), YearRange { from: Some(2019), to: Some(2019) });
-        assert_eq!("2015..".parse::<YearRange>().unwrap(), YearRange { from: Some(2015), to: None });
+        assert_eq!(
+            "2019".parse::<YearRange>().unwrap(),
+            YearRange {
+                from: Some(2019),
+                to: Some(2019)
+            }
+        );
+        assert_eq!(
+            "2015..".parse::<YearRange>().unwrap(),
+            YearRange {
+                from: Some(2015),
+                to: None
+            }
+        );
         assert!("soon".parse::<YearRange>().is_err());
     }
 }

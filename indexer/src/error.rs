@@ -114,7 +114,10 @@ mod tests {
     #[test]
     fn malformed_names_file_and_line() {
         let e = Error::malformed("corpus/a.md", 3, "front matter: unknown kind \"memo\"");
-        assert_eq!(e.to_string(), "corpus/a.md:3: front matter: unknown kind \"memo\"");
+        assert_eq!(
+            e.to_string(),
+            "corpus/a.md:3: front matter: unknown kind \"memo\""
+        );
         assert!(!e.is_internal());
     }
 }

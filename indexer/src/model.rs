@@ -72,7 +72,9 @@ impl DocId {
     pub fn parse(value: &str) -> Result<DocId, String> {
         let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
         if value.is_empty() || value.len() > 128 {
-            return Err(format!("document id {value:?} must be 1 to 128 characters long"));
+            return Err(format!(
+                "document id {value:?} must be 1 to 128 characters long"
+            ));
         }
         if value.starts_with('.') || !value.chars().all(ok_char) {
             return Err(format!(
@@ -261,7 +263,9 @@ impl Document {
         let Some(date) = self.date.as_deref() else {
             return 0;
         };
-        let mut parts = date.split('-').map(|p| p.trim().parse::<i64>().unwrap_or(0));
+        let mut parts = date
+            .split('-')
+            .map(|p| p.trim().parse::<i64>().unwrap_or(0));
         let (y, m, d) = (
             parts.next().unwrap_or(0),
             parts.next().unwrap_or(0),
@@ -408,7 +412,10 @@ mod tests {
     #[test]
     fn language_detection() {
         assert_eq!(Lang::detect("Clinical Commissioning Groups"), Lang::En);
-        assert_eq!(Lang::detect("自 2015 年 4 月以来,临床委托组(CCGs)承担了委托初级保健服务的责任"), Lang::Zh);
+        assert_eq!(
+            Lang::detect("自 2015 年 4 月以来,临床委托组(CCGs)承担了委托初级保健服务的责任"),
+            Lang::Zh
+        );
     }
 
     #[test]
@@ -425,7 +432,10 @@ mod tests {
                 vec!["GP".to_string(), "Independent GP".to_string()],
             )]),
         };
-        assert_eq!(groups.group_of(&Role::from("independent gp")), Some(RoleGroup("GP".into())));
+        assert_eq!(
+            groups.group_of(&Role::from("independent gp")),
+            Some(RoleGroup("GP".into()))
+        );
         assert_eq!(groups.group_of(&Role::from("Manager")), None);
     }
 
@@ -444,7 +454,10 @@ mod tests {
             lang: Lang::En,
             text: String::new(),
             attrs: BTreeMap::new(),
-            origin: Origin { file: "a.md".into(), line: 1 },
+            origin: Origin {
+                file: "a.md".into(),
+                line: 1,
+            },
         };
         assert_eq!(p.speaker_label().as_deref(), Some("[Independent GP ID9]"));
         p.speaker = None;

@@ -18,7 +18,9 @@ use tantivy::schema::{OwnedValue, Term};
 use tantivy::{IndexWriter, TantivyDocument};
 
 use crate::analysis;
-use crate::catalog::{Catalog, CatalogDocument, FileEntry, StoredError, sync_dir, write_atomically};
+use crate::catalog::{
+    Catalog, CatalogDocument, FileEntry, StoredError, sync_dir, write_atomically,
+};
 use crate::error::{Error, Result};
 use crate::ingest::{self, CorpusFile, FileKind, ParsedDocument};
 use crate::model::{Participant, Passage, RoleGroups};
@@ -74,7 +76,9 @@ pub fn current_generation(index_dir: &Path) -> Option<PathBuf> {
     let name = fs::read_to_string(index_dir.join(CURRENT_FILE)).ok()?;
     let name = name.trim();
     let valid = name.starts_with(GENERATION_PREFIX) && !name.contains(['/', '\\']);
-    valid.then(|| index_dir.join(name)).filter(|dir| dir.is_dir())
+    valid
+        .then(|| index_dir.join(name))
+        .filter(|dir| dir.is_dir())
 }
 
 /// Builds or updates the index of `corpus` in `index_dir`.
@@ -123,7 +127,13 @@ pub fn build(corpus: &Path, index_dir: &Path, options: &BuildOptions) -> Result<
     }
 
     let generation = new_generation_dir(index_dir)?;
-    let result = write_generation(&generation, reusable.map(|(dir, _)| dir.as_path()), &scan, &plan, options);
+    let result = write_generation(
+        &generation,
+        reusable.map(|(dir, _)| dir.as_path()),
+        &scan,
+        &plan,
+        options,
+    );
     let catalog = match result {
         Ok(catalog) => catalog,
         Err(e) => {
@@ -136,7 +146,9 @@ pub fn build(corpus: &Path, index_dir: &Path, options: &BuildOptions) -> Result<
     remove_other_generations(index_dir, &generation);
 
     report.errors = scan.walk_errors_reported();
-    report.errors.extend(catalog.config_errors.iter().map(StoredError::to_error));
+    report
+        .errors
+        .extend(catalog.config_errors.iter().map(StoredError::to_error));
     report.errors.extend(
         catalog
             .files
@@ -177,7 +189,10 @@ fn fill_totals(report: &mut BuildReport, catalog: &Catalog) {
     report.documents = catalog.documents.len() as u64;
     report.passages = catalog.passage_count();
     for doc in catalog.documents.values() {
-        *report.by_kind.entry(doc.document.kind.to_string()).or_default() += u64::from(doc.passages);
+        *report
+            .by_kind
+            .entry(doc.document.kind.to_string())
+            .or_default() += u64::from(doc.passages);
     }
     report.by_lang = catalog_lang_counts(catalog);
 }
@@ -212,7 +227,10 @@ struct ScannedFile {
 
 impl Scan {
     fn walk_errors_reported(&self) -> Vec<Error> {
-        self.walk_errors.iter().map(|e| StoredError::from_error(e).to_error()).collect()
+        self.walk_errors
+            .iter()
+            .map(|e| StoredError::from_error(e).to_error())
+            .collect()
     }
 }
 
@@ -236,7 +254,8 @@ fn scan_corpus(root: &Path) -> Result<Scan> {
                 tracing::warn!(file = %file.path.display(), "skipped: not a corpus format");
                 scan.skipped.push((
                     file.rel.clone(),
-                    "not a corpus format (.md, .txt, .jsonl, participants.csv, role_groups.toml)".into(),
+                    "not a corpus format (.md, .txt, .jsonl, participants.csv, role_groups.toml)"
+                        .into(),
                 ));
             }
             FileKind::Participants | FileKind::RoleGroups => {
@@ -257,7 +276,8 @@ fn scan_corpus(root: &Path) -> Result<Scan> {
             FileKind::Document | FileKind::Jsonl => match fs::read(&file.path) {
                 Ok(bytes) => {
                     let hash = blake3::hash(&bytes).to_hex().to_string();
-                    scan.documents.insert(file.rel.clone(), ScannedFile { file, bytes, hash });
+                    scan.documents
+                        .insert(file.rel.clone(), ScannedFile { file, bytes, hash });
                 }
                 Err(e) => scan.walk_errors.push(Error::io(&file.path, e)),
             },
@@ -268,7 +288,11 @@ fn scan_corpus(root: &Path) -> Result<Scan> {
 }
 
 /// Reads and decodes a config file, folding its bytes into the config hash.
-fn read_text(file: &CorpusFile, errors: &mut Vec<Error>, hash: &mut blake3::Hasher) -> Option<String> {
+fn read_text(
+    file: &CorpusFile,
+    errors: &mut Vec<Error>,
+    hash: &mut blake3::Hasher,
+) -> Option<String> {
     let bytes = match fs::read(&file.path) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -300,7 +324,12 @@ impl Plan {
         let to_index = scan
             .documents
             .iter()
-            .filter(|(rel, f)| previous.files.get(*rel).is_none_or(|old| old.hash != f.hash))
+            .filter(|(rel, f)| {
+                previous
+                    .files
+                    .get(*rel)
+                    .is_none_or(|old| old.hash != f.hash)
+            })
             .map(|(rel, _)| rel.clone())
             .collect();
         let to_remove = previous
@@ -309,7 +338,10 @@ impl Plan {
             .filter(|rel| !scan.documents.contains_key(*rel))
             .cloned()
             .collect();
-        Plan { to_index, to_remove }
+        Plan {
+            to_index,
+            to_remove,
+        }
     }
 
     fn is_empty(&self) -> bool {
@@ -322,7 +354,10 @@ fn new_generation_dir(index_dir: &Path) -> Result<PathBuf> {
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default()
         .as_millis();
-    let dir = index_dir.join(format!("{GENERATION_PREFIX}{millis}-{}", std::process::id()));
+    let dir = index_dir.join(format!(
+        "{GENERATION_PREFIX}{millis}-{}",
+        std::process::id()
+    ));
     fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
     Ok(dir)
 }
@@ -355,7 +390,11 @@ fn write_generation(
     catalog.config_hash = scan.config_hash.clone();
     catalog.participants = scan.participants.clone();
     catalog.role_groups = scan.role_groups.clone();
-    catalog.config_errors = scan.config_errors.iter().map(StoredError::from_error).collect();
+    catalog.config_errors = scan
+        .config_errors
+        .iter()
+        .map(StoredError::from_error)
+        .collect();
     catalog.built_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
 
     for rel in plan.to_remove.iter().chain(&plan.to_index) {
@@ -405,8 +444,14 @@ fn index_file(
         }
     };
     let (parsed, errors) = ingest::parse_documents(&scanned.file, &text);
-    entry.errors.extend(errors.iter().map(StoredError::from_error));
-    for ParsedDocument { document, mut passages } in parsed {
+    entry
+        .errors
+        .extend(errors.iter().map(StoredError::from_error));
+    for ParsedDocument {
+        document,
+        mut passages,
+    } in parsed
+    {
         if let Some(existing) = catalog.documents.get(&document.id) {
             entry.errors.push(StoredError::from_error(&Error::malformed(
                 &scanned.file.path,
@@ -427,14 +472,21 @@ fn index_file(
         let count = u32::try_from(passages.len()).unwrap_or(u32::MAX);
         catalog.documents.insert(
             document.id.clone(),
-            CatalogDocument { document, passages: count },
+            CatalogDocument {
+                document,
+                passages: count,
+            },
         );
     }
     Ok(entry)
 }
 
 /// The tantivy document of one passage.
-fn passage_document(fields: Fields, document: &crate::model::Document, passage: &Passage) -> TantivyDocument {
+fn passage_document(
+    fields: Fields,
+    document: &crate::model::Document,
+    passage: &Passage,
+) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.doc_id, passage.doc.as_str());
     doc.add_u64(fields.ordinal, u64::from(passage.ordinal));
@@ -445,7 +497,10 @@ fn passage_document(fields: Fields, document: &crate::model::Document, passage: 
     let optional = [
         (fields.speaker, passage.speaker.as_ref().map(|s| s.as_str())),
         (fields.role, passage.role.as_ref().map(|s| s.as_str())),
-        (fields.role_group, passage.role_group.as_ref().map(|s| s.as_str())),
+        (
+            fields.role_group,
+            passage.role_group.as_ref().map(|s| s.as_str()),
+        ),
         (fields.site, passage.site.as_ref().map(|s| s.as_str())),
         (fields.section, passage.section.as_deref()),
         (fields.attribution, passage.attribution.as_deref()),
@@ -483,7 +538,9 @@ fn progress_bar(options: &BuildOptions, plan: &Plan, scan: &Scan) -> ProgressBar
         .map(|f| f.bytes.len() as u64)
         .sum();
     let bar = ProgressBar::new(total);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})")
+    {
         bar.set_style(style);
     }
     bar
@@ -524,11 +581,16 @@ fn remove_other_generations(index_dir: &Path, live: &Path) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let is_generation = entry.file_name().to_string_lossy().starts_with(GENERATION_PREFIX);
-        if is_generation && path != live && path.is_dir() {
-            if let Err(e) = fs::remove_dir_all(&path) {
-                tracing::warn!(dir = %path.display(), error = %e, "could not remove an old index generation");
-            }
+        let is_generation = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(GENERATION_PREFIX);
+        if is_generation
+            && path != live
+            && path.is_dir()
+            && let Err(e) = fs::remove_dir_all(&path)
+        {
+            tracing::warn!(dir = %path.display(), error = %e, "could not remove an old index generation");
         }
     }
 }

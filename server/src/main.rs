@@ -112,18 +112,12 @@ fn refuse_open_bind_without_key(bind: SocketAddr, has_key: bool) -> anyhow::Resu
 /// Builds or updates the index when the corpus is there, then opens it.
 fn prepare_index(corpus: &Path, index_dir: &Path) -> anyhow::Result<Index> {
     if corpus.is_dir() {
-        tracing::info!(corpus = %corpus.display(), index = %index_dir.display(), "checking the index");
+        // The engine logs what the build did; only its per-file problems are left to report.
         let report = indexer::build(corpus, index_dir, &BuildOptions::default()).with_context(|| {
             format!("cannot index {} into {}", corpus.display(), index_dir.display())
         })?;
         for error in &report.errors {
-            tracing::warn!("skipped: {error}");
-        }
-        if report.up_to_date {
-            tracing::info!(documents = report.documents, passages = report.passages, "index up to date");
-        } else {
-            let elapsed_ms = report.elapsed.as_millis() as u64;
-            tracing::info!(documents = report.documents, passages = report.passages, elapsed_ms, "index built");
+            tracing::warn!("left out of the index: {error}");
         }
     } else {
         tracing::warn!(

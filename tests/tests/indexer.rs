@@ -11,7 +11,9 @@ use verbatim_tests::{build_corpus_index, corpus_dir};
 const ARTICLE: &str = "mcdermott-2019-integrated-care";
 
 fn search(index: &Index, req: SearchRequest) -> SearchResponse {
-    index.search(&req).unwrap_or_else(|e| panic!("search {:?} failed: {e}", req.q))
+    index
+        .search(&req)
+        .unwrap_or_else(|e| panic!("search {:?} failed: {e}", req.q))
 }
 
 fn with_role(q: &str, roles: &[&str]) -> SearchRequest {
@@ -50,9 +52,24 @@ fn phrases_find_attributed_quotes_with_speaker_and_role() {
     let built = build_corpus_index();
     let index = Index::open(built.path()).unwrap();
     let cases = [
-        ("\"integration is more than co-location\"", "ID9", "Independent GP", "GP"),
-        ("\"lends itself to commission primary care\"", "ID42", "Manager", "manager"),
-        ("\"unassailable logic\"", "ID18", "CCG Accountable Officer", "manager"),
+        (
+            "\"integration is more than co-location\"",
+            "ID9",
+            "Independent GP",
+            "GP",
+        ),
+        (
+            "\"lends itself to commission primary care\"",
+            "ID42",
+            "Manager",
+            "manager",
+        ),
+        (
+            "\"unassailable logic\"",
+            "ID18",
+            "CCG Accountable Officer",
+            "manager",
+        ),
         ("\"pool budgets together\"", "ID14", "Lay member", "lay"),
         ("\"to drive forward collaboration\"", "ID16", "GP", "GP"),
     ];
@@ -67,7 +84,11 @@ fn phrases_find_attributed_quotes_with_speaker_and_role() {
         assert_eq!(hit.role_group.as_deref(), Some(group), "{q}");
         assert_eq!(hit.doc_id, ARTICLE);
         let prefix = format!("[{role} {speaker}] McDermott et al. 2019, BMJ Open, para ");
-        assert!(hit.citation.starts_with(&prefix), "{q}: citation {:?}", hit.citation);
+        assert!(
+            hit.citation.starts_with(&prefix),
+            "{q}: citation {:?}",
+            hit.citation
+        );
         assert!(!hit.highlights.is_empty(), "{q}: no highlights");
     }
 }
@@ -79,7 +100,10 @@ fn inline_meeting_quote_carries_its_site() {
     let res = search(
         &index,
         SearchRequest {
-            filters: Filters { site: vec!["Site 1".into()], ..Filters::default() },
+            filters: Filters {
+                site: vec!["Site 1".into()],
+                ..Filters::default()
+            },
             ..SearchRequest::new("\"strategic step towards budget delegation\"")
         },
     );
@@ -91,27 +115,46 @@ fn inline_meeting_quote_carries_its_site() {
         hit.text,
         "strategic step towards budget delegation and (development of new models of care)"
     );
-    assert!(hit.citation.starts_with("[Primary Care Commissioning Committee meeting site 1] "));
+    assert!(
+        hit.citation
+            .starts_with("[Primary Care Commissioning Committee meeting site 1] ")
+    );
 }
 
 #[test]
 fn chinese_words_find_the_chinese_abstract_and_its_translation() {
     let built = build_corpus_index();
     let index = Index::open(built.path()).unwrap();
-    for q in ["初级保健", "临床委托组", "综合保健系统", "\"初级保健委托\"", "保健"] {
+    for q in [
+        "初级保健",
+        "临床委托组",
+        "综合保健系统",
+        "\"初级保健委托\"",
+        "保健",
+    ] {
         let res = search(&index, SearchRequest::new(q));
         assert!(res.total > 0, "{q} found nothing");
         for hit in &res.hits {
             assert_eq!(hit.doc_id, "mcdermott-2019-abstract-zh", "{q}");
-            assert_eq!(hit.translation.as_deref(), Some("mcdermott-2019-abstract-en"));
-            assert!(!hit.highlights.is_empty(), "{q}: no highlights in {}", hit.text);
+            assert_eq!(
+                hit.translation.as_deref(),
+                Some("mcdermott-2019-abstract-en")
+            );
+            assert!(
+                !hit.highlights.is_empty(),
+                "{q}: no highlights in {}",
+                hit.text
+            );
         }
     }
     // Latin words inside Chinese text answer English queries.
     let res = search(
         &index,
         SearchRequest {
-            filters: Filters { lang: vec!["zh".parse().unwrap()], ..Filters::default() },
+            filters: Filters {
+                lang: vec!["zh".parse().unwrap()],
+                ..Filters::default()
+            },
             ..SearchRequest::new("STP")
         },
     );
@@ -128,13 +171,33 @@ fn role_group_filters_exclude_other_groups() {
     let gps = search(&index, with_role("", &["GP"]));
     let managers = search(&index, with_role("", &["manager"]));
     assert!(gps.total >= 3, "expected GP quotes, got {}", gps.total);
-    assert!(managers.total >= 4, "expected manager quotes, got {}", managers.total);
-    assert!(gps.hits.iter().all(|h| h.role_group.as_deref() == Some("GP")), "{:#?}", gps.hits);
-    assert!(managers.hits.iter().all(|h| h.role_group.as_deref() == Some("manager")));
+    assert!(
+        managers.total >= 4,
+        "expected manager quotes, got {}",
+        managers.total
+    );
+    assert!(
+        gps.hits
+            .iter()
+            .all(|h| h.role_group.as_deref() == Some("GP")),
+        "{:#?}",
+        gps.hits
+    );
+    assert!(
+        managers
+            .hits
+            .iter()
+            .all(|h| h.role_group.as_deref() == Some("manager"))
+    );
     // An exact role, in any case, matches only itself.
     let independent = search(&index, with_role("", &["independent gp"]));
     assert!(independent.total >= 2);
-    assert!(independent.hits.iter().all(|h| h.role.as_deref() == Some("Independent GP")));
+    assert!(
+        independent
+            .hits
+            .iter()
+            .all(|h| h.role.as_deref() == Some("Independent GP"))
+    );
     // Any-of within a filter.
     let both = search(&index, with_role("", &["GP", "manager"]));
     assert_eq!(both.total, gps.total + managers.total);
@@ -157,7 +220,10 @@ fn facet_counts_cover_every_match_not_just_the_page() {
         let filtered = search(
             &index,
             SearchRequest {
-                filters: Filters { kind: vec![facet.value.parse().unwrap()], ..Filters::default() },
+                filters: Filters {
+                    kind: vec![facet.value.parse().unwrap()],
+                    ..Filters::default()
+                },
                 ..req.clone()
             },
         );
@@ -171,7 +237,10 @@ fn context_and_document_order() {
     let index = Index::open(built.path()).unwrap();
     let res = search(
         &index,
-        SearchRequest { context: 2, ..SearchRequest::new("\"half a dozen professionals\"") },
+        SearchRequest {
+            context: 2,
+            ..SearchRequest::new("\"half a dozen professionals\"")
+        },
     );
     let hit = &res.hits[0];
     let ctx = hit.context.as_ref().expect("context asked for");
@@ -185,9 +254,17 @@ fn context_and_document_order() {
 
     let sorted = search(
         &index,
-        SearchRequest { sort: Sort::Doc, limit: 1000, ..SearchRequest::new("commissioning") },
+        SearchRequest {
+            sort: Sort::Doc,
+            limit: 1000,
+            ..SearchRequest::new("commissioning")
+        },
     );
-    let keys: Vec<(String, u32)> = sorted.hits.iter().map(|h| (h.doc_id.clone(), h.passage)).collect();
+    let keys: Vec<(String, u32)> = sorted
+        .hits
+        .iter()
+        .map(|h| (h.doc_id.clone(), h.passage))
+        .collect();
     let mut expected = keys.clone();
     expected.sort();
     assert_eq!(keys, expected);
@@ -197,20 +274,37 @@ fn context_and_document_order() {
 fn prefixes_exclusions_and_query_errors() {
     let built = build_corpus_index();
     let index = Index::open(built.path()).unwrap();
-    let res = search(&index, SearchRequest { limit: 1000, ..SearchRequest::new("integrat*") });
+    let res = search(
+        &index,
+        SearchRequest {
+            limit: 1000,
+            ..SearchRequest::new("integrat*")
+        },
+    );
     let words: Vec<String> = res
         .hits
         .iter()
         .flat_map(|h| {
             let chars: Vec<char> = h.text.chars().collect();
-            h.highlights.iter().map(move |s| chars[s.start..s.end].iter().collect::<String>().to_lowercase())
+            h.highlights.iter().map(move |s| {
+                chars[s.start..s.end]
+                    .iter()
+                    .collect::<String>()
+                    .to_lowercase()
+            })
         })
         .collect();
-    assert!(words.iter().any(|w| w == "integration") && words.iter().any(|w| w == "integrated"), "{words:?}");
+    assert!(
+        words.iter().any(|w| w == "integration") && words.iter().any(|w| w == "integrated"),
+        "{words:?}"
+    );
 
     let all = search(&index, SearchRequest::new("STP")).total;
     let without = search(&index, SearchRequest::new("STP -footprint")).total;
-    assert!(without < all, "excluding a word removed nothing ({without} vs {all})");
+    assert!(
+        without < all,
+        "excluding a word removed nothing ({without} vs {all})"
+    );
 
     match index.search(&SearchRequest::new("\"primary care")) {
         Err(Error::Query { column, .. }) => assert_eq!(column, 1),
@@ -231,7 +325,9 @@ fn rebuilds_do_only_what_changed() {
     assert!(second.up_to_date);
     assert_eq!((second.files_indexed, second.passages), (0, first.passages));
 
-    let doc = corpus.path().join("documents/prucomm-research-review-2017.md");
+    let doc = corpus
+        .path()
+        .join("documents/prucomm-research-review-2017.md");
     let text = fs::read_to_string(&doc).unwrap() + "\nA new paragraph about quokkas.\n";
     fs::write(&doc, text).unwrap();
     fs::remove_file(corpus.path().join("documents/prucomm-qof-review.md")).unwrap();
@@ -241,7 +337,17 @@ fn rebuilds_do_only_what_changed() {
 
     let index = Index::open(index_dir.path()).unwrap();
     assert_eq!(search(&index, SearchRequest::new("quokkas")).total, 1);
-    assert_eq!(search(&index, SearchRequest::new("\"Quality and Outcomes Framework\"")).hits.iter().filter(|h| h.doc_id == "prucomm-qof-review").count(), 0);
+    assert_eq!(
+        search(
+            &index,
+            SearchRequest::new("\"Quality and Outcomes Framework\"")
+        )
+        .hits
+        .iter()
+        .filter(|h| h.doc_id == "prucomm-qof-review")
+        .count(),
+        0
+    );
     // The article was not touched, and is still found.
     assert!(search(&index, SearchRequest::new("\"unassailable logic\"")).total >= 1);
 }
@@ -250,15 +356,27 @@ fn rebuilds_do_only_what_changed() {
 fn malformed_files_are_reported_and_the_rest_indexed() {
     let corpus = corpus_copy();
     let docs = corpus.path().join("documents");
-    fs::write(docs.join("bad.md"), "---\ntitle: Bad\nkind: memo\n---\nText.\n").unwrap();
+    fs::write(
+        docs.join("bad.md"),
+        "---\ntitle: Bad\nkind: memo\n---\nText.\n",
+    )
+    .unwrap();
     fs::write(docs.join("notes.docx"), b"PK\x03\x04").unwrap();
     let index_dir = tempfile::tempdir().unwrap();
     let report = indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).unwrap();
     assert_eq!(report.documents, 10);
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
     let message = report.errors[0].to_string();
-    assert!(message.contains("bad.md:3:"), "error should name file and line: {message}");
-    assert!(report.skipped.iter().any(|(file, _)| file.ends_with("notes.docx")));
+    assert!(
+        message.contains("bad.md:3:"),
+        "error should name file and line: {message}"
+    );
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|(file, _)| file.ends_with("notes.docx"))
+    );
     // A second run with nothing changed still reports the problem.
     let again = indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).unwrap();
     assert!(again.up_to_date);
@@ -277,5 +395,8 @@ fn stats_and_participants() {
     let ids: Vec<&str> = participants.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, ["ID9", "ID14", "ID16", "ID18", "ID19", "ID42"]);
     let id9 = &participants[0];
-    assert_eq!((id9.role.as_deref(), id9.role_group.as_deref(), id9.passages), (Some("Independent GP"), Some("GP"), 2));
+    assert_eq!(
+        (id9.role.as_deref(), id9.role_group.as_deref(), id9.passages),
+        (Some("Independent GP"), Some("GP"), 2)
+    );
 }

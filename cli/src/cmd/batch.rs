@@ -49,7 +49,8 @@ pub struct SectionQuotes {
 /// matched something.
 pub fn run(args: &BatchArgs, backend: &Backend, out: &mut Vec<u8>) -> Result<bool> {
     let path = &args.file;
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let name = path.display().to_string();
     let plan = if is_toml(path, &text) {
         parse_toml(&name, &text, args.limit)?
@@ -98,7 +99,12 @@ fn collect(plan: Plan, backend: &Backend, path: &Path) -> Result<Appendix> {
     let mut sections = Vec::with_capacity(plan.sections.len());
     for section in plan.sections {
         let response = backend.search(&section.request).with_context(|| {
-            format!("{}:{}: section “{}”", path.display(), section.line, section.heading)
+            format!(
+                "{}:{}: section “{}”",
+                path.display(),
+                section.line,
+                section.heading
+            )
         })?;
         let mut hits = response.hits;
         hits.sort_by(|a, b| (&a.doc_id, a.passage).cmp(&(&b.doc_id, b.passage)));
@@ -109,17 +115,24 @@ fn collect(plan: Plan, backend: &Backend, path: &Path) -> Result<Appendix> {
             hits,
         });
     }
-    Ok(Appendix { title: plan.title, sections })
+    Ok(Appendix {
+        title: plan.title,
+        sections,
+    })
 }
 
 /// TOML when the name says so or the file opens with a `[[section]]` table or a `title`.
 fn is_toml(path: &Path, text: &str) -> bool {
-    let named_toml = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    let named_toml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
     let first = meaningful_lines(text).next().map(|(_, line)| line);
     named_toml
         || first.is_some_and(|line| {
             line.starts_with("[[section]]")
-                || line.strip_prefix("title").is_some_and(|rest| rest.trim_start().starts_with('='))
+                || line
+                    .strip_prefix("title")
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
         })
 }
 
@@ -137,13 +150,21 @@ fn parse_lines(name: &str, text: &str, limit: usize) -> Result<Plan> {
         .map(|(line, query)| PlannedSection {
             line,
             heading: query.to_string(),
-            request: SearchRequest { limit, ..SearchRequest::new(query) },
+            request: SearchRequest {
+                limit,
+                ..SearchRequest::new(query)
+            },
         })
         .collect();
     if sections.is_empty() {
-        bail!("{name}: no queries\n  hint: write one query per line (lines starting with # are comments)");
+        bail!(
+            "{name}: no queries\n  hint: write one query per line (lines starting with # are comments)"
+        );
     }
-    Ok(Plan { title: None, sections })
+    Ok(Plan {
+        title: None,
+        sections,
+    })
 }
 
 /// The TOML form of a batch file.
@@ -184,7 +205,11 @@ struct SectionSpec {
 /// Parses the TOML batch file `name`; errors name the file and line.
 fn parse_toml(name: &str, text: &str, default_limit: usize) -> Result<Plan> {
     let file: BatchFile = toml::from_str(text).map_err(|e| match e.span() {
-        Some(span) => anyhow!("{name}:{}: {}", line_of(text, span.start), e.message().trim_end()),
+        Some(span) => anyhow!(
+            "{name}:{}: {}",
+            line_of(text, span.start),
+            e.message().trim_end()
+        ),
         None => anyhow!("{name}: {}", e.message().trim_end()),
     })?;
     if file.section.is_empty() {
@@ -201,16 +226,25 @@ fn parse_toml(name: &str, text: &str, default_limit: usize) -> Result<Plan> {
                 .map_err(|e| anyhow!("{name}:{line}: {e:#}"))
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(Plan { title: file.title, sections })
+    Ok(Plan {
+        title: file.title,
+        sections,
+    })
 }
 
 fn plan_section(spec: SectionSpec, line: usize, default_limit: usize) -> Result<PlannedSection> {
     let heading = match spec.heading.filter(|h| !h.trim().is_empty()) {
         Some(heading) => heading,
         None if !spec.query.trim().is_empty() => spec.query.clone(),
-        None => bail!("this [[section]] has neither a heading nor a query\n  hint: add heading = \"...\""),
+        None => bail!(
+            "this [[section]] has neither a heading nor a query\n  hint: add heading = \"...\""
+        ),
     };
-    let attr = spec.attr.into_iter().map(|(name, values)| (name, values.0)).collect();
+    let attr = spec
+        .attr
+        .into_iter()
+        .map(|(name, values)| (name, values.0))
+        .collect();
     let request = SearchRequest {
         q: spec.query,
         filters: Filters {
@@ -229,12 +263,17 @@ fn plan_section(spec: SectionSpec, line: usize, default_limit: usize) -> Result<
     request
         .validate()
         .map_err(|e| anyhow!("section “{heading}”: {}", explain(&e)))?;
-    Ok(PlannedSection { line, heading, request })
+    Ok(PlannedSection {
+        line,
+        heading,
+        request,
+    })
 }
 
 /// The 1-based line holding byte `offset` of `text`.
 fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(0, |before| before.matches('\n').count() + 1)
+    text.get(..offset)
+        .map_or(0, |before| before.matches('\n').count() + 1)
 }
 
 /// A string or a list of strings: `role = "GP"` or `role = ["GP", "manager"]`.
@@ -294,8 +333,12 @@ fn year_range<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<YearR
         }
 
         fn visit_i64<E: de::Error>(self, year: i64) -> Result<YearRange, E> {
-            let year = i32::try_from(year).map_err(|_| E::custom(format!("{year} is not a year")))?;
-            Ok(YearRange { from: Some(year), to: Some(year) })
+            let year =
+                i32::try_from(year).map_err(|_| E::custom(format!("{year} is not a year")))?;
+            Ok(YearRange {
+                from: Some(year),
+                to: Some(year),
+            })
         }
 
         fn visit_str<E: de::Error>(self, value: &str) -> Result<YearRange, E> {
@@ -309,7 +352,10 @@ fn year_range<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<YearR
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so the
 /// file is either the old one or the complete new one, never half-written.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let context = || format!("--out {}", path.display());
     let mut builder = tempfile::Builder::new();
     builder.prefix(".verbatim-").suffix(".tmp");
@@ -322,7 +368,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut file = builder.tempfile_in(dir).with_context(context)?;
     file.write_all(bytes).with_context(context)?;
     file.as_file().sync_all().with_context(context)?;
-    file.persist(path).map_err(|e| e.error).with_context(context)?;
+    file.persist(path)
+        .map_err(|e| e.error)
+        .with_context(context)?;
     Ok(())
 }
 
@@ -354,12 +402,24 @@ attr = { gender = "female" }
         let [gps, stp] = plan.sections.as_slice() else {
             panic!("expected two sections, got {plan:?}");
         };
-        assert_eq!((gps.line, gps.heading.as_str(), gps.request.limit), (4, "GPs on teams", 5));
+        assert_eq!(
+            (gps.line, gps.heading.as_str(), gps.request.limit),
+            (4, "GPs on teams", 5)
+        );
         assert_eq!(gps.request.filters.role, ["GP"]);
-        assert_eq!((stp.line, stp.heading.as_str(), stp.request.limit), (10, "STP", 20));
+        assert_eq!(
+            (stp.line, stp.heading.as_str(), stp.request.limit),
+            (10, "STP", 20)
+        );
         assert_eq!(stp.request.filters.role, ["manager"]);
         assert_eq!(stp.request.filters.kind, [Kind::Article]);
-        assert_eq!(stp.request.filters.year, Some(YearRange { from: Some(2019), to: Some(2019) }));
+        assert_eq!(
+            stp.request.filters.year,
+            Some(YearRange {
+                from: Some(2019),
+                to: Some(2019)
+            })
+        );
         assert_eq!(stp.request.filters.attr["gender"], ["female"]);
     }
 
@@ -368,23 +428,44 @@ attr = { gender = "female" }
         let text = "[[section]]\nquery = \"trust\"\nrol = \"GP\"\n";
         let err = parse_toml("a.toml", text, 20).unwrap_err().to_string();
         assert!(err.starts_with("a.toml:3: unknown field `rol`"), "{err}");
-        let err = parse_toml("a.toml", "titel = \"x\"\n", 20).unwrap_err().to_string();
+        let err = parse_toml("a.toml", "titel = \"x\"\n", 20)
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("a.toml:1: unknown field `titel`"), "{err}");
     }
 
     #[test]
     fn bad_values_name_the_line_and_say_what_is_accepted() {
-        let err = parse_toml("a.toml", "[[section]]\nquery = \"x\"\n\nkind = \"memo\"\n", 20)
-            .unwrap_err()
-            .to_string();
+        let err = parse_toml(
+            "a.toml",
+            "[[section]]\nquery = \"x\"\n\nkind = \"memo\"\n",
+            20,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.starts_with("a.toml:4: "), "{err}");
-        assert!(err.contains("\"memo\"") && err.contains("interview"), "{err}");
-        let err = parse_toml("a.toml", "[[section]]\nheading = \"h\"\nquery = \"x\"\nlimit = 5000\n", 20)
+        assert!(
+            err.contains("\"memo\"") && err.contains("interview"),
+            "{err}"
+        );
+        let err = parse_toml(
+            "a.toml",
+            "[[section]]\nheading = \"h\"\nquery = \"x\"\nlimit = 5000\n",
+            20,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("a.toml:1: section “h”: limit: 5000 is above the maximum of 1000"),
+            "{err}"
+        );
+        let err = parse_toml("a.toml", "[[section]]\nlimit = 5\n", 20)
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("a.toml:1: section “h”: limit: 5000 is above the maximum of 1000"), "{err}");
-        let err = parse_toml("a.toml", "[[section]]\nlimit = 5\n", 20).unwrap_err().to_string();
-        assert!(err.starts_with("a.toml:1: this [[section]] has neither a heading nor a query"), "{err}");
+        assert!(
+            err.starts_with("a.toml:1: this [[section]] has neither a heading nor a query"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -397,14 +478,19 @@ attr = { gender = "female" }
             .collect();
         assert_eq!(queries, [(2, "trust", 7), (4, "\"integrated care\"", 7)]);
         assert_eq!(plan.sections[1].heading, "\"integrated care\"");
-        let err = parse_lines("q.txt", "# nothing\n\n", 7).unwrap_err().to_string();
+        let err = parse_lines("q.txt", "# nothing\n\n", 7)
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("q.txt: no queries"), "{err}");
     }
 
     #[test]
     fn toml_is_recognised_by_name_or_content() {
         assert!(is_toml(Path::new("a.TOML"), "trust"));
-        assert!(is_toml(Path::new("a.txt"), "# c\n[[section]]\nquery = \"x\""));
+        assert!(is_toml(
+            Path::new("a.txt"),
+            "# c\n[[section]]\nquery = \"x\""
+        ));
         assert!(!is_toml(Path::new("a.txt"), "trust\ntitle of the paper"));
     }
 
@@ -419,6 +505,9 @@ attr = { gender = "female" }
         assert_eq!(leftovers, 1, "no temporary file left behind");
         let missing = dir.path().join("no/such/dir/out.md");
         let err = format!("{:#}", write_atomically(&missing, b"x").unwrap_err());
-        assert!(err.starts_with(&format!("--out {}", missing.display())), "{err}");
+        assert!(
+            err.starts_with(&format!("--out {}", missing.display())),
+            "{err}"
+        );
     }
 }

@@ -10,7 +10,12 @@ use crate::backend::Backend;
 use crate::output::{csv, json, table};
 
 /// Counts values and writes them; `Ok(true)` when any passage was counted.
-pub fn run(args: &FacetsArgs, backend: &Backend, out: &mut Vec<u8>, palette: table::Palette) -> Result<bool> {
+pub fn run(
+    args: &FacetsArgs,
+    backend: &Backend,
+    out: &mut Vec<u8>,
+    palette: table::Palette,
+) -> Result<bool> {
     let filters = args.filters.to_filters();
     let counted: Vec<(FacetField, Vec<FacetCount>)> = args
         .fields()
@@ -28,11 +33,15 @@ pub fn run(args: &FacetsArgs, backend: &Backend, out: &mut Vec<u8>, palette: tab
         ListFormat::Json => match counted.as_slice() {
             [(_, values)] => json::write(out, values)?,
             many => {
-                let by_field: BTreeMap<String, &Vec<FacetCount>> =
-                    many.iter().map(|(field, values)| (field.to_string(), values)).collect();
+                let by_field: BTreeMap<String, &Vec<FacetCount>> = many
+                    .iter()
+                    .map(|(field, values)| (field.to_string(), values))
+                    .collect();
                 json::write(out, &by_field)?
             }
         },
     }
-    Ok(counted.iter().any(|(_, values)| values.iter().any(|v| v.count > 0)))
+    Ok(counted
+        .iter()
+        .any(|(_, values)| values.iter().any(|v| v.count > 0)))
 }

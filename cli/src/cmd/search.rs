@@ -7,7 +7,12 @@ use crate::backend::Backend;
 use crate::output::{csv, json, jsonl, markdown, table};
 
 /// Searches and writes the hits; `Ok(true)` when any passage matched.
-pub fn run(args: &SearchArgs, backend: &Backend, out: &mut Vec<u8>, palette: table::Palette) -> Result<bool> {
+pub fn run(
+    args: &SearchArgs,
+    backend: &Backend,
+    out: &mut Vec<u8>,
+    palette: table::Palette,
+) -> Result<bool> {
     let request = args.to_request()?;
     let response = backend.search(&request)?;
     match args.format {

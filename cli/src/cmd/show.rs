@@ -7,7 +7,12 @@ use crate::backend::Backend;
 use crate::output::{json, markdown, table};
 
 /// Fetches and writes the document or passage; a missing one is an error, not "no match".
-pub fn run(args: &ShowArgs, backend: &Backend, out: &mut Vec<u8>, palette: table::Palette) -> Result<bool> {
+pub fn run(
+    args: &ShowArgs,
+    backend: &Backend,
+    out: &mut Vec<u8>,
+    palette: table::Palette,
+) -> Result<bool> {
     let doc = &args.target.doc;
     match args.target.passage {
         Some(n) => {

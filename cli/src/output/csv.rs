@@ -49,19 +49,29 @@ pub fn write_appendix(out: &mut impl Write, appendix: &Appendix) -> io::Result<(
 }
 
 /// Writes `field,value,count` records, fields in the order given.
-pub fn write_facets(out: &mut impl Write, fields: &[(FacetField, Vec<FacetCount>)]) -> io::Result<()> {
+pub fn write_facets(
+    out: &mut impl Write,
+    fields: &[(FacetField, Vec<FacetCount>)],
+) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(["field", "value", "count"])?;
     for (field, values) in fields {
         for value in values {
-            writer.write_record([field.to_string(), value.value.clone(), value.count.to_string()])?;
+            writer.write_record([
+                field.to_string(),
+                value.value.clone(),
+                value.count.to_string(),
+            ])?;
         }
     }
     writer.flush()
 }
 
 /// Writes one record per participant; every attribute any participant has becomes a column.
-pub fn write_participants(out: &mut impl Write, participants: &[ParticipantInfo]) -> io::Result<()> {
+pub fn write_participants(
+    out: &mut impl Write,
+    participants: &[ParticipantInfo],
+) -> io::Result<()> {
     let attr_names: BTreeSet<&str> = participants
         .iter()
         .flat_map(|p| p.attrs.keys().map(String::as_str))
@@ -77,7 +87,11 @@ pub fn write_participants(out: &mut impl Write, participants: &[ParticipantInfo]
             text(&p.site),
             p.passages.to_string(),
         ];
-        record.extend(attr_names.iter().map(|name| p.attrs.get(*name).cloned().unwrap_or_default()));
+        record.extend(
+            attr_names
+                .iter()
+                .map(|name| p.attrs.get(*name).cloned().unwrap_or_default()),
+        );
         writer.write_record(record)?;
     }
     writer.flush()
@@ -118,13 +132,19 @@ mod tests {
             role: Some("Manager".into()),
             role_group: Some("manager".into()),
             site: None,
-            attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>(),
+            attrs: attrs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<BTreeMap<_, _>>(),
             passages: 3,
         };
         let mut out = Vec::new();
         write_participants(
             &mut out,
-            &[participant("ID42", &[("gender", "female")]), participant("ID7", &[("years", "3, or more")])],
+            &[
+                participant("ID42", &[("gender", "female")]),
+                participant("ID7", &[("years", "3, or more")]),
+            ],
         )
         .unwrap();
         assert_eq!(
@@ -141,18 +161,30 @@ mod tests {
         let mut out = Vec::new();
         write_hits(&mut out, &[hit.clone(), hit.clone()]).unwrap();
         let mut reader = csv::Reader::from_reader(out.as_slice());
-        assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), HIT_COLUMNS);
+        assert_eq!(
+            reader.headers().unwrap().iter().collect::<Vec<_>>(),
+            HIT_COLUMNS
+        );
         let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(records.len(), 2);
         assert_eq!(&records[0][0], hit.citation);
-        assert_eq!(&records[0][13], hit.text, "multi-line text survives quoting");
+        assert_eq!(
+            &records[0][13], hit.text,
+            "multi-line text survives quoting"
+        );
     }
 
     #[test]
     fn facet_records() {
         let mut out = Vec::new();
-        let counts = vec![FacetCount { value: "site 1".into(), count: 4 }];
+        let counts = vec![FacetCount {
+            value: "site 1".into(),
+            count: 4,
+        }];
         write_facets(&mut out, &[(FacetField::Site, counts)]).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "field,value,count\nsite,site 1,4\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "field,value,count\nsite,site 1,4\n"
+        );
     }
 }

@@ -22,9 +22,15 @@ mod tests {
 
     #[test]
     fn one_object_per_line_even_with_newlines_in_text() {
-        let items = [serde_json::json!({"text": "a\nb"}), serde_json::json!({"text": "c"})];
+        let items = [
+            serde_json::json!({"text": "a\nb"}),
+            serde_json::json!({"text": "c"}),
+        ];
         let mut out = Vec::new();
         write_lines(&mut out, &items).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "{\"text\":\"a\\nb\"}\n{\"text\":\"c\"}\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"text\":\"a\\nb\"}\n{\"text\":\"c\"}\n"
+        );
     }
 }

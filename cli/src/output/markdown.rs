@@ -42,8 +42,20 @@ pub fn write_appendix(out: &mut impl Write, appendix: &Appendix) -> io::Result<(
             writeln!(out, "*No passages match {searched}.*")?;
             continue;
         }
-        let passages = if section.total == 1 { "passage" } else { "passages" };
-        writeln!(out, "*{shown} of {} {passages} matching {searched}.*\n", section.total)?;
+        let passages = if section.total == 1 {
+            "passage"
+        } else {
+            "passages"
+        };
+        if shown as u64 == section.total {
+            writeln!(out, "*{shown} {passages} matching {searched}.*\n")?;
+        } else {
+            writeln!(
+                out,
+                "*The best {shown} of {} {passages} matching {searched}.*\n",
+                section.total
+            )?;
+        }
         write_quotes(out, &section.hits)?;
     }
     Ok(())
@@ -116,7 +128,10 @@ pub fn describe_search(q: &str, filters: &Filters) -> String {
     list("doc", filters.doc.clone());
     if let Some(year) = filters.year {
         let end = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
-        list("year", vec![format!("{}..{}", end(year.from), end(year.to))]);
+        list(
+            "year",
+            vec![format!("{}..{}", end(year.from), end(year.to))],
+        );
     }
     for (name, values) in &filters.attr {
         list(name, values.clone());
@@ -159,7 +174,12 @@ mod tests {
         let appendix = Appendix {
             title: Some("Quotes".into()),
             sections: vec![
-                SectionQuotes { heading: "Teams".into(), request, total: 3, hits: vec![sample_hit()] },
+                SectionQuotes {
+                    heading: "Teams".into(),
+                    request,
+                    total: 3,
+                    hits: vec![sample_hit()],
+                },
                 SectionQuotes {
                     heading: "Nothing\nhere".into(),
                     request: SearchRequest::new("zzz"),
@@ -171,7 +191,7 @@ mod tests {
         let mut out = Vec::new();
         write_appendix(&mut out, &appendix).unwrap();
         let expected = format!(
-            "# Quotes\n\n## Teams\n\n*1 of 3 passages matching “professionals room” (role: GP).*\n\n\
+            "# Quotes\n\n## Teams\n\n*The best 1 of 3 passages matching “professionals room” (role: GP).*\n\n\
              > You can't just throw half a dozen professionals in a room\n\
              > and expect them to work together\n\n{}\n\n## Nothing here\n\n*No passages match “zzz”.*\n",
             sample_hit().citation

@@ -27,12 +27,18 @@ pub(crate) fn sample_hit() -> indexer::api::Hit {
         attribution: None,
         text: text.into(),
         highlights: vec![Span { start: 40, end: 53 }],
-        snippet: Snippet { text: text.into(), highlights: vec![] },
+        snippet: Snippet {
+            text: text.into(),
+            highlights: vec![],
+        },
         citation: "[Independent GP ID9] McDermott et al. 2019, BMJ Open, para 42".into(),
         score: 1.5,
         translation: None,
         attrs: Default::default(),
-        origin: Origin { file: "documents/mcdermott-2019-integrated-care.md".into(), line: 120 },
+        origin: Origin {
+            file: "documents/mcdermott-2019-integrated-care.md".into(),
+            line: 120,
+        },
         context: None,
     }
 }

@@ -71,7 +71,10 @@ pub fn write_search(
 fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, palette: Palette) -> io::Result<()> {
     let number = format!("{rank}.");
     writeln!(out, "{number:<3}{}", palette.strong(&hit.citation))?;
-    let mut meta = vec![format!("{}#{}", hit.doc_id, hit.passage), hit.kind.to_string()];
+    let mut meta = vec![
+        format!("{}#{}", hit.doc_id, hit.passage),
+        hit.kind.to_string(),
+    ];
     meta.extend(hit.site.clone());
     meta.extend(hit.section.clone());
     writeln!(out, "{INDENT}{}", palette.dim(&meta.join(" · ")))?;
@@ -92,7 +95,11 @@ fn write_context(out: &mut impl Write, view: &PassageView, palette: Palette) -> 
         None => view.text.trim().to_string(),
     };
     for line in text.lines() {
-        writeln!(out, "{INDENT}{}", palette.dim(&format!("{CONTEXT_BAR}{line}")))?;
+        writeln!(
+            out,
+            "{INDENT}{}",
+            palette.dim(&format!("{CONTEXT_BAR}{line}"))
+        )?;
     }
     Ok(())
 }
@@ -121,7 +128,10 @@ fn highlight(text: &str, spans: &[Span], palette: Palette) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut spans: Vec<Span> = spans
         .iter()
-        .map(|s| Span { start: s.start.min(chars.len()), end: s.end.min(chars.len()) })
+        .map(|s| Span {
+            start: s.start.min(chars.len()),
+            end: s.end.min(chars.len()),
+        })
         .filter(|s| s.start < s.end)
         .collect();
     spans.sort_by_key(|s| s.start);
@@ -147,9 +157,20 @@ fn write_facet_summary(
 ) -> io::Result<()> {
     let width = facets.keys().map(|k| k.chars().count()).max().unwrap_or(0);
     for (field, counts) in facets {
-        let values: Vec<String> = counts.iter().map(|c| format!("{} ({})", c.value, c.count)).collect();
-        let padded = format!("{field:<width$}");
-        writeln!(out, "{}  {}", palette.strong(&padded), values.join(" · "))?;
+        let values: Vec<String> = counts
+            .iter()
+            .map(|c| format!("{} ({})", c.value, c.count))
+            .collect();
+        let values = if values.is_empty() {
+            palette.dim("(no values)")
+        } else {
+            values.join(" · ")
+        };
+        writeln!(
+            out,
+            "{}  {values}",
+            palette.strong(&format!("{field:<width$}"))
+        )?;
     }
     Ok(())
 }
@@ -159,17 +180,33 @@ fn summary(request: &SearchRequest, response: &SearchResponse) -> String {
     let took = format!("{:.1} ms", response.took_ms);
     match (response.total, response.hits.len()) {
         (0, _) => format!("no passages match {searched} ({took})"),
-        (total, 0) => format!("{total} {} match {searched} ({took})", plural(total, "passage")),
+        (total, 0) => format!(
+            "{total} {} match {searched} ({took})",
+            plural(total, "passage")
+        ),
+        (total, shown) if request.offset == 0 && shown as u64 == total => {
+            format!(
+                "{total} {} matching {searched} ({took})",
+                plural(total, "passage")
+            )
+        }
         (total, shown) => {
             let first = request.offset + 1;
             let last = request.offset + shown;
-            format!("{first}–{last} of {total} {} matching {searched} ({took})", plural(total, "passage"))
+            format!(
+                "{first}–{last} of {total} {} matching {searched} ({took})",
+                plural(total, "passage")
+            )
         }
     }
 }
 
 fn plural(n: u64, word: &str) -> String {
-    if n == 1 { word.to_string() } else { format!("{word}s") }
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
 }
 
 /// Writes each field's values with counts, as a small aligned table per field.
@@ -186,8 +223,16 @@ pub fn write_facets(
         if counts.is_empty() {
             writeln!(out, "  {}", palette.dim("(no values)"))?;
         }
-        let width = counts.iter().map(|c| c.value.chars().count()).max().unwrap_or(0);
-        let count_width = counts.iter().map(|c| c.count.to_string().len()).max().unwrap_or(0);
+        let width = counts
+            .iter()
+            .map(|c| c.value.chars().count())
+            .max()
+            .unwrap_or(0);
+        let count_width = counts
+            .iter()
+            .map(|c| c.count.to_string().len())
+            .max()
+            .unwrap_or(0);
         for c in counts {
             writeln!(out, "  {:<width$}  {:>count_width$}", c.value, c.count)?;
         }
@@ -243,7 +288,10 @@ pub fn write_participants(
 /// Writes the index statistics as `name  value` lines.
 pub fn write_stats(out: &mut impl Write, stats: &Stats, palette: Palette) -> io::Result<()> {
     let counts = |map: &BTreeMap<String, u64>| {
-        map.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(" · ")
+        map.iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(" · ")
     };
     let rows = [
         ("documents", stats.documents.to_string()),
@@ -275,7 +323,11 @@ fn human_bytes(bytes: u64) -> String {
 }
 
 /// Writes a document's metadata and every passage.
-pub fn write_document(out: &mut impl Write, detail: &DocumentDetail, palette: Palette) -> io::Result<()> {
+pub fn write_document(
+    out: &mut impl Write,
+    detail: &DocumentDetail,
+    palette: Palette,
+) -> io::Result<()> {
     write_document_header(out, &detail.document, palette)?;
     for view in &detail.passages {
         writeln!(out)?;
@@ -285,7 +337,11 @@ pub fn write_document(out: &mut impl Write, detail: &DocumentDetail, palette: Pa
 }
 
 /// Writes a passage between its neighbours; the neighbours dimmed.
-pub fn write_passage(out: &mut impl Write, detail: &PassageDetail, palette: Palette) -> io::Result<()> {
+pub fn write_passage(
+    out: &mut impl Write,
+    detail: &PassageDetail,
+    palette: Palette,
+) -> io::Result<()> {
     write_document_header(out, &detail.document, palette)?;
     for view in &detail.context.before {
         writeln!(out)?;
@@ -300,11 +356,19 @@ pub fn write_passage(out: &mut impl Write, detail: &PassageDetail, palette: Pale
     Ok(())
 }
 
-fn write_document_header(out: &mut impl Write, doc: &DocumentInfo, palette: Palette) -> io::Result<()> {
+fn write_document_header(
+    out: &mut impl Write,
+    doc: &DocumentInfo,
+    palette: Palette,
+) -> io::Result<()> {
     writeln!(out, "{}", palette.strong(&doc.title))?;
     let mut meta = vec![doc.id.clone(), doc.kind.to_string(), doc.lang.to_string()];
     meta.extend(doc.date.clone());
-    meta.push(format!("{} {}", doc.passages, plural(u64::from(doc.passages), "passage")));
+    meta.push(format!(
+        "{} {}",
+        doc.passages,
+        plural(u64::from(doc.passages), "passage")
+    ));
     writeln!(out, "{}", palette.dim(&meta.join(" · ")))?;
     if !doc.authors.is_empty() {
         writeln!(out, "{}", doc.authors.join(", "))?;
@@ -323,7 +387,12 @@ fn write_document_header(out: &mut impl Write, doc: &DocumentInfo, palette: Pale
     Ok(())
 }
 
-fn write_view(out: &mut impl Write, view: &PassageView, palette: Palette, context: bool) -> io::Result<()> {
+fn write_view(
+    out: &mut impl Write,
+    view: &PassageView,
+    palette: Palette,
+    context: bool,
+) -> io::Result<()> {
     let header = format!("#{} {}", view.passage, view.citation);
     if context {
         writeln!(out, "{}", palette.dim(&header))?;
@@ -344,10 +413,20 @@ mod tests {
 
     #[test]
     fn highlights_use_character_offsets() {
-        let spans = [Span { start: 2, end: 4 }, Span { start: 3, end: 5 }, Span { start: 9, end: 99 }];
+        let spans = [
+            Span { start: 2, end: 4 },
+            Span { start: 3, end: 5 },
+            Span { start: 9, end: 99 },
+        ];
         let painted = highlight("信任 trust 医生", &spans, Palette::new(true));
-        assert_eq!(painted, "信任\x1b[1;31m t\x1b[0m\x1b[1;31mr\x1b[0must \x1b[1;31m医生\x1b[0m");
-        assert_eq!(highlight("信任 trust", &spans, Palette::new(false)), "信任 trust");
+        assert_eq!(
+            painted,
+            "信任\x1b[1;31m t\x1b[0m\x1b[1;31mr\x1b[0must \x1b[1;31m医生\x1b[0m"
+        );
+        assert_eq!(
+            highlight("信任 trust", &spans, Palette::new(false)),
+            "信任 trust"
+        );
     }
 
     #[test]
@@ -360,10 +439,16 @@ mod tests {
             hits: vec![hit],
             facets: BTreeMap::from([(
                 "role_group".to_string(),
-                vec![FacetCount { value: "GP".into(), count: 7 }],
+                vec![FacetCount {
+                    value: "GP".into(),
+                    count: 7,
+                }],
             )]),
         };
-        let request = SearchRequest { offset: 4, ..SearchRequest::new("professionals") };
+        let request = SearchRequest {
+            offset: 4,
+            ..SearchRequest::new("professionals")
+        };
         let mut out = Vec::new();
         write_search(&mut out, &request, &response, Palette::new(false)).unwrap();
         assert_eq!(

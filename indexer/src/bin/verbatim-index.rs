@@ -36,7 +36,9 @@ struct Args {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
+        )
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
@@ -72,7 +74,10 @@ fn main() -> ExitCode {
 /// The human summary of a build.
 fn summary(args: &Args, report: &BuildReport) -> String {
     let counts = |map: &std::collections::BTreeMap<String, u64>| {
-        map.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+        map.iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let mut out = String::new();
     let seconds = report.elapsed.as_secs_f64();
@@ -98,7 +103,11 @@ fn summary(args: &Args, report: &BuildReport) -> String {
         ));
     }
     out.push_str(&format!("  documents  {}\n", report.documents));
-    out.push_str(&format!("  passages   {} ({})\n", report.passages, counts(&report.by_kind)));
+    out.push_str(&format!(
+        "  passages   {} ({})\n",
+        report.passages,
+        counts(&report.by_kind)
+    ));
     out.push_str(&format!("  languages  {}\n", counts(&report.by_lang)));
     for (file, why) in &report.skipped {
         out.push_str(&format!("  skipped    {file}: {why}\n"));

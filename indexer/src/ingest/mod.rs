@@ -29,7 +29,7 @@ pub use role_groups::parse_role_groups;
 use crate::error::Error;
 
 /// Parses one Document or Jsonl file. A JSONL file may hold many documents; bad lines are errors, good lines are kept.
-#[tracing::instrument(skip_all, fields(file = %file.rel))]
+#[tracing::instrument(level = "debug", skip_all, fields(file = %file.rel))]
 pub fn parse_documents(file: &CorpusFile, text: &str) -> (Vec<ParsedDocument>, Vec<Error>) {
     match file.kind {
         FileKind::Document => document::parse_document_file(file, text),
@@ -45,5 +45,113 @@ pub fn parse_documents(file: &CorpusFile, text: &str) -> (Vec<ParsedDocument>, V
                 ))],
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+    use crate::model::Passage;
+
+    /// The whole ingest path on a small corpus on disk: discover, decode, parse, join.
+    #[test]
+    fn a_corpus_directory_becomes_attributed_passages() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir(root.join("documents")).unwrap();
+        let files = [
+            ("README.md", "# Demo corpus\n"),
+            (
+                "participants.csv",
+                "id,role,site,Years in post\nID9,Independent GP,site 1,12\nID19,Manager,site 2,\n",
+            ),
+            (
+                "role_groups.toml",
+                "[groups]\nGP = [\"GP\", \"Independent GP\"]\nmanager = [\"Manager\"]\n",
+            ),
+            (
+                "documents/int-09.md",
+                "---\ntitle: Interview 9\nkind: interview\n---\nInterviewer: How did it start?\n[00:01:05] ID9: Slowly.\n",
+            ),
+            (
+                "documents/paper.md",
+                "---\ntitle: Paper\nkind: article\nsource: Smith 2019\n---\n# Results\n\nThere's lots of work. [ID19]\n",
+            ),
+        ];
+        for (rel, text) in files {
+            fs::write(root.join(rel), text).unwrap();
+        }
+        // Windows line endings and a BOM, as exported from Word.
+        fs::write(
+            root.join("documents/notes.txt"),
+            "\u{feff}---\r\ntitle: Notes\r\nkind: other\r\n---\r\nOne.\r\n",
+        )
+        .unwrap();
+
+        let (found, errors) = discover(root);
+        assert!(errors.is_empty(), "{errors:?}");
+        let mut participants = Vec::new();
+        let mut groups = Default::default();
+        let mut passages: Vec<Passage> = Vec::new();
+        for file in &found {
+            let text = decode(&file.path, &fs::read(&file.path).unwrap()).unwrap();
+            match file.kind {
+                FileKind::Participants => participants = parse_participants(&file.path, &text).0,
+                FileKind::RoleGroups => groups = parse_role_groups(&file.path, &text).unwrap(),
+                FileKind::Document | FileKind::Jsonl => {
+                    let (docs, errors) = parse_documents(file, &text);
+                    assert!(errors.is_empty(), "{errors:?}");
+                    passages.extend(docs.into_iter().flat_map(|d| d.passages));
+                }
+                FileKind::Ignored | FileKind::Unsupported => {}
+            }
+        }
+        join_participants(&mut passages, &participants, &groups);
+
+        let cited: Vec<String> = passages
+            .iter()
+            .map(|p| {
+                let label = p.speaker_label().unwrap_or_default();
+                let group = p.role_group.as_ref().map_or("-", |g| g.as_str());
+                format!(
+                    "{}:{} ({}) {label} {group}: {}",
+                    p.origin.file, p.origin.line, p.locator, p.text
+                )
+            })
+            .collect();
+        assert_eq!(
+            cited,
+            [
+                "documents/int-09.md:5 (turn 1) [Interviewer] -: How did it start?",
+                "documents/int-09.md:6 (turn 2, 00:01:05) [Independent GP ID9] GP: Slowly.",
+                "documents/notes.txt:5 (para 1)  -: One.",
+                "documents/paper.md:8 (para 1) [Manager ID19] manager: There's lots of work.",
+            ]
+        );
+        assert_eq!(
+            passages[1].site.as_ref().map(|s| s.as_str()),
+            Some("site 1")
+        );
+        assert_eq!(
+            passages[1].attrs.get("years_in_post").map(String::as_str),
+            Some("12")
+        );
+    }
+
+    #[test]
+    fn non_document_files_are_refused() {
+        let file = CorpusFile {
+            rel: "participants.csv".into(),
+            path: "/c/participants.csv".into(),
+            kind: FileKind::Participants,
+        };
+        let (docs, errors) = parse_documents(&file, "id\n");
+        assert!(docs.is_empty());
+        assert!(
+            matches!(errors.as_slice(), [Error::Internal(_)]),
+            "{errors:?}"
+        );
     }
 }

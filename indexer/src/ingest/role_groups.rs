@@ -21,7 +21,7 @@ struct RoleGroupsFile {
 pub fn parse_role_groups(path: &Path, text: &str) -> Result<RoleGroups, Error> {
     let file: RoleGroupsFile = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(1, |span| line_at(text, span.start));
-        let message = e.message().trim_end().to_string();
+        let message = e.message().trim().replace('\n', "; ");
         Error::malformed(
             path,
             line,
@@ -120,7 +120,6 @@ mod tests {
         let err = parse_role_groups(Path::new("r.toml"), "[groups]\nGP = [\"GP\"\nmanager = 1\n")
             .unwrap_err();
         assert!(matches!(err, Error::Malformed { line: 3, .. }), "{err}");
-        eprintln!("{err}");
         let err = parse_role_groups(Path::new("r.toml"), "[group]\nGP = [\"GP\"]\n")
             .unwrap_err()
             .to_string();

@@ -48,7 +48,10 @@ enum SegmentColumn {
     /// Strings: counted by term ordinal, resolved to text once at the end.
     Str { column: StrColumn, counts: Vec<u64> },
     /// Years.
-    Year { column: Column<i64>, counts: HashMap<i64, u64> },
+    Year {
+        column: Column<i64>,
+        counts: HashMap<i64, u64>,
+    },
     /// The field has no value in this segment.
     Absent,
 }
@@ -65,7 +68,11 @@ impl Collector for FacetCollector {
     type Fruit = FacetFruit;
     type Child = FacetSegmentCollector;
 
-    fn for_segment(&self, _segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
         let fast = reader.fast_fields();
         let columns = self
             .columns
@@ -73,7 +80,10 @@ impl Collector for FacetCollector {
             .map(|name| {
                 if name == names::YEAR {
                     return Ok(match fast.i64(name) {
-                        Ok(column) => SegmentColumn::Year { column, counts: HashMap::new() },
+                        Ok(column) => SegmentColumn::Year {
+                            column,
+                            counts: HashMap::new(),
+                        },
                         Err(_) => SegmentColumn::Absent,
                     });
                 }
@@ -141,9 +151,10 @@ impl SegmentCollector for FacetSegmentCollector {
                     }
                     out
                 }
-                SegmentColumn::Year { counts, .. } => {
-                    counts.into_iter().map(|(y, c)| (y.to_string(), c)).collect()
-                }
+                SegmentColumn::Year { counts, .. } => counts
+                    .into_iter()
+                    .map(|(y, c)| (y.to_string(), c))
+                    .collect(),
                 SegmentColumn::Absent => HashMap::new(),
             })
             .collect()
@@ -167,7 +178,11 @@ mod tests {
 
     #[test]
     fn ranking_is_by_count_then_value() {
-        let counts = HashMap::from([("b".to_string(), 2), ("a".to_string(), 2), ("c".to_string(), 5)]);
+        let counts = HashMap::from([
+            ("b".to_string(), 2),
+            ("a".to_string(), 2),
+            ("c".to_string(), 5),
+        ]);
         let values: Vec<_> = ranked(counts, 2).into_iter().map(|f| f.value).collect();
         assert_eq!(values, ["c", "a"]);
     }

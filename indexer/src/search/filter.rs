@@ -50,8 +50,14 @@ impl Filter {
         };
         push(filters.role.clone(), Filter::Role);
         push(filters.site.clone(), Filter::Site);
-        push(filters.kind.iter().map(ToString::to_string).collect(), Filter::Kind);
-        push(filters.lang.iter().map(ToString::to_string).collect(), Filter::Lang);
+        push(
+            filters.kind.iter().map(ToString::to_string).collect(),
+            Filter::Kind,
+        );
+        push(
+            filters.lang.iter().map(ToString::to_string).collect(),
+            Filter::Lang,
+        );
         push(filters.speaker.clone(), Filter::Speaker);
         push(filters.doc.clone(), Filter::Doc);
         if let Some(range) = filters.year {
@@ -59,7 +65,10 @@ impl Filter {
         }
         for (name, values) in &filters.attr {
             if !values.is_empty() {
-                out.push(Filter::Attr { name: name.clone(), values: values.clone() });
+                out.push(Filter::Attr {
+                    name: name.clone(),
+                    values: values.clone(),
+                });
             }
         }
         out
@@ -69,18 +78,29 @@ impl Filter {
     ///
     /// `attributes` are the participant attributes the index knows; naming another is an error,
     /// because a typo would otherwise silently match nothing.
-    pub fn to_query(&self, fields: Fields, attributes: &BTreeSet<String>) -> Result<Box<dyn Query>> {
+    pub fn to_query(
+        &self,
+        fields: Fields,
+        attributes: &BTreeSet<String>,
+    ) -> Result<Box<dyn Query>> {
         let query: Box<dyn Query> = match self {
-            Filter::Role(values) => any_of(
-                values
-                    .iter()
-                    .flat_map(|v| [keyword_term(fields.role, v), keyword_term(fields.role_group, v)]),
-            ),
+            Filter::Role(values) => any_of(values.iter().flat_map(|v| {
+                [
+                    keyword_term(fields.role, v),
+                    keyword_term(fields.role_group, v),
+                ]
+            })),
             Filter::Site(values) => any_of(values.iter().map(|v| keyword_term(fields.site, v))),
             Filter::Kind(values) => any_of(values.iter().map(|v| keyword_term(fields.kind, v))),
             Filter::Lang(values) => any_of(values.iter().map(|v| keyword_term(fields.lang, v))),
-            Filter::Speaker(values) => any_of(values.iter().map(|v| keyword_term(fields.speaker, v))),
-            Filter::Doc(values) => any_of(values.iter().map(|v| Term::from_field_text(fields.doc_id, v))),
+            Filter::Speaker(values) => {
+                any_of(values.iter().map(|v| keyword_term(fields.speaker, v)))
+            }
+            Filter::Doc(values) => any_of(
+                values
+                    .iter()
+                    .map(|v| Term::from_field_text(fields.doc_id, v)),
+            ),
             Filter::Year(range) => Box::new(RangeQuery::new(
                 year_bound(fields.year, range.from),
                 year_bound(fields.year, range.to),
@@ -95,7 +115,11 @@ impl Filter {
 }
 
 /// All filters as one query (AND), or `None` when there are none.
-pub fn filters_query(filters: &[Filter], fields: Fields, attributes: &BTreeSet<String>) -> Result<Option<Box<dyn Query>>> {
+pub fn filters_query(
+    filters: &[Filter],
+    fields: Fields,
+    attributes: &BTreeSet<String>,
+) -> Result<Option<Box<dyn Query>>> {
     if filters.is_empty() {
         return Ok(None);
     }
@@ -109,15 +133,21 @@ pub fn filters_query(filters: &[Filter], fields: Fields, attributes: &BTreeSet<S
 /// Finds an attribute by name, case-insensitively, or says which ones exist.
 pub fn resolve_attribute(name: &str, attributes: &BTreeSet<String>, field: &str) -> Result<String> {
     let wanted = name.trim().to_lowercase().replace(' ', "_");
-    attributes.get(&wanted).cloned().ok_or_else(|| Error::InvalidValue {
-        field: format!("{field}.{name}"),
-        reason: format!("{name:?} is not a column of the participants sheet"),
-        hint: Some(if attributes.is_empty() {
-            "this corpus's participants sheet has no attribute columns".to_string()
-        } else {
-            format!("use one of: {}", attributes.iter().cloned().collect::<Vec<_>>().join(", "))
-        }),
-    })
+    attributes
+        .get(&wanted)
+        .cloned()
+        .ok_or_else(|| Error::InvalidValue {
+            field: format!("{field}.{name}"),
+            reason: format!("{name:?} is not a column of the participants sheet"),
+            hint: Some(if attributes.is_empty() {
+                "this corpus's participants sheet has no attribute columns".to_string()
+            } else {
+                format!(
+                    "use one of: {}",
+                    attributes.iter().cloned().collect::<Vec<_>>().join(", ")
+                )
+            }),
+        })
 }
 
 fn any_of(terms: impl IntoIterator<Item = Term>) -> Box<dyn Query> {
@@ -177,7 +207,10 @@ mod tests {
         let filters = Filters {
             role: vec!["GP".into()],
             kind: vec![Kind::Interview],
-            year: Some(YearRange { from: Some(2015), to: None }),
+            year: Some(YearRange {
+                from: Some(2015),
+                to: None,
+            }),
             ..Filters::default()
         };
         assert_eq!(
@@ -185,7 +218,10 @@ mod tests {
             vec![
                 Filter::Role(vec!["GP".into()]),
                 Filter::Kind(vec!["interview".into()]),
-                Filter::Year(YearRange { from: Some(2015), to: None }),
+                Filter::Year(YearRange {
+                    from: Some(2015),
+                    to: None
+                }),
             ]
         );
     }
@@ -193,7 +229,10 @@ mod tests {
     #[test]
     fn unknown_attributes_name_the_known_ones() {
         let known = BTreeSet::from(["gender".to_string(), "years_in_post".to_string()]);
-        assert_eq!(resolve_attribute("Years in post", &known, "filters.attr").unwrap(), "years_in_post");
+        assert_eq!(
+            resolve_attribute("Years in post", &known, "filters.attr").unwrap(),
+            "years_in_post"
+        );
         let err = resolve_attribute("colour", &known, "filters.attr").unwrap_err();
         match err {
             Error::InvalidValue { field, hint, .. } => {

@@ -49,7 +49,11 @@ impl Highlighter {
         if !self.prefixes.is_empty() {
             let mut stream = self.plain.token_stream(text);
             while let Some(token) = stream.next() {
-                if self.prefixes.iter().any(|p| token.text.starts_with(p.as_str())) {
+                if self
+                    .prefixes
+                    .iter()
+                    .any(|p| token.text.starts_with(p.as_str()))
+                {
                     byte_ranges.push((token.offset_from, token.offset_to));
                 }
             }
@@ -120,7 +124,10 @@ pub fn snippet(text: &str, highlights: &[Span]) -> Snippet {
             end: s.end - start + lead,
         })
         .collect();
-    Snippet { text: out, highlights: shifted }
+    Snippet {
+        text: out,
+        highlights: shifted,
+    }
 }
 
 /// The start of the highlight after which the most highlights fall within one snippet.
@@ -144,7 +151,11 @@ fn word_start(chars: &[char], at: usize) -> usize {
     if at == 0 || analysis::is_cjk(chars[at]) {
         return at;
     }
-    let back = chars[..at].iter().rev().take(20).position(|c| c.is_whitespace());
+    let back = chars[..at]
+        .iter()
+        .rev()
+        .take(20)
+        .position(|c| c.is_whitespace());
     back.map_or(at, |n| at - n)
 }
 
@@ -153,7 +164,11 @@ fn word_end(chars: &[char], at: usize) -> usize {
     if at >= chars.len() || analysis::is_cjk(chars[at - 1]) {
         return at;
     }
-    let back = chars[..at].iter().rev().take(20).position(|c| c.is_whitespace());
+    let back = chars[..at]
+        .iter()
+        .rev()
+        .take(20)
+        .position(|c| c.is_whitespace());
     back.map_or(at, |n| at - n - 1)
 }
 
@@ -163,7 +178,10 @@ mod tests {
 
     fn marked(text: &str, spans: &[Span]) -> Vec<String> {
         let chars: Vec<char> = text.chars().collect();
-        spans.iter().map(|s| chars[s.start..s.end].iter().collect()).collect()
+        spans
+            .iter()
+            .map(|s| chars[s.start..s.end].iter().collect())
+            .collect()
     }
 
     #[test]
@@ -174,7 +192,10 @@ mod tests {
         );
         let text = "We commissioned integrated services; commissioning matters.";
         let spans = h.highlights(text);
-        assert_eq!(marked(text, &spans), ["commissioned", "integrated", "commissioning"]);
+        assert_eq!(
+            marked(text, &spans),
+            ["commissioned", "integrated", "commissioning"]
+        );
     }
 
     #[test]
@@ -187,11 +208,22 @@ mod tests {
 
     #[test]
     fn snippets_center_on_matches() {
-        let text = format!("{} the key finding is here {}", "word ".repeat(100), "more ".repeat(100));
+        let text = format!(
+            "{} the key finding is here {}",
+            "word ".repeat(100),
+            "more ".repeat(100)
+        );
         let start = text.find("key").unwrap();
-        let hl = [Span { start, end: start + 3 }];
+        let hl = [Span {
+            start,
+            end: start + 3,
+        }];
         let s = snippet(&text, &hl);
-        assert!(s.text.starts_with('…') && s.text.ends_with('…'), "{}", s.text);
+        assert!(
+            s.text.starts_with('…') && s.text.ends_with('…'),
+            "{}",
+            s.text
+        );
         assert!(s.text.chars().count() <= SNIPPET_CHARS + 2);
         assert_eq!(marked(&s.text, &s.highlights), ["key"]);
     }

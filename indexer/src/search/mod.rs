@@ -23,8 +23,9 @@ pub use query::{Node, parse};
 
 use crate::analysis;
 use crate::api::{
-    DocumentDetail, DocumentInfo, DocumentList, DocumentsRequest, FACET_VALUES_IN_SEARCH, FacetCount,
-    FacetField, Filters, Hit, ParticipantInfo, PassageDetail, SearchRequest, SearchResponse, Sort, Stats,
+    DocumentDetail, DocumentInfo, DocumentList, DocumentsRequest, FACET_VALUES_IN_SEARCH,
+    FacetCount, FacetField, Filters, Hit, ParticipantInfo, PassageDetail, SearchRequest,
+    SearchResponse, Sort, Stats,
 };
 use crate::catalog::{Catalog, CatalogDocument};
 use crate::error::{Error, Result};
@@ -60,13 +61,22 @@ impl Index {
     /// Opens the index that `verbatim-index` (or [`crate::build`]) wrote to `dir`.
     #[tracing::instrument]
     pub fn open(dir: &Path) -> Result<Index> {
-        let generation = current_generation(dir).ok_or_else(|| Error::NoIndex { path: dir.to_path_buf() })?;
+        let generation = current_generation(dir).ok_or_else(|| Error::NoIndex {
+            path: dir.to_path_buf(),
+        })?;
         let catalog = Catalog::load(&generation)?;
         let index = tantivy::Index::open_in_dir(&generation)?;
         analysis::register(index.tokenizers());
         let fields = Fields::from_schema(&index.schema())?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let attributes = catalog.participants.iter().flat_map(|p| p.attrs.keys().cloned()).collect();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let attributes = catalog
+            .participants
+            .iter()
+            .flat_map(|p| p.attrs.keys().cloned())
+            .collect();
         let ranks = Arc::new(DocRanks::new(&catalog));
         Ok(Index {
             dir: dir.to_path_buf(),
@@ -96,16 +106,31 @@ impl Index {
 
         // TopDocs needs room for at least one hit; `limit: 0` just asks for counts.
         let top = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
-        let sort = if plan.match_all && req.sort == Sort::Relevance { Sort::Doc } else { req.sort };
+        let sort = if plan.match_all && req.sort == Sort::Relevance {
+            Sort::Doc
+        } else {
+            req.sort
+        };
         let (addresses, total, facet_counts): (Vec<(f32, DocAddress)>, usize, _) = match sort {
-            Sort::Relevance => searcher.search(&query, &(top.order_by_score(), Count, facet_collector))?,
+            Sort::Relevance => {
+                searcher.search(&query, &(top.order_by_score(), Count, facet_collector))?
+            }
             Sort::Doc | Sort::Date => {
                 let key = self.ranks.sort_key(sort);
-                let (docs, total, facets) = searcher.search(&query, &(top.order_by(key), Count, facet_collector))?;
-                (docs.into_iter().map(|(_, addr)| (0.0, addr)).collect(), total, facets)
+                let (docs, total, facets) =
+                    searcher.search(&query, &(top.order_by(key), Count, facet_collector))?;
+                (
+                    docs.into_iter().map(|(_, addr)| (0.0, addr)).collect(),
+                    total,
+                    facets,
+                )
             }
         };
-        let addresses = if req.limit == 0 { Vec::new() } else { addresses };
+        let addresses = if req.limit == 0 {
+            Vec::new()
+        } else {
+            addresses
+        };
 
         let mut highlighter = Highlighter::new(plan.terms, plan.prefixes);
         let hits = addresses
@@ -132,7 +157,12 @@ impl Index {
 
     /// Every value of `field` with its count over passages matching `q` and `filters`
     /// (`q` empty: all passages), most frequent first.
-    pub fn facet_values(&self, field: &FacetField, q: &str, filters: &Filters) -> Result<Vec<FacetCount>> {
+    pub fn facet_values(
+        &self,
+        field: &FacetField,
+        q: &str,
+        filters: &Filters,
+    ) -> Result<Vec<FacetCount>> {
         let req = SearchRequest {
             q: q.to_string(),
             filters: filters.clone(),
@@ -146,7 +176,11 @@ impl Index {
         let query = self.with_filters(plan.query, filters)?;
         let collector = FacetCollector::new(&req.facets, &self.attributes)?;
         let counts = self.reader.searcher().search(&query, &collector)?;
-        Ok(counts.into_iter().next().map(|c| ranked(c, usize::MAX)).unwrap_or_default())
+        Ok(counts
+            .into_iter()
+            .next()
+            .map(|c| ranked(c, usize::MAX))
+            .unwrap_or_default())
     }
 
     /// A page of documents, ordered by id.
@@ -161,7 +195,12 @@ impl Index {
             .collect();
         Ok(DocumentList {
             total: matching.len() as u64,
-            documents: matching.into_iter().skip(req.offset).take(req.limit).map(document_info).collect(),
+            documents: matching
+                .into_iter()
+                .skip(req.offset)
+                .take(req.limit)
+                .map(document_info)
+                .collect(),
         })
     }
 
@@ -171,7 +210,10 @@ impl Index {
         let passages = self.passages_between(&doc.document.id, 1, doc.passages)?;
         Ok(DocumentDetail {
             document: document_info(doc),
-            passages: passages.into_iter().map(|p| p.view(&doc.document)).collect(),
+            passages: passages
+                .into_iter()
+                .map(|p| p.view(&doc.document))
+                .collect(),
         })
     }
 
@@ -181,7 +223,10 @@ impl Index {
         let doc = self.catalog_document(id)?;
         if ordinal == 0 || ordinal > doc.passages {
             return Err(Error::NotFound {
-                what: format!("passage {ordinal} of document {id:?} (it has passages 1 to {})", doc.passages),
+                what: format!(
+                    "passage {ordinal} of document {id:?} (it has passages 1 to {})",
+                    doc.passages
+                ),
             });
         }
         let (before, passage, after) = self.neighbourhood(&doc.document.id, ordinal, context)?;
@@ -222,7 +267,7 @@ impl Index {
                 passages: counts.get(p.id.as_str()).copied().unwrap_or(0),
             })
             .collect();
-        out.sort_by(|a, b| natural_key(&a.id).cmp(&natural_key(&b.id)));
+        out.sort_by_key(|p| natural_key(&p.id));
         Ok(out)
     }
 
@@ -259,20 +304,32 @@ impl Index {
 
     fn with_filters(&self, query: Box<dyn Query>, filters: &Filters) -> Result<Box<dyn Query>> {
         let filters = Filter::from_request(filters);
-        Ok(match filter::filters_query(&filters, self.fields, &self.attributes)? {
-            // Filters restrict but must not change relevance scores.
-            Some(filter) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, query),
-                (Occur::Must, Box::new(tantivy::query::ConstScoreQuery::new(filter, 0.0))),
-            ])),
-            None => query,
-        })
+        Ok(
+            match filter::filters_query(&filters, self.fields, &self.attributes)? {
+                // Filters restrict but must not change relevance scores.
+                Some(filter) => Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, query),
+                    (
+                        Occur::Must,
+                        Box::new(tantivy::query::ConstScoreQuery::new(filter, 0.0)),
+                    ),
+                ])),
+                None => query,
+            },
+        )
     }
 
-    fn hit(&self, passage: StoredPassage, score: f32, req: &SearchRequest, highlighter: &mut Highlighter) -> Result<Hit> {
+    fn hit(
+        &self,
+        passage: StoredPassage,
+        score: f32,
+        req: &SearchRequest,
+        highlighter: &mut Highlighter,
+    ) -> Result<Hit> {
         let doc = self.catalog_document(passage.passage.doc.as_str())?;
         let context = if req.context > 0 {
-            let (before, _, after) = self.neighbourhood(&passage.passage.doc, passage.passage.ordinal, req.context)?;
+            let (before, _, after) =
+                self.neighbourhood(&passage.passage.doc, passage.passage.ordinal, req.context)?;
             Some(crate::api::Context {
                 before: before.into_iter().map(|p| p.view(&doc.document)).collect(),
                 after: after.into_iter().map(|p| p.view(&doc.document)).collect(),
@@ -281,7 +338,11 @@ impl Index {
             None
         };
         let view = passage.view(&doc.document);
-        let highlights = if req.highlight { highlighter.highlights(&view.text) } else { Vec::new() };
+        let highlights = if req.highlight {
+            highlighter.highlights(&view.text)
+        } else {
+            Vec::new()
+        };
         let snippet = snippet(&view.text, &highlights);
         Ok(Hit {
             doc_id: view.doc_id,
@@ -313,7 +374,11 @@ impl Index {
         doc: &DocId,
         ordinal: u32,
         context: usize,
-    ) -> Result<(Vec<StoredPassage>, Option<StoredPassage>, Vec<StoredPassage>)> {
+    ) -> Result<(
+        Vec<StoredPassage>,
+        Option<StoredPassage>,
+        Vec<StoredPassage>,
+    )> {
         let context = u32::try_from(context).unwrap_or(u32::MAX);
         let from = ordinal.saturating_sub(context).max(1);
         let to = ordinal.saturating_add(context);
@@ -363,8 +428,12 @@ impl DocRanks {
     fn sort_key(
         self: &Arc<Self>,
         sort: Sort,
-    ) -> impl Fn(&SegmentReader) -> Box<dyn FnMut(tantivy::DocId) -> std::cmp::Reverse<u64> + Send + Sync> + Send + Sync + 'static
-    {
+    ) -> impl Fn(
+        &SegmentReader,
+    ) -> Box<dyn FnMut(tantivy::DocId) -> std::cmp::Reverse<u64> + Send + Sync>
+    + Send
+    + Sync
+    + 'static {
         let ranks = Arc::clone(self);
         move |segment: &SegmentReader| {
             let fast = segment.fast_fields();
@@ -379,7 +448,11 @@ impl DocRanks {
                 (0..column.num_terms() as u64)
                     .map(|ord| {
                         let found = column.ord_to_str(ord, &mut value).unwrap_or(false);
-                        let rank = if found { table.get(value.as_str()).copied() } else { None };
+                        let rank = if found {
+                            table.get(value.as_str()).copied()
+                        } else {
+                            None
+                        };
                         u64::from(rank.unwrap_or(u32::MAX))
                     })
                     .collect()
@@ -398,7 +471,11 @@ impl DocRanks {
 }
 
 fn check_context(context: usize) -> Result<()> {
-    SearchRequest { context, ..SearchRequest::default() }.validate()
+    SearchRequest {
+        context,
+        ..SearchRequest::default()
+    }
+    .validate()
 }
 
 fn document_info(doc: &CatalogDocument) -> DocumentInfo {

@@ -24,9 +24,14 @@ impl StoredPassage {
     /// Reads the stored fields of one indexed passage.
     pub fn load(searcher: &Searcher, fields: Fields, address: DocAddress) -> Result<StoredPassage> {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+        let text = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
         let number = |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
-        let doc_id = text(fields.doc_id).ok_or_else(|| Error::Internal("indexed passage without doc_id".into()))?;
+        let doc_id = text(fields.doc_id)
+            .ok_or_else(|| Error::Internal("indexed passage without doc_id".into()))?;
         let attrs: BTreeMap<String, String> = doc
             .get_first(fields.attrs)
             .and_then(|v| v.as_object())
@@ -99,7 +104,13 @@ pub fn citation(passage: &Passage, document: &Document) -> String {
 }
 
 /// Passages `from..=to` of a document, in order.
-pub fn between(searcher: &Searcher, fields: Fields, doc: &DocId, from: u32, to: u32) -> Result<Vec<StoredPassage>> {
+pub fn between(
+    searcher: &Searcher,
+    fields: Fields,
+    doc: &DocId,
+    from: u32,
+    to: u32,
+) -> Result<Vec<StoredPassage>> {
     let query = BooleanQuery::new(vec![
         (
             Occur::Must,
@@ -162,7 +173,10 @@ mod tests {
             lang: Lang::En,
             text: String::new(),
             attrs: BTreeMap::new(),
-            origin: Origin { file: "documents/a.md".into(), line: 1 },
+            origin: Origin {
+                file: "documents/a.md".into(),
+                line: 1,
+            },
         }
     }
 
@@ -175,7 +189,10 @@ mod tests {
         let mut prose = passage();
         prose.speaker = None;
         prose.role = None;
-        assert_eq!(citation(&prose, &document()), "McDermott et al. 2019, BMJ Open, para 42");
+        assert_eq!(
+            citation(&prose, &document()),
+            "McDermott et al. 2019, BMJ Open, para 42"
+        );
         let mut at_site = passage();
         at_site.site = Some(Site("site 2".into()));
         assert_eq!(

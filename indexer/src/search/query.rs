@@ -59,11 +59,19 @@ pub fn parse(text: &str) -> Result<Option<Node>> {
     if tokens.is_empty() {
         return Ok(None);
     }
-    let mut parser = Parser { tokens, pos: 0, depth: 0 };
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     let node = parser.or()?;
     if let Some(tok) = parser.peek() {
         // Only a stray `)` can stop the top-level parse early.
-        return Err(query_error(tok.column, "unmatched `)`", "remove it, or add a `(` before it"));
+        return Err(query_error(
+            tok.column,
+            "unmatched `)`",
+            "remove it, or add a `(` before it",
+        ));
     }
     Ok(Some(node))
 }
@@ -104,20 +112,43 @@ fn lex(text: &str) -> Result<Vec<Token>> {
         if c.is_whitespace() || c.is_control() {
             i += 1;
         } else if is_quote(c) {
-            let close = chars[i + 1..].iter().position(|&c| is_quote(c)).ok_or_else(|| {
-                query_error(column, "unclosed quote", "close the phrase with a second \"")
-            })?;
+            let close = chars[i + 1..]
+                .iter()
+                .position(|&c| is_quote(c))
+                .ok_or_else(|| {
+                    query_error(
+                        column,
+                        "unclosed quote",
+                        "close the phrase with a second \"",
+                    )
+                })?;
             let phrase: String = chars[i + 1..i + 1 + close].iter().collect();
-            tokens.push(Token { lexeme: Lexeme::Phrase(phrase), column });
+            tokens.push(Token {
+                lexeme: Lexeme::Phrase(phrase),
+                column,
+            });
             i += close + 2;
         } else if matches!(c, '(' | '（') {
-            tokens.push(Token { lexeme: Lexeme::Open, column });
+            tokens.push(Token {
+                lexeme: Lexeme::Open,
+                column,
+            });
             i += 1;
         } else if matches!(c, ')' | '）') {
-            tokens.push(Token { lexeme: Lexeme::Close, column });
+            tokens.push(Token {
+                lexeme: Lexeme::Close,
+                column,
+            });
             i += 1;
-        } else if c == '-' && chars.get(i + 1).is_some_and(|&n| is_word_char(n) || is_quote(n) || n == '(') {
-            tokens.push(Token { lexeme: Lexeme::Minus, column });
+        } else if c == '-'
+            && chars
+                .get(i + 1)
+                .is_some_and(|&n| is_word_char(n) || is_quote(n) || n == '(')
+        {
+            tokens.push(Token {
+                lexeme: Lexeme::Minus,
+                column,
+            });
             i += 1;
         } else {
             let len = chars[i..].iter().take_while(|&&c| is_word_char(c)).count();
@@ -127,7 +158,9 @@ fn lex(text: &str) -> Result<Vec<Token>> {
                 "OR" | "|" => Lexeme::Or,
                 "AND" | "&" => Lexeme::And,
                 _ => match word.strip_suffix('*') {
-                    Some(stem) if !stem.is_empty() && !stem.ends_with('*') => Lexeme::Prefix(stem.to_string()),
+                    Some(stem) if !stem.is_empty() && !stem.ends_with('*') => {
+                        Lexeme::Prefix(stem.to_string())
+                    }
                     _ => Lexeme::Word(word),
                 },
             };
@@ -161,8 +194,15 @@ impl Parser {
             }
             let column = tok.column;
             self.pos += 1;
-            if self.peek().is_none_or(|t| matches!(t.lexeme, Lexeme::Close | Lexeme::Or)) {
-                return Err(query_error(column, "OR needs a term after it", "write `a OR b`"));
+            if self
+                .peek()
+                .is_none_or(|t| matches!(t.lexeme, Lexeme::Close | Lexeme::Or))
+            {
+                return Err(query_error(
+                    column,
+                    "OR needs a term after it",
+                    "write `a OR b`",
+                ));
             }
             alternatives.push(self.and()?);
         }
@@ -193,7 +233,11 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Node> {
         let Some(tok) = self.peek().cloned() else {
-            return Err(query_error(self.end_column(), "expected a word or a phrase", "end the query with a word"));
+            return Err(query_error(
+                self.end_column(),
+                "expected a word or a phrase",
+                "end the query with a word",
+            ));
         };
         if tok.lexeme == Lexeme::Minus {
             self.pos += 1;
@@ -204,7 +248,11 @@ impl Parser {
 
     fn primary(&mut self) -> Result<Node> {
         let Some(tok) = self.peek().cloned() else {
-            return Err(query_error(self.end_column(), "expected a word or a phrase", "end the query with a word"));
+            return Err(query_error(
+                self.end_column(),
+                "expected a word or a phrase",
+                "end the query with a word",
+            ));
         };
         self.pos += 1;
         let column = tok.column;
@@ -215,10 +263,18 @@ impl Parser {
             Lexeme::Open => {
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
-                    return Err(query_error(column, "parentheses nested too deeply", "use fewer levels of ( )"));
+                    return Err(query_error(
+                        column,
+                        "parentheses nested too deeply",
+                        "use fewer levels of ( )",
+                    ));
                 }
                 if self.peek().is_some_and(|t| t.lexeme == Lexeme::Close) {
-                    return Err(query_error(column, "empty parentheses", "put a word inside ( ) or remove them"));
+                    return Err(query_error(
+                        column,
+                        "empty parentheses",
+                        "put a word inside ( ) or remove them",
+                    ));
                 }
                 let inner = self.or()?;
                 match self.peek() {
@@ -230,15 +286,31 @@ impl Parser {
                     _ => Err(query_error(column, "unclosed `(`", "add a `)` to close it")),
                 }
             }
-            Lexeme::Close => Err(query_error(column, "unmatched `)`", "remove it, or add a `(` before it")),
-            Lexeme::Or => Err(query_error(column, "OR needs a term before it", "write `a OR b`")),
-            Lexeme::Minus | Lexeme::And => Err(query_error(column, "expected a word or a phrase", "put a word after it")),
+            Lexeme::Close => Err(query_error(
+                column,
+                "unmatched `)`",
+                "remove it, or add a `(` before it",
+            )),
+            Lexeme::Or => Err(query_error(
+                column,
+                "OR needs a term before it",
+                "write `a OR b`",
+            )),
+            Lexeme::Minus | Lexeme::And => Err(query_error(
+                column,
+                "expected a word or a phrase",
+                "put a word after it",
+            )),
         }
     }
 }
 
 fn single_or(mut nodes: Vec<Node>, combine: fn(Vec<Node>) -> Node) -> Node {
-    if nodes.len() == 1 { nodes.remove(0) } else { combine(nodes) }
+    if nodes.len() == 1 {
+        nodes.remove(0)
+    } else {
+        combine(nodes)
+    }
 }
 
 fn query_error(column: usize, reason: &str, hint: &str) -> Error {
@@ -280,7 +352,11 @@ impl QueryPlan {
             prefixes: BTreeSet::new(),
         };
         let query = planner.plan(&node, true)?.ok_or_else(|| {
-            query_error(1, "the query has no words to search for", "type at least one word; punctuation alone is not searched")
+            query_error(
+                1,
+                "the query has no words to search for",
+                "type at least one word; punctuation alone is not searched",
+            )
         })?;
         Ok(QueryPlan {
             query,
@@ -322,7 +398,8 @@ impl Planner {
                         clauses.push((Occur::Should, q));
                     }
                 }
-                Ok((!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
+                Ok((!clauses.is_empty())
+                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
             }
         }
     }
@@ -379,7 +456,11 @@ impl Planner {
     fn prefix(&mut self, text: &str, column: usize, positive: bool) -> Result<Box<dyn Query>> {
         let tokens = analyze(&mut self.plain, text);
         let Some(((_, last), rest)) = tokens.split_last() else {
-            return Err(query_error(column, "nothing to search before `*`", "write a word before the `*`, e.g. integrat*"));
+            return Err(query_error(
+                column,
+                "nothing to search before `*`",
+                "write a word before the `*`, e.g. integrat*",
+            ));
         };
         let is_chinese = last.chars().any(analysis::is_cjk);
         if !is_chinese && last.chars().count() < MIN_PREFIX_CHARS {
@@ -399,7 +480,11 @@ impl Planner {
             return Ok(Box::new(regex));
         }
         // `co-commiss*`: the leading parts are ordinary words.
-        let leading: String = rest.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(" ");
+        let leading: String = rest
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(regex))];
         if let Some(q) = self.phrase(&leading, positive) {
             clauses.push((Occur::Must, q));
@@ -423,20 +508,34 @@ mod tests {
     use super::*;
 
     fn word(text: &str, column: usize) -> Node {
-        Node::Word { text: text.into(), column }
+        Node::Word {
+            text: text.into(),
+            column,
+        }
     }
 
     #[test]
     fn words_phrases_or_not_prefix() {
-        let q = parse(r#"trust "primary care" OR STP -hospital integrat*"#).unwrap().unwrap();
+        let q = parse(r#"trust "primary care" OR STP -hospital integrat*"#)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             q,
             Node::Or(vec![
-                Node::And(vec![word("trust", 1), Node::Phrase { text: "primary care".into(), column: 7 }]),
+                Node::And(vec![
+                    word("trust", 1),
+                    Node::Phrase {
+                        text: "primary care".into(),
+                        column: 7
+                    }
+                ]),
                 Node::And(vec![
                     word("STP", 25),
                     Node::Not(Box::new(word("hospital", 30))),
-                    Node::Prefix { text: "integrat".into(), column: 39 },
+                    Node::Prefix {
+                        text: "integrat".into(),
+                        column: 39
+                    },
                 ]),
             ])
         );
@@ -466,7 +565,11 @@ mod tests {
         ];
         for (text, column, reason) in cases {
             match parse(text) {
-                Err(Error::Query { column: c, reason: r, hint }) => {
+                Err(Error::Query {
+                    column: c,
+                    reason: r,
+                    hint,
+                }) => {
                     assert_eq!((c, r.as_str()), (column, reason), "for {text:?}");
                     assert!(hint.is_some());
                 }
@@ -478,8 +581,14 @@ mod tests {
     #[test]
     fn blank_is_match_all_and_hyphens_stay_in_words() {
         assert_eq!(parse("   ").unwrap(), None);
-        assert_eq!(parse("co-commissioning").unwrap(), Some(word("co-commissioning", 1)));
-        assert_eq!(parse("a - b").unwrap(), Some(Node::And(vec![word("a", 1), word("-", 3), word("b", 5)])));
+        assert_eq!(
+            parse("co-commissioning").unwrap(),
+            Some(word("co-commissioning", 1))
+        );
+        assert_eq!(
+            parse("a - b").unwrap(),
+            Some(Node::And(vec![word("a", 1), word("-", 3), word("b", 5)]))
+        );
     }
 
     #[test]
