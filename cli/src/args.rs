@@ -41,7 +41,7 @@ Examples:
   verbatim search commissioning --attr gender=female --facets role,site
   verbatim search '\"primary care\"' --kind interview --year 2015..2019 --sort date
   verbatim search trust --format csv > trust.csv      one row per quote, with citations
-  verbatim search '' --speaker ID9 --sort doc         everything ID9 said, in order";
+  verbatim search --speaker ID9 --sort doc            everything ID9 said, in order";
 
 const FACETS_EXAMPLES: &str = "\
 Examples:
@@ -208,11 +208,11 @@ pub enum Command {
 /// `verbatim search`.
 #[derive(Debug, clap::Args)]
 pub struct SearchArgs {
-    /// Query text; '' matches every passage that passes the filters.
+    /// Query text; without one, every passage that passes the filters matches.
     ///
     /// Words match in any order; quote a "phrase" to match it exactly (quote it again for the
     /// shell). See the README for the full syntax.
-    #[arg(value_name = "QUERY")]
+    #[arg(value_name = "QUERY", default_value = "")]
     pub query: String,
 
     #[command(flatten)]
@@ -515,25 +515,25 @@ fn up_to(max: usize) -> RangedU64ValueParser<usize> {
 
 fn sort_parser() -> impl TypedValueParser<Value = Sort> {
     PossibleValuesParser::new(["relevance", "doc", "date"])
-        .try_map(|s| s.parse::<Sort>().map_err(|e| explain(&e)))
+        .try_map(|s| s.parse::<Sort>().map_err(|e| value_error(&e)))
 }
 
 fn kind_parser() -> impl TypedValueParser<Value = Kind> {
     PossibleValuesParser::new(Kind::ALL.map(Kind::as_str))
-        .try_map(|s| s.parse::<Kind>().map_err(|e| explain(&e)))
+        .try_map(|s| s.parse::<Kind>().map_err(|e| value_error(&e)))
 }
 
 fn lang_parser() -> impl TypedValueParser<Value = Lang> {
     PossibleValuesParser::new(Lang::ALL.map(Lang::as_str))
-        .try_map(|s| s.parse::<Lang>().map_err(|e| explain(&e)))
+        .try_map(|s| s.parse::<Lang>().map_err(|e| value_error(&e)))
 }
 
 fn parse_facet_field(s: &str) -> Result<FacetField, String> {
-    s.parse().map_err(|e| explain(&e))
+    s.parse().map_err(|e| value_error(&e))
 }
 
 fn parse_year_range(s: &str) -> Result<YearRange, String> {
-    s.parse().map_err(|e| explain(&e))
+    s.parse().map_err(|e| value_error(&e))
 }
 
 fn parse_attr(s: &str) -> Result<(String, String), String> {
@@ -563,6 +563,22 @@ fn parse_target(s: &str) -> Result<Target, String> {
         doc: doc.to_string(),
         passage,
     })
+}
+
+/// An engine error about a flag's value, for clap, which already names the flag: what is wrong
+/// and the hint, without the engine's field name.
+fn value_error(error: &indexer::Error) -> String {
+    match error {
+        indexer::Error::InvalidValue {
+            reason,
+            hint: Some(hint),
+            ..
+        } => format!("{reason}\n  hint: {hint}"),
+        indexer::Error::InvalidValue {
+            reason, hint: None, ..
+        } => reason.clone(),
+        other => explain(other),
+    }
 }
 
 /// Rewrites a request-validation error to name the flag the user typed instead of the API field.

@@ -129,13 +129,13 @@ impl Remote {
         let base = url.trim().trim_end_matches('/').to_string();
         if base.starts_with("https://") {
             bail!(
-                "--server {base}: this build speaks plain HTTP only\n  hint: reach the server over http:// \
+                "--server (or VERBATIM_URL) {base}: this build speaks plain HTTP only\n  hint: reach the server over http:// \
                  (e.g. through an SSH tunnel), or search an index directly with --index DIR"
             );
         }
         if !base.starts_with("http://") {
             bail!(
-                "--server {url:?} is not an http:// address\n  hint: write e.g. http://127.0.0.1:8490"
+                "--server (or VERBATIM_URL) {url:?} is not an http:// address\n  hint: write e.g. http://127.0.0.1:8490"
             );
         }
         let config = ureq::Agent::config_builder()

@@ -36,7 +36,11 @@ impl fmt::Debug for ApiKey {
 }
 
 /// Middleware on the `/v1` routes: passes the request on when no key is set or the right one is sent.
-pub async fn require_api_key(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, ApiError> {
+pub async fn require_api_key(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     if let Some(key) = &state.config.api_key {
         let presented = bearer_token(request.headers())?;
         if !key.matches(presented) {
@@ -58,15 +62,17 @@ fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
             "send the header `Authorization: Bearer KEY` (with the CLI: set VERBATIM_API_KEY)",
         )
     };
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .ok_or_else(|| missing("this server needs an API key and the request has no Authorization header"))?;
+    let value = headers.get(header::AUTHORIZATION).ok_or_else(|| {
+        missing("this server needs an API key and the request has no Authorization header")
+    })?;
     let value = value
         .to_str()
         .map_err(|_| missing("the Authorization header is not readable text"))?;
     match value.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => Ok(token.trim()),
-        _ => Err(missing("the Authorization header is not of the form `Bearer KEY`")),
+        _ => Err(missing(
+            "the Authorization header is not of the form `Bearer KEY`",
+        )),
     }
 }
 
@@ -96,9 +102,15 @@ mod tests {
     #[test]
     fn bearer_scheme_is_case_insensitive() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer abc"));
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer abc"),
+        );
         assert_eq!(bearer_token(&headers).ok(), Some("abc"));
         headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
-        assert_eq!(bearer_token(&headers).map_err(|e| e.code()).err(), Some(ErrorCode::MissingApiKey));
+        assert_eq!(
+            bearer_token(&headers).map_err(|e| e.code()).err(),
+            Some(ErrorCode::MissingApiKey)
+        );
     }
 }

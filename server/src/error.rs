@@ -121,8 +121,16 @@ impl ApiError {
     }
 
     /// A value that is not allowed for a field, parameter or path segment.
-    pub fn invalid_value(field: &str, reason: impl std::fmt::Display, hint: impl Into<String>) -> ApiError {
-        ApiError::new(ErrorCode::InvalidFieldValue, format!("{field}: {reason}"), hint)
+    pub fn invalid_value(
+        field: &str,
+        reason: impl std::fmt::Display,
+        hint: impl Into<String>,
+    ) -> ApiError {
+        ApiError::new(
+            ErrorCode::InvalidFieldValue,
+            format!("{field}: {reason}"),
+            hint,
+        )
     }
 
     /// Adds a detail for the server log (never sent to the client).
@@ -201,7 +209,9 @@ mod tests {
         assert_eq!(ApiError::from(query).code(), ErrorCode::InvalidQuery);
         let value = indexer::Error::invalid_value("sort", "random", "relevance, doc, date");
         assert_eq!(ApiError::from(value).code(), ErrorCode::InvalidFieldValue);
-        let missing = indexer::Error::NotFound { what: "document \"x\"".into() };
+        let missing = indexer::Error::NotFound {
+            what: "document \"x\"".into(),
+        };
         assert_eq!(ApiError::from(missing).code(), ErrorCode::NotFound);
         let internal = indexer::Error::Internal("broken invariant".into());
         assert_eq!(ApiError::from(internal).code(), ErrorCode::Internal);
@@ -211,7 +221,10 @@ mod tests {
     fn internal_detail_stays_out_of_the_body() {
         let response = ApiError::internal("disk on fire at /secret/path").into_response();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let detail = response.extensions().get::<InternalDetail>().map(|d| d.0.clone());
+        let detail = response
+            .extensions()
+            .get::<InternalDetail>()
+            .map(|d| d.0.clone());
         assert_eq!(detail.as_deref(), Some("disk on fire at /secret/path"));
     }
 

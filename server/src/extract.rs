@@ -36,7 +36,11 @@ where
                     "send a smaller body: a search request is a few hundred bytes",
                 )
             } else {
-                ApiError::new(ErrorCode::InvalidJson, rejection.body_text(), "send the whole body and retry")
+                ApiError::new(
+                    ErrorCode::InvalidJson,
+                    rejection.body_text(),
+                    "send the whole body and retry",
+                )
             }
         })?;
         match axum::Json::<T>::from_bytes(&bytes) {
@@ -53,7 +57,9 @@ fn json_error(rejection: JsonRejection) -> ApiError {
         .map(ToString::to_string)
         .unwrap_or_else(|| rejection.body_text());
     match rejection {
-        JsonRejection::JsonDataError(_) => ApiError::new(ErrorCode::InvalidFieldValue, cause, SCHEMA_HINT),
+        JsonRejection::JsonDataError(_) => {
+            ApiError::new(ErrorCode::InvalidFieldValue, cause, SCHEMA_HINT)
+        }
         _ => ApiError::new(
             ErrorCode::InvalidJson,
             format!("the request body is not valid JSON: {cause}"),

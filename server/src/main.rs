@@ -32,25 +32,45 @@ struct Args {
     /// Index directory.
     ///
     /// Built or updated from --corpus at start-up; served as is when --corpus does not exist.
-    #[arg(long, env = "VERBATIM_INDEX", default_value = ".verbatim-index", value_name = "DIR")]
+    #[arg(
+        long,
+        env = "VERBATIM_INDEX",
+        default_value = ".verbatim-index",
+        value_name = "DIR"
+    )]
     index: PathBuf,
 
     /// Corpus directory to index.
     ///
     /// Documents, participants.csv and role_groups.toml, as described in corpus/README.md.
-    #[arg(long, env = "VERBATIM_CORPUS", default_value = "corpus", value_name = "DIR")]
+    #[arg(
+        long,
+        env = "VERBATIM_CORPUS",
+        default_value = "corpus",
+        value_name = "DIR"
+    )]
     corpus: PathBuf,
 
     /// Address to listen on, IP:PORT (port 0 picks a free one).
     ///
     /// A non-loopback address (such as 0.0.0.0) is refused unless an API key is set.
-    #[arg(long, env = "VERBATIM_BIND", default_value = "127.0.0.1:8490", value_name = "ADDR")]
+    #[arg(
+        long,
+        env = "VERBATIM_BIND",
+        default_value = "127.0.0.1:8490",
+        value_name = "ADDR"
+    )]
     bind: SocketAddr,
 
     /// Key every /v1 request must send as `Authorization: Bearer KEY`.
     ///
     /// Prefer the environment variable: command lines are visible to other users of the machine.
-    #[arg(long, env = "VERBATIM_API_KEY", hide_env_values = true, value_name = "KEY")]
+    #[arg(
+        long,
+        env = "VERBATIM_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
     api_key: Option<String>,
 }
 
@@ -87,9 +107,18 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let index = tokio::task::spawn_blocking(move || prepare_index(&corpus, &index_dir))
         .await
         .context("the index task failed")??;
-    let state = AppState::new(index, Config { api_key, ..Config::default() });
-    let address = listener.local_addr().context("cannot read the bound address")?;
-    tracing::info!("listening on http://{address}");
+    let key_required = api_key.is_some();
+    let state = AppState::new(
+        index,
+        Config {
+            api_key,
+            ..Config::default()
+        },
+    );
+    let address = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
+    tracing::info!(key_required, "listening on http://{address}");
     axum::serve(listener, server::app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -113,9 +142,14 @@ fn refuse_open_bind_without_key(bind: SocketAddr, has_key: bool) -> anyhow::Resu
 fn prepare_index(corpus: &Path, index_dir: &Path) -> anyhow::Result<Index> {
     if corpus.is_dir() {
         // The engine logs what the build did; only its per-file problems are left to report.
-        let report = indexer::build(corpus, index_dir, &BuildOptions::default()).with_context(|| {
-            format!("cannot index {} into {}", corpus.display(), index_dir.display())
-        })?;
+        let report =
+            indexer::build(corpus, index_dir, &BuildOptions::default()).with_context(|| {
+                format!(
+                    "cannot index {} into {}",
+                    corpus.display(),
+                    index_dir.display()
+                )
+            })?;
         for error in &report.errors {
             tracing::warn!("left out of the index: {error}");
         }
@@ -126,7 +160,8 @@ fn prepare_index(corpus: &Path, index_dir: &Path) -> anyhow::Result<Index> {
             index_dir.display()
         );
     }
-    Index::open(index_dir).with_context(|| format!("cannot open the index in {}", index_dir.display()))
+    Index::open(index_dir)
+        .with_context(|| format!("cannot open the index in {}", index_dir.display()))
 }
 
 async fn shutdown_signal() {
@@ -167,7 +202,9 @@ mod tests {
         let open: SocketAddr = "0.0.0.0:8490".parse().unwrap();
         let loopback: SocketAddr = "127.0.0.1:8490".parse().unwrap();
         let loopback6: SocketAddr = "[::1]:8490".parse().unwrap();
-        let message = refuse_open_bind_without_key(open, false).unwrap_err().to_string();
+        let message = refuse_open_bind_without_key(open, false)
+            .unwrap_err()
+            .to_string();
         assert!(message.contains("VERBATIM_API_KEY"), "{message}");
         assert!(refuse_open_bind_without_key(open, true).is_ok());
         assert!(refuse_open_bind_without_key(loopback, false).is_ok());

@@ -9,12 +9,23 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use indexer::api::{DocumentsRequest, FacetField, Filters, MAX_CONTEXT, SearchRequest, Sort, YearRange};
+use indexer::api::{
+    DocumentsRequest, FacetField, Filters, MAX_CONTEXT, SearchRequest, Sort, YearRange,
+};
 use indexer::model::{Kind, Lang};
 
 use crate::error::ApiError;
 
-const FILTER_PARAMS: [&str; 8] = ["role", "site", "kind", "lang", "speaker", "doc", "year", "attr.NAME"];
+const FILTER_PARAMS: [&str; 8] = [
+    "role",
+    "site",
+    "kind",
+    "lang",
+    "speaker",
+    "doc",
+    "year",
+    "attr.NAME",
+];
 const ATTR_PREFIX: &str = "attr.";
 
 /// `GET /v1/search` parameters as a search request.
@@ -31,7 +42,15 @@ pub fn search_request(pairs: Vec<(String, String)>) -> Result<SearchRequest, Api
         context: params.number("context")?.unwrap_or(defaults.context),
         highlight: params.boolean("highlight")?.unwrap_or(defaults.highlight),
     };
-    let mut accepted = vec!["q", "facets", "limit", "offset", "sort", "context", "highlight"];
+    let mut accepted = vec![
+        "q",
+        "facets",
+        "limit",
+        "offset",
+        "sort",
+        "context",
+        "highlight",
+    ];
     accepted.extend(FILTER_PARAMS);
     params.finish(&accepted)?;
     Ok(request)
@@ -121,7 +140,9 @@ struct Params(Vec<(String, String)>);
 
 impl Params {
     fn take(&mut self, name: &str) -> Vec<String> {
-        let (taken, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.0).into_iter().partition(|(k, _)| k == name);
+        let (taken, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.0)
+            .into_iter()
+            .partition(|(k, _)| k == name);
         self.0 = rest;
         taken.into_iter().map(|(_, value)| value).collect()
     }
@@ -131,7 +152,10 @@ impl Params {
         split_values(self.take(name))
     }
 
-    fn parsed_list<T: FromStr<Err = indexer::Error>>(&mut self, name: &str) -> Result<Vec<T>, ApiError> {
+    fn parsed_list<T: FromStr<Err = indexer::Error>>(
+        &mut self,
+        name: &str,
+    ) -> Result<Vec<T>, ApiError> {
         self.list(name)
             .iter()
             .map(|value| value.parse::<T>().map_err(ApiError::from))
@@ -152,7 +176,10 @@ impl Params {
         Ok(values.pop().filter(|value| !value.trim().is_empty()))
     }
 
-    fn parsed<T: FromStr<Err = indexer::Error>>(&mut self, name: &str) -> Result<Option<T>, ApiError> {
+    fn parsed<T: FromStr<Err = indexer::Error>>(
+        &mut self,
+        name: &str,
+    ) -> Result<Option<T>, ApiError> {
         self.single(name)?
             .map(|value| value.parse::<T>().map_err(ApiError::from))
             .transpose()
@@ -162,7 +189,11 @@ impl Params {
         self.single(name)?
             .map(|value| {
                 value.trim().parse::<usize>().map_err(|_| {
-                    ApiError::invalid_value(name, format!("{value:?} is not a whole number"), "use digits only, e.g. 20")
+                    ApiError::invalid_value(
+                        name,
+                        format!("{value:?} is not a whole number"),
+                        "use digits only, e.g. 20",
+                    )
                 })
             })
             .transpose()
@@ -198,7 +229,10 @@ impl Params {
                     "write attr.NAME=VALUE with a column of the participants sheet",
                 ));
             }
-            attrs.entry(name.to_string()).or_default().extend(split_values(vec![value]));
+            attrs
+                .entry(name.to_string())
+                .or_default()
+                .extend(split_values(vec![value]));
         }
         attrs.retain(|_, values| !values.is_empty());
         Ok(attrs)
@@ -233,7 +267,10 @@ mod tests {
     use crate::error::ErrorCode;
 
     fn pairs(query: &[(&str, &str)]) -> Vec<(String, String)> {
-        query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn error_message(result: Result<impl std::fmt::Debug, ApiError>) -> String {
@@ -260,12 +297,24 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(request.q, "trust");
-        assert_eq!(request.filters.role, vec!["GP", "manager", "Independent GP"]);
+        assert_eq!(
+            request.filters.role,
+            vec!["GP", "manager", "Independent GP"]
+        );
         assert_eq!(request.filters.site, vec!["site 1"]);
         assert_eq!(request.filters.kind, vec![Kind::Interview, Kind::Abstract]);
-        assert_eq!(request.facets, vec![FacetField::Role, FacetField::Attr("gender".into())]);
+        assert_eq!(
+            request.facets,
+            vec![FacetField::Role, FacetField::Attr("gender".into())]
+        );
         assert_eq!(request.filters.attr["gender"], vec!["female"]);
-        assert_eq!(request.filters.year, Some(YearRange { from: Some(2015), to: Some(2019) }));
+        assert_eq!(
+            request.filters.year,
+            Some(YearRange {
+                from: Some(2015),
+                to: Some(2019)
+            })
+        );
         assert_eq!(request.limit, SearchRequest::default().limit);
     }
 
@@ -283,7 +332,10 @@ mod tests {
         assert_eq!((request.limit, request.offset, request.context), (5, 10, 2));
         assert_eq!(request.sort, Sort::Date);
         assert!(!request.highlight);
-        assert!(request.filters.role.is_empty(), "a blank value is no filter");
+        assert!(
+            request.filters.role.is_empty(),
+            "a blank value is no filter"
+        );
     }
 
     #[test]
@@ -291,22 +343,35 @@ mod tests {
         assert!(error_message(search_request(pairs(&[("limit", "ten")]))).contains("limit"));
         assert!(error_message(search_request(pairs(&[("kind", "memo")]))).contains("kind"));
         assert!(error_message(search_request(pairs(&[("year", "soon")]))).contains("year"));
-        assert!(error_message(search_request(pairs(&[("q", "a"), ("q", "b")]))).contains("given 2 times"));
-        assert!(error_message(search_request(pairs(&[("highlight", "maybe")]))).contains("highlight"));
+        assert!(
+            error_message(search_request(pairs(&[("q", "a"), ("q", "b")])))
+                .contains("given 2 times")
+        );
+        assert!(
+            error_message(search_request(pairs(&[("highlight", "maybe")]))).contains("highlight")
+        );
         let unknown = error_message(search_request(pairs(&[("rol", "GP")])));
         assert!(unknown.contains("rol: unknown parameter"), "{unknown}");
-        assert!(unknown.contains("role"), "the hint lists the accepted parameters: {unknown}");
+        assert!(
+            unknown.contains("role"),
+            "the hint lists the accepted parameters: {unknown}"
+        );
     }
 
     #[test]
     fn facet_and_document_parameters() {
         let request = facet_request(pairs(&[("q", "trust"), ("role", "GP")])).unwrap();
         assert_eq!(request.filters.role, vec!["GP"]);
-        assert!(error_message(facet_request(pairs(&[("limit", "5")]))).contains("limit: unknown parameter"));
+        assert!(
+            error_message(facet_request(pairs(&[("limit", "5")])))
+                .contains("limit: unknown parameter")
+        );
         let documents = documents_request(pairs(&[("lang", "zh"), ("limit", "3")])).unwrap();
         assert_eq!(documents.lang, vec![Lang::Zh]);
         assert_eq!(documents.limit, 3);
-        assert!(error_message(documents_request(pairs(&[("q", "x")]))).contains("q: unknown parameter"));
+        assert!(
+            error_message(documents_request(pairs(&[("q", "x")]))).contains("q: unknown parameter")
+        );
     }
 
     #[test]

@@ -62,7 +62,9 @@ impl AppState {
         match tokio::task::spawn_blocking(move || job(&index)).await {
             Ok(result) => result.map_err(ApiError::from),
             // A panic in the engine ends up here rather than in the panic layer (another thread).
-            Err(join_error) => Err(ApiError::internal(format!("index task failed: {join_error}"))),
+            Err(join_error) => Err(ApiError::internal(format!(
+                "index task failed: {join_error}"
+            ))),
         }
     }
 }

@@ -218,8 +218,11 @@ pub fn http_request(method: &str, url: &str, bearer: Option<&str>, body: Option<
     }
 }
 
-/// `?k=v&k=v` with every name and value percent-encoded (spaces, quotes, Chinese...).
+/// `?k=v&k=v` with every name and value percent-encoded (spaces, quotes, Chinese...); "" for no pairs.
 pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    if pairs.is_empty() {
+        return String::new();
+    }
     let encoded: Vec<String> = pairs
         .iter()
         .map(|(name, value)| format!("{}={}", percent_encode(name), percent_encode(value)))

@@ -1,1 +1,715 @@
-//! End-to-end tests of the cli. (Being written.)
+//! End-to-end tests of the `verbatim` CLI: the real binary, run against a real server on
+//! `127.0.0.1:0` and against the index directory directly (`--index`), over the demo corpus.
+//! Both backends must give the same answers, and `--format json` must be the API's response.
+
+use std::collections::BTreeSet;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use verbatim_tests::{
+    TestIndex, TestServer, bin_path, build_corpus_index, query_string, workspace_root,
+};
+
+const ARTICLE: &str = "mcdermott-2019-integrated-care";
+const GP_QUOTE: &str = "You can't just throw half a dozen professionals in a room";
+const MANAGER_QUOTE: &str =
+    "the STP is a construct that really lends itself to commission primary care";
+
+/// An index of the demo corpus and a server over it.
+struct Fixture {
+    index: TestIndex,
+    server: TestServer,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let index = build_corpus_index();
+        let server = TestServer::start(index.path(), None);
+        Fixture { index, server }
+    }
+
+    /// The two ways to reach the corpus, as `(name, flags)`.
+    fn backends(&self) -> [(&'static str, Vec<String>); 2] {
+        [
+            ("server", vec!["--server".into(), self.server.url.clone()]),
+            (
+                "index",
+                vec!["--index".into(), self.index.path().display().to_string()],
+            ),
+        ]
+    }
+}
+
+/// Runs `verbatim` with `args`, isolated from the caller's environment.
+fn verbatim(args: &[&str]) -> Output {
+    verbatim_with_env(args, &[])
+}
+
+fn verbatim_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(bin_path("verbatim"));
+    command
+        .args(args)
+        .env_remove("VERBATIM_URL")
+        .env_remove("VERBATIM_API_KEY")
+        .env_remove("NO_COLOR")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run verbatim {args:?}: {e}"))
+}
+
+/// `verbatim BACKEND... ARGS...`.
+fn run(backend: &[String], args: &[&str]) -> Output {
+    let all: Vec<&str> = backend
+        .iter()
+        .map(String::as_str)
+        .chain(args.iter().copied())
+        .collect();
+    verbatim(&all)
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Asserts the exit status, showing both streams when it differs.
+fn expect_status(output: &Output, code: i32, what: &str) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{what}: expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
+        stdout(output),
+        stderr(output)
+    );
+}
+
+fn json(output: &Output, what: &str) -> Value {
+    serde_json::from_str(&stdout(output))
+        .unwrap_or_else(|e| panic!("{what}: stdout is not JSON ({e}):\n{}", stdout(output)))
+}
+
+/// A search response without its timing, the one field allowed to differ between runs.
+fn without_timing(mut response: Value) -> Value {
+    response
+        .as_object_mut()
+        .expect("a search response is an object")
+        .remove("took_ms")
+        .expect("a search response has took_ms");
+    response
+}
+
+fn hits(response: &Value) -> &Vec<Value> {
+    response["hits"].as_array().expect("hits is a list")
+}
+
+fn field_values(hits: &[Value], field: &str) -> BTreeSet<String> {
+    hits.iter()
+        .map(|hit| hit[field].as_str().unwrap_or("<none>").to_string())
+        .collect()
+}
+
+#[test]
+fn role_filters_select_role_groups_on_both_backends() {
+    let fixture = Fixture::new();
+    let groups = [
+        ("GP", ["GP", "Independent GP"]),
+        ("manager", ["Manager", "CCG Accountable Officer"]),
+    ];
+    for (backend, flags) in fixture.backends() {
+        for (group, roles) in groups {
+            let what = format!("{backend}: search '' --role {group}");
+            let output = run(
+                &flags,
+                &[
+                    "search", "", "--role", group, "--limit", "1000", "--format", "json",
+                ],
+            );
+            expect_status(&output, 0, &what);
+            let response = json(&output, &what);
+            let hits = hits(&response);
+            assert!(!hits.is_empty(), "{what}: no hits");
+            assert_eq!(
+                response["total"].as_u64(),
+                Some(hits.len() as u64),
+                "{what}: one page holds all"
+            );
+            assert_eq!(
+                field_values(hits, "role_group"),
+                BTreeSet::from([group.to_string()]),
+                "{what}"
+            );
+            let expected_roles: BTreeSet<String> = roles.iter().map(|r| r.to_string()).collect();
+            assert_eq!(
+                field_values(hits, "role"),
+                expected_roles,
+                "{what}: every role of the group, no other"
+            );
+        }
+
+        let what = format!("{backend}: the GP quote");
+        let output = run(
+            &flags,
+            &[
+                "search",
+                "professionals room",
+                "--role",
+                "GP",
+                "--format",
+                "json",
+            ],
+        );
+        expect_status(&output, 0, &what);
+        let response = json(&output, &what);
+        let quote = hits(&response)
+            .iter()
+            .find(|hit| hit["text"].as_str().unwrap_or_default().contains(GP_QUOTE))
+            .unwrap_or_else(|| panic!("{what}: not found in {response:#}"));
+        assert_eq!(quote["doc_id"], ARTICLE);
+        assert!(
+            quote["citation"]
+                .as_str()
+                .unwrap()
+                .starts_with("[Independent GP ID9] "),
+            "{quote:#}"
+        );
+
+        let what = format!("{backend}: the GP quote filtered to managers");
+        let output = run(
+            &flags,
+            &[
+                "search",
+                "professionals room",
+                "--role",
+                "manager",
+                "--format",
+                "json",
+            ],
+        );
+        expect_status(&output, 1, &what);
+        assert_eq!(json(&output, &what)["total"], 0, "{what}");
+    }
+}
+
+#[test]
+fn json_output_is_the_api_response() {
+    let fixture = Fixture::new();
+    let body = serde_json::json!({
+        "q": "primary care",
+        "filters": {"role": ["manager"]},
+        "facets": ["role", "site"],
+        "limit": 5,
+        "context": 1
+    });
+    let reply = fixture.server.post("/v1/search", &body.to_string());
+    assert_eq!(reply.status, 200, "{:#}", reply.body);
+    let api = without_timing(reply.body);
+    assert!(
+        !hits(&api).is_empty(),
+        "the request should match something: {api:#}"
+    );
+    let args = [
+        "search",
+        "primary care",
+        "--role",
+        "manager",
+        "--facets",
+        "role,site",
+        "--limit",
+        "5",
+        "--context",
+        "1",
+        "--format",
+        "json",
+    ];
+    for (backend, flags) in fixture.backends() {
+        let output = run(&flags, &args);
+        expect_status(&output, 0, backend);
+        let cli = without_timing(json(&output, backend));
+        assert_eq!(
+            cli, api,
+            "{backend}: CLI JSON differs from the API response\nCLI: {cli:#}\nAPI: {api:#}"
+        );
+    }
+}
+
+#[test]
+fn line_formats_have_one_record_per_hit() {
+    let fixture = Fixture::new();
+    for (backend, flags) in fixture.backends() {
+        let what = format!("{backend}: search primary care");
+        let reference = json(
+            &run(
+                &flags,
+                &["search", "primary care", "-n", "30", "-f", "json"],
+            ),
+            &what,
+        );
+        let expected = hits(&reference);
+        assert!(
+            expected.len() > 2,
+            "{what}: want several hits, got {}",
+            expected.len()
+        );
+
+        let output = run(
+            &flags,
+            &["search", "primary care", "-n", "30", "-f", "jsonl"],
+        );
+        expect_status(&output, 0, &what);
+        let lines: Vec<Value> = stdout(&output)
+            .lines()
+            .map(|line| {
+                serde_json::from_str(line)
+                    .unwrap_or_else(|e| panic!("{what}: bad JSONL line ({e}): {line}"))
+            })
+            .collect();
+        assert_eq!(
+            &lines, expected,
+            "{what}: jsonl lines are the hits, in order"
+        );
+
+        let output = run(&flags, &["search", "primary care", "-n", "30", "-f", "md"]);
+        expect_status(&output, 0, &what);
+        let markdown = stdout(&output);
+        for hit in expected {
+            let citation = hit["citation"].as_str().unwrap();
+            let citation_line = format!("\n\n{citation}\n");
+            assert!(
+                markdown.contains(&citation_line),
+                "{what}: no citation line {citation:?} in\n{markdown}"
+            );
+        }
+        let quote_blocks = markdown
+            .split("\n\n")
+            .filter(|block| block.starts_with("> "))
+            .count();
+        assert_eq!(
+            quote_blocks,
+            expected.len(),
+            "{what}: one blockquote per hit in\n{markdown}"
+        );
+    }
+}
+
+#[test]
+fn batch_writes_a_markdown_appendix() {
+    let fixture = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("appendix.toml");
+    std::fs::write(
+        &plan,
+        r#"title = "Appendix: quotes"
+
+[[section]]
+heading = "GPs on teams"
+query = "professionals room"
+role = ["GP"]
+
+[[section]]
+heading = "Managers on the STP"
+query = "construct commission"
+role = "manager"
+limit = 3
+"#,
+    )
+    .unwrap();
+    let mut outputs = Vec::new();
+    for (backend, flags) in fixture.backends() {
+        let out = dir.path().join(format!("{backend}.md"));
+        let output = run(
+            &flags,
+            &[
+                "batch",
+                &plan.display().to_string(),
+                "--out",
+                &out.display().to_string(),
+            ],
+        );
+        expect_status(&output, 0, backend);
+        assert!(
+            stdout(&output).is_empty(),
+            "{backend}: --out leaves stdout empty"
+        );
+        assert!(
+            stderr(&output).contains(&out.display().to_string()),
+            "{backend}: {}",
+            stderr(&output)
+        );
+        let markdown = std::fs::read_to_string(&out).unwrap();
+        let lines: Vec<&str> = markdown.lines().collect();
+        let line_of = |wanted: &str| {
+            lines
+                .iter()
+                .position(|line| *line == wanted)
+                .unwrap_or_else(|| panic!("{backend}: no line {wanted:?} in\n{markdown}"))
+        };
+        let (title, gps, managers) = (
+            line_of("# Appendix: quotes"),
+            line_of("## GPs on teams"),
+            line_of("## Managers on the STP"),
+        );
+        assert!(
+            title < gps && gps < managers,
+            "{backend}: headings out of order in\n{markdown}"
+        );
+        let citation_after = |quote: &str, label: &str| {
+            let at = lines
+                .iter()
+                .position(|line| line.starts_with("> ") && line.contains(quote))
+                .unwrap_or_else(|| panic!("{backend}: {quote:?} is not quoted in\n{markdown}"));
+            assert_eq!(lines[at + 1], "", "{backend}: a blank line ends the quote");
+            assert!(
+                lines[at + 2].starts_with(label),
+                "{backend}: citation line {:?}",
+                lines[at + 2]
+            );
+            assert!(
+                lines[at + 2].contains("McDermott"),
+                "{backend}: citation line {:?}",
+                lines[at + 2]
+            );
+            at
+        };
+        let gp_quote = citation_after(GP_QUOTE, "[Independent GP ID9] ");
+        let manager_quote = citation_after(MANAGER_QUOTE, "[Manager ID42] ");
+        assert!(
+            gps < gp_quote && gp_quote < managers && managers < manager_quote,
+            "{backend}:\n{markdown}"
+        );
+        outputs.push(markdown);
+    }
+    assert_eq!(
+        outputs[0], outputs[1],
+        "both backends write the same appendix"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary files left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn batch_reads_plain_query_files_and_names_bad_keys() {
+    let index = build_corpus_index();
+    let flags = ["--index".to_string(), index.path().display().to_string()];
+    let dir = tempfile::tempdir().unwrap();
+
+    let queries = dir.path().join("queries.txt");
+    std::fs::write(&queries, "# themes\nprofessionals room\n\nzzzqqq\n").unwrap();
+    let output = run(
+        &flags,
+        &["batch", &queries.display().to_string(), "--format", "json"],
+    );
+    expect_status(&output, 0, "plain batch");
+    let appendix = json(&output, "plain batch");
+    let headings: Vec<&str> = appendix["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["heading"].as_str().unwrap())
+        .collect();
+    assert_eq!(headings, ["professionals room", "zzzqqq"]);
+    assert_eq!(appendix["sections"][1]["total"], 0);
+
+    let typo = dir.path().join("typo.toml");
+    std::fs::write(&typo, "[[section]]\nquery = \"trust\"\nrol = \"GP\"\n").unwrap();
+    let output = run(&flags, &["batch", &typo.display().to_string()]);
+    expect_status(&output, 2, "unknown key");
+    let message = stderr(&output);
+    assert!(
+        message.contains(&format!("{}:3:", typo.display())),
+        "names the file and line: {message}"
+    );
+    assert!(message.contains("`rol`"), "names the key: {message}");
+}
+
+#[test]
+fn the_batch_examples_run_and_their_output_is_current() {
+    let index = build_corpus_index();
+    let flags = ["--index".to_string(), index.path().display().to_string()];
+    let examples = workspace_root().join("cli").join("examples");
+    let plan = examples.join("appendix.toml").display().to_string();
+    let output = run(&flags, &["batch", &plan]);
+    expect_status(&output, 0, "the TOML example");
+    let expected = std::fs::read_to_string(examples.join("appendix.md")).unwrap();
+    assert_eq!(
+        stdout(&output),
+        expected,
+        "cli/examples/appendix.md is out of date (the corpus or the format changed): regenerate it with\n  \
+         cargo run -p indexer --bin verbatim-index -- corpus --index /tmp/demo-index\n  \
+         cargo run -p cli -- --index /tmp/demo-index batch cli/examples/appendix.toml --out cli/examples/appendix.md"
+    );
+
+    let queries = examples.join("queries.txt").display().to_string();
+    let output = run(&flags, &["batch", &queries, "--format", "json"]);
+    expect_status(&output, 0, "the plain example");
+    let sections = json(&output, "the plain example")["sections"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(sections, 2, "one section per query line");
+}
+
+#[test]
+fn exit_status_is_like_grep() {
+    let fixture = Fixture::new();
+    for (backend, flags) in fixture.backends() {
+        let matched = run(&flags, &["search", "trust"]);
+        expect_status(&matched, 0, &format!("{backend}: a match"));
+        let table = stdout(&matched);
+        assert!(
+            !table.contains('\x1b'),
+            "{backend}: no colour in a pipe:\n{table}"
+        );
+        assert!(
+            table.lines().next().unwrap().starts_with("1. "),
+            "{backend}: citation first:\n{table}"
+        );
+
+        let nothing = run(&flags, &["search", "zzzqqq"]);
+        expect_status(&nothing, 1, &format!("{backend}: no match"));
+
+        let bad_query = run(&flags, &["search", "\"unclosed"]);
+        expect_status(&bad_query, 2, &format!("{backend}: a bad query"));
+        let message = stderr(&bad_query);
+        assert!(
+            message.contains("column") && message.contains("hint:"),
+            "{backend}: {message}"
+        );
+
+        let missing = run(&flags, &["show", "no-such-document"]);
+        expect_status(&missing, 2, &format!("{backend}: a missing document"));
+        assert!(
+            stderr(&missing).contains("no-such-document"),
+            "{backend}: {}",
+            stderr(&missing)
+        );
+    }
+    let bad_flag = verbatim(&["search", "trust", "--kind", "memo"]);
+    expect_status(&bad_flag, 2, "a bad flag value");
+    assert!(
+        stderr(&bad_flag).contains("--kind"),
+        "{}",
+        stderr(&bad_flag)
+    );
+    let coloured = verbatim(&[
+        "--index",
+        &fixture.index.path().display().to_string(),
+        "--color",
+        "always",
+        "search",
+        "trust",
+    ]);
+    expect_status(&coloured, 0, "--color always");
+    assert!(
+        stdout(&coloured).contains("\x1b[1;31mtrust"),
+        "matches highlighted:\n{}",
+        stdout(&coloured)
+    );
+}
+
+#[test]
+fn unreachable_server_is_an_error_naming_the_url() {
+    // A port that was free a moment ago and has nobody listening now.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    for args in [
+        vec!["--server", url.as_str(), "search", "trust"],
+        vec!["stats"],
+    ] {
+        let output = verbatim_with_env(&args, &[("VERBATIM_URL", &url)]);
+        expect_status(&output, 2, &format!("{args:?}"));
+        let message = stderr(&output);
+        assert!(message.contains(&url), "names {url}: {message}");
+        assert!(
+            message.contains("verbatim-server"),
+            "says how to start the server: {message}"
+        );
+    }
+}
+
+#[test]
+fn api_key_from_flag_or_environment() {
+    let index = build_corpus_index();
+    let server = TestServer::start(index.path(), Some("s3cret-key"));
+    let without = verbatim(&["--server", &server.url, "stats"]);
+    expect_status(&without, 2, "no key");
+    assert!(
+        stderr(&without).contains("VERBATIM_API_KEY"),
+        "{}",
+        stderr(&without)
+    );
+    let wrong = verbatim(&["--server", &server.url, "--api-key", "nope", "stats"]);
+    expect_status(&wrong, 2, "a wrong key");
+    let by_flag = verbatim(&[
+        "--server",
+        &server.url,
+        "--api-key",
+        "s3cret-key",
+        "stats",
+        "-f",
+        "json",
+    ]);
+    expect_status(&by_flag, 0, "key by flag");
+    let by_env = verbatim_with_env(
+        &["stats", "-f", "json"],
+        &[
+            ("VERBATIM_URL", &server.url),
+            ("VERBATIM_API_KEY", "s3cret-key"),
+        ],
+    );
+    expect_status(&by_env, 0, "key and URL from the environment");
+    assert_eq!(json(&by_flag, "by flag"), json(&by_env, "by env"));
+}
+
+#[test]
+fn show_facets_participants_and_stats_agree_with_the_api() {
+    let fixture = Fixture::new();
+    let passage = json(
+        &run(
+            &fixture.backends()[1].1,
+            &["search", "professionals room", "-f", "json"],
+        ),
+        "locate",
+    )["hits"][0]["passage"]
+        .as_u64()
+        .expect("the GP quote has a passage number");
+    let target = format!("{ARTICLE}#{passage}");
+    let facets_query = query_string(&[("q", "primary care")]);
+    let expectations: [(Vec<&str>, String); 5] = [
+        (
+            vec!["show", &target, "--context", "1", "-f", "json"],
+            format!("/v1/documents/{ARTICLE}/passages/{passage}?context=1"),
+        ),
+        (
+            vec!["show", ARTICLE, "-f", "json"],
+            format!("/v1/documents/{ARTICLE}"),
+        ),
+        (
+            vec![
+                "facets",
+                "role_group",
+                "--query",
+                "primary care",
+                "-f",
+                "json",
+            ],
+            format!("/v1/facets/role_group{facets_query}"),
+        ),
+        (
+            vec!["participants", "-f", "json"],
+            "/v1/participants".to_string(),
+        ),
+        (vec!["stats", "-f", "json"], "/v1/stats".to_string()),
+    ];
+    for (args, path) in &expectations {
+        let reply = fixture.server.get(path);
+        assert_eq!(reply.status, 200, "GET {path}: {:#}", reply.body);
+        for (backend, flags) in fixture.backends() {
+            let output = run(&flags, args);
+            expect_status(&output, 0, &format!("{backend}: {args:?}"));
+            assert_eq!(
+                json(&output, backend),
+                reply.body,
+                "{backend}: {args:?} differs from GET {path}"
+            );
+        }
+    }
+    let shown = json(
+        &run(
+            &fixture.backends()[0].1,
+            &["show", &target, "-C", "1", "-f", "json"],
+        ),
+        "show",
+    );
+    assert!(
+        shown["passage"]["text"]
+            .as_str()
+            .unwrap()
+            .contains(GP_QUOTE),
+        "{shown:#}"
+    );
+    assert_eq!(
+        shown["context"]["before"].as_array().map(Vec::len),
+        Some(1),
+        "{shown:#}"
+    );
+
+    let table = stdout(&run(&fixture.backends()[1].1, &["facets", "role_group"]));
+    let counts: Vec<&str> = table.lines().map(str::trim).collect();
+    assert_eq!(counts.first(), Some(&"role_group"), "{table}");
+    assert!(
+        counts
+            .iter()
+            .any(|line| line.starts_with("GP ") || line.starts_with("GP\t")),
+        "{table}"
+    );
+}
+
+#[test]
+fn completions_come_from_the_flag_definitions() {
+    let output = verbatim(&["completions", "bash"]);
+    expect_status(&output, 0, "completions bash");
+    let script = stdout(&output);
+    for word in ["search", "batch", "--role", "--format"] {
+        assert!(script.contains(word), "the bash script mentions {word}");
+    }
+}
+
+#[test]
+fn csv_round_trips_with_one_record_per_hit() {
+    let fixture = Fixture::new();
+    for (backend, flags) in fixture.backends() {
+        let what = format!("{backend}: search primary care");
+        let reference = json(
+            &run(
+                &flags,
+                &["search", "primary care", "-n", "30", "-f", "json"],
+            ),
+            &what,
+        );
+        let expected = hits(&reference);
+        let output = run(&flags, &["search", "primary care", "-n", "30", "-f", "csv"]);
+        expect_status(&output, 0, &what);
+        let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let records: Vec<csv::StringRecord> = reader
+            .records()
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|e| panic!("{what}: not RFC 4180 ({e}):\n{}", stdout(&output)));
+        assert_eq!(records.len(), expected.len(), "{what}: one record per hit");
+        let column = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("no column {name}"))
+        };
+        for (record, hit) in records.iter().zip(expected) {
+            assert_eq!(
+                &record[column("citation")],
+                hit["citation"].as_str().unwrap()
+            );
+            assert_eq!(
+                &record[column("text")],
+                hit["text"].as_str().unwrap(),
+                "{what}: text survives quoting"
+            );
+            assert_eq!(record[column("passage")], hit["passage"].to_string());
+            assert_eq!(&record[column("doc")], hit["doc_id"].as_str().unwrap());
+        }
+    }
+}

@@ -112,7 +112,8 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// "“trust” (role: GP, manager; site: site 1)", or "the filters (…)" for a filter-only search.
+/// What was searched, for summary lines: "“trust” (role: GP, manager; site: site 1)", "the
+/// filters (speaker: ID9)" without a query, "everything" without either.
 pub fn describe_search(q: &str, filters: &Filters) -> String {
     let mut parts = Vec::new();
     let mut list = |name: &str, values: Vec<String>| {
@@ -136,15 +137,12 @@ pub fn describe_search(q: &str, filters: &Filters) -> String {
     for (name, values) in &filters.attr {
         list(name, values.clone());
     }
-    let subject = if q.trim().is_empty() {
-        "all passages".to_string()
-    } else {
-        format!("“{}”", one_line(q))
-    };
-    if parts.is_empty() {
-        subject
-    } else {
-        format!("{subject} ({})", parts.join("; "))
+    let filters = parts.join("; ");
+    match (q.trim().is_empty(), parts.is_empty()) {
+        (true, true) => "everything".to_string(),
+        (true, false) => format!("the filters ({filters})"),
+        (false, true) => format!("“{}”", one_line(q)),
+        (false, false) => format!("“{}” ({filters})", one_line(q)),
     }
 }
 
@@ -154,6 +152,23 @@ mod tests {
     use crate::cmd::batch::SectionQuotes;
     use crate::output::sample_hit;
     use indexer::api::SearchRequest;
+
+    #[test]
+    fn searches_are_described_in_words() {
+        let mut filters = Filters::default();
+        assert_eq!(describe_search(" ", &filters), "everything");
+        assert_eq!(describe_search("trust\nme", &filters), "“trust me”");
+        filters.role = vec!["GP".into(), "manager".into()];
+        filters.attr.insert("gender".into(), vec!["female".into()]);
+        assert_eq!(
+            describe_search("", &filters),
+            "the filters (role: GP, manager; gender: female)"
+        );
+        assert_eq!(
+            describe_search("trust", &filters),
+            "“trust” (role: GP, manager; gender: female)"
+        );
+    }
 
     #[test]
     fn multi_line_quotes_stay_quoted() {

@@ -240,27 +240,36 @@ pub fn write_facets(
     Ok(())
 }
 
-/// Writes participants as aligned columns, attributes as `name=value` at the end.
+/// Writes participants as aligned columns; attributes, when the sheet has any, as `name=value`
+/// in a last column.
 pub fn write_participants(
     out: &mut impl Write,
     participants: &[ParticipantInfo],
     palette: Palette,
 ) -> io::Result<()> {
-    let rows: Vec<[String; 6]> = participants
+    let with_attrs = participants.iter().any(|p| !p.attrs.is_empty());
+    let mut header = vec!["ID", "ROLE", "GROUP", "SITE", "PASSAGES"];
+    if with_attrs {
+        header.push("ATTRIBUTES");
+    }
+    let header: Vec<String> = header.into_iter().map(String::from).collect();
+    let rows: Vec<Vec<String>> = participants
         .iter()
         .map(|p| {
-            let attrs: Vec<String> = p.attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            [
+            let mut row = vec![
                 p.id.clone(),
                 p.role.clone().unwrap_or_default(),
                 p.role_group.clone().unwrap_or_default(),
                 p.site.clone().unwrap_or_default(),
                 p.passages.to_string(),
-                attrs.join(" "),
-            ]
+            ];
+            if with_attrs {
+                let attrs: Vec<String> = p.attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                row.push(attrs.join(" "));
+            }
+            row
         })
         .collect();
-    let header = ["ID", "ROLE", "GROUP", "SITE", "PASSAGES", "ATTRIBUTES"].map(String::from);
     let widths: Vec<usize> = (0..header.len())
         .map(|col| {
             std::iter::once(&header)
@@ -270,7 +279,7 @@ pub fn write_participants(
                 .unwrap_or(0)
         })
         .collect();
-    let line = |row: &[String; 6]| {
+    let line = |row: &[String]| {
         let cells: Vec<String> = row
             .iter()
             .zip(&widths)
@@ -461,6 +470,37 @@ mod tests {
              role_group  GP (7)\n\
              \n\
              5–5 of 7 passages matching “professionals” (1.3 ms)\n"
+        );
+    }
+
+    #[test]
+    fn participant_columns() {
+        let mut participant = ParticipantInfo {
+            id: "ID42".into(),
+            role: Some("Manager".into()),
+            role_group: Some("manager".into()),
+            site: None,
+            attrs: BTreeMap::new(),
+            passages: 3,
+        };
+        let mut out = Vec::new();
+        write_participants(
+            &mut out,
+            std::slice::from_ref(&participant),
+            Palette::new(false),
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "ID    ROLE     GROUP    SITE  PASSAGES\nID42  Manager  manager        3\n"
+        );
+        participant.attrs.insert("gender".into(), "female".into());
+        let mut out = Vec::new();
+        write_participants(&mut out, &[participant], Palette::new(false)).unwrap();
+        assert!(
+            String::from_utf8(out)
+                .unwrap()
+                .ends_with("3         gender=female\n")
         );
     }
 

@@ -59,6 +59,7 @@ impl Tokenizer for MixedTokenizer {
 /// The tokens of one text, produced as they are asked for.
 pub(crate) struct MixedTokenStream<'a> {
     text: &'a str,
+    /// Whether Chinese compounds also yield the words inside them (indexing).
     sub_words: bool,
     /// Byte offset where scanning for the next run resumes.
     cursor: usize,

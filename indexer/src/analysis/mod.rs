@@ -313,7 +313,7 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/documents");
         let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("corpus document");
         let chinese = read("mcdermott-2019-abstract-zh.md").repeat(2000);
-        let english = read("prucomm-2018-co-commissioning-final-report.md").repeat(200);
+        let english = read("prucomm-2018-co-commissioning-final-report.md").repeat(1500);
         let analyzers = [
             ("text, index mode", text_analyzer(Mode::Index)),
             ("text, query mode", text_analyzer(Mode::Query)),

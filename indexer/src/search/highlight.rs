@@ -199,8 +199,10 @@ mod tests {
     }
 
     #[test]
-    fn character_offsets_in_chinese() {
-        let mut h = Highlighter::new(BTreeSet::from(["初级保健".to_string()]), BTreeSet::new());
+    fn character_offsets_in_chinese_and_adjacent_words_merge() {
+        // 初级保健 is not one dictionary word: it is matched as the phrase 初级 保健.
+        let terms = BTreeSet::from(["初级".to_string(), "保健".to_string()]);
+        let mut h = Highlighter::new(terms, BTreeSet::new());
         let text = "委托初级保健服务的责任";
         let spans = h.highlights(text);
         assert_eq!(spans, [Span { start: 2, end: 6 }]);

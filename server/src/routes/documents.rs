@@ -35,7 +35,10 @@ pub(crate) async fn list(
 ) -> Result<Json<DocumentList>, ApiError> {
     let request = params::documents_request(pairs)?;
     request.validate()?;
-    state.with_index(move |index| index.documents(&request)).await.map(Json)
+    state
+        .with_index(move |index| index.documents(&request))
+        .await
+        .map(Json)
 }
 
 /// A document's metadata and every passage, in order.
@@ -55,7 +58,10 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<DocumentDetail>, ApiError> {
-    state.with_index(move |index| index.document(&id)).await.map(Json)
+    state
+        .with_index(move |index| index.document(&id))
+        .await
+        .map(Json)
 }
 
 /// Passage `n` (from 1) of a document, with `context` passages before and after it.

@@ -64,13 +64,17 @@ fn table() -> Vec<Route> {
 
 /// Every route the server answers, as `(method, path)` with paths in OpenAPI syntax (`/v1/documents/{id}`).
 pub fn routes() -> Vec<(Method, &'static str)> {
-    table().into_iter().map(|route| (route.method, route.path)).collect()
+    table()
+        .into_iter()
+        .map(|route| (route.method, route.path))
+        .collect()
 }
 
 /// The router over every route, with JSON answers for unknown routes and methods.
 pub(crate) fn router(state: AppState) -> Router {
-    let (protected, open): (Vec<Route>, Vec<Route>) =
-        table().into_iter().partition(|route| route.path.starts_with(PROTECTED_PREFIX));
+    let (protected, open): (Vec<Route>, Vec<Route>) = table()
+        .into_iter()
+        .partition(|route| route.path.starts_with(PROTECTED_PREFIX));
     let protected = add_routes(Router::new(), protected)
         .route_layer(from_fn_with_state(state.clone(), require_api_key));
     add_routes(Router::new(), open)
@@ -82,9 +86,9 @@ pub(crate) fn router(state: AppState) -> Router {
 }
 
 fn add_routes(router: Router<AppState>, routes: Vec<Route>) -> Router<AppState> {
-    routes
-        .into_iter()
-        .fold(router, |router, route| router.route(route.path, route.handler))
+    routes.into_iter().fold(router, |router, route| {
+        router.route(route.path, route.handler)
+    })
 }
 
 async fn no_route(method: Method, uri: Uri) -> ApiError {

@@ -18,6 +18,11 @@ use crate::state::AppState;
         (status = 401, description = "`missing_api_key` or `invalid_api_key`", body = ErrorBody),
     )
 )]
-pub(crate) async fn list(State(state): State<AppState>) -> Result<Json<Vec<ParticipantInfo>>, ApiError> {
-    state.with_index(|index| index.participants()).await.map(Json)
+pub(crate) async fn list(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<ParticipantInfo>>, ApiError> {
+    state
+        .with_index(|index| index.participants())
+        .await
+        .map(Json)
 }

@@ -71,5 +71,8 @@ pub(crate) async fn search_get(
 
 async fn run(state: AppState, request: SearchRequest) -> Result<Json<SearchResponse>, ApiError> {
     request.validate()?;
-    state.with_index(move |index| index.search(&request)).await.map(Json)
+    state
+        .with_index(move |index| index.search(&request))
+        .await
+        .map(Json)
 }
