@@ -650,44 +650,52 @@ pub struct Stats {
     pub built_at: String,
 }
 
-/// Accepts `"x"` as well as `["x", "y"]` for a list field.
+/// Accepts `"x"` as well as `["x", "y"]` for a list field, passing on the element's own error
+/// (e.g. which kinds exist) rather than a generic "did not match".
 fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany<T> {
-        One(T),
-        Many(Vec<T>),
+    struct OneOrMany<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for OneOrMany<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string or a list of strings")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Vec<T>, E> {
+            use serde::de::IntoDeserializer;
+            T::deserialize(value.into_deserializer()).map(|one| vec![one])
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(value) = seq.next_element()? {
+                values.push(value);
+            }
+            Ok(values)
+        }
     }
-    Ok(match OneOrMany::deserialize(deserializer)? {
-        OneOrMany::One(v) => vec![v],
-        OneOrMany::Many(v) => v,
-    })
+
+    deserializer.deserialize_any(OneOrMany(std::marker::PhantomData))
 }
+
+/// The values of one attribute filter: a string or a list of strings.
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct AttrValues(#[serde(deserialize_with = "one_or_many")] Vec<String>);
 
 fn map_of_one_or_many<'de, D>(deserializer: D) -> Result<BTreeMap<String, Vec<String>>, D::Error>
 where
     D: Deserializer<'de>,
 {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
-    }
-    let raw = BTreeMap::<String, OneOrMany>::deserialize(deserializer)?;
+    let raw = BTreeMap::<String, AttrValues>::deserialize(deserializer)?;
     Ok(raw
         .into_iter()
-        .map(|(k, v)| {
-            let values = match v {
-                OneOrMany::One(v) => vec![v],
-                OneOrMany::Many(v) => v,
-            };
-            (k, values)
-        })
+        .map(|(name, values)| (name, values.0))
         .collect())
 }
 
@@ -710,6 +718,24 @@ mod tests {
             vec![FacetField::Role, FacetField::Attr("gender".into())]
         );
         assert_eq!(req.limit, DEFAULT_LIMIT);
+    }
+
+    #[test]
+    fn a_bad_list_value_says_what_is_accepted() {
+        let err =
+            serde_json::from_str::<SearchRequest>(r#"{"filters":{"kind":"memo"}}"#).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("unknown variant `memo`, expected one of"),
+            "{err}"
+        );
+        let err = serde_json::from_str::<SearchRequest>(r#"{"filters":{"site":["site 1", 3]}}"#)
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("invalid type: integer `3`, expected a string"),
+            "{err}"
+        );
     }
 
     #[test]

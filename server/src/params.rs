@@ -1,8 +1,10 @@
 //! Query-string parameters (`GET /v1/search?q=trust&role=GP&facets=role,site`) turned into the
 //! API types the engine takes, so curl and browsers get what `POST /v1/search` offers.
 //!
-//! A list parameter may be repeated or comma-separated (`role=GP&role=manager` or
-//! `role=GP,manager`); both mean any-of. Participant attributes are `attr.NAME=VALUE`. Every
+//! A list parameter is repeated to mean any-of (`role=GP&role=manager`). Lists of names from a
+//! closed set (`facets`, `kind`, `lang`) may also be comma-separated (`facets=role,site`); values
+//! written by researchers (roles, sites, speakers, attributes) are taken whole, because they may
+//! contain commas. Participant attributes are `attr.NAME=VALUE`. Every
 //! error names the parameter, and a parameter that is not recognised is an error rather than
 //! silently ignored (a typo like `rol=GP` would otherwise return unfiltered results).
 
@@ -147,16 +149,16 @@ impl Params {
         taken.into_iter().map(|(_, value)| value).collect()
     }
 
-    /// Every value of a list parameter, repeated or comma-separated; blanks are dropped.
+    /// Every value of a repeated parameter, whole; blanks are dropped.
     fn list(&mut self, name: &str) -> Vec<String> {
-        split_values(self.take(name))
+        whole_values(self.take(name))
     }
 
     fn parsed_list<T: FromStr<Err = indexer::Error>>(
         &mut self,
         name: &str,
     ) -> Result<Vec<T>, ApiError> {
-        self.list(name)
+        split_values(self.take(name))
             .iter()
             .map(|value| value.parse::<T>().map_err(ApiError::from))
             .collect()
@@ -232,7 +234,7 @@ impl Params {
             attrs
                 .entry(name.to_string())
                 .or_default()
-                .extend(split_values(vec![value]));
+                .extend(whole_values(vec![value]));
         }
         attrs.retain(|_, values| !values.is_empty());
         Ok(attrs)
@@ -251,13 +253,23 @@ impl Params {
     }
 }
 
+/// Comma-separated names from a closed set.
 fn split_values(values: Vec<String>) -> Vec<String> {
+    whole_values(
+        values
+            .iter()
+            .flat_map(|value| value.split(','))
+            .map(String::from)
+            .collect(),
+    )
+}
+
+/// Values taken whole, trimmed; blanks dropped.
+fn whole_values(values: Vec<String>) -> Vec<String> {
     values
-        .iter()
-        .flat_map(|value| value.split(','))
-        .map(str::trim)
+        .into_iter()
+        .map(|value| value.trim().to_string())
         .filter(|value| !value.is_empty())
-        .map(String::from)
         .collect()
 }
 
@@ -284,12 +296,12 @@ mod tests {
     }
 
     #[test]
-    fn lists_may_be_repeated_or_comma_separated() {
+    fn lists_are_repeated_and_closed_sets_may_be_comma_separated() {
         let request = search_request(pairs(&[
             ("q", "trust"),
             ("role", "GP"),
-            ("role", "manager, Independent GP"),
-            ("site", "site 1"),
+            ("role", "manager"),
+            ("site", "Leeds, West"),
             ("kind", "interview,abstract"),
             ("facets", "role,attr.gender"),
             ("attr.gender", "female"),
@@ -297,11 +309,9 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(request.q, "trust");
-        assert_eq!(
-            request.filters.role,
-            vec!["GP", "manager", "Independent GP"]
-        );
-        assert_eq!(request.filters.site, vec!["site 1"]);
+        assert_eq!(request.filters.role, vec!["GP", "manager"]);
+        // A researcher's value keeps its comma.
+        assert_eq!(request.filters.site, vec!["Leeds, West"]);
         assert_eq!(request.filters.kind, vec![Kind::Interview, Kind::Abstract]);
         assert_eq!(
             request.facets,

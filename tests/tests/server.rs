@@ -187,7 +187,8 @@ fn get_and_post_searches_agree() {
         &fx.server,
         &[
             ("q", "primary care"),
-            ("role", "GP,manager"),
+            ("role", "GP"),
+            ("role", "manager"),
             ("facets", "role"),
             ("limit", "50"),
         ],

@@ -149,7 +149,8 @@ impl Index {
         Ok(SearchResponse {
             query: req.q.clone(),
             total: total as u64,
-            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            // Microsecond precision: more digits would be noise.
+            took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
             hits,
             facets,
         })
