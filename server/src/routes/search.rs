@@ -30,9 +30,9 @@ pub(crate) async fn search_post(
     run(state, request).await
 }
 
-/// The same search as `POST /v1/search`, from query-string parameters. A list parameter may be
-/// repeated or comma-separated (any-of); participant attributes are `attr.NAME=VALUE`; a
-/// parameter not listed here is an error.
+/// The same search as `POST /v1/search`, from query-string parameters. A filter is repeated for
+/// any-of (`facets`, `kind` and `lang` may also be comma-separated); participant attributes are
+/// `attr.NAME=VALUE`; a parameter not listed here is an error.
 #[utoipa::path(
     get,
     path = "/v1/search",
@@ -48,7 +48,7 @@ pub(crate) async fn search_post(
         ("doc" = Option<Vec<String>>, Query, description = "Document ids (any-of)"),
         ("year" = Option<String>, Query, description = "2019, 2015..2019, 2015.. or ..2019"),
         ("attr.NAME" = Option<Vec<String>>, Query, description = "A participant attribute, e.g. attr.gender=female (any-of)"),
-        ("facets" = Option<Vec<String>>, Query, description = "Fields to count: role, role_group, site, kind, lang, speaker, doc, year, attr.NAME"),
+        ("facets" = Option<Vec<String>>, Query, description = "Fields to count, repeated or comma-separated: role, role_group, site, kind, lang, speaker, doc, year, attr.NAME"),
         ("limit" = Option<usize>, Query, description = "Hits per page (default 20, at most 1000; 0 for counts only)"),
         ("offset" = Option<usize>, Query, description = "Hits to skip"),
         ("sort" = Option<String>, Query, description = "relevance (default), doc or date"),
