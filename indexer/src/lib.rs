@@ -7,6 +7,36 @@
 //! [`schema`] names every tantivy field; [`store`] builds an index into a fresh directory and swaps
 //! it in atomically; [`Index`] opens it and answers [`api::SearchRequest`]s with hits, facet counts,
 //! highlights, context and citations. The server and the CLI call only this crate.
+//!
+//! ```
+//! use indexer::api::{Filters, SearchRequest};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let corpus = tempfile::tempdir()?;
+//! # let index_dir = tempfile::tempdir()?;
+//! # std::fs::create_dir(corpus.path().join("documents"))?;
+//! # std::fs::write(corpus.path().join("role_groups.toml"), "[groups]\nGP = [\"GP\", \"Independent GP\"]\n")?;
+//! # std::fs::write(corpus.path().join("participants.csv"), "id,role,site\nID9,Independent GP,site 2\n")?;
+//! // A transcript: YAML front matter, then speaker turns.
+//! std::fs::write(
+//!     corpus.path().join("documents/interview-9.md"),
+//!     "---\ntitle: Interview 9\nkind: interview\n---\n\
+//!      Interviewer: How do practices work together?\n\
+//!      ID9: Integration is more than co-location.\n",
+//! )?;
+//! let report = indexer::build(corpus.path(), index_dir.path(), &indexer::BuildOptions::default())?;
+//! assert_eq!(report.passages, 2);
+//!
+//! // Quotes by anyone in the GP role group, however their role is written.
+//! let index = indexer::Index::open(index_dir.path())?;
+//! let request = SearchRequest {
+//!     filters: Filters { role: vec!["GP".into()], ..Filters::default() },
+//!     ..SearchRequest::new("\"more than co-location\"")
+//! };
+//! let response = index.search(&request)?;
+//! assert_eq!(response.hits[0].citation, "[Independent GP ID9] Interview 9, turn 2, site 2");
+//! # Ok(())
+//! # }
+//! ```
 #![warn(missing_docs)]
 
 pub mod analysis;
