@@ -400,3 +400,143 @@ fn stats_and_participants() {
         (Some("Independent GP"), Some("GP"), 2)
     );
 }
+
+/// A small study in every ingest format: transcripts with timestamps, a JSONL import, and a
+/// participants sheet with attribute columns.
+fn write_study(dir: &Path) {
+    fs::create_dir_all(dir.join("documents")).unwrap();
+    fs::write(
+        dir.join("participants.csv"),
+        "id,role,site,Gender,Years in post\nID1,Independent GP,site 1,female,12\nID2,Practice manager,site 2,male,3\nID3,GP,site 2,male,20\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("role_groups.toml"),
+        "[groups]\nGP = [\"GP\", \"Independent GP\"]\nmanager = [\"Practice manager\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("documents/interview-1.md"),
+        "---\ntitle: Interview 1\nkind: interview\ndate: 2016-03-02\n---\n\
+         [00:00:05] Interviewer: How do the practices work together?\n\
+         [00:00:12] ID1: We pooled budgets for the enhanced services,\n\
+         which took a year of trust building.\n\
+         [00:01:40] Interviewer: And the federation?\n\
+         [00:01:52] ID1: The federation holds the contract now.\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("documents/interview-2.txt"),
+        "---\ntitle: Interview 2\nkind: interview\ndate: 2017\n---\nID2: Trust between practices is fragile.\nID3: Trust has to be earned.\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("meetings.jsonl"),
+        "{\"doc\": \"meeting-3\", \"title\": \"Committee meeting 3\", \"kind\": \"meeting\", \"date\": \"2018-05\", \"speaker\": \"ID2\", \"text\": \"We cannot pool budgets without trust.\"}\n\
+         {\"doc\": \"meeting-3\", \"speaker\": \"ID3\", \"text\": \"会议讨论了初级保健的预算。\"}\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn transcripts_jsonl_and_participant_attributes_end_to_end() {
+    let corpus = tempfile::tempdir().unwrap();
+    write_study(corpus.path());
+    let index_dir = tempfile::tempdir().unwrap();
+    let report = indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!((report.documents, report.passages), (3, 8));
+    let index = Index::open(index_dir.path()).unwrap();
+
+    // A multi-line turn is one passage, cited with its timestamp, joined with the sheet.
+    let res = search(&index, SearchRequest::new("\"trust building\""));
+    assert_eq!(res.total, 1);
+    let hit = &res.hits[0];
+    assert_eq!(
+        hit.text,
+        "We pooled budgets for the enhanced services, which took a year of trust building."
+    );
+    assert_eq!(
+        hit.citation,
+        "[Independent GP ID1] Interview 1, turn 2, 00:00:12, site 1"
+    );
+    assert_eq!(hit.attrs["gender"], "female");
+    assert_eq!(hit.attrs["years_in_post"], "12");
+
+    // Attribute filters and facets, case-insensitive in name and value.
+    let req = SearchRequest {
+        filters: Filters {
+            attr: [("Gender".to_string(), vec!["MALE".to_string()])].into(),
+            ..Filters::default()
+        },
+        facets: vec![
+            FacetField::Attr("gender".into()),
+            FacetField::Site,
+            FacetField::Year,
+        ],
+        limit: 100,
+        ..SearchRequest::new("trust")
+    };
+    let res = search(&index, req);
+    let speakers: Vec<&str> = res
+        .hits
+        .iter()
+        .filter_map(|h| h.speaker.as_deref())
+        .collect();
+    assert_eq!(res.total, 3, "{speakers:?}");
+    assert!(speakers.iter().all(|s| *s == "ID2" || *s == "ID3"));
+    assert_eq!(
+        res.facets["attr.gender"],
+        [indexer::api::FacetCount {
+            value: "male".into(),
+            count: 3
+        }]
+    );
+    let years: Vec<&str> = res.facets["year"]
+        .iter()
+        .map(|f| f.value.as_str())
+        .collect();
+    assert_eq!(years, ["2017", "2018"]);
+
+    // An attribute the sheet does not have is a field error, not silently nothing.
+    let bad = SearchRequest {
+        filters: Filters {
+            attr: [("colour".to_string(), vec!["red".to_string()])].into(),
+            ..Filters::default()
+        },
+        ..SearchRequest::new("trust")
+    };
+    assert!(matches!(
+        index.search(&bad),
+        Err(Error::InvalidValue { .. })
+    ));
+
+    // Role groups from the corpus config; the Chinese JSONL line keeps its speaker's role.
+    let managers = search(&index, with_role("", &["manager"]));
+    assert_eq!(managers.total, 2);
+    let zh = search(&index, SearchRequest::new("初级保健"));
+    assert_eq!(zh.total, 1);
+    assert_eq!(
+        (zh.hits[0].role.as_deref(), zh.hits[0].lang.as_str()),
+        (Some("GP"), "zh")
+    );
+
+    // Year filters and date order.
+    let recent = search(
+        &index,
+        SearchRequest {
+            filters: Filters {
+                year: "2017..".parse().ok(),
+                ..Filters::default()
+            },
+            sort: Sort::Date,
+            limit: 100,
+            ..SearchRequest::new("")
+        },
+    );
+    let docs: Vec<&str> = recent.hits.iter().map(|h| h.doc_id.as_str()).collect();
+    assert_eq!(
+        docs,
+        ["meeting-3", "meeting-3", "interview-2", "interview-2"]
+    );
+}
