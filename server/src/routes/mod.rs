@@ -18,6 +18,7 @@ pub(crate) mod openapi;
 mod participants;
 mod search;
 mod stats;
+mod ui;
 
 /// Routes under this prefix need the API key when one is set.
 const PROTECTED_PREFIX: &str = "/v1/";
@@ -62,7 +63,8 @@ fn table() -> Vec<Route> {
     ]
 }
 
-/// Every route the server answers, as `(method, path)` with paths in OpenAPI syntax (`/v1/documents/{id}`).
+/// Every API route the server answers, as `(method, path)` with paths in OpenAPI syntax
+/// (`/v1/documents/{id}`). The search page and its assets (`/`, `/assets/...`) are not API routes.
 pub fn routes() -> Vec<(Method, &'static str)> {
     table()
         .into_iter()
@@ -79,6 +81,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), require_api_key));
     add_routes(Router::new(), open)
         .merge(protected)
+        .merge(ui::router())
         .fallback(no_route)
         // Must come after every route is added: it applies to the routes present.
         .method_not_allowed_fallback(method_not_allowed)

@@ -23,7 +23,7 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 4] = [
+static ASSETS: [Asset; 4] = [
     Asset {
         path: "/",
         content_type: "text/html; charset=utf-8",
@@ -68,7 +68,10 @@ fn serve(asset: &'static Asset) -> Response {
             HeaderValue::from_static("nosniff"),
         ),
         // Search terms are in the page's URL: do not pass it on to any link target.
-        (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
         // Revalidate each time, so a browser never runs a script older than the server it talks to.
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
     ];
@@ -105,7 +108,10 @@ mod tests {
         let page = ASSETS[0].body;
         assert!(!page.contains("<script>"), "inline <script> in index.html");
         assert!(!page.contains("<style"), "inline <style> in index.html");
-        assert!(!page.contains(" style=\""), "inline style attribute in index.html");
+        assert!(
+            !page.contains(" style=\""),
+            "inline style attribute in index.html"
+        );
         assert!(!page.contains(" onclick="), "inline handler in index.html");
     }
 }

@@ -1,0 +1,587 @@
+//! The search page at `/`, driven in real headless Chromium against the real server: searching,
+//! attributed hits with highlights, facets, context, Chinese input, exports, the API key form,
+//! and no request to any host but the server.
+//!
+//! Screenshots of each step land in the test's temp dir (the path is printed on failure). With
+//! `VERBATIM_UPDATE_SCREENSHOT=1` the laptop-size view of a filtered search is also written to
+//! `docs/screenshot.png`, the picture in the README.
+
+mod browser;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use verbatim_tests::{TestServer, bin_path, build_corpus_index, query_string, workspace_root};
+
+use browser::Browser;
+
+const LAPTOP: (u32, u32) = (1280, 860);
+const PHONE: (u32, u32) = (390, 844);
+const SEED_PHRASE: &str = "\"more than co-location\"";
+const SEED_DOC: &str = "mcdermott-2019-integrated-care";
+const CHINESE_WORD: &str = "初级保健";
+
+/// What the page shows once a search has finished: the total and, for each hit, its citation,
+/// role badge, highlighted words and quote.
+const RESULTS_SNAPSHOT: &str = r#"(() => {
+  const total = document.getElementById('total');
+  if (document.body.classList.contains('busy') || !total) return null;
+  const hits = [...document.querySelectorAll('#hits .hit')].map((hit) => ({
+    citation: hit.querySelector('.citation').textContent,
+    role: hit.querySelector('.badge.role')?.textContent ?? null,
+    marks: [...hit.querySelectorAll('.quote mark')].map((m) => m.textContent),
+    quote: hit.querySelector('.quote').textContent,
+    translation: hit.querySelector('.hit-actions a')?.getAttribute('href') ?? null,
+  }));
+  return { total: Number(total.dataset.total), hits, search: location.search };
+})()"#;
+
+/// A finished search as the page shows it.
+#[derive(Debug)]
+struct Results {
+    total: u64,
+    hits: Vec<Value>,
+}
+
+impl Results {
+    fn citations(&self) -> Vec<&str> {
+        self.hits
+            .iter()
+            .map(|hit| hit["citation"].as_str().unwrap_or(""))
+            .collect()
+    }
+}
+
+/// Waits until a search has finished and `condition` (JavaScript) holds, then reads the results.
+fn results_when(page: &mut Browser, what: &str, condition: &str) -> Results {
+    let snapshot = page.wait_until(
+        what,
+        &format!("(() => {{ if (!({condition})) return null; return {RESULTS_SNAPSHOT}; }})()"),
+    );
+    Results {
+        total: snapshot["total"].as_u64().expect("the page shows a total"),
+        hits: snapshot["hits"].as_array().cloned().unwrap_or_default(),
+    }
+}
+
+/// JavaScript that holds when the page's URL has `q` as its query.
+fn url_query_is(q: &str) -> String {
+    format!(
+        "new URLSearchParams(location.search).get('q') === {}",
+        Value::from(q)
+    )
+}
+
+/// Replaces the search box's text with `text` by typing, then presses Enter.
+fn search_for(page: &mut Browser, text: &str) {
+    page.eval(
+        "(() => { const q = document.getElementById('q'); q.focus(); q.select(); return true; })()",
+    );
+    page.insert_text(text);
+    page.press("Enter");
+}
+
+fn api_total(server: &TestServer, pairs: &[(&str, &str)]) -> u64 {
+    let mut pairs = pairs.to_vec();
+    pairs.push(("limit", "0"));
+    let reply = server.get(&format!("/v1/search{}", query_string(&pairs)));
+    assert_eq!(reply.status, 200, "{:#}", reply.body);
+    reply.body["total"].as_u64().expect("a total")
+}
+
+/// Asserts every request the page made went to the server's own origin.
+fn assert_only_own_origin(page: &mut Browser, server: &TestServer) {
+    let urls = page.requested_urls();
+    assert!(!urls.is_empty(), "no requests were recorded at all");
+    let own = format!("{}/", server.url);
+    let blob = format!("blob:{}/", server.url);
+    let foreign: Vec<&String> = urls
+        .iter()
+        .filter(|url| !url.starts_with(&own) && !url.starts_with(&blob) && *url != "about:blank")
+        .collect();
+    assert!(
+        foreign.is_empty(),
+        "the page requested other hosts: {foreign:?}"
+    );
+}
+
+fn assert_no_page_errors(page: &mut Browser) {
+    let errors = page.page_errors();
+    assert!(
+        errors.is_empty(),
+        "the page logged errors (CSP violations show here too): {errors:#?}"
+    );
+}
+
+#[test]
+fn search_page_finds_attributed_quotes_filters_and_expands_them() {
+    let index = build_corpus_index();
+    let server = TestServer::start(index.path(), None);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
+
+    page.navigate(&format!("{}/", server.url));
+    let everything = results_when(&mut page, "the first page of every passage", "true");
+    assert_eq!(everything.total, api_total(&server, &[]));
+
+    // The seed phrase, highlighted word by word, with the speaker in the citation.
+    search_for(&mut page, SEED_PHRASE);
+    let seed = results_when(
+        &mut page,
+        "the seed phrase's hit",
+        &url_query_is(SEED_PHRASE),
+    );
+    assert_eq!(seed.total, 1, "{seed:#?}");
+    assert!(
+        seed.hits[0]["citation"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("[Independent GP ID9] ")),
+        "{seed:#?}"
+    );
+    assert_eq!(seed.hits[0]["role"], "Independent GP");
+    assert_eq!(
+        seed.hits[0]["marks"],
+        serde_json::json!(["more", "than", "co", "location"])
+    );
+    page.screenshot("1-seed-phrase");
+
+    // "Show context" puts the neighbouring passages around the quote, in document order.
+    let seed_reply = server.get(&format!(
+        "/v1/search{}",
+        query_string(&[("q", SEED_PHRASE)])
+    ));
+    let n = seed_reply.body["hits"][0]["passage"]
+        .as_u64()
+        .expect("a passage number");
+    let context = server.get(&format!("/v1/documents/{SEED_DOC}/passages/{n}?context=2"));
+    let neighbours: Vec<&str> = context.body["context"]["before"]
+        .as_array()
+        .into_iter()
+        .chain(context.body["context"]["after"].as_array())
+        .flatten()
+        .filter_map(|p| p["text"].as_str())
+        .collect();
+    assert_eq!(neighbours.len(), 4, "{:#}", context.body);
+    page.eval("document.querySelector('#hits .hit button[aria-expanded]').click()");
+    let shown = page.wait_until(
+        "the neighbouring passages",
+        "(() => { const p = [...document.querySelectorAll('.context-passage')]; \
+         return p.length > 0 && p.map((e) => e.lastChild.textContent); })()",
+    );
+    assert_eq!(shown, serde_json::json!(neighbours));
+    assert_eq!(
+        page.eval("document.querySelector('#hits .hit button[aria-expanded]').getAttribute('aria-expanded')"),
+        "true"
+    );
+    page.screenshot("2-context");
+
+    // Ticking a role group (with the keyboard) narrows the list to that group's speakers.
+    search_for(&mut page, "primary care");
+    let broad = results_when(
+        &mut page,
+        "results for primary care",
+        &url_query_is("primary care"),
+    );
+    page.eval(
+        "document.querySelector('#facets input[data-facet=\"role\"][value=\"manager\"]').focus()",
+    );
+    page.press(" ");
+    let narrow = results_when(
+        &mut page,
+        "results narrowed to managers",
+        "new URLSearchParams(location.search).getAll('role').join() === 'manager'",
+    );
+    let managers = api_total(&server, &[("q", "primary care"), ("role", "manager")]);
+    assert_eq!(narrow.total, managers);
+    assert!(
+        0 < narrow.total && narrow.total < broad.total,
+        "{} -> {}",
+        broad.total,
+        narrow.total
+    );
+    let manager_roles = roles_in_group(&server, "manager");
+    for hit in &narrow.hits {
+        let role = hit["role"].as_str().unwrap_or("(no role badge)");
+        assert!(
+            manager_roles.contains(role),
+            "{role} is not a manager role ({manager_roles:?}): {hit:#}"
+        );
+    }
+    assert_eq!(
+        page.eval(
+            "document.activeElement.matches('input[data-facet=\"role\"][value=\"manager\"]:checked')"
+        ),
+        true,
+        "the ticked box keeps the keyboard focus after the results update"
+    );
+    // With the group ticked, the other groups keep their counts and can be added (any-of).
+    search_for(&mut page, "work");
+    let managers_only = results_when(
+        &mut page,
+        "managers' passages about work",
+        &url_query_is("work"),
+    );
+    assert_eq!(
+        managers_only.total,
+        api_total(&server, &[("q", "work"), ("role", "manager")])
+    );
+    let gp_count = page.eval(
+        "document.querySelector('#facets input[value=\"GP\"]')?.closest('label').querySelector('.count').textContent",
+    );
+    assert_eq!(
+        gp_count,
+        api_total(&server, &[("q", "work"), ("role", "GP")]).to_string()
+    );
+    // The focus ring and caret of the search box would distract in the README's picture.
+    page.eval("document.activeElement.blur()");
+    let shot = page.screenshot("3-role-facet");
+    if std::env::var_os("VERBATIM_UPDATE_SCREENSHOT").is_some_and(|v| v == "1") {
+        update_readme_screenshot(&shot);
+    }
+    page.eval("document.querySelector('#facets input[value=\"GP\"]').click()");
+    let either = results_when(
+        &mut page,
+        "managers' and GPs' passages about work",
+        "new URLSearchParams(location.search).getAll('role').join() === 'manager,GP'",
+    );
+    assert_eq!(
+        either.total,
+        api_total(
+            &server,
+            &[("q", "work"), ("role", "manager"), ("role", "GP")]
+        )
+    );
+    assert!(either.total > managers_only.total);
+
+    // The URL holds the search: loading it again shows the same results and ticks.
+    let bookmark = page.eval("location.href");
+    page.navigate(bookmark.as_str().expect("an address"));
+    let again = results_when(
+        &mut page,
+        "the bookmarked search",
+        "document.querySelector('#facets input[value=\"manager\"]')?.checked",
+    );
+    assert_eq!(again.citations(), either.citations());
+    assert_eq!(page.eval("document.getElementById('q').value"), "work");
+    page.eval("document.getElementById('clear-filters').click()");
+    let unfiltered = results_when(
+        &mut page,
+        "the filters to clear",
+        "!new URLSearchParams(location.search).has('role')",
+    );
+    assert_eq!(unfiltered.total, api_total(&server, &[("q", "work")]));
+
+    // A query the API cannot read shows its message and hint instead of a blank page.
+    search_for(&mut page, "\"unclosed");
+    let message = page.wait_until(
+        "the query error",
+        "!document.getElementById('message').hidden && document.getElementById('message').textContent",
+    );
+    let message = message.as_str().unwrap_or("");
+    assert!(
+        message.contains("unclosed quote") && message.contains("close the phrase"),
+        "{message}"
+    );
+
+    // Chinese: a composition in progress does not search; the committed word does.
+    page.eval(
+        "(() => { const q = document.getElementById('q'); q.focus(); q.select(); return true; })()",
+    );
+    let searches_before = search_requests(&mut page);
+    page.compose("chuji");
+    std::thread::sleep(Duration::from_millis(900));
+    page.compose("初级");
+    std::thread::sleep(Duration::from_millis(900));
+    assert_eq!(
+        page.eval("document.getElementById('q').value"),
+        "初级",
+        "the composition shows in the search box"
+    );
+    assert_eq!(
+        search_requests(&mut page),
+        searches_before,
+        "the page searched while a word was still being composed"
+    );
+    page.insert_text(CHINESE_WORD);
+    page.press("Enter");
+    let chinese = results_when(
+        &mut page,
+        "the Chinese results",
+        &url_query_is(CHINESE_WORD),
+    );
+    let expected = server.get(&format!(
+        "/v1/search{}",
+        query_string(&[("q", CHINESE_WORD)])
+    ));
+    let expected_citations: Vec<&str> = expected.body["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|hit| hit["citation"].as_str())
+        .collect();
+    assert_eq!(chinese.total, expected.body["total"].as_u64().unwrap_or(0));
+    assert_eq!(chinese.citations(), expected_citations);
+    let first = &chinese.hits[0];
+    assert!(
+        first["marks"]
+            .as_array()
+            .is_some_and(|marks| marks.iter().all(|m| m == CHINESE_WORD) && !marks.is_empty()),
+        "{first:#}"
+    );
+    assert!(
+        first["citation"]
+            .as_str()
+            .is_some_and(|c| c.contains("Chinese translation")),
+        "{first:#}"
+    );
+    assert!(
+        first["translation"]
+            .as_str()
+            .is_some_and(|href| href.contains("doc=mcdermott-2019-abstract-en")),
+        "a translated document offers its translation: {first:#}"
+    );
+    assert_eq!(
+        page.eval("document.querySelector('#hits .quote').lang"),
+        "zh"
+    );
+    assert!(chinese.hits.iter().all(|hit| {
+        hit["quote"]
+            .as_str()
+            .is_some_and(|q| q.contains(CHINESE_WORD))
+    }));
+    page.screenshot("4-chinese");
+
+    // On a phone the filters stack, folded, above the results, which still fit the width.
+    page.resize(PHONE.0, PHONE.1);
+    let address = page.eval("location.href");
+    page.navigate(address.as_str().expect("an address"));
+    let on_phone = results_when(&mut page, "the results on a phone", "true");
+    assert_eq!(on_phone.citations(), chinese.citations());
+    assert_eq!(
+        page.eval("[...document.querySelectorAll('#facets details')].some((d) => d.open)"),
+        false,
+        "facet panels start folded on a phone"
+    );
+    let overflow = page.eval("document.documentElement.scrollWidth - window.innerWidth");
+    assert_eq!(overflow, 0, "the page is wider than a phone screen");
+    page.screenshot("5-phone");
+
+    assert_only_own_origin(&mut page, &server);
+    assert_no_page_errors(&mut page);
+}
+
+/// Roles whose group is `group`, from the participants sheet.
+fn roles_in_group(server: &TestServer, group: &str) -> BTreeSet<String> {
+    let reply = server.get("/v1/participants");
+    assert_eq!(reply.status, 200, "{:#}", reply.body);
+    reply
+        .body
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["role_group"] == group)
+        .filter_map(|p| p["role"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn search_requests(page: &mut Browser) -> Vec<String> {
+    page.requested_urls()
+        .into_iter()
+        .filter(|url| url.contains("/v1/search"))
+        .collect()
+}
+
+fn update_readme_screenshot(shot: &Path) {
+    let target = workspace_root().join("docs").join("screenshot.png");
+    std::fs::create_dir_all(target.parent().expect("docs/ has a parent"))
+        .unwrap_or_else(|e| panic!("cannot create docs/: {e}"));
+    std::fs::copy(shot, &target).unwrap_or_else(|e| {
+        panic!(
+            "cannot copy {} to {}: {e}",
+            shot.display(),
+            target.display()
+        )
+    });
+}
+
+#[test]
+fn exports_are_the_clis_markdown_and_csv() {
+    let index = build_corpus_index();
+    let server = TestServer::start(index.path(), None);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let downloads = dir.path().join("downloads");
+    std::fs::create_dir_all(&downloads).expect("downloads dir");
+    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
+    page.allow_downloads(&downloads);
+
+    page.navigate(&format!(
+        "{}/{}",
+        server.url,
+        query_string(&[("q", "primary care"), ("role", "GP"), ("role", "manager")])
+    ));
+    results_when(&mut page, "the filtered results", "true");
+    for (button, file, format) in [
+        ("export-md", "verbatim-primary-care.md", "md"),
+        ("export-csv", "verbatim-primary-care.csv", "csv"),
+    ] {
+        page.eval(&format!("document.getElementById('{button}').click()"));
+        let exported = wait_for_file(&downloads.join(file));
+        let cli = verbatim_output(&[
+            "search",
+            "--server",
+            &server.url,
+            "--role",
+            "GP",
+            "--role",
+            "manager",
+            "--limit",
+            "1000",
+            "--format",
+            format,
+            "primary care",
+        ]);
+        assert_eq!(
+            exported, cli,
+            "the page's {format} export differs from the CLI's"
+        );
+    }
+    assert_only_own_origin(&mut page, &server);
+    assert_no_page_errors(&mut page);
+}
+
+/// The contents of a finished download.
+fn wait_for_file(path: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !path.is_file() {
+        assert!(
+            Instant::now() < deadline,
+            "{} was not downloaded",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn verbatim_output(args: &[&str]) -> String {
+    let output = Command::new(bin_path("verbatim"))
+        .args(args)
+        .env_remove("VERBATIM_URL")
+        .env_remove("VERBATIM_API_KEY")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run verbatim {args:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "verbatim {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+#[test]
+fn the_page_asks_for_the_api_key_once_and_keeps_it_out_of_the_url() {
+    const KEY: &str = "s3cret-key";
+    let index = build_corpus_index();
+    let server = TestServer::start(index.path(), Some(KEY));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
+
+    page.navigate(&format!("{}/?q=trust", server.url));
+    page.wait_until(
+        "the API key form",
+        "!document.getElementById('key-panel').hidden && document.activeElement.id === 'api-key'",
+    );
+    page.insert_text("wrong-key");
+    page.press("Enter");
+    let error = page.wait_until(
+        "the wrong key to be refused",
+        "document.getElementById('key-error').textContent",
+    );
+    assert!(
+        error.as_str().is_some_and(|e| e.contains("not accepted")),
+        "{error}"
+    );
+    page.insert_text(KEY);
+    page.press("Enter");
+    let found = results_when(&mut page, "results with the key", "true");
+    let expected = server.request("GET", "/v1/search?q=trust&limit=0", Some(KEY), None);
+    assert_eq!(Some(found.total), expected.body["total"].as_u64());
+    page.screenshot("key-accepted");
+
+    // Loading the page again in the same tab does not ask again.
+    page.navigate(&format!("{}/?q=care", server.url));
+    results_when(&mut page, "results without asking again", "true");
+    assert_eq!(
+        page.eval("document.getElementById('key-panel').hidden"),
+        true
+    );
+    assert_eq!(page.eval("sessionStorage.getItem('verbatim.apiKey')"), KEY);
+    let leaked: Vec<String> = page
+        .requested_urls()
+        .into_iter()
+        .filter(|url| url.contains(KEY))
+        .collect();
+    assert!(leaked.is_empty(), "the key is in a URL: {leaked:?}");
+    assert_only_own_origin(&mut page, &server);
+}
+
+#[test]
+fn the_page_is_public_and_served_under_a_strict_policy() {
+    let index = build_corpus_index();
+    let server = TestServer::start(index.path(), Some("s3cret-key"));
+    for (path, content_type) in [
+        ("/", "text/html"),
+        ("/assets/app.js", "text/javascript"),
+        ("/assets/style.css", "text/css"),
+        ("/assets/favicon.svg", "image/svg+xml"),
+    ] {
+        let (status, headers, body) = fetch_raw(&format!("{}{path}", server.url));
+        assert_eq!(status, 200, "{path} needs no key");
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        assert!(
+            header("content-type").starts_with(content_type),
+            "{path}: {}",
+            header("content-type")
+        );
+        assert!(
+            header("content-security-policy").starts_with("default-src 'self'"),
+            "{path}: {}",
+            header("content-security-policy")
+        );
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert!(!body.is_empty(), "{path} is empty");
+        for external in ["http://", "https://", "//fonts."] {
+            assert!(
+                path == "/assets/favicon.svg" || !body.contains(external),
+                "{path} refers to an external address ({external})"
+            );
+        }
+    }
+    assert_eq!(server.get("/v1/search?q=trust").status, 401);
+}
+
+fn fetch_raw(url: &str) -> (u16, verbatim_tests::HeaderMap, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut response = agent
+        .get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("GET {url} failed: {e}"));
+    let body = response
+        .body_mut()
+        .read_to_string()
+        .unwrap_or_else(|e| panic!("GET {url}: cannot read the body: {e}"));
+    (response.status().as_u16(), response.headers().clone(), body)
+}

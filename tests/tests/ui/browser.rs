@@ -1,0 +1,386 @@
+//! A small driver for Debian's headless Chromium over the DevTools protocol (CDP), enough to
+//! load a page, type, press keys, run JavaScript, record the page's network requests and take
+//! screenshots.
+//!
+//! A few hundred lines over a plain WebSocket instead of a CDP crate: the generated protocol
+//! bindings of those crates take minutes to compile, and some of them download a browser. This
+//! one never downloads anything: it runs `/usr/bin/chromium` or fails saying how to install it.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tungstenite::{Message, WebSocket};
+
+/// Where Debian's `chromium` package puts the browser (`.ci/run` installs it).
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// How long Chromium may take to answer one command or to start.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a page may take to reach a state the test waits for.
+const WAIT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A headless Chromium with one page (tab) attached; killed on drop.
+pub struct Browser {
+    child: Child,
+    socket: WebSocket<TcpStream>,
+    session: String,
+    next_id: u64,
+    events: Vec<Value>,
+    screenshots: PathBuf,
+}
+
+impl Browser {
+    /// Starts Chromium with a fresh profile in `dir` and a `width`×`height` viewport; screenshots
+    /// go to `dir` too.
+    pub fn launch(dir: &Path, width: u32, height: u32) -> Browser {
+        assert!(
+            Path::new(CHROMIUM).is_file(),
+            "{CHROMIUM} is missing: install Debian's browser with \
+             `apt-get install --no-install-recommends chromium` (.ci/run does this in CI)"
+        );
+        let profile = dir.join("chromium-profile");
+        let mut child = Command::new(CHROMIUM)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--no-default-browser-check",
+                // Without these, Chromium calls Google's servers, which the test machines refuse.
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--disable-default-apps",
+                "--metrics-recording-only",
+                "--hide-scrollbars",
+                "--remote-debugging-port=0",
+                "--remote-debugging-address=127.0.0.1",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(format!("--window-size={width},{height}"))
+            .arg("about:blank")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {CHROMIUM}: {e}"));
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let endpoint = devtools_endpoint(stderr);
+        let socket = connect(&endpoint);
+        let mut browser = Browser {
+            child,
+            socket,
+            session: String::new(),
+            next_id: 0,
+            events: Vec::new(),
+            screenshots: dir.to_path_buf(),
+        };
+        let target = browser.send(None, "Target.createTarget", json!({"url": "about:blank"}));
+        let target_id = target["targetId"].clone();
+        let attached = browser.send(
+            None,
+            "Target.attachToTarget",
+            json!({"targetId": target_id, "flatten": true}),
+        );
+        browser.session = attached["sessionId"]
+            .as_str()
+            .expect("Target.attachToTarget returns a sessionId")
+            .to_string();
+        for domain in [
+            "Page.enable",
+            "Network.enable",
+            "Runtime.enable",
+            "Log.enable",
+        ] {
+            browser.call(domain, json!({}));
+        }
+        browser.resize(width, height);
+        browser
+    }
+
+    /// Saves downloads (exports) into `dir` under the names the page suggests.
+    pub fn allow_downloads(&mut self, dir: &Path) {
+        self.send(
+            None,
+            "Browser.setDownloadBehavior",
+            json!({"behavior": "allow", "downloadPath": dir.display().to_string()}),
+        );
+    }
+
+    /// Emulates a viewport of `width`×`height` CSS pixels (a laptop, a phone).
+    pub fn resize(&mut self, width: u32, height: u32) {
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700}),
+        );
+    }
+
+    /// Loads `url` and waits until the document and its scripts are loaded.
+    pub fn navigate(&mut self, url: &str) {
+        let answer = self.call("Page.navigate", json!({"url": url}));
+        if let Some(error) = answer["errorText"].as_str() {
+            panic!("cannot load {url}: {error}");
+        }
+        self.wait_until(
+            &format!("{url} to finish loading"),
+            "document.readyState === 'complete'",
+        );
+    }
+
+    /// Runs `expression` in the page (awaiting it if it is a promise) and returns its value as
+    /// JSON; panics with the page's error message when it throws.
+    pub fn eval(&mut self, expression: &str) -> Value {
+        let answer = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expression, "awaitPromise": true, "returnByValue": true}),
+        );
+        if let Some(exception) = answer.get("exceptionDetails") {
+            panic!("the page threw on `{expression}`: {exception:#}");
+        }
+        answer["result"]["value"].clone()
+    }
+
+    /// Polls `expression` until it is truthy and returns its value; on timeout saves a
+    /// screenshot and panics saying what was awaited.
+    pub fn wait_until(&mut self, what: &str, expression: &str) -> Value {
+        let deadline = Instant::now() + WAIT_TIMEOUT;
+        loop {
+            let value = self.eval(expression);
+            let truthy = !matches!(&value, Value::Null | Value::Bool(false))
+                && value != json!(0)
+                && value != json!("");
+            if truthy {
+                return value;
+            }
+            if Instant::now() > deadline {
+                let shot = self.screenshot("timeout");
+                panic!(
+                    "waited {WAIT_TIMEOUT:?} for {what} (`{expression}`); the page is in {}",
+                    shot.display()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    /// Types `text` into the focused element, as a keyboard or a finished input-method word would.
+    pub fn insert_text(&mut self, text: &str) {
+        self.call("Input.insertText", json!({"text": text}));
+    }
+
+    /// Shows `text` as an unfinished input-method composition (pinyin being turned into 汉字).
+    pub fn compose(&mut self, text: &str) {
+        let end = text.chars().count();
+        self.call(
+            "Input.imeSetComposition",
+            json!({"text": text, "selectionStart": end, "selectionEnd": end}),
+        );
+    }
+
+    /// Presses and releases a key: `"Enter"`, `" "` (space), `"Tab"`...
+    pub fn press(&mut self, key: &str) {
+        let (code, key_code, text) = match key {
+            "Enter" => ("Enter", 13, "\r"),
+            " " => ("Space", 32, " "),
+            "Tab" => ("Tab", 9, ""),
+            other => panic!("press() does not know the key {other:?}"),
+        };
+        let mut down =
+            json!({"type": "keyDown", "key": key, "code": code, "windowsVirtualKeyCode": key_code});
+        if !text.is_empty() {
+            down["text"] = json!(text);
+        }
+        self.call("Input.dispatchKeyEvent", down);
+        self.call(
+            "Input.dispatchKeyEvent",
+            json!({"type": "keyUp", "key": key, "code": code, "windowsVirtualKeyCode": key_code}),
+        );
+    }
+
+    /// Saves a PNG of the viewport as `<dir>/<name>.png` and returns its path.
+    pub fn screenshot(&mut self, name: &str) -> PathBuf {
+        let answer = self.call("Page.captureScreenshot", json!({"format": "png"}));
+        let data = answer["data"]
+            .as_str()
+            .expect("Page.captureScreenshot returns base64 data");
+        let path = self.screenshots.join(format!("{name}.png"));
+        std::fs::write(&path, decode_base64(data))
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        path
+    }
+
+    /// Every URL the page has requested so far (documents, scripts, fetches, icons...).
+    pub fn requested_urls(&mut self) -> Vec<String> {
+        self.drain_events();
+        self.events_named("Network.requestWillBeSent")
+            .map(|params| params["request"]["url"].as_str().unwrap_or("").to_string())
+            .collect()
+    }
+
+    /// Uncaught JavaScript errors, console errors and browser-reported errors (a CSP violation
+    /// is one) so far.
+    pub fn page_errors(&mut self) -> Vec<String> {
+        self.drain_events();
+        let thrown = self
+            .events_named("Runtime.exceptionThrown")
+            .map(|params| params["exceptionDetails"].to_string());
+        let logged = self
+            .events_named("Runtime.consoleAPICalled")
+            .filter(|params| params["type"] == "error")
+            .map(|params| params["args"].to_string());
+        // Network entries are HTTP error statuses, which the page expects and shows (a bad query).
+        let reported = self
+            .events_named("Log.entryAdded")
+            .filter(|params| {
+                params["entry"]["level"] == "error" && params["entry"]["source"] != "network"
+            })
+            .map(|params| params["entry"].to_string());
+        thrown.chain(logged).chain(reported).collect()
+    }
+
+    fn events_named<'a>(&'a self, method: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+        self.events
+            .iter()
+            .filter(move |event| event["method"] == method)
+            .map(|event| &event["params"])
+    }
+
+    /// A command to the page.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        let session = self.session.clone();
+        self.send(Some(&session), method, params)
+    }
+
+    /// Sends a command and reads messages until its answer, keeping the events that come first.
+    fn send(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut command = json!({"id": id, "method": method, "params": params});
+        if let Some(session) = session {
+            command["sessionId"] = json!(session);
+        }
+        self.socket
+            .send(Message::text(command.to_string()))
+            .unwrap_or_else(|e| panic!("cannot send {method} to Chromium: {e}"));
+        loop {
+            let message = self.read_message(method);
+            if message["id"] == id {
+                if let Some(error) = message.get("error") {
+                    panic!("Chromium refused {method}: {error}");
+                }
+                return message["result"].clone();
+            }
+            if message.get("method").is_some() {
+                self.events.push(message);
+            }
+        }
+    }
+
+    /// Collects the events already sent, without waiting for more.
+    fn drain_events(&mut self) {
+        // A command that does nothing, so its answer marks the end of what was sent before it.
+        self.call("Runtime.evaluate", json!({"expression": "0"}));
+    }
+
+    fn read_message(&mut self, method: &str) -> Value {
+        loop {
+            let message = self.socket.read().unwrap_or_else(|e| {
+                panic!("no answer from Chromium to {method} within {ANSWER_TIMEOUT:?}: {e}")
+            });
+            if let Message::Text(text) = message {
+                return serde_json::from_str(text.as_str())
+                    .unwrap_or_else(|e| panic!("Chromium sent something that is not JSON: {e}"));
+            }
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.socket.close(None);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads Chromium's stderr until it prints its DevTools address, then keeps draining it in the
+/// background (a full pipe would block the browser).
+fn devtools_endpoint(stderr: std::process::ChildStderr) -> String {
+    let (found, endpoint) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut found = Some(found);
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(sender) = &found {
+                if let Some(at) = line.find("ws://") {
+                    let _ = sender.send(Ok(line[at..].trim().to_string()));
+                    found = None;
+                } else {
+                    seen.push(line);
+                }
+            }
+        }
+        if let Some(sender) = found {
+            let _ = sender.send(Err(seen.join("\n")));
+        }
+    });
+    match endpoint.recv_timeout(ANSWER_TIMEOUT) {
+        Ok(Ok(url)) => url,
+        Ok(Err(output)) => panic!("Chromium exited before listening; it said:\n{output}"),
+        Err(_) => panic!("Chromium did not print its DevTools address within {ANSWER_TIMEOUT:?}"),
+    }
+}
+
+fn connect(endpoint: &str) -> WebSocket<TcpStream> {
+    let address = endpoint
+        .strip_prefix("ws://")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("unexpected DevTools address {endpoint}"));
+    let stream = TcpStream::connect(address)
+        .unwrap_or_else(|e| panic!("cannot connect to Chromium at {address}: {e}"));
+    stream
+        .set_read_timeout(Some(ANSWER_TIMEOUT))
+        .expect("read timeout");
+    let (socket, _) = tungstenite::client(endpoint, stream)
+        .unwrap_or_else(|e| panic!("WebSocket handshake with Chromium at {endpoint} failed: {e}"));
+    socket
+}
+
+/// Standard base64 (screenshots arrive that way); the test needs nothing more, so no crate for it.
+fn decode_base64(text: &str) -> Vec<u8> {
+    let value = |byte: u8| -> u32 {
+        match byte {
+            b'A'..=b'Z' => u32::from(byte - b'A'),
+            b'a'..=b'z' => u32::from(byte - b'a') + 26,
+            b'0'..=b'9' => u32::from(byte - b'0') + 52,
+            b'+' => 62,
+            b'/' => 63,
+            other => panic!("not base64: byte {other}"),
+        }
+    };
+    let digits: Vec<u8> = text.bytes().filter(|b| *b != b'=').collect();
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        let bits = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (value(*b) << (18 - 6 * i)));
+        let bytes = bits.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    out
+}
+
+#[test]
+fn base64_decodes_padded_and_unpadded_text() {
+    assert_eq!(decode_base64("aGVsbG8="), b"hello");
+    assert_eq!(decode_base64("aGk="), b"hi");
+    assert_eq!(decode_base64("aGV5"), b"hey");
+    assert_eq!(decode_base64("iVBORw0KGgo="), b"\x89PNG\r\n\x1a\n");
+}
