@@ -185,6 +185,13 @@ impl Filters {
     }
 
     fn validate(&self) -> Result<(), Error> {
+        if self.year == Some(YearRange::default()) {
+            return Err(Error::InvalidValue {
+                field: "filters.year".into(),
+                reason: "the range has neither a first nor a last year".into(),
+                hint: Some("write 2019, 2015..2019, 2015.. or ..2019, or leave year out".into()),
+            });
+        }
         if let Some(YearRange {
             from: Some(from),
             to: Some(to),
@@ -702,6 +709,15 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_year_range_needs_an_end() {
+        let req: SearchRequest = serde_json::from_str(r#"{"filters":{"year":{}}}"#).unwrap();
+        let error = req.validate().unwrap_err().to_string();
+        assert!(error.starts_with("filters.year:"), "{error}");
+        let open: YearRange = "..".parse().unwrap();
+        assert_eq!(open, YearRange::default());
+    }
 
     #[test]
     fn filters_accept_one_or_many() {

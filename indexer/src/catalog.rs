@@ -80,6 +80,14 @@ impl StoredError {
                 line: *line,
                 reason: reason.clone(),
             },
+            // An unreadable file or a broken link is reported by its path, like a malformed one.
+            Error::Io { path, source } => StoredError {
+                path: path.clone(),
+                line: 0,
+                reason: format!(
+                    "cannot read it ({source}): check that it exists and that you may read it"
+                ),
+            },
             other => StoredError {
                 path: PathBuf::new(),
                 line: 0,

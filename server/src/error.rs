@@ -120,6 +120,15 @@ impl ApiError {
         .with_detail(detail)
     }
 
+    /// A request body over the server's size limit.
+    pub fn payload_too_large() -> ApiError {
+        ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            "the request body is over the size limit",
+            "send a smaller body: a search request is a few hundred bytes",
+        )
+    }
+
     /// A value that is not allowed for a field, parameter or path segment.
     pub fn invalid_value(
         field: &str,

@@ -30,11 +30,7 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == ErrorCode::PayloadTooLarge.status() {
-                ApiError::new(
-                    ErrorCode::PayloadTooLarge,
-                    "the request body is over the size limit",
-                    "send a smaller body: a search request is a few hundred bytes",
-                )
+                ApiError::payload_too_large()
             } else {
                 ApiError::new(
                     ErrorCode::InvalidJson,
@@ -77,6 +73,8 @@ impl<T: Serialize> IntoResponse for Json<T> {
 /// The query string as `(name, value)` pairs in order, repeated names kept (`role=GP&role=manager`).
 ///
 /// Turning pairs into API types is `params`' job, which names the parameter in every error.
+/// Decoding is strict: a value whose bytes are not UTF-8 is refused, where the usual form decoder
+/// would swap them for U+FFFD and silently search for something the client never sent.
 #[derive(Debug, Default)]
 pub struct QueryPairs(pub Vec<(String, String)>);
 
@@ -84,16 +82,59 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
-            .map(|query| QueryPairs(query.0))
-            .map_err(|rejection| {
-                ApiError::new(
-                    ErrorCode::InvalidFieldValue,
-                    format!("query string: {}", rejection.body_text()),
-                    "percent-encode parameter values as UTF-8 (curl --data-urlencode does it)",
-                )
-            })
+        parse_query(parts.uri.query().unwrap_or_default()).map(QueryPairs)
     }
+}
+
+/// Splits `a=1&b=2` into decoded pairs (`+` is a space, `%XX` a byte); empty pieces are skipped.
+fn parse_query(query: &str) -> Result<Vec<(String, String)>, ApiError> {
+    query
+        .split('&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| {
+            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+            let name = decode_component(name).map_err(|()| not_utf8("a parameter name"))?;
+            let value = decode_component(value).map_err(|()| not_utf8(&name))?;
+            Ok((name, value))
+        })
+        .collect()
+}
+
+fn decode_component(raw: &str) -> Result<String, ()> {
+    let bytes = raw.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (bytes[i], escaped) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (b'+', _) => {
+                decoded.push(b' ');
+                i += 1;
+            }
+            // A `%` not followed by two hex digits stands for itself, as in form decoding.
+            (byte, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(decoded).map_err(|_| ())
+}
+
+fn not_utf8(what: &str) -> ApiError {
+    ApiError::invalid_value(
+        what,
+        "the percent-encoded bytes are not UTF-8 text",
+        "percent-encode parameter values as UTF-8 (curl --data-urlencode does it)",
+    )
 }
 
 /// Path parameters, with a JSON error when one does not decode.
@@ -118,5 +159,36 @@ where
                     "percent-encode path segments as UTF-8",
                 )
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_decode_like_forms() {
+        let pairs = parse_query("q=%22trust+me%22&role=GP&role=&flag&q=%E4%BF%A1&&x=100%").unwrap();
+        let expected = [
+            ("q", "\"trust me\""),
+            ("role", "GP"),
+            ("role", ""),
+            ("flag", ""),
+            ("q", "信"),
+            ("x", "100%"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(pairs, expected);
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_refused_by_name() {
+        let error = parse_query("q=trust%80").unwrap_err();
+        assert_eq!(error.code(), ErrorCode::InvalidFieldValue);
+        let error = parse_query("%FF=1").unwrap_err();
+        assert_eq!(error.code(), ErrorCode::InvalidFieldValue);
     }
 }

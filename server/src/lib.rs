@@ -17,6 +17,7 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod listener;
 pub mod middleware;
 mod params;
 pub mod routes;
@@ -26,6 +27,7 @@ use axum::Router;
 
 pub use auth::ApiKey;
 pub use error::{ApiError, ErrorCode};
+pub use listener::GuardedListener;
 pub use routes::openapi::openapi;
 pub use state::{AppState, Config};
 

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::Parser;
 use indexer::{BuildOptions, Index};
-use server::{ApiKey, AppState, Config};
+use server::{ApiKey, AppState, Config, GuardedListener};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -108,16 +108,16 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .await
         .context("the index task failed")??;
     let key_required = api_key.is_some();
-    let state = AppState::new(
-        index,
-        Config {
-            api_key,
-            ..Config::default()
-        },
-    );
-    let address = listener
-        .local_addr()
-        .context("cannot read the bound address")?;
+    let config = Config {
+        api_key,
+        ..Config::default()
+    };
+    // Twice the request timeout: a request that has arrived is answered (at worst with a 408)
+    // before its connection's deadline.
+    let listener = GuardedListener::new(listener, config.request_timeout * 2);
+    let state = AppState::new(index, config);
+    let address =
+        axum::serve::Listener::local_addr(&listener).context("cannot read the bound address")?;
     tracing::info!(key_required, "listening on http://{address}");
     axum::serve(listener, server::app(state))
         .with_graceful_shutdown(shutdown_signal())

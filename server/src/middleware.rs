@@ -23,6 +23,10 @@ use crate::state::Config;
 pub fn apply(router: Router, config: &Config) -> Router {
     router
         .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(from_fn_with_state(
+            config.body_limit,
+            refuse_announced_oversize,
+        ))
         .layer(from_fn_with_state(config.request_timeout, limit_time))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(
@@ -33,6 +37,24 @@ pub fn apply(router: Router, config: &Config) -> Router {
                 // 5xx are logged by `LogResponse`, with their detail; once is enough.
                 .on_failure(()),
         )
+}
+
+/// Refuses a body whose announced length is over the limit before reading any of it, so the
+/// client gets its 413 at once instead of after the server has read up to the limit.
+async fn refuse_announced_oversize(
+    State(limit): State<usize>,
+    request: Request,
+    next: Next,
+) -> Response<Body> {
+    let announced = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    match announced {
+        Some(length) if length > limit as u64 => ApiError::payload_too_large().into_response(),
+        _ => next.run(request).await,
+    }
 }
 
 async fn limit_time(State(limit): State<Duration>, request: Request, next: Next) -> Response<Body> {

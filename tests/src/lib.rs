@@ -2,6 +2,8 @@
 //! a real server on `127.0.0.1:0`, an HTTP client that returns parsed JSON, and the
 //! workspace's built binaries.
 
+pub mod bench;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;

@@ -4,6 +4,9 @@
 //! and run the real `verbatim` binary. Run them with `cargo test --workspace`, which builds every
 //! binary first.
 
+mod bench;
 mod cli;
 mod indexer;
+mod reliability;
 mod server;
+mod ui;

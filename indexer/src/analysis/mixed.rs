@@ -22,6 +22,9 @@ pub(crate) struct MixedTokenizer {
     segmenter: Segmenter,
     /// Words of the Han run being emitted; kept here so its allocation is reused.
     words: Vec<Word>,
+    /// When set, only Han runs containing one of these strings are segmented (see
+    /// [`MixedTokenizer::for_highlights`]).
+    han_needles: Option<Vec<String>>,
 }
 
 impl MixedTokenizer {
@@ -32,6 +35,19 @@ impl MixedTokenizer {
             token: Token::default(),
             segmenter: Segmenter::default(),
             words: Vec::new(),
+            han_needles: None,
+        }
+    }
+
+    /// An indexing-mode tokenizer that skips the Han runs containing none of `needles`.
+    ///
+    /// For highlighting: every word of a Han run is a substring of the run, so a run without a
+    /// query word in it cannot yield a match, and segmenting it (the costly part of Chinese
+    /// analysis) is wasted. Runs of other characters are all emitted.
+    pub(crate) fn for_highlights(needles: Vec<String>) -> Self {
+        Self {
+            han_needles: Some(needles),
+            ..Self::new(Mode::Index)
         }
     }
 }
@@ -52,6 +68,7 @@ impl Tokenizer for MixedTokenizer {
             token: &mut self.token,
             segmenter: &mut self.segmenter,
             words: &mut self.words,
+            han_needles: self.han_needles.as_deref(),
         }
     }
 }
@@ -72,6 +89,8 @@ pub(crate) struct MixedTokenStream<'a> {
     token: &'a mut Token,
     segmenter: &'a mut Segmenter,
     words: &'a mut Vec<Word>,
+    /// See [`MixedTokenizer::for_highlights`].
+    han_needles: Option<&'a [String]>,
 }
 
 /// Where a Han run starts, in bytes of the text and in token positions.
@@ -98,18 +117,18 @@ impl TokenStream for MixedTokenStream<'_> {
                 return false;
             };
             self.cursor = run.end;
-            if run.han {
+            let text: &str = self.text;
+            let run_text = &text[run.start..run.end];
+            if run.han && self.skips(run_text) {
+                self.next_position += run_text.chars().count();
+            } else if run.han {
                 self.words.clear();
                 self.next_word = 0;
                 self.han_run = HanRun {
                     byte_start: run.start,
                     position: self.next_position,
                 };
-                let chars = self.segmenter.segment(
-                    &self.text[run.start..run.end],
-                    self.sub_words,
-                    self.words,
-                );
+                let chars = self.segmenter.segment(run_text, self.sub_words, self.words);
                 self.next_position += chars;
             } else {
                 self.set_token(run.start, run.end, self.next_position);
@@ -129,6 +148,12 @@ impl TokenStream for MixedTokenStream<'_> {
 }
 
 impl MixedTokenStream<'_> {
+    /// Whether a Han run is left unsegmented: none of the needles occurs in it.
+    fn skips(&self, run_text: &str) -> bool {
+        self.han_needles
+            .is_some_and(|needles| !needles.iter().any(|n| run_text.contains(n.as_str())))
+    }
+
     /// Makes `text[from..to]` the current token, reusing the token's buffer.
     fn set_token(&mut self, from: usize, to: usize, position: usize) {
         self.token.offset_from = from;

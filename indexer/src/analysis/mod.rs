@@ -77,6 +77,29 @@ pub fn keyword_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// [`text_analyzer`] and [`plain_analyzer`] (indexing mode) for highlighting: Han runs that
+/// contain none of `han_needles` are skipped rather than segmented.
+///
+/// Every word of a Han run is a substring of the run, and the filters leave Han words as they
+/// are, so a skipped run holds no token equal to (or starting with) a needle: the highlights
+/// are those of the full analyzers, without segmenting text that cannot match.
+pub(crate) fn highlight_analyzers(han_needles: Vec<String>) -> (TextAnalyzer, TextAnalyzer) {
+    let tokenizer = MixedTokenizer::for_highlights(han_needles);
+    let text = TextAnalyzer::builder(tokenizer.clone())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .filter(AcronymPlurals)
+        .build();
+    let plain = TextAnalyzer::builder(tokenizer)
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    (text, plain)
+}
+
 /// Registers [`TEXT`] and [`PLAIN`] (indexing mode) and [`KEYWORD`] with an index's tokenizers.
 pub fn register(manager: &TokenizerManager) {
     manager.register(TEXT, text_analyzer(Mode::Index));

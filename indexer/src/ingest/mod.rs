@@ -28,10 +28,19 @@ pub use role_groups::parse_role_groups;
 
 use crate::error::Error;
 
+/// Longest line, and longest passage, indexed, in bytes. No transcript turn or paragraph comes
+/// near it; a longer one is a data dump or a file saved without line breaks, and as one passage
+/// it would make every search that hits it return megabytes.
+pub const MAX_PASSAGE_BYTES: usize = 1 << 20;
+
 /// Parses one Document or Jsonl file. A JSONL file may hold many documents; bad lines are errors, good lines are kept.
+/// A file with a line or passage over [`MAX_PASSAGE_BYTES`] is left out whole, with an error at that line.
 #[tracing::instrument(level = "debug", skip_all, fields(file = %file.rel))]
 pub fn parse_documents(file: &CorpusFile, text: &str) -> (Vec<ParsedDocument>, Vec<Error>) {
-    match file.kind {
+    if let Some(error) = overlong_line(file, text) {
+        return (Vec::new(), vec![error]);
+    }
+    let (documents, errors) = match file.kind {
         FileKind::Document => document::parse_document_file(file, text),
         FileKind::Jsonl => jsonl::parse(file, text),
         other => {
@@ -45,7 +54,47 @@ pub fn parse_documents(file: &CorpusFile, text: &str) -> (Vec<ParsedDocument>, V
                 ))],
             )
         }
+    };
+    match overlong_passage(file, &documents) {
+        Some(error) => (Vec::new(), vec![error]),
+        None => (documents, errors),
     }
+}
+
+fn overlong_line(file: &CorpusFile, text: &str) -> Option<Error> {
+    let (index, line) = text
+        .split('\n')
+        .enumerate()
+        .find(|(_, line)| line.len() > MAX_PASSAGE_BYTES)?;
+    Some(too_long(file, index + 1, "this line", line.len()))
+}
+
+/// Continuation lines can make a passage long even when every line is short.
+fn overlong_passage(file: &CorpusFile, documents: &[ParsedDocument]) -> Option<Error> {
+    let passage = documents
+        .iter()
+        .flat_map(|d| &d.passages)
+        .find(|p| p.text.len() > MAX_PASSAGE_BYTES)?;
+    let line = usize::try_from(passage.origin.line).unwrap_or(usize::MAX);
+    Some(too_long(
+        file,
+        line,
+        "the passage starting here",
+        passage.text.len(),
+    ))
+}
+
+fn too_long(file: &CorpusFile, line: usize, what: &str, bytes: usize) -> Error {
+    Error::malformed(
+        &file.path,
+        line,
+        format!(
+            "{what} is {:.1} MB long and the limit is {} MB, so the file was left out: \
+             break it into paragraphs (a blank line between) or speaker turns",
+            bytes as f64 / 1e6,
+            MAX_PASSAGE_BYTES >> 20
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -56,6 +105,38 @@ mod tests {
     use crate::model::Passage;
 
     /// The whole ingest path on a small corpus on disk: discover, decode, parse, join.
+    #[test]
+    fn overlong_lines_and_passages_leave_the_file_out_with_their_line() {
+        let file = CorpusFile {
+            rel: "documents/dump.md".into(),
+            path: "corpus/documents/dump.md".into(),
+            kind: FileKind::Document,
+        };
+        let header = "---\ntitle: Dump\nkind: interview\n---\n";
+        let long_line = format!("{header}ID9: ok\nID9: {}\n", "x".repeat(MAX_PASSAGE_BYTES));
+        let (documents, errors) = parse_documents(&file, &long_line);
+        assert!(documents.is_empty());
+        assert_eq!(errors.len(), 1);
+        let message = errors[0].to_string();
+        assert!(
+            message.starts_with("corpus/documents/dump.md:6: this line is 1.0 MB"),
+            "{message}"
+        );
+
+        let chunk = format!("{}\n", "y".repeat(1000));
+        let long_turn = format!(
+            "{header}ID9: start\n{}",
+            chunk.repeat(MAX_PASSAGE_BYTES / 1000 + 1)
+        );
+        let (documents, errors) = parse_documents(&file, &long_turn);
+        assert!(documents.is_empty());
+        let message = errors[0].to_string();
+        assert!(
+            message.starts_with("corpus/documents/dump.md:5: the passage starting here"),
+            "{message}"
+        );
+    }
+
     #[test]
     fn a_corpus_directory_becomes_attributed_passages() {
         let dir = tempfile::tempdir().unwrap();

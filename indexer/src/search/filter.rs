@@ -60,7 +60,8 @@ impl Filter {
         );
         push(filters.speaker.clone(), Filter::Speaker);
         push(filters.doc.clone(), Filter::Doc);
-        if let Some(range) = filters.year {
+        // A range open at both ends restricts nothing (and tantivy refuses to build it).
+        if let Some(range) = filters.year.filter(|r| r.from.is_some() || r.to.is_some()) {
             out.push(Filter::Year(range));
         }
         for (name, values) in &filters.attr {
@@ -224,6 +225,15 @@ mod tests {
                 }),
             ]
         );
+    }
+
+    #[test]
+    fn a_year_range_open_at_both_ends_is_no_filter() {
+        let filters = Filters {
+            year: Some(YearRange::default()),
+            ..Filters::default()
+        };
+        assert_eq!(Filter::from_request(&filters), vec![]);
     }
 
     #[test]

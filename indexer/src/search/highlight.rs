@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{self, Mode};
+use crate::analysis;
 use crate::api::{Snippet, Span};
 
 /// Characters of text shown in a snippet, about three lines.
@@ -17,9 +17,18 @@ const SNIPPET_CHARS: usize = 240;
 const SNIPPET_LEAD: usize = 60;
 
 /// Finds matched words in hit texts.
+///
+/// Two shortcuts keep this cheap without changing what is highlighted. Chinese runs that
+/// contain no Chinese query word are not segmented (see [`analysis::highlight_analyzers`]).
+/// And the text is analysed once without stemming, the costly filter: stemming keeps a word's
+/// first letter, so only words starting like a query term are stemmed, one at a time, to
+/// compare with the terms. Every filter works on one token at a time, so a word analysed alone
+/// gives the token it gets in context.
 pub struct Highlighter {
     terms: BTreeSet<String>,
     prefixes: BTreeSet<String>,
+    /// First letters of the non-Chinese terms.
+    initials: BTreeSet<char>,
     text: TextAnalyzer,
     plain: TextAnalyzer,
 }
@@ -27,39 +36,69 @@ pub struct Highlighter {
 impl Highlighter {
     /// A highlighter for a query's analyzed terms and unstemmed prefixes.
     pub fn new(terms: BTreeSet<String>, prefixes: BTreeSet<String>) -> Highlighter {
+        let han_needles = terms
+            .iter()
+            .chain(&prefixes)
+            .filter(|word| word.chars().all(analysis::is_cjk))
+            .cloned()
+            .collect();
+        let initials = terms
+            .iter()
+            .filter_map(|term| term.chars().next())
+            .filter(|c| !analysis::is_cjk(*c))
+            .collect();
+        let (text, plain) = analysis::highlight_analyzers(han_needles);
         Highlighter {
             terms,
             prefixes,
-            text: analysis::text_analyzer(Mode::Index),
-            plain: analysis::plain_analyzer(Mode::Index),
+            initials,
+            text,
+            plain,
         }
     }
 
     /// Character ranges of matched words in `text`, sorted and merged.
     pub fn highlights(&mut self, text: &str) -> Vec<Span> {
         let mut byte_ranges = Vec::new();
-        if !self.terms.is_empty() {
-            let mut stream = self.text.token_stream(text);
-            while let Some(token) = stream.next() {
-                if self.terms.contains(&token.text) {
-                    byte_ranges.push((token.offset_from, token.offset_to));
-                }
-            }
+        if self.terms.is_empty() && self.prefixes.is_empty() {
+            return Vec::new();
         }
-        if !self.prefixes.is_empty() {
-            let mut stream = self.plain.token_stream(text);
-            while let Some(token) = stream.next() {
-                if self
-                    .prefixes
-                    .iter()
-                    .any(|p| token.text.starts_with(p.as_str()))
-                {
-                    byte_ranges.push((token.offset_from, token.offset_to));
-                }
+        let Highlighter {
+            terms,
+            prefixes,
+            initials,
+            text: text_analyzer,
+            plain,
+        } = self;
+        let mut stream = plain.token_stream(text);
+        while let Some(token) = stream.next() {
+            let word = token.text.as_str();
+            let matched = prefixes.iter().any(|p| word.starts_with(p.as_str()))
+                || match word.chars().next() {
+                    // Chinese words pass every filter unchanged.
+                    Some(first) if analysis::is_cjk(first) => terms.contains(word),
+                    Some(first) if initials.contains(&first) => {
+                        let surface = &text[token.offset_from..token.offset_to];
+                        stems_to_a_term(text_analyzer, surface, terms)
+                    }
+                    _ => false,
+                };
+            if matched {
+                byte_ranges.push((token.offset_from, token.offset_to));
             }
         }
         to_char_spans(text, merge(byte_ranges))
     }
+}
+
+/// Whether `surface`, one word analysed as indexed text, is one of `terms`.
+fn stems_to_a_term(analyzer: &mut TextAnalyzer, surface: &str, terms: &BTreeSet<String>) -> bool {
+    let mut stream = analyzer.token_stream(surface);
+    let mut matched = false;
+    while let Some(token) = stream.next() {
+        matched |= terms.contains(&token.text);
+    }
+    matched
 }
 
 fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
@@ -175,6 +214,7 @@ fn word_end(chars: &[char], at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::Mode;
 
     fn marked(text: &str, spans: &[Span]) -> Vec<String> {
         let chars: Vec<char> = text.chars().collect();
@@ -206,6 +246,107 @@ mod tests {
         let text = "委托初级保健服务的责任";
         let spans = h.highlights(text);
         assert_eq!(spans, [Span { start: 2, end: 6 }]);
+    }
+
+    /// Highlights as the full analyzers give them over the whole text: what [`Highlighter`]
+    /// must reproduce while skipping Chinese runs.
+    fn analysed_whole(
+        terms: &BTreeSet<String>,
+        prefixes: &BTreeSet<String>,
+        text: &str,
+    ) -> Vec<Span> {
+        let mut ranges = Vec::new();
+        let mut analyzer = analysis::text_analyzer(Mode::Index);
+        let mut stream = analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            if terms.contains(&token.text) {
+                ranges.push((token.offset_from, token.offset_to));
+            }
+        }
+        let mut analyzer = analysis::plain_analyzer(Mode::Index);
+        let mut stream = analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            if prefixes.iter().any(|p| token.text.starts_with(p.as_str())) {
+                ranges.push((token.offset_from, token.offset_to));
+            }
+        }
+        to_char_spans(text, merge(ranges))
+    }
+
+    #[test]
+    fn shortcuts_give_the_highlights_of_full_analysis() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/documents");
+        let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("corpus document");
+        let texts = [
+            read("mcdermott-2019-abstract-zh.md"),
+            read("mcdermott-2019-abstract-en.md"),
+            "CCGs和GPs在卫生保健服务体系中 co-commissioning Café 初级保健 STPs 1990s".to_string(),
+            format!("{} 保健 {}", "卫".repeat(40), "a".repeat(90)),
+        ];
+        let set = |words: &[&str]| {
+            words
+                .iter()
+                .map(ToString::to_string)
+                .collect::<BTreeSet<_>>()
+        };
+        let queries = [
+            (set(&["commiss", "ccg"]), set(&[])),
+            (set(&["保健", "初级"]), set(&[])),
+            (set(&["服务体系", "stp", "cafe"]), set(&["integr"])),
+            (set(&[]), set(&["保", "co", "gp"])),
+            (set(&["卫卫"]), set(&["卫"])),
+            (
+                set(&["责任", "primari", "care"]),
+                set(&["临床", "commission"]),
+            ),
+        ];
+        let mut found = 0;
+        for (terms, prefixes) in &queries {
+            let mut highlighter = Highlighter::new(terms.clone(), prefixes.clone());
+            for text in &texts {
+                let expected = analysed_whole(terms, prefixes, text);
+                assert_eq!(
+                    highlighter.highlights(text),
+                    expected,
+                    "terms {terms:?}, prefixes {prefixes:?}, text {text:?}"
+                );
+                found += expected.len();
+            }
+        }
+        assert!(
+            found > 30,
+            "the queries find something to highlight: {found}"
+        );
+    }
+
+    #[test]
+    fn stemming_keeps_the_first_letter_of_every_corpus_word() {
+        // The highlighter stems only words whose first letter starts a term: this must hold.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/documents");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).expect("corpus documents") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).expect("readable");
+            let text = format!(
+                "{text} skies skis dying lying tying idly gently ugly early only singly news"
+            );
+            let mut stemmed = analysis::text_analyzer(Mode::Index);
+            let mut plain = analysis::plain_analyzer(Mode::Index);
+            let (mut stemmed, mut plain) = (stemmed.token_stream(&text), plain.token_stream(&text));
+            while let (Some(s), Some(p)) = (stemmed.next(), plain.next()) {
+                assert_eq!(s.offset_from, p.offset_from, "the streams stay aligned");
+                if let Some(first) = s.text.chars().next() {
+                    assert_eq!(
+                        Some(first),
+                        p.text.chars().next(),
+                        "{} -> {}",
+                        p.text,
+                        s.text
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 5_000, "{checked} words checked");
     }
 
     #[test]

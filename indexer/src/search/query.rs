@@ -7,10 +7,13 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::Term;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, EnableScoring, Explanation, Occur, PhraseQuery, Query, RegexQuery,
+    Scorer, TermQuery, Weight,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
 use crate::analysis::{self, Mode};
 use crate::error::{Error, Result};
@@ -387,7 +390,7 @@ impl Planner {
                 };
                 Ok(Some(Box::new(BooleanQuery::new(vec![
                     (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
-                    (Occur::MustNot, inner),
+                    (Occur::MustNot, Box::new(ForwardOnly(inner))),
                 ]))))
             }
             Node::And(parts) => self.and(parts, positive),
@@ -415,6 +418,11 @@ impl Planner {
             };
             if let Some(q) = self.plan(node, part_positive)? {
                 has_positive |= occur == Occur::Must;
+                let q: Box<dyn Query> = if occur == Occur::MustNot {
+                    Box::new(ForwardOnly(q))
+                } else {
+                    q
+                };
                 clauses.push((occur, q));
             }
         }
@@ -501,6 +509,74 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> 
         tokens.push((token.position, token.text.clone()));
     }
     tokens
+}
+
+/// An excluded query whose scorer is only ever sought forwards.
+///
+/// An exclusion may legally `seek_danger` a scorer to a target behind the document where its
+/// previous `seek_danger` left it; tantivy 0.27's `PhraseScorer` asserts against that in debug
+/// builds (quickwit-oss/tantivy#2811), so `trust -"integrated care"` panicked. This wrapper keeps
+/// `DocSet`'s default `seek_danger`, which seeks only when behind, and never calls the inner one.
+#[derive(Debug)]
+struct ForwardOnly(Box<dyn Query>);
+
+impl Clone for ForwardOnly {
+    fn clone(&self) -> Self {
+        ForwardOnly(self.0.box_clone())
+    }
+}
+
+impl Query for ForwardOnly {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(ForwardOnlyWeight(self.0.weight(enable_scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor);
+    }
+}
+
+struct ForwardOnlyWeight(Box<dyn Weight>);
+
+impl Weight for ForwardOnlyWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(ForwardOnlyScorer(self.0.scorer(reader, boost)?)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+struct ForwardOnlyScorer(Box<dyn Scorer>);
+
+impl DocSet for ForwardOnlyScorer {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let doc = self.0.doc();
+        if doc >= target {
+            doc
+        } else {
+            self.0.seek(target)
+        }
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+}
+
+impl Scorer for ForwardOnlyScorer {
+    fn score(&mut self) -> Score {
+        self.0.score()
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,122 @@
+//! `bench`: Verbatim side by side with SQLite FTS5 and raw tantivy on one generated corpus.
+//!
+//! ```text
+//! cargo build --release --workspace
+//! cargo run --release -p verbatim-tests --bin bench -- --passages 1000000 --json bench.json
+//! cargo run --release -p verbatim-tests --bin bench -- --quick
+//! ```
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use verbatim_tests::bench::{self, Config, Engine};
+
+/// Measures index build, query latency and the HTTP server of Verbatim, SQLite FTS5 and raw
+/// tantivy on one deterministic synthetic corpus, and prints Markdown tables with ratios.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Passages to generate (default 1000000, or 20000 with --quick).
+    #[arg(long, value_name = "N")]
+    passages: Option<usize>,
+
+    /// About 20k passages and short query and load phases: under a minute in release.
+    #[arg(long)]
+    quick: bool,
+
+    /// Seed of the corpus and the query mix.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+
+    /// Also write the results as JSON to this file.
+    #[arg(long, value_name = "PATH")]
+    json: Option<PathBuf>,
+
+    /// Where to write the corpus and indexes (default: a temp dir, removed afterwards).
+    #[arg(long, value_name = "DIR")]
+    work_dir: Option<PathBuf>,
+
+    /// Seconds spent timing one kind of query on one engine, at most.
+    #[arg(long, value_name = "S")]
+    query_seconds: Option<f64>,
+
+    /// Requests per HTTP load level, at most.
+    #[arg(long, value_name = "N")]
+    http_requests: Option<usize>,
+
+    /// Seconds per HTTP load level, at most.
+    #[arg(long, value_name = "S")]
+    http_seconds: Option<f64>,
+
+    /// The `verbatim-server` binary (default: next to this one; without it the server runs in
+    /// this process).
+    #[arg(long, value_name = "PATH")]
+    server: Option<PathBuf>,
+
+    /// Internal: build one engine's index in this process and print the result as JSON.
+    #[arg(long, value_name = "ENGINE", hide = true)]
+    child_build: Option<String>,
+
+    /// Internal, with --child-build: the generated corpus.
+    #[arg(long, hide = true)]
+    corpus: Option<PathBuf>,
+
+    /// Internal, with --child-build: where to write the index.
+    #[arg(long, hide = true)]
+    out: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Args) -> Result<()> {
+    let exe = std::env::current_exe().context("finding this program to re-run it")?;
+    let passages = args
+        .passages
+        .unwrap_or(if args.quick { 20_000 } else { 1_000_000 });
+    if let Some(engine) = &args.child_build {
+        let (Some(corpus), Some(out)) = (&args.corpus, &args.out) else {
+            anyhow::bail!("--child-build needs --corpus and --out");
+        };
+        let result =
+            bench::child_build(Engine::from_name(engine)?, corpus, out, passages, args.seed)?;
+        println!("{}", serde_json::to_string(&result)?);
+        return Ok(());
+    }
+    let mut config = if args.quick {
+        Config::quick(exe.clone())
+    } else {
+        Config::full(passages, exe.clone())
+    };
+    config.passages = passages;
+    config.seed = args.seed;
+    config.work_dir = args.work_dir;
+    if let Some(seconds) = args.query_seconds {
+        config.query_seconds = seconds;
+    }
+    for level in &mut config.http {
+        level.requests = args.http_requests.unwrap_or(level.requests);
+        level.seconds = args.http_seconds.unwrap_or(level.seconds);
+    }
+    config.server_binary = args.server.or_else(|| {
+        let sibling =
+            exe.with_file_name(format!("verbatim-server{}", std::env::consts::EXE_SUFFIX));
+        sibling.is_file().then_some(sibling)
+    });
+    let report = bench::run(&config)?;
+    print!("{}", report.to_markdown());
+    if let Some(path) = &args.json {
+        let json = serde_json::to_string_pretty(&report)?;
+        std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,377 @@
+//! Reliability and security tests: crash-safe indexing, fuzzed queries, hostile requests and
+//! files, load, and access control, each against real indexes, binaries and servers.
+//!
+//! The default runs are short and bounded; `VERBATIM_LONG_TESTS=1` runs the long variants
+//! (figures and commands in RELIABILITY.md).
+
+mod access;
+mod crash;
+mod fuzz;
+mod hostile_files;
+mod hostile_requests;
+mod load;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use indexer::api::SearchRequest;
+
+/// Whether the long variants were asked for (`VERBATIM_LONG_TESTS=1`).
+pub fn long_tests() -> bool {
+    std::env::var("VERBATIM_LONG_TESTS").is_ok_and(|v| v == "1")
+}
+
+/// A small deterministic generator (splitmix64), so every run of a seeded test does the same.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..bound` (bound > 0).
+    pub fn below(&mut self, bound: u64) -> u64 {
+        self.next_u64() % bound
+    }
+}
+
+/// Words of the synthetic transcripts; `VARIANT_WORD` marks the turns that differ between the
+/// two versions of a synthetic corpus, so a search can tell the versions apart.
+const WORDS: [&str; 16] = [
+    "commissioning",
+    "practice",
+    "budget",
+    "federation",
+    "trust",
+    "patients",
+    "contract",
+    "services",
+    "primary",
+    "care",
+    "meeting",
+    "conflict",
+    "interest",
+    "board",
+    "locality",
+    "workload",
+];
+pub const VARIANT_WORD: &str = "zeppelin";
+
+/// One version of a synthetic corpus of interview transcripts, as `verbatim-index` reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct SyntheticCorpus {
+    /// Number of transcripts.
+    pub files: usize,
+    /// 0 or 1: version 1 changes every third file, drops every tenth and adds a few.
+    pub version: u32,
+}
+
+/// What a fully indexed synthetic corpus holds, to compare an index with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expected {
+    pub passages: u64,
+    /// Passages containing [`VARIANT_WORD`].
+    pub variant_passages: u64,
+}
+
+impl SyntheticCorpus {
+    /// Writes this version into `dir` (replacing whatever version is there) and returns what
+    /// an index of it must hold.
+    pub fn write(&self, dir: &Path) -> Expected {
+        let documents = dir.join("documents");
+        if documents.exists() {
+            std::fs::remove_dir_all(&documents).expect("clear the synthetic corpus");
+        }
+        std::fs::create_dir_all(&documents).expect("create the synthetic corpus");
+        std::fs::write(dir.join("participants.csv"), participants_sheet())
+            .expect("write participants.csv");
+        let mut expected = Expected {
+            passages: 0,
+            variant_passages: 0,
+        };
+        let extra = if self.version == 1 { 5 } else { 0 };
+        for n in 0..self.files + extra {
+            let dropped = self.version == 1 && n % 10 == 9;
+            if dropped {
+                continue;
+            }
+            let changed = self.version == 1 && n % 3 == 0;
+            let (text, turns, variant) = transcript(n, changed);
+            std::fs::write(documents.join(format!("interview-{n:04}.md")), text)
+                .expect("write a transcript");
+            expected.passages += turns;
+            expected.variant_passages += variant;
+        }
+        expected
+    }
+}
+
+fn participants_sheet() -> String {
+    let mut sheet = String::from("id,role,site,gender\n");
+    for id in 1..=40 {
+        let role = ["GP", "Manager", "Lay member", "Practice nurse"][id % 4];
+        let gender = ["female", "male"][id % 2];
+        sheet.push_str(&format!("ID{id},{role},site {},{gender}\n", id % 5 + 1));
+    }
+    sheet
+}
+
+/// Transcript `n` (deterministic), its number of turns, and how many turns hold the variant word.
+fn transcript(n: usize, changed: bool) -> (String, u64, u64) {
+    let mut rng = Rng::new(n as u64 * 7919 + u64::from(changed));
+    let turns = 40 + rng.below(20) + u64::from(changed) * 7;
+    let mut text = format!(
+        "---\ntitle: Synthetic interview {n}\nkind: interview\nsite: site {}\ndate: 2017-0{}-1{}\n---\n",
+        n % 5 + 1,
+        n % 9 + 1,
+        n % 9
+    );
+    let mut variant = 0;
+    for turn in 0..turns {
+        let speaker = if turn % 2 == 0 {
+            "Interviewer".to_string()
+        } else {
+            format!("ID{}", rng.below(40) + 1)
+        };
+        let minutes = turn / 2;
+        text.push_str(&format!("[00:{minutes:02}:{:02}] {speaker}:", turn % 60));
+        for _ in 0..(12 + rng.below(30)) {
+            text.push(' ');
+            text.push_str(WORDS[rng.below(WORDS.len() as u64) as usize]);
+        }
+        if changed && turn % 5 == 1 {
+            text.push(' ');
+            text.push_str(VARIANT_WORD);
+            variant += 1;
+        }
+        text.push_str(".\n");
+    }
+    (text, turns, variant)
+}
+
+/// What an open index holds: passages per catalog, per tantivy match-all, and per variant word.
+pub fn index_contents(index: &indexer::Index) -> Result<Expected, String> {
+    let stats = index.stats().map_err(|e| format!("stats: {e}"))?;
+    let everything = count(index, "")?;
+    if everything != stats.passages {
+        return Err(format!(
+            "the catalog counts {} passages but a match-all search finds {everything}",
+            stats.passages
+        ));
+    }
+    Ok(Expected {
+        passages: everything,
+        variant_passages: count(index, VARIANT_WORD)?,
+    })
+}
+
+fn count(index: &indexer::Index, q: &str) -> Result<u64, String> {
+    let request = SearchRequest {
+        q: q.to_string(),
+        limit: 0,
+        highlight: false,
+        ..SearchRequest::default()
+    };
+    index
+        .search(&request)
+        .map(|r| r.total)
+        .map_err(|e| format!("search {q:?}: {e}"))
+}
+
+/// The resident set size of a process, in KiB, read from `/proc` (None elsewhere or once gone).
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+}
+
+/// The real `verbatim-server` binary serving an index, killed when dropped.
+pub struct ServerChild {
+    pub child: Child,
+    pub url: String,
+    /// The server's log lines, drained on a thread so it never blocks on a full pipe.
+    pub log: mpsc::Receiver<String>,
+}
+
+impl ServerChild {
+    /// Starts the server on `127.0.0.1:0` over an already built index (no corpus to update it
+    /// from) and waits for its "listening on" line.
+    pub fn serve_index(index_dir: &Path) -> ServerChild {
+        let no_corpus = index_dir.join("no-corpus-here");
+        let mut child = Command::new(verbatim_tests::bin_path("verbatim-server"))
+            .args(["--bind", "127.0.0.1:0", "--index"])
+            .arg(index_dir)
+            .arg("--corpus")
+            .arg(&no_corpus)
+            .env_remove("VERBATIM_API_KEY")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start verbatim-server");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (lines, log) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            let Ok(line) = log.recv_timeout(left) else {
+                break;
+            };
+            if let Some(at) = line.find("listening on http://") {
+                let url = line[at + "listening on ".len()..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                return ServerChild { child, url, log };
+            }
+            seen.push(line);
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!(
+            "verbatim-server did not report its address; its log:\n{}",
+            seen.join("\n")
+        );
+    }
+
+    /// Log lines so far.
+    pub fn log_lines(&self) -> Vec<String> {
+        self.log.try_iter().collect()
+    }
+}
+
+impl Drop for ServerChild {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `verbatim-index CORPUS --index INDEX [--force]` to completion, failing on a non-zero exit.
+pub fn run_indexer(corpus: &Path, index: &Path, force: bool) {
+    let output = indexer_command(corpus, index, force)
+        .output()
+        .expect("run verbatim-index");
+    assert!(
+        output.status.success(),
+        "verbatim-index failed ({}): {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The `verbatim-index` command line, quiet, with no inherited index or log settings.
+pub fn indexer_command(corpus: &Path, index: &Path, force: bool) -> Command {
+    let mut command = Command::new(verbatim_tests::bin_path("verbatim-index"));
+    command
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .arg("--quiet")
+        .env_remove("VERBATIM_INDEX")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    if force {
+        command.arg("--force");
+    }
+    command
+}
+
+/// Asserts a reply is a 200, or a 4xx with the JSON error shape (code, message, hint).
+pub fn assert_ok_or_client_error(reply: &verbatim_tests::Reply, what: &str) {
+    match reply.status {
+        200 => {}
+        400..=499 => assert_error_shape(reply, what),
+        status => panic!("{what}: got {status}: {}", reply.body),
+    }
+}
+
+/// Asserts a reply carries `{"error": {"code", "message", "hint"}}` with non-empty strings.
+pub fn assert_error_shape(reply: &verbatim_tests::Reply, what: &str) {
+    let error = &reply.body["error"];
+    for key in ["code", "message", "hint"] {
+        assert!(
+            error[key].as_str().is_some_and(|s| !s.is_empty()),
+            "{what}: {} without error.{key}: {}",
+            reply.status,
+            reply.body
+        );
+    }
+}
+
+/// A router served as the `verbatim-server` binary serves it (behind [`server::GuardedListener`])
+/// on `127.0.0.1:0`, in its own runtime; stops when dropped.
+pub struct GuardedServer {
+    pub url: String,
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl GuardedServer {
+    pub fn start(router: axum::Router, limit: Duration) -> GuardedServer {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        let url = format!("http://{}", listener.local_addr().expect("bound address"));
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("server runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+                let shutdown = async move {
+                    let _ = tokio::task::spawn_blocking(move || stopped.recv()).await;
+                };
+                axum::serve(server::GuardedListener::new(listener, limit), router)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+                    .expect("server failed");
+            });
+        });
+        GuardedServer {
+            url,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for GuardedServer {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+            && !std::thread::panicking()
+        {
+            panic!("the server thread panicked");
+        }
+    }
+}
