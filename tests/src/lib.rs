@@ -4,11 +4,13 @@
 
 pub mod bench;
 
+use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
+use std::process::Child;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -241,4 +243,42 @@ fn percent_encode(text: &str) -> String {
             _ => format!("%{byte:02X}"),
         })
         .collect()
+}
+
+/// Waits for a spawned `verbatim-server` (stderr piped) to log "listening on http://ADDR", and
+/// returns that address with the rest of its log. The log is drained on a thread so the server
+/// never blocks on a full pipe. Kills the child and panics with its log if no address comes
+/// within a minute.
+pub fn wait_until_listening(child: &mut Child) -> (String, mpsc::Receiver<String>) {
+    let stderr = child.stderr.take().expect("the server's stderr is piped");
+    let (lines, log) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut seen = Vec::new();
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        let Ok(line) = log.recv_timeout(left) else {
+            break;
+        };
+        if let Some(at) = line.find("listening on http://") {
+            let url = line[at + "listening on ".len()..]
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            return (url, log);
+        }
+        seen.push(line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!(
+        "verbatim-server did not report its address; its log:\n{}",
+        seen.join("\n")
+    );
 }

@@ -2,7 +2,6 @@
 //! binary) over an index of the demo corpus, spoken to over HTTP on 127.0.0.1.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
@@ -826,38 +825,8 @@ impl ServerProcess {
         let mut child = ServerProcess::spawn(args)
             .spawn()
             .expect("start verbatim-server");
-        let stderr = child.stderr.take().expect("piped stderr");
-        let (lines, log) = mpsc::channel();
-        // Drain stderr on a thread so the server never blocks on a full pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if lines.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let mut seen = Vec::new();
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            let Ok(line) = log.recv_timeout(left) else {
-                break;
-            };
-            if let Some(at) = line.find("listening on http://") {
-                let url = line[at + "listening on ".len()..]
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-                return ServerProcess { child, url, log };
-            }
-            seen.push(line);
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!(
-            "verbatim-server did not report its address; its log:\n{}",
-            seen.join("\n")
-        );
+        let (url, log) = verbatim_tests::wait_until_listening(&mut child);
+        ServerProcess { child, url, log }
     }
 
     fn get(&self, path: &str) -> Reply {

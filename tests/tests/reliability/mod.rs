@@ -11,12 +11,11 @@ mod hostile_files;
 mod hostile_requests;
 mod load;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use indexer::api::SearchRequest;
 
@@ -224,37 +223,8 @@ impl ServerChild {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start verbatim-server");
-        let stderr = child.stderr.take().expect("piped stderr");
-        let (lines, log) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if lines.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let mut seen = Vec::new();
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            let Ok(line) = log.recv_timeout(left) else {
-                break;
-            };
-            if let Some(at) = line.find("listening on http://") {
-                let url = line[at + "listening on ".len()..]
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-                return ServerChild { child, url, log };
-            }
-            seen.push(line);
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!(
-            "verbatim-server did not report its address; its log:\n{}",
-            seen.join("\n")
-        );
+        let (url, log) = verbatim_tests::wait_until_listening(&mut child);
+        ServerChild { child, url, log }
     }
 
     /// Log lines so far.
