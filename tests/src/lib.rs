@@ -97,8 +97,14 @@ impl TestServer {
         TestServer::serve(server::app(server::AppState::new(index, config)))
     }
 
-    /// Serves any router, e.g. a test route wrapped in `server::middleware::apply`.
+    /// Serves any router, e.g. a test route wrapped in `server::middleware::apply`, behind the
+    /// connection guard the `verbatim-server` binary uses, with the binary's default limit.
     pub fn serve(router: axum::Router) -> TestServer {
+        TestServer::serve_guarded(router, server::state::DEFAULT_REQUEST_TIMEOUT * 2)
+    }
+
+    /// Like [`TestServer::serve`], giving each client `limit` to send each request.
+    pub fn serve_guarded(router: axum::Router, limit: Duration) -> TestServer {
         // Binding here, before the runtime starts, makes the port known at once; connections
         // wait in the backlog until the server accepts them.
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
@@ -119,7 +125,7 @@ impl TestServer {
                 let shutdown = async move {
                     let _ = tokio::task::spawn_blocking(move || stopped.recv()).await;
                 };
-                axum::serve(listener, router)
+                axum::serve(server::GuardedListener::new(listener, limit), router)
                     .with_graceful_shutdown(shutdown)
                     .await
                     .expect("test server failed");
@@ -234,7 +240,8 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
     format!("?{}", encoded.join("&"))
 }
 
-fn percent_encode(text: &str) -> String {
+/// Percent-encodes every byte outside RFC 3986's unreserved characters.
+pub fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|byte| match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::corpus_gen::{Rng, Vocabulary};
+use crate::percent_encode;
 
 /// Concrete queries per kind: enough that no engine answers one cached query over and over.
 pub const INSTANCES_PER_KIND: usize = 12;
@@ -190,15 +191,4 @@ fn pick_words(vocabulary: &[String], keep: impl Fn(&str) -> bool) -> Vec<&str> {
 /// A lowercase-able ASCII word without punctuation: the same string in every engine's syntax.
 fn is_plain_word(word: &str) -> bool {
     !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic())
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
 }

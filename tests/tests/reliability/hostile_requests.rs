@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use verbatim_tests::{Reply, TestIndex, TestServer, build_corpus_index, http_request};
 
-use super::{GuardedServer, assert_error_shape, assert_ok_or_client_error};
+use super::{assert_error_shape, assert_ok_or_client_error};
 
 const DOC: &str = "mcdermott-2019-integrated-care";
 
@@ -257,7 +257,8 @@ fn trickling_and_silent_clients_are_cut_off_while_others_are_served() {
         request_timeout: timeout,
         ..server::Config::default()
     };
-    let guarded = GuardedServer::start(server::app(server::AppState::new(opened, config)), limit);
+    let guarded =
+        TestServer::serve_guarded(server::app(server::AppState::new(opened, config)), limit);
     let address = guarded.url.trim_start_matches("http://").to_string();
 
     // A body that trickles in, one byte every 200 ms: the request timeout answers 408.

@@ -14,36 +14,13 @@ mod load;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::thread::JoinHandle;
-use std::time::Duration;
 
 use indexer::api::SearchRequest;
+pub use verbatim_tests::bench::corpus_gen::Rng;
 
 /// Whether the long variants were asked for (`VERBATIM_LONG_TESTS=1`).
 pub fn long_tests() -> bool {
     std::env::var("VERBATIM_LONG_TESTS").is_ok_and(|v| v == "1")
-}
-
-/// A small deterministic generator (splitmix64), so every run of a seeded test does the same.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..bound` (bound > 0).
-    pub fn below(&mut self, bound: u64) -> u64 {
-        self.next_u64() % bound
-    }
 }
 
 /// Words of the synthetic transcripts; `VARIANT_WORD` marks the turns that differ between the
@@ -130,7 +107,7 @@ fn participants_sheet() -> String {
 /// Transcript `n` (deterministic), its number of turns, and how many turns hold the variant word.
 fn transcript(n: usize, changed: bool) -> (String, u64, u64) {
     let mut rng = Rng::new(n as u64 * 7919 + u64::from(changed));
-    let turns = 40 + rng.below(20) + u64::from(changed) * 7;
+    let turns = 40 + rng.below(20) + usize::from(changed) * 7;
     let mut text = format!(
         "---\ntitle: Synthetic interview {n}\nkind: interview\nsite: site {}\ndate: 2017-0{}-1{}\n---\n",
         n % 5 + 1,
@@ -148,7 +125,7 @@ fn transcript(n: usize, changed: bool) -> (String, u64, u64) {
         text.push_str(&format!("[00:{minutes:02}:{:02}] {speaker}:", turn % 60));
         for _ in 0..(12 + rng.below(30)) {
             text.push(' ');
-            text.push_str(WORDS[rng.below(WORDS.len() as u64) as usize]);
+            text.push_str(WORDS[rng.below(WORDS.len())]);
         }
         if changed && turn % 5 == 1 {
             text.push(' ');
@@ -157,7 +134,7 @@ fn transcript(n: usize, changed: bool) -> (String, u64, u64) {
         }
         text.push_str(".\n");
     }
-    (text, turns, variant)
+    (text, turns as u64, variant)
 }
 
 /// What an open index holds: passages per catalog, per tantivy match-all, and per variant word.
@@ -290,58 +267,5 @@ pub fn assert_error_shape(reply: &verbatim_tests::Reply, what: &str) {
             reply.status,
             reply.body
         );
-    }
-}
-
-/// A router served as the `verbatim-server` binary serves it (behind [`server::GuardedListener`])
-/// on `127.0.0.1:0`, in its own runtime; stops when dropped.
-pub struct GuardedServer {
-    pub url: String,
-    stop: Option<mpsc::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl GuardedServer {
-    pub fn start(router: axum::Router, limit: Duration) -> GuardedServer {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        listener
-            .set_nonblocking(true)
-            .expect("non-blocking listener");
-        let url = format!("http://{}", listener.local_addr().expect("bound address"));
-        let (stop, stopped) = mpsc::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("server runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-                let shutdown = async move {
-                    let _ = tokio::task::spawn_blocking(move || stopped.recv()).await;
-                };
-                axum::serve(server::GuardedListener::new(listener, limit), router)
-                    .with_graceful_shutdown(shutdown)
-                    .await
-                    .expect("server failed");
-            });
-        });
-        GuardedServer {
-            url,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for GuardedServer {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        if let Some(thread) = self.thread.take()
-            && thread.join().is_err()
-            && !std::thread::panicking()
-        {
-            panic!("the server thread panicked");
-        }
     }
 }
