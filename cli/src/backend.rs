@@ -27,14 +27,14 @@ pub enum Backend {
     /// A server, over HTTP.
     Remote(Remote),
     /// An index opened in this process.
-    Local(Box<indexer::Index>),
+    Local(indexer::LiveIndex),
 }
 
 impl Backend {
     /// The index directory when `--index` is given, else the server.
     pub fn open(source: &SourceArgs) -> anyhow::Result<Backend> {
         match &source.index {
-            Some(dir) => open_index(dir).map(|index| Backend::Local(Box::new(index))),
+            Some(dir) => open_index(dir).map(Backend::Local),
             None => Remote::new(&source.server, source.api_key.clone()).map(Backend::Remote),
         }
     }
@@ -43,7 +43,7 @@ impl Backend {
     pub fn search(&self, request: &SearchRequest) -> anyhow::Result<SearchResponse> {
         match self {
             Backend::Remote(remote) => remote.post("/v1/search", request),
-            Backend::Local(index) => index.search(request).map_err(engine_error),
+            Backend::Local(index) => index.latest().search(request).map_err(engine_error),
         }
     }
 
@@ -56,7 +56,10 @@ impl Backend {
     ) -> anyhow::Result<Vec<FacetCount>> {
         match self {
             Backend::Remote(remote) => remote.facet_values(field, q, filters),
-            Backend::Local(index) => index.facet_values(field, q, filters).map_err(engine_error),
+            Backend::Local(index) => index
+                .latest()
+                .facet_values(field, q, filters)
+                .map_err(engine_error),
         }
     }
 
@@ -64,7 +67,7 @@ impl Backend {
     pub fn document(&self, id: &str) -> anyhow::Result<DocumentDetail> {
         match self {
             Backend::Remote(remote) => remote.get(&format!("/v1/documents/{id}"), &[]),
-            Backend::Local(index) => index.document(id).map_err(engine_error),
+            Backend::Local(index) => index.latest().document(id).map_err(engine_error),
         }
     }
 
@@ -75,7 +78,10 @@ impl Backend {
                 &format!("/v1/documents/{id}/passages/{ordinal}"),
                 &[("context".to_string(), context.to_string())],
             ),
-            Backend::Local(index) => index.passage(id, ordinal, context).map_err(engine_error),
+            Backend::Local(index) => index
+                .latest()
+                .passage(id, ordinal, context)
+                .map_err(engine_error),
         }
     }
 
@@ -83,7 +89,7 @@ impl Backend {
     pub fn participants(&self) -> anyhow::Result<Vec<ParticipantInfo>> {
         match self {
             Backend::Remote(remote) => remote.get("/v1/participants", &[]),
-            Backend::Local(index) => index.participants().map_err(engine_error),
+            Backend::Local(index) => index.latest().participants().map_err(engine_error),
         }
     }
 
@@ -91,13 +97,13 @@ impl Backend {
     pub fn stats(&self) -> anyhow::Result<Stats> {
         match self {
             Backend::Remote(remote) => remote.get("/v1/stats", &[]),
-            Backend::Local(index) => index.stats().map_err(engine_error),
+            Backend::Local(index) => index.latest().stats().map_err(engine_error),
         }
     }
 }
 
-fn open_index(dir: &Path) -> anyhow::Result<indexer::Index> {
-    indexer::Index::open(dir)
+fn open_index(dir: &Path) -> anyhow::Result<indexer::LiveIndex> {
+    indexer::LiveIndex::open(dir)
         .map_err(engine_error)
         .with_context(|| format!("--index {}", dir.display()))
 }

@@ -6,7 +6,8 @@
 //! [`model::Passage`]s; [`analysis`] tokenizes English and Chinese text (lindera for Chinese);
 //! [`schema`] names every tantivy field; [`store`] builds an index into a fresh directory and swaps
 //! it in atomically; [`Index`] opens it and answers [`api::SearchRequest`]s with hits, facet counts,
-//! highlights, context and citations. The server and the CLI call only this crate.
+//! highlights, context and citations, and a [`LiveIndex`] keeps serving the newest build. The
+//! server and the CLI call only this crate.
 //!
 //! ```
 //! use indexer::api::{Filters, SearchRequest};
@@ -44,11 +45,14 @@ pub mod api;
 pub mod catalog;
 pub mod error;
 pub mod ingest;
+mod live;
 pub mod model;
+mod record;
 pub mod schema;
 pub mod search;
 pub mod store;
 
 pub use error::{Error, Result};
+pub use live::LiveIndex;
 pub use search::Index;
-pub use store::{BuildOptions, BuildReport, build};
+pub use store::{BuildEvent, BuildOptions, BuildReport, Progress, build};

@@ -8,13 +8,13 @@
 //! live and intact; the next build removes the debris.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 use std::fs;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use indicatif::{ProgressBar, ProgressStyle};
-use tantivy::schema::{OwnedValue, Term};
+use tantivy::Term;
 use tantivy::{IndexWriter, TantivyDocument};
 
 use crate::analysis;
@@ -23,11 +23,12 @@ use crate::catalog::{
 };
 use crate::error::{Error, Result};
 use crate::ingest::{self, CorpusFile, FileKind, ParsedDocument};
-use crate::model::{Participant, Passage, RoleGroups};
+use crate::model::{Participant, RoleGroups};
+use crate::record;
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema};
 
 /// File naming the live generation.
-const CURRENT_FILE: &str = "CURRENT";
+pub(crate) const CURRENT_FILE: &str = "CURRENT";
 /// Prefix of generation directories.
 const GENERATION_PREFIX: &str = "gen-";
 /// Held while a build runs, so two builds of one index never interleave.
@@ -36,12 +37,47 @@ const LOCK_FILE: &str = "build.lock";
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 
 /// How to build.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct BuildOptions {
-    /// Show a progress bar on stderr (only honoured when stderr is a terminal).
-    pub progress: bool,
+    /// Receives the build's progress, for a progress display.
+    pub progress: Option<Progress>,
     /// Rebuild everything even if nothing changed.
     pub force: bool,
+}
+
+impl fmt::Debug for BuildOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BuildOptions")
+            .field("progress", &self.progress.is_some())
+            .field("force", &self.force)
+            .finish()
+    }
+}
+
+/// Called with each [`BuildEvent`] of a build, on the thread that builds. The library draws
+/// nothing itself: the `verbatim-index` binary turns these into a progress bar.
+pub type Progress = Arc<dyn Fn(BuildEvent) + Send + Sync>;
+
+/// What a build is doing, as it goes. Up-to-date runs send none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildEvent {
+    /// The files to (re)index are known: how many, and their total size in bytes.
+    Planned {
+        /// Files to read.
+        files: u64,
+        /// Their total size.
+        bytes: u64,
+    },
+    /// A file was read and its passages added.
+    Indexed {
+        /// The file, relative to the corpus root.
+        file: String,
+        /// Its size.
+        bytes: u64,
+    },
+    /// Every file is added; the new generation is being written to disk.
+    Committing,
 }
 
 /// What a build did.
@@ -158,12 +194,7 @@ pub fn build(corpus: &Path, index_dir: &Path, options: &BuildOptions) -> Result<
     );
     report.files_indexed = plan.to_index.len() as u64;
     report.files_removed = plan.to_remove.len() as u64;
-    report.bytes_read = plan
-        .to_index
-        .iter()
-        .filter_map(|rel| scan.documents.get(rel))
-        .map(|f| f.bytes.len() as u64)
-        .sum();
+    report.bytes_read = plan.bytes_to_read(&scan);
     fill_totals(&mut report, &catalog);
     report.elapsed = started.elapsed();
     tracing::info!(
@@ -347,6 +378,15 @@ impl Plan {
     fn is_empty(&self) -> bool {
         self.to_index.is_empty() && self.to_remove.is_empty()
     }
+
+    /// Bytes of the files to (re)index.
+    fn bytes_to_read(&self, scan: &Scan) -> u64 {
+        self.to_index
+            .iter()
+            .filter_map(|rel| scan.documents.get(rel))
+            .map(|f| f.bytes.len() as u64)
+            .sum()
+    }
 }
 
 fn new_generation_dir(index_dir: &Path) -> Result<PathBuf> {
@@ -406,16 +446,27 @@ fn write_generation(
         }
     }
 
-    let progress = progress_bar(options, plan, scan);
+    let emit = |event| {
+        if let Some(progress) = &options.progress {
+            progress(event);
+        }
+    };
+    emit(BuildEvent::Planned {
+        files: plan.to_index.len() as u64,
+        bytes: plan.bytes_to_read(scan),
+    });
     for rel in &plan.to_index {
         let Some(scanned) = scan.documents.get(rel) else {
             continue;
         };
         let entry = index_file(&writer, fields, scanned, scan, &mut catalog)?;
         catalog.files.insert(rel.clone(), entry);
-        progress.inc(scanned.bytes.len() as u64);
+        emit(BuildEvent::Indexed {
+            file: rel.clone(),
+            bytes: scanned.bytes.len() as u64,
+        });
     }
-    progress.finish_and_clear();
+    emit(BuildEvent::Committing);
 
     writer.commit()?;
     writer.wait_merging_threads()?;
@@ -466,7 +517,7 @@ fn index_file(
         }
         ingest::join_participants(&mut passages, &scan.participants, &scan.role_groups);
         for passage in &passages {
-            writer.add_document(passage_document(fields, &document, passage))?;
+            writer.add_document(record::to_document(fields, &document, passage))?;
         }
         entry.documents.push(document.id.clone());
         let count = u32::try_from(passages.len()).unwrap_or(u32::MAX);
@@ -479,71 +530,6 @@ fn index_file(
         );
     }
     Ok(entry)
-}
-
-/// The tantivy document of one passage.
-fn passage_document(
-    fields: Fields,
-    document: &crate::model::Document,
-    passage: &Passage,
-) -> TantivyDocument {
-    let mut doc = TantivyDocument::default();
-    doc.add_text(fields.doc_id, passage.doc.as_str());
-    doc.add_u64(fields.ordinal, u64::from(passage.ordinal));
-    doc.add_text(fields.text, &passage.text);
-    doc.add_text(fields.text_plain, &passage.text);
-    doc.add_text(fields.kind, document.kind.as_str());
-    doc.add_text(fields.lang, passage.lang.as_str());
-    let optional = [
-        (fields.speaker, passage.speaker.as_ref().map(|s| s.as_str())),
-        (fields.role, passage.role.as_ref().map(|s| s.as_str())),
-        (
-            fields.role_group,
-            passage.role_group.as_ref().map(|s| s.as_str()),
-        ),
-        (fields.site, passage.site.as_ref().map(|s| s.as_str())),
-        (fields.section, passage.section.as_deref()),
-        (fields.attribution, passage.attribution.as_deref()),
-    ];
-    for (field, value) in optional {
-        if let Some(value) = value {
-            doc.add_text(field, value);
-        }
-    }
-    if let Some(year) = document.year() {
-        doc.add_i64(fields.year, i64::from(year));
-    }
-    if !passage.attrs.is_empty() {
-        let object = passage
-            .attrs
-            .iter()
-            .map(|(k, v)| (k.clone(), OwnedValue::Str(v.clone())))
-            .collect::<Vec<_>>();
-        doc.add_object(fields.attrs, object.into_iter().collect());
-    }
-    doc.add_text(fields.file, &passage.origin.file);
-    doc.add_u64(fields.line, u64::from(passage.origin.line));
-    doc.add_text(fields.locator, &passage.locator);
-    doc
-}
-
-fn progress_bar(options: &BuildOptions, plan: &Plan, scan: &Scan) -> ProgressBar {
-    if !options.progress || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let total: u64 = plan
-        .to_index
-        .iter()
-        .filter_map(|rel| scan.documents.get(rel))
-        .map(|f| f.bytes.len() as u64)
-        .sum();
-    let bar = ProgressBar::new(total);
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})")
-    {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// Hard-links (or copies, where links are not possible) the tantivy files of `from` into `to`.

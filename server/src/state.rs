@@ -1,15 +1,12 @@
 //! What every handler shares: the open index and the server's settings.
 //!
-//! The index is reopened when a build swaps in a new generation (`verbatim-index` rewrites the
-//! index's `CURRENT` file), so a running server serves a rebuilt corpus without a restart.
-//! Requests already running finish on the generation they started with.
+//! The index is an [`indexer::LiveIndex`], so a running server serves a rebuilt corpus without a
+//! restart; requests already running finish on the generation they started with.
 
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
-use indexer::Index;
-use indexer::store::current_generation;
+use indexer::{Index, LiveIndex};
 
 use crate::auth::ApiKey;
 use crate::error::ApiError;
@@ -51,15 +48,8 @@ pub struct AppState {
 impl AppState {
     /// State serving `index` with `config`.
     pub fn new(index: Index, config: Config) -> AppState {
-        let generation = current_generation(index.dir());
         AppState {
-            live: Arc::new(LiveIndex {
-                current: RwLock::new(Served {
-                    index: Arc::new(index),
-                    generation,
-                }),
-                reopening: Mutex::new(()),
-            }),
+            live: Arc::new(LiveIndex::new(index)),
             config: Arc::new(config),
         }
     }
@@ -79,68 +69,5 @@ impl AppState {
                 "index task failed: {join_error}"
             ))),
         }
-    }
-}
-
-/// The index being served and the generation it was opened at.
-struct LiveIndex {
-    current: RwLock<Served>,
-    /// Held while a new generation is opened, so concurrent requests open it once.
-    reopening: Mutex<()>,
-}
-
-#[derive(Clone)]
-struct Served {
-    index: Arc<Index>,
-    /// The generation `CURRENT` named when the index was opened (the one opened, or an older
-    /// one if a build swapped between the two reads, which only causes one more reopen).
-    generation: Option<PathBuf>,
-}
-
-impl LiveIndex {
-    /// The index of the live generation: the one served, or, when a build has swapped in a new
-    /// generation since, that one, opened now. If it cannot be opened the old one goes on
-    /// serving (its files stay readable while open) and the failure is logged.
-    fn latest(&self) -> Arc<Index> {
-        let served = self.served();
-        let on_disk = current_generation(served.index.dir());
-        if on_disk.is_none() || on_disk == served.generation {
-            return served.index;
-        }
-        // Another request is opening it: answer from the old generation meanwhile.
-        let Ok(_reopening) = self.reopening.try_lock() else {
-            return served.index;
-        };
-        let served = self.served();
-        if on_disk == served.generation {
-            return served.index;
-        }
-        match Index::open(served.index.dir()) {
-            Ok(index) => {
-                tracing::info!(generation = ?on_disk, "serving a rebuilt index");
-                let index = Arc::new(index);
-                *self.current.write().unwrap_or_else(PoisonError::into_inner) = Served {
-                    index: Arc::clone(&index),
-                    generation: on_disk,
-                };
-                index
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot open the rebuilt index; serving the previous one");
-                // Not retried until `CURRENT` changes again, so the log is not flooded.
-                self.current
-                    .write()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .generation = on_disk;
-                served.index
-            }
-        }
-    }
-
-    fn served(&self) -> Served {
-        self.current
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
     }
 }

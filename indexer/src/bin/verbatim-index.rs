@@ -3,11 +3,14 @@
 //! Exit codes: 0 when everything was indexed, 1 when some files were malformed (they are listed;
 //! everything else was indexed), 2 when the index could not be built at all.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{Arc, OnceLock};
 
 use clap::Parser;
-use indexer::{BuildOptions, BuildReport};
+use indexer::{BuildEvent, BuildOptions, BuildReport, Progress};
+use indicatif::{ProgressBar, ProgressStyle};
 use tracing_subscriber::EnvFilter;
 
 /// Build or update the Verbatim search index of a corpus.
@@ -43,7 +46,7 @@ fn main() -> ExitCode {
         .init();
     let args = Args::parse();
     let options = BuildOptions {
-        progress: !args.quiet,
+        progress: (!args.quiet && std::io::stderr().is_terminal()).then(progress_bar),
         force: args.force,
     };
     match indexer::build(&args.corpus, &args.index, &options) {
@@ -69,6 +72,36 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A progress bar on stderr of the bytes read, drawn once the build knows how much it will read
+/// (an up-to-date index draws none) and cleared before the commit.
+fn progress_bar() -> Progress {
+    let bar = OnceLock::<ProgressBar>::new();
+    Arc::new(move |event| match event {
+        BuildEvent::Planned { bytes, .. } => {
+            bar.get_or_init(|| {
+                let bar = ProgressBar::new(bytes);
+                if let Ok(style) = ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+                ) {
+                    bar.set_style(style);
+                }
+                bar
+            });
+        }
+        BuildEvent::Indexed { bytes, .. } => {
+            if let Some(bar) = bar.get() {
+                bar.inc(bytes);
+            }
+        }
+        BuildEvent::Committing => {
+            if let Some(bar) = bar.get() {
+                bar.finish_and_clear();
+            }
+        }
+        _ => {}
+    })
 }
 
 /// The human summary of a build.

@@ -94,6 +94,11 @@ impl Index {
         &self.dir
     }
 
+    /// The generation directory this was opened at (the one `CURRENT` named then).
+    pub fn generation(&self) -> &Path {
+        &self.generation
+    }
+
     /// Runs a search: hits for the page asked, total, and facet counts over all matches.
     #[tracing::instrument(skip(self), fields(q = %req.q))]
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {

@@ -1,17 +1,17 @@
 //! Reading passages back from the index, and turning them into what users see: the passage view
 //! with its ready-to-paste citation.
 
-use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::api::PassageView;
-use crate::error::{Error, Result};
-use crate::model::{DocId, Document, Lang, Origin, Passage, Role, RoleGroup, Site, SpeakerId};
+use crate::error::Result;
+use crate::model::{DocId, Document, Passage};
+use crate::record;
 use crate::schema::Fields;
 
 /// A passage as stored in the index.
@@ -24,44 +24,7 @@ impl StoredPassage {
     /// Reads the stored fields of one indexed passage.
     pub fn load(searcher: &Searcher, fields: Fields, address: DocAddress) -> Result<StoredPassage> {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let text = |field: Field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
-        let number = |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
-        let doc_id = text(fields.doc_id)
-            .ok_or_else(|| Error::Internal("indexed passage without doc_id".into()))?;
-        let attrs: BTreeMap<String, String> = doc
-            .get_first(fields.attrs)
-            .and_then(|v| v.as_object())
-            .map(|object| {
-                object
-                    .filter_map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let lang = text(fields.lang)
-            .and_then(|l| l.parse::<Lang>().ok())
-            .unwrap_or(Lang::En);
-        let passage = Passage {
-            doc: DocId(doc_id),
-            ordinal: u32::try_from(number(fields.ordinal)).unwrap_or(u32::MAX),
-            locator: text(fields.locator).unwrap_or_default(),
-            section: text(fields.section),
-            speaker: text(fields.speaker).map(SpeakerId),
-            role: text(fields.role).map(Role),
-            role_group: text(fields.role_group).map(RoleGroup),
-            site: text(fields.site).map(Site),
-            attribution: text(fields.attribution),
-            lang,
-            text: text(fields.text).unwrap_or_default(),
-            attrs,
-            origin: Origin {
-                file: text(fields.file).unwrap_or_default(),
-                line: u32::try_from(number(fields.line)).unwrap_or(u32::MAX),
-            },
-        };
+        let passage = record::from_document(fields, &doc)?;
         Ok(StoredPassage { passage })
     }
 
@@ -138,8 +101,10 @@ pub fn between(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
-    use crate::model::Kind;
+    use crate::model::{Kind, Lang, Origin, Role, Site, SpeakerId};
 
     fn document() -> Document {
         Document {
