@@ -275,6 +275,28 @@ impl Document {
     }
 }
 
+#[cfg(test)]
+impl Document {
+    /// A document of `kind` with only what a document needs, for tests to adjust.
+    pub(crate) fn example(id: &str, kind: Kind) -> Document {
+        Document {
+            id: DocId(id.into()),
+            title: id.into(),
+            kind,
+            lang: Lang::En,
+            date: None,
+            authors: vec![],
+            source: None,
+            reference: None,
+            licence: None,
+            url: None,
+            translation: None,
+            site: None,
+            file: format!("documents/{id}.md"),
+        }
+    }
+}
+
 /// The year at the start of a date string such as `2019-04-01`.
 pub fn year_of(date: &str) -> Option<i32> {
     let digits = date.trim().get(..4)?;

@@ -106,19 +106,9 @@ mod tests {
 
     fn document() -> Document {
         Document {
-            id: DocId("interview-9".into()),
-            title: "Interview 9".into(),
-            kind: Kind::Interview,
             lang: Lang::Zh,
             date: Some("2016-03-02".into()),
-            authors: vec![],
-            source: None,
-            reference: None,
-            licence: None,
-            url: None,
-            translation: None,
-            site: None,
-            file: "documents/interview-9.md".into(),
+            ..Document::example("interview-9", Kind::Interview)
         }
     }
 

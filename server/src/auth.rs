@@ -9,7 +9,6 @@ use axum::response::Response;
 use subtle::ConstantTimeEq;
 
 use crate::error::{ApiError, ErrorCode};
-use crate::state::AppState;
 
 /// A secret key; its `Debug` output hides it so it can never reach a log.
 #[derive(Clone)]
@@ -35,13 +34,14 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-/// Middleware on the `/v1` routes: passes the request on when no key is set or the right one is sent.
+/// Middleware on the `/v1` routes, given the server's key: passes the request on when no key is
+/// set or the right one is sent.
 pub async fn require_api_key(
-    State(state): State<AppState>,
+    State(key): State<Option<ApiKey>>,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if let Some(key) = &state.config.api_key {
+    if let Some(key) = &key {
         let presented = bearer_token(request.headers())?;
         if !key.matches(presented) {
             return Err(ApiError::new(

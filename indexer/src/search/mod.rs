@@ -8,6 +8,7 @@ mod filter;
 mod highlight;
 mod passages;
 mod query;
+mod sort;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use std::time::Instant;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::{DocAddress, IndexReader, ReloadPolicy, SegmentReader};
+use tantivy::{DocAddress, IndexReader, ReloadPolicy};
 
 pub use filter::Filter;
 pub use query::{Node, parse};
@@ -30,11 +31,12 @@ use crate::api::{
 use crate::catalog::{Catalog, CatalogDocument};
 use crate::error::{Error, Result};
 use crate::model::DocId;
-use crate::schema::{Fields, names};
+use crate::schema::Fields;
 use crate::store::current_generation;
 use facets::{FacetCollector, ranked};
 use highlight::{Highlighter, snippet};
 use passages::StoredPassage;
+use sort::DocRanks;
 
 /// An open index: the tantivy index plus the catalog of documents and participants.
 /// Searches only need `&Index`, so one can be shared between threads.
@@ -48,13 +50,6 @@ pub struct Index {
     attributes: BTreeSet<String>,
     /// Position of each document in id order and in date order (newest first).
     ranks: Arc<DocRanks>,
-}
-
-/// Per-document sort positions, so hits can be ordered by document without reading stored fields.
-#[derive(Default)]
-struct DocRanks {
-    by_id: HashMap<String, u32>,
-    by_date: HashMap<String, u32>,
 }
 
 impl Index {
@@ -404,75 +399,6 @@ impl Index {
     /// Passages `from..=to` of a document, in order.
     fn passages_between(&self, doc: &DocId, from: u32, to: u32) -> Result<Vec<StoredPassage>> {
         passages::between(&self.reader.searcher(), self.fields, doc, from, to)
-    }
-}
-
-impl DocRanks {
-    fn new(catalog: &Catalog) -> DocRanks {
-        let by_id = catalog
-            .documents
-            .keys()
-            .enumerate()
-            .map(|(rank, id)| (id.to_string(), rank as u32))
-            .collect();
-        let mut by_date: Vec<&CatalogDocument> = catalog.documents.values().collect();
-        by_date.sort_by(|a, b| {
-            b.document
-                .date_key()
-                .cmp(&a.document.date_key())
-                .then_with(|| a.document.id.cmp(&b.document.id))
-        });
-        let by_date = by_date
-            .into_iter()
-            .enumerate()
-            .map(|(rank, d)| (d.document.id.to_string(), rank as u32))
-            .collect();
-        DocRanks { by_id, by_date }
-    }
-
-    /// A sort key computer ordering hits by document rank then passage ordinal, ascending.
-    fn sort_key(
-        self: &Arc<Self>,
-        sort: Sort,
-    ) -> impl Fn(
-        &SegmentReader,
-    ) -> Box<dyn FnMut(tantivy::DocId) -> std::cmp::Reverse<u64> + Send + Sync>
-    + Send
-    + Sync
-    + 'static {
-        let ranks = Arc::clone(self);
-        move |segment: &SegmentReader| {
-            let fast = segment.fast_fields();
-            let table = match sort {
-                Sort::Date => &ranks.by_date,
-                _ => &ranks.by_id,
-            };
-            // Term ordinals are per segment: map each to its document's global rank once.
-            let doc_ids = fast.str(names::DOC_ID).ok().flatten();
-            let rank_of_ord: Vec<u64> = doc_ids.as_ref().map_or_else(Vec::new, |column| {
-                let mut value = String::new();
-                (0..column.num_terms() as u64)
-                    .map(|ord| {
-                        let found = column.ord_to_str(ord, &mut value).unwrap_or(false);
-                        let rank = if found {
-                            table.get(value.as_str()).copied()
-                        } else {
-                            None
-                        };
-                        u64::from(rank.unwrap_or(u32::MAX))
-                    })
-                    .collect()
-            });
-            let ordinals = fast.u64(names::ORDINAL).ok();
-            Box::new(move |doc: tantivy::DocId| {
-                let rank = doc_ids
-                    .as_ref()
-                    .and_then(|c| c.term_ords(doc).next())
-                    .map_or(u64::from(u32::MAX), |ord| rank_of_ord[ord as usize]);
-                let ordinal = ordinals.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-                std::cmp::Reverse((rank << 32) | ordinal.min(u64::from(u32::MAX)))
-            })
-        }
     }
 }
 

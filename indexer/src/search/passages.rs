@@ -108,19 +108,10 @@ mod tests {
 
     fn document() -> Document {
         Document {
-            id: DocId("mcdermott-2019".into()),
             title: "Achieving integrated care".into(),
-            kind: Kind::Article,
-            lang: Lang::En,
             date: Some("2019-04-01".into()),
-            authors: vec![],
             source: Some("McDermott et al. 2019, BMJ Open".into()),
-            reference: None,
-            licence: None,
-            url: None,
-            translation: None,
-            site: None,
-            file: "documents/a.md".into(),
+            ..Document::example("mcdermott-2019", Kind::Article)
         }
     }
 

@@ -77,8 +77,10 @@ pub(crate) fn router(state: AppState) -> Router {
     let (protected, open): (Vec<Route>, Vec<Route>) = table()
         .into_iter()
         .partition(|route| route.path.starts_with(PROTECTED_PREFIX));
-    let protected = add_routes(Router::new(), protected)
-        .route_layer(from_fn_with_state(state.clone(), require_api_key));
+    let protected = add_routes(Router::new(), protected).route_layer(from_fn_with_state(
+        state.config.api_key.clone(),
+        require_api_key,
+    ));
     add_routes(Router::new(), open)
         .merge(protected)
         .merge(ui::router())

@@ -1,0 +1,151 @@
+//! Writing a generation: the previous generation's segments updated with the plan's files,
+//! parsed into passages, and the catalog beside them.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use super::generations::link_segments;
+use super::plan::Plan;
+use super::scan::{Scan, ScannedFile};
+use super::{BuildEvent, BuildOptions};
+use crate::analysis;
+use crate::catalog::{Catalog, CatalogDocument, FileEntry, StoredError, sync_dir};
+use crate::error::{Error, Result};
+use crate::ingest::{self, ParsedDocument};
+use crate::record;
+use crate::schema::{Fields, SCHEMA_VERSION, build_schema};
+
+/// Memory the tantivy writer may use before flushing a segment.
+const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+
+/// Writes a complete generation: the previous one's segments (hard-linked) updated with the plan.
+pub(super) fn write_generation(
+    generation: &Path,
+    previous: Option<&Path>,
+    scan: &Scan,
+    plan: &Plan,
+    options: &BuildOptions,
+) -> Result<Catalog> {
+    let (schema, _) = build_schema();
+    let index = match previous {
+        Some(previous) => {
+            link_segments(previous, generation)?;
+            tantivy::Index::open_in_dir(generation)?
+        }
+        None => tantivy::Index::create_in_dir(generation, schema.clone())?,
+    };
+    analysis::register(index.tokenizers());
+    let fields = Fields::from_schema(&index.schema())?;
+    let mut writer: IndexWriter<TantivyDocument> = index.writer(WRITER_MEMORY)?;
+
+    let mut catalog = match previous {
+        Some(previous) => Catalog::load(previous)?,
+        None => Catalog::default(),
+    };
+    catalog.schema_version = SCHEMA_VERSION;
+    catalog.config_hash = scan.config_hash.clone();
+    catalog.participants = scan.participants.clone();
+    catalog.role_groups = scan.role_groups.clone();
+    catalog.config_errors = scan
+        .config_errors
+        .iter()
+        .map(StoredError::from_error)
+        .collect();
+    catalog.built_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+
+    for rel in plan.to_remove.iter().chain(&plan.to_index) {
+        writer.delete_term(Term::from_field_text(fields.file, rel));
+        if let Some(old) = catalog.files.remove(rel) {
+            for id in &old.documents {
+                catalog.documents.remove(id);
+            }
+        }
+    }
+
+    let emit = |event| {
+        if let Some(progress) = &options.progress {
+            progress(event);
+        }
+    };
+    emit(BuildEvent::Planned {
+        files: plan.to_index.len() as u64,
+        bytes: scan.bytes_of(&plan.to_index),
+    });
+    for rel in &plan.to_index {
+        let Some(scanned) = scan.documents.get(rel) else {
+            continue;
+        };
+        let entry = index_file(&writer, fields, scanned, scan, &mut catalog)?;
+        catalog.files.insert(rel.clone(), entry);
+        emit(BuildEvent::Indexed {
+            file: rel.clone(),
+            bytes: scanned.bytes.len() as u64,
+        });
+    }
+    emit(BuildEvent::Committing);
+
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    catalog.save(generation)?;
+    sync_dir(generation)?;
+    Ok(catalog)
+}
+
+/// Parses one file and adds its passages; its problems go into the returned entry.
+fn index_file(
+    writer: &IndexWriter<TantivyDocument>,
+    fields: Fields,
+    scanned: &ScannedFile,
+    scan: &Scan,
+    catalog: &mut Catalog,
+) -> Result<FileEntry> {
+    let mut entry = FileEntry {
+        hash: scanned.hash.clone(),
+        ..FileEntry::default()
+    };
+    let text = match ingest::decode(&scanned.file.path, &scanned.bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            entry.errors.push(StoredError::from_error(&e));
+            return Ok(entry);
+        }
+    };
+    let (parsed, errors) = ingest::parse_documents(&scanned.file, &text);
+    entry
+        .errors
+        .extend(errors.iter().map(StoredError::from_error));
+    for ParsedDocument {
+        document,
+        mut passages,
+    } in parsed
+    {
+        if let Some(existing) = catalog.documents.get(&document.id) {
+            entry.errors.push(StoredError::from_error(&Error::malformed(
+                &scanned.file.path,
+                0,
+                format!(
+                    "document id {:?} is already used by {}: give one of them another `id`",
+                    document.id.as_str(),
+                    existing.document.file
+                ),
+            )));
+            continue;
+        }
+        ingest::join_participants(&mut passages, &scan.participants, &scan.role_groups);
+        for passage in &passages {
+            writer.add_document(record::to_document(fields, &document, passage))?;
+        }
+        entry.documents.push(document.id.clone());
+        let count = u32::try_from(passages.len()).unwrap_or(u32::MAX);
+        catalog.documents.insert(
+            document.id.clone(),
+            CatalogDocument {
+                document,
+                passages: count,
+            },
+        );
+    }
+    Ok(entry)
+}
