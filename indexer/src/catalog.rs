@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::durable::write_atomically;
 use crate::error::{Error, Result};
 use crate::model::{DocId, Document, Participant, RoleGroups};
 
@@ -115,7 +115,7 @@ impl Catalog {
         })
     }
 
-    /// Writes the catalog durably (temp file, fsync, rename).
+    /// Writes the catalog durably, replacing any earlier one whole.
     pub fn save(&self, generation: &Path) -> Result<()> {
         let bytes = serde_json::to_vec(self).map_err(|e| Error::Internal(e.to_string()))?;
         write_atomically(&generation.join(CATALOG_FILE), &bytes)
@@ -125,25 +125,4 @@ impl Catalog {
     pub fn passage_count(&self) -> u64 {
         self.documents.values().map(|d| u64::from(d.passages)).sum()
     }
-}
-
-/// Writes a file so that readers see either the old or the new content, never a mix.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    let mut file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| Error::io(&tmp, e))?;
-    fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
-    sync_dir(path.parent().unwrap_or(Path::new(".")))
-}
-
-/// Flushes a directory entry so a rename survives a power cut.
-pub fn sync_dir(dir: &Path) -> Result<()> {
-    // Directories cannot be opened for syncing on every platform; where they can't, the rename
-    // is still atomic, just not yet durable.
-    if let Ok(handle) = fs::File::open(dir) {
-        handle.sync_all().map_err(|e| Error::io(dir, e))?;
-    }
-    Ok(())
 }

@@ -43,6 +43,7 @@
 pub mod analysis;
 pub mod api;
 pub mod catalog;
+mod durable;
 pub mod error;
 pub mod ingest;
 mod live;

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::catalog::write_atomically;
+use crate::durable::{TEMP_SUFFIX, write_atomically};
 use crate::error::{Error, Result};
 
 /// File naming the live generation.
@@ -46,7 +46,7 @@ pub(super) fn link_segments(from: &Path, to: &Path) -> Result<()> {
         let entry = entry.map_err(|e| Error::io(from, e))?;
         let name = entry.file_name();
         let name_str = name.to_string_lossy();
-        if name_str.ends_with(".lock") || name_str.ends_with(".tmp") {
+        if name_str.ends_with(".lock") || name_str.ends_with(TEMP_SUFFIX) {
             continue;
         }
         let target = to.join(&name);
@@ -66,24 +66,25 @@ pub(super) fn swap_in(index_dir: &Path, generation: &Path) -> Result<()> {
     write_atomically(&index_dir.join(CURRENT_FILE), name.as_bytes())
 }
 
-/// Removes every generation but the live one (leftovers of crashed or superseded builds).
-/// Readers that still hold an older generation open keep their (unlinked) files until they close.
-pub(super) fn remove_other_generations(index_dir: &Path, live: &Path) {
+/// Removes every generation but the live one (leftovers of crashed or superseded builds) and
+/// temporary files a crash left beside them. Readers that still hold an older generation open
+/// keep its (unlinked) files until they close.
+pub(super) fn remove_debris(index_dir: &Path, live: &Path) {
     let Ok(entries) = fs::read_dir(index_dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let is_generation = entry
-            .file_name()
-            .to_string_lossy()
-            .starts_with(GENERATION_PREFIX);
-        if is_generation
-            && path != live
-            && path.is_dir()
-            && let Err(e) = fs::remove_dir_all(&path)
-        {
-            tracing::warn!(dir = %path.display(), error = %e, "could not remove an old index generation");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let removed = if name.starts_with(GENERATION_PREFIX) && path != live && path.is_dir() {
+            fs::remove_dir_all(&path)
+        } else if name.ends_with(TEMP_SUFFIX) && path.is_file() {
+            fs::remove_file(&path)
+        } else {
+            continue;
+        };
+        if let Err(e) = removed {
+            tracing::warn!(path = %path.display(), error = %e, "could not remove what an earlier build left");
         }
     }
 }
@@ -118,5 +119,33 @@ impl BuildLock {
 impl Drop for BuildLock {
     fn drop(&mut self) {
         let _ = self.0.unlock();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debris_goes_and_the_live_generation_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = dir.path();
+        let (old, live) = (new_generation_dir(index).unwrap(), index.join("gen-2-1"));
+        fs::create_dir(&live).unwrap();
+        fs::write(live.join("meta.json"), "{}").unwrap();
+        swap_in(index, &live).unwrap();
+        assert_eq!(current_generation(index), Some(live.clone()));
+        fs::write(index.join(".CURRENT-crashed.tmp"), "gen-3-1").unwrap();
+        fs::write(index.join(LOCK_FILE), "").unwrap();
+
+        remove_debris(index, &live);
+        let mut left: Vec<String> = fs::read_dir(index)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [CURRENT_FILE, LOCK_FILE, "gen-2-1"]);
+        assert!(!old.exists());
+        assert!(live.join("meta.json").exists());
     }
 }

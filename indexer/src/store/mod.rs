@@ -30,7 +30,7 @@ pub use generations::current_generation;
 use crate::catalog::{Catalog, StoredError};
 use crate::error::{Error, Result};
 use crate::schema::SCHEMA_VERSION;
-use generations::{BuildLock, new_generation_dir, remove_other_generations, swap_in};
+use generations::{BuildLock, new_generation_dir, remove_debris, swap_in};
 use plan::Plan;
 use scan::scan_corpus;
 use write::write_generation;
@@ -168,7 +168,7 @@ pub fn build(corpus: &Path, index_dir: &Path, options: &BuildOptions) -> Result<
         }
     };
     swap_in(index_dir, &generation)?;
-    remove_other_generations(index_dir, &generation);
+    remove_debris(index_dir, &generation);
 
     report.errors = scan.walk_errors_reported();
     report
