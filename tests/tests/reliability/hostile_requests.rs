@@ -291,7 +291,6 @@ fn slow_clients_do_not_keep_others_waiting() {
             client.is_waiting(),
             "a slow client was cut off before its limit"
         );
-        client.hang_up();
     }
 }
 
@@ -318,10 +317,10 @@ fn trickling_and_silent_clients_are_cut_off() {
 }
 
 /// A client that connects, sends the start of a request, then one more byte every 200 ms until
-/// the server answers or closes the connection.
+/// the server answers or closes the connection; dropping it hangs up.
 struct SlowClient {
     stream: TcpStream,
-    thread: JoinHandle<Ending>,
+    thread: Option<JoinHandle<Ending>>,
 }
 
 /// How a slow client's connection ended.
@@ -344,24 +343,25 @@ impl SlowClient {
             .expect("a second handle on the connection");
         SlowClient {
             stream,
-            thread: std::thread::spawn(move || trickle(reader, byte)),
+            thread: Some(std::thread::spawn(move || trickle(reader, byte))),
         }
     }
 
     /// Whether the connection is still open, the server neither answering nor closing it.
     fn is_waiting(&self) -> bool {
-        !self.thread.is_finished()
-    }
-
-    /// Closes the connection from this side.
-    fn hang_up(self) {
-        let _ = self.stream.shutdown(Shutdown::Both);
-        let _ = self.thread.join();
+        self.thread.as_ref().is_some_and(|t| !t.is_finished())
     }
 
     /// Waits for the connection to end, and says how.
-    fn ending(self) -> Ending {
-        self.thread.join().expect("slow client")
+    fn ending(mut self) -> Ending {
+        let thread = self.thread.take().expect("a slow client's thread");
+        thread.join().expect("slow client")
+    }
+}
+
+impl Drop for SlowClient {
+    fn drop(&mut self) {
+        let _ = self.stream.shutdown(Shutdown::Both);
     }
 }
 
