@@ -6,7 +6,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// What went wrong, as a stable machine-readable code.
@@ -24,7 +24,7 @@ use utoipa::ToSchema;
 /// | `payload_too_large` | 413 | the request body is over the size limit |
 /// | `internal` | 500 | a fault in the server; details are in its log |
 /// | `index_not_ready` | 503 | the index cannot be read |
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The query text cannot be parsed.
@@ -68,15 +68,15 @@ impl ErrorCode {
     }
 }
 
-/// The body of every error response.
-#[derive(Debug, Serialize, ToSchema)]
+/// The body of every error response (the end-to-end tests read it back).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody {
     /// What went wrong.
     pub error: ErrorDetail,
 }
 
 /// What went wrong and what to do about it.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable code to branch on.
     pub code: ErrorCode,

@@ -3,41 +3,42 @@
 //! Both backends must give the same answers, and `--format json` must be the API's response.
 
 use std::collections::BTreeSet;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
+use indexer::api::{Hit, PassageDetail, SearchResponse, Stats};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
-use verbatim_tests::{
-    TestIndex, TestServer, bin_path, build_corpus_index, query_string, workspace_root,
-};
+use verbatim_tests::{Binary, HttpApi, TestServer, demo_index, query_string, workspace_root};
 
 const ARTICLE: &str = "mcdermott-2019-integrated-care";
 const GP_QUOTE: &str = "You can't just throw half a dozen professionals in a room";
 const MANAGER_QUOTE: &str =
     "the STP is a construct that really lends itself to commission primary care";
 
-/// An index of the demo corpus and a server over it.
+/// A server over the shared index of the demo corpus.
 struct Fixture {
-    index: TestIndex,
     server: TestServer,
 }
 
 impl Fixture {
     fn new() -> Fixture {
-        let index = build_corpus_index();
-        let server = TestServer::start(index.path(), None);
-        Fixture { index, server }
+        Fixture {
+            server: TestServer::start(demo_index(), None),
+        }
     }
 
     /// The two ways to reach the corpus, as `(name, flags)`.
     fn backends(&self) -> [(&'static str, Vec<String>); 2] {
         [
             ("server", vec!["--server".into(), self.server.url.clone()]),
-            (
-                "index",
-                vec!["--index".into(), self.index.path().display().to_string()],
-            ),
+            ("index", index_flags()),
         ]
     }
+}
+
+/// `--index` with the shared index of the demo corpus.
+fn index_flags() -> Vec<String> {
+    vec!["--index".into(), demo_index().display().to_string()]
 }
 
 /// Runs `verbatim` with `args`, isolated from the caller's environment.
@@ -46,18 +47,10 @@ fn verbatim(args: &[&str]) -> Output {
 }
 
 fn verbatim_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(bin_path("verbatim"));
-    command
+    Binary::Cli
+        .command()
         .args(args)
-        .env_remove("VERBATIM_URL")
-        .env_remove("VERBATIM_API_KEY")
-        .env_remove("NO_COLOR")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null());
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command
+        .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("cannot run verbatim {args:?}: {e}"))
 }
@@ -91,9 +84,21 @@ fn expect_status(output: &Output, code: i32, what: &str) {
     );
 }
 
-fn json(output: &Output, what: &str) -> Value {
-    serde_json::from_str(&stdout(output))
-        .unwrap_or_else(|e| panic!("{what}: stdout is not JSON ({e}):\n{}", stdout(output)))
+/// The JSON on stdout, as the API type `T` (or as plain JSON where the wire shape is tested).
+fn json<T: DeserializeOwned>(output: &Output, what: &str) -> T {
+    serde_json::from_str(&stdout(output)).unwrap_or_else(|e| {
+        panic!(
+            "{what}: stdout is not the expected JSON ({e}):\n{}",
+            stdout(output)
+        )
+    })
+}
+
+/// `search "primary care"` for 30 hits in `format`, which must match.
+fn primary_care(flags: &[String], format: &str, what: &str) -> Output {
+    let output = run(flags, &["search", "primary care", "-n", "30", "-f", format]);
+    expect_status(&output, 0, what);
+    output
 }
 
 /// A search response without its timing, the one field allowed to differ between runs.
@@ -106,13 +111,10 @@ fn without_timing(mut response: Value) -> Value {
     response
 }
 
-fn hits(response: &Value) -> &Vec<Value> {
-    response["hits"].as_array().expect("hits is a list")
-}
-
-fn field_values(hits: &[Value], field: &str) -> BTreeSet<String> {
+/// The values of one field of the hits, `<none>` standing for a missing one.
+fn field_values(hits: &[Hit], field: impl Fn(&Hit) -> Option<&String>) -> BTreeSet<String> {
     hits.iter()
-        .map(|hit| hit[field].as_str().unwrap_or("<none>").to_string())
+        .map(|hit| field(hit).map_or("<none>", String::as_str).to_string())
         .collect()
 }
 
@@ -133,22 +135,22 @@ fn role_filters_select_role_groups_on_both_backends() {
                 ],
             );
             expect_status(&output, 0, &what);
-            let response = json(&output, &what);
-            let hits = hits(&response);
+            let response: SearchResponse = json(&output, &what);
+            let hits = &response.hits;
             assert!(!hits.is_empty(), "{what}: no hits");
             assert_eq!(
-                response["total"].as_u64(),
-                Some(hits.len() as u64),
+                response.total,
+                hits.len() as u64,
                 "{what}: one page holds all"
             );
             assert_eq!(
-                field_values(hits, "role_group"),
+                field_values(hits, |hit| hit.role_group.as_ref()),
                 BTreeSet::from([group.to_string()]),
                 "{what}"
             );
             let expected_roles: BTreeSet<String> = roles.iter().map(|r| r.to_string()).collect();
             assert_eq!(
-                field_values(hits, "role"),
+                field_values(hits, |hit| hit.role.as_ref()),
                 expected_roles,
                 "{what}: every role of the group, no other"
             );
@@ -167,18 +169,16 @@ fn role_filters_select_role_groups_on_both_backends() {
             ],
         );
         expect_status(&output, 0, &what);
-        let response = json(&output, &what);
-        let quote = hits(&response)
+        let response: SearchResponse = json(&output, &what);
+        let quote = response
+            .hits
             .iter()
-            .find(|hit| hit["text"].as_str().unwrap_or_default().contains(GP_QUOTE))
-            .unwrap_or_else(|| panic!("{what}: not found in {response:#}"));
-        assert_eq!(quote["doc_id"], ARTICLE);
+            .find(|hit| hit.text.contains(GP_QUOTE))
+            .unwrap_or_else(|| panic!("{what}: not found in {response:#?}"));
+        assert_eq!(quote.doc_id, ARTICLE);
         assert!(
-            quote["citation"]
-                .as_str()
-                .unwrap()
-                .starts_with("[Independent GP ID9] "),
-            "{quote:#}"
+            quote.citation.starts_with("[Independent GP ID9] "),
+            "{quote:#?}"
         );
 
         let what = format!("{backend}: the GP quote filtered to managers");
@@ -194,7 +194,7 @@ fn role_filters_select_role_groups_on_both_backends() {
             ],
         );
         expect_status(&output, 1, &what);
-        assert_eq!(json(&output, &what)["total"], 0, "{what}");
+        assert_eq!(json::<SearchResponse>(&output, &what).total, 0, "{what}");
     }
 }
 
@@ -209,12 +209,13 @@ fn json_output_is_the_api_response() {
         "context": 1
     });
     let reply = fixture.server.post("/v1/search", &body.to_string());
-    assert_eq!(reply.status, 200, "{:#}", reply.body);
-    let api = without_timing(reply.body);
+    let response: SearchResponse = reply.ok("POST /v1/search");
     assert!(
-        !hits(&api).is_empty(),
-        "the request should match something: {api:#}"
+        !response.hits.is_empty(),
+        "the request should match something: {response:#?}"
     );
+    // The exact wire shape is under test here: compared as plain JSON.
+    let api = without_timing(reply.body);
     let args = [
         "search",
         "primary care",
@@ -245,26 +246,17 @@ fn line_formats_have_one_record_per_hit() {
     let fixture = Fixture::new();
     for (backend, flags) in fixture.backends() {
         let what = format!("{backend}: search primary care");
-        let reference = json(
-            &run(
-                &flags,
-                &["search", "primary care", "-n", "30", "-f", "json"],
-            ),
-            &what,
-        );
-        let expected = hits(&reference);
+        let reference = primary_care(&flags, "json", &what);
+        let expected: SearchResponse = json(&reference, &what);
         assert!(
-            expected.len() > 2,
+            expected.hits.len() > 2,
             "{what}: want several hits, got {}",
-            expected.len()
+            expected.hits.len()
         );
 
-        let output = run(
-            &flags,
-            &["search", "primary care", "-n", "30", "-f", "jsonl"],
-        );
-        expect_status(&output, 0, &what);
-        let lines: Vec<Value> = stdout(&output)
+        // Each line is exactly a hit of the JSON answer, on the wire: compared as plain JSON.
+        let wire: Value = json(&reference, &what);
+        let lines: Vec<Value> = stdout(&primary_care(&flags, "jsonl", &what))
             .lines()
             .map(|line| {
                 serde_json::from_str(line)
@@ -272,15 +264,14 @@ fn line_formats_have_one_record_per_hit() {
             })
             .collect();
         assert_eq!(
-            &lines, expected,
+            Some(&lines),
+            wire["hits"].as_array(),
             "{what}: jsonl lines are the hits, in order"
         );
 
-        let output = run(&flags, &["search", "primary care", "-n", "30", "-f", "md"]);
-        expect_status(&output, 0, &what);
-        let markdown = stdout(&output);
-        for hit in expected {
-            let citation = hit["citation"].as_str().unwrap();
+        let markdown = stdout(&primary_care(&flags, "md", &what));
+        for hit in &expected.hits {
+            let citation = &hit.citation;
             let citation_line = format!("\n\n{citation}\n");
             assert!(
                 markdown.contains(&citation_line),
@@ -293,7 +284,7 @@ fn line_formats_have_one_record_per_hit() {
             .count();
         assert_eq!(
             quote_blocks,
-            expected.len(),
+            expected.hits.len(),
             "{what}: one blockquote per hit in\n{markdown}"
         );
     }
@@ -403,8 +394,7 @@ limit = 3
 
 #[test]
 fn batch_reads_plain_query_files_and_names_bad_keys() {
-    let index = build_corpus_index();
-    let flags = ["--index".to_string(), index.path().display().to_string()];
+    let flags = index_flags();
     let dir = tempfile::tempdir().unwrap();
 
     let queries = dir.path().join("queries.txt");
@@ -414,7 +404,8 @@ fn batch_reads_plain_query_files_and_names_bad_keys() {
         &["batch", &queries.display().to_string(), "--format", "json"],
     );
     expect_status(&output, 0, "plain batch");
-    let appendix = json(&output, "plain batch");
+    // The batch document is the CLI's own format: read as plain JSON.
+    let appendix: Value = json(&output, "plain batch");
     let headings: Vec<&str> = appendix["sections"]
         .as_array()
         .unwrap()
@@ -438,8 +429,7 @@ fn batch_reads_plain_query_files_and_names_bad_keys() {
 
 #[test]
 fn the_batch_examples_run_and_their_output_is_current() {
-    let index = build_corpus_index();
-    let flags = ["--index".to_string(), index.path().display().to_string()];
+    let flags = index_flags();
     let examples = workspace_root().join("cli").join("examples");
     let plan = examples.join("appendix.toml").display().to_string();
     let output = run(&flags, &["batch", &plan]);
@@ -456,7 +446,7 @@ fn the_batch_examples_run_and_their_output_is_current() {
     let queries = examples.join("queries.txt").display().to_string();
     let output = run(&flags, &["batch", &queries, "--format", "json"]);
     expect_status(&output, 0, "the plain example");
-    let sections = json(&output, "the plain example")["sections"]
+    let sections = json::<Value>(&output, "the plain example")["sections"]
         .as_array()
         .unwrap()
         .len();
@@ -507,7 +497,7 @@ fn exit_status_is_like_grep() {
     );
     let coloured = verbatim(&[
         "--index",
-        &fixture.index.path().display().to_string(),
+        &demo_index().display().to_string(),
         "--color",
         "always",
         "search",
@@ -544,8 +534,7 @@ fn unreachable_server_is_an_error_naming_the_url() {
 
 #[test]
 fn api_key_from_flag_or_environment() {
-    let index = build_corpus_index();
-    let server = TestServer::start(index.path(), Some("s3cret-key"));
+    let server = TestServer::start(demo_index(), Some("s3cret-key"));
     let without = verbatim(&["--server", &server.url, "stats"]);
     expect_status(&without, 2, "no key");
     assert!(
@@ -573,20 +562,26 @@ fn api_key_from_flag_or_environment() {
         ],
     );
     expect_status(&by_env, 0, "key and URL from the environment");
-    assert_eq!(json(&by_flag, "by flag"), json(&by_env, "by env"));
+    assert_eq!(
+        json::<Stats>(&by_flag, "by flag"),
+        json::<Stats>(&by_env, "by env")
+    );
 }
 
 #[test]
 fn show_facets_participants_and_stats_agree_with_the_api() {
     let fixture = Fixture::new();
-    let passage = json(
+    let located: SearchResponse = json(
         &run(
-            &fixture.backends()[1].1,
+            &index_flags(),
             &["search", "professionals room", "-f", "json"],
         ),
         "locate",
-    )["hits"][0]["passage"]
-        .as_u64()
+    );
+    let passage = located
+        .hits
+        .first()
+        .map(|hit| hit.passage)
         .expect("the GP quote has a passage number");
     let target = format!("{ARTICLE}#{passage}");
     let facets_query = query_string(&[("q", "primary care")]);
@@ -616,6 +611,7 @@ fn show_facets_participants_and_stats_agree_with_the_api() {
         ),
         (vec!["stats", "-f", "json"], "/v1/stats".to_string()),
     ];
+    // `--format json` is exactly the API's answer on the wire: compared as plain JSON.
     for (args, path) in &expectations {
         let reply = fixture.server.get(path);
         assert_eq!(reply.status, 200, "GET {path}: {:#}", reply.body);
@@ -623,33 +619,23 @@ fn show_facets_participants_and_stats_agree_with_the_api() {
             let output = run(&flags, args);
             expect_status(&output, 0, &format!("{backend}: {args:?}"));
             assert_eq!(
-                json(&output, backend),
+                json::<Value>(&output, backend),
                 reply.body,
                 "{backend}: {args:?} differs from GET {path}"
             );
         }
     }
-    let shown = json(
+    let shown: PassageDetail = json(
         &run(
             &fixture.backends()[0].1,
             &["show", &target, "-C", "1", "-f", "json"],
         ),
         "show",
     );
-    assert!(
-        shown["passage"]["text"]
-            .as_str()
-            .unwrap()
-            .contains(GP_QUOTE),
-        "{shown:#}"
-    );
-    assert_eq!(
-        shown["context"]["before"].as_array().map(Vec::len),
-        Some(1),
-        "{shown:#}"
-    );
+    assert!(shown.passage.text.contains(GP_QUOTE), "{shown:#?}");
+    assert_eq!(shown.context.before.len(), 1, "{shown:#?}");
 
-    let table = stdout(&run(&fixture.backends()[1].1, &["facets", "role_group"]));
+    let table = stdout(&run(&index_flags(), &["facets", "role_group"]));
     let counts: Vec<&str> = table.lines().map(str::trim).collect();
     assert_eq!(counts.first(), Some(&"role_group"), "{table}");
     assert!(
@@ -675,41 +661,34 @@ fn csv_round_trips_with_one_record_per_hit() {
     let fixture = Fixture::new();
     for (backend, flags) in fixture.backends() {
         let what = format!("{backend}: search primary care");
-        let reference = json(
-            &run(
-                &flags,
-                &["search", "primary care", "-n", "30", "-f", "json"],
-            ),
-            &what,
-        );
-        let expected = hits(&reference);
-        let output = run(&flags, &["search", "primary care", "-n", "30", "-f", "csv"]);
-        expect_status(&output, 0, &what);
+        let expected: SearchResponse = json(&primary_care(&flags, "json", &what), &what);
+        let output = primary_care(&flags, "csv", &what);
         let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
         let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
         let records: Vec<csv::StringRecord> = reader
             .records()
             .collect::<Result<_, _>>()
             .unwrap_or_else(|e| panic!("{what}: not RFC 4180 ({e}):\n{}", stdout(&output)));
-        assert_eq!(records.len(), expected.len(), "{what}: one record per hit");
+        assert_eq!(
+            records.len(),
+            expected.hits.len(),
+            "{what}: one record per hit"
+        );
         let column = |name: &str| {
             header
                 .iter()
                 .position(|h| h == name)
                 .unwrap_or_else(|| panic!("no column {name}"))
         };
-        for (record, hit) in records.iter().zip(expected) {
-            assert_eq!(
-                &record[column("citation")],
-                hit["citation"].as_str().unwrap()
-            );
+        for (record, hit) in records.iter().zip(&expected.hits) {
+            assert_eq!(&record[column("citation")], hit.citation);
             assert_eq!(
                 &record[column("text")],
-                hit["text"].as_str().unwrap(),
+                hit.text,
                 "{what}: text survives quoting"
             );
-            assert_eq!(record[column("passage")], hit["passage"].to_string());
-            assert_eq!(&record[column("doc")], hit["doc_id"].as_str().unwrap());
+            assert_eq!(record[column("passage")], hit.passage.to_string());
+            assert_eq!(&record[column("doc")], hit.doc_id);
         }
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use indexer::api::{FacetField, Filters, SearchRequest, SearchResponse, Sort};
 use indexer::{BuildOptions, Error, Index};
-use verbatim_tests::{build_corpus_index, corpus_dir};
+use verbatim_tests::{corpus_dir, open_demo_index};
 
 const ARTICLE: &str = "mcdermott-2019-integrated-care";
 
@@ -49,8 +49,7 @@ fn copy_tree(from: &Path, to: &Path) {
 
 #[test]
 fn phrases_find_attributed_quotes_with_speaker_and_role() {
-    let built = build_corpus_index();
-    let index = Index::open(built.path()).unwrap();
+    let index = open_demo_index();
     let cases = [
         (
             "\"integration is more than co-location\"",
@@ -95,8 +94,7 @@ fn phrases_find_attributed_quotes_with_speaker_and_role() {
 
 #[test]
 fn inline_meeting_quote_carries_its_site() {
-    let built = build_corpus_index();
-    let index = Index::open(built.path()).unwrap();
+    let index = open_demo_index();
     let res = search(
         &index,
         SearchRequest {
@@ -123,8 +121,7 @@ fn inline_meeting_quote_carries_its_site() {
 
 #[test]
 fn chinese_words_find_the_chinese_abstract_and_its_translation() {
-    let built = build_corpus_index();
-    let index = Index::open(built.path()).unwrap();
+    let index = open_demo_index();
     for q in [
         "初级保健",
         "临床委托组",
@@ -166,8 +163,7 @@ fn chinese_words_find_the_chinese_abstract_and_its_translation() {
 
 #[test]
 fn role_group_filters_exclude_other_groups() {
-    let built = build_corpus_index();
-    let index = Index::open(built.path()).unwrap();
+    let index = open_demo_index();
     let gps = search(&index, with_role("", &["GP"]));
     let managers = search(&index, with_role("", &["manager"]));
     assert!(gps.total >= 3, "expected GP quotes, got {}", gps.total);
@@ -205,8 +201,7 @@ fn role_group_filters_exclude_other_groups() {
 
 #[test]
 fn facet_counts_cover_every_match_not_just_the_page() {
-    let built = build_corpus_index();
-    let index = Index::open(built.path()).unwrap();
+    let index = open_demo_index();
     let req = SearchRequest {
         facets: vec![FacetField::Kind, FacetField::RoleGroup],
         limit: 2,
@@ -233,8 +228,7 @@ fn facet_counts_cover_every_match_not_just_the_page() {
 
 #[test]
 fn context_and_document_order() {
-    let built = build_corpus_index();
-    let index = Index::open(built.path()).unwrap();
+    let index = open_demo_index();
     let res = search(
         &index,
         SearchRequest {
@@ -272,8 +266,7 @@ fn context_and_document_order() {
 
 #[test]
 fn prefixes_exclusions_and_query_errors() {
-    let built = build_corpus_index();
-    let index = Index::open(built.path()).unwrap();
+    let index = open_demo_index();
     let res = search(
         &index,
         SearchRequest {
@@ -385,8 +378,7 @@ fn malformed_files_are_reported_and_the_rest_indexed() {
 
 #[test]
 fn stats_and_participants() {
-    let built = build_corpus_index();
-    let index = Index::open(built.path()).unwrap();
+    let index = open_demo_index();
     let stats = index.stats().unwrap();
     assert_eq!(stats.documents, 10);
     assert_eq!(stats.languages.values().sum::<u64>(), stats.passages);

@@ -10,11 +10,13 @@ mod browser;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use serde_json::Value;
-use verbatim_tests::{TestServer, bin_path, build_corpus_index, query_string, workspace_root};
+use indexer::api::{ParticipantInfo, PassageDetail, SearchResponse};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use verbatim_tests::{
+    Binary, HttpApi, TestServer, demo_index, query_string, wait_for, workspace_root,
+};
 
 use browser::Browser;
 
@@ -39,19 +41,26 @@ const RESULTS_SNAPSHOT: &str = r#"(() => {
   return { total: Number(total.dataset.total), hits, search: location.search };
 })()"#;
 
-/// A finished search as the page shows it.
-#[derive(Debug)]
+/// A finished search as the page shows it ([`RESULTS_SNAPSHOT`]).
+#[derive(Debug, Deserialize)]
 struct Results {
     total: u64,
-    hits: Vec<Value>,
+    hits: Vec<PageHit>,
+}
+
+/// One hit as the page shows it.
+#[derive(Debug, Deserialize)]
+struct PageHit {
+    citation: String,
+    role: Option<String>,
+    marks: Vec<String>,
+    quote: String,
+    translation: Option<String>,
 }
 
 impl Results {
     fn citations(&self) -> Vec<&str> {
-        self.hits
-            .iter()
-            .map(|hit| hit["citation"].as_str().unwrap_or(""))
-            .collect()
+        self.hits.iter().map(|hit| hit.citation.as_str()).collect()
     }
 }
 
@@ -61,10 +70,9 @@ fn results_when(page: &mut Browser, what: &str, condition: &str) -> Results {
         what,
         &format!("(() => {{ if (!({condition})) return null; return {RESULTS_SNAPSHOT}; }})()"),
     );
-    Results {
-        total: snapshot["total"].as_u64().expect("the page shows a total"),
-        hits: snapshot["hits"].as_array().cloned().unwrap_or_default(),
-    }
+    serde_json::from_value(snapshot.clone()).unwrap_or_else(|e| {
+        panic!("the page's results do not read as expected ({e}): {snapshot:#}")
+    })
 }
 
 /// JavaScript that holds when the page's URL has `q` as its query.
@@ -82,14 +90,6 @@ fn search_for(page: &mut Browser, text: &str) {
     );
     page.insert_text(text);
     page.press("Enter");
-}
-
-fn api_total(server: &TestServer, pairs: &[(&str, &str)]) -> u64 {
-    let mut pairs = pairs.to_vec();
-    pairs.push(("limit", "0"));
-    let reply = server.get(&format!("/v1/search{}", query_string(&pairs)));
-    assert_eq!(reply.status, 200, "{:#}", reply.body);
-    reply.body["total"].as_u64().expect("a total")
 }
 
 /// Asserts every request the page made went to the server's own origin.
@@ -118,14 +118,13 @@ fn assert_no_page_errors(page: &mut Browser) {
 
 #[test]
 fn search_page_finds_attributed_quotes_filters_and_expands_them() {
-    let index = build_corpus_index();
-    let server = TestServer::start(index.path(), None);
+    let server = TestServer::start(demo_index(), None);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
 
     page.navigate(&format!("{}/", server.url));
     let everything = results_when(&mut page, "the first page of every passage", "true");
-    assert_eq!(everything.total, api_total(&server, &[]));
+    assert_eq!(everything.total, server.total(&[]));
 
     // The seed phrase, highlighted word by word, with the speaker in the citation.
     search_for(&mut page, SEED_PHRASE);
@@ -136,42 +135,32 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     );
     assert_eq!(seed.total, 1, "{seed:#?}");
     assert!(
-        seed.hits[0]["citation"]
-            .as_str()
-            .is_some_and(|c| c.starts_with("[Independent GP ID9] ")),
+        seed.hits[0].citation.starts_with("[Independent GP ID9] "),
         "{seed:#?}"
     );
-    assert_eq!(seed.hits[0]["role"], "Independent GP");
-    assert_eq!(
-        seed.hits[0]["marks"],
-        serde_json::json!(["more", "than", "co", "location"])
-    );
+    assert_eq!(seed.hits[0].role.as_deref(), Some("Independent GP"));
+    assert_eq!(seed.hits[0].marks, ["more", "than", "co", "location"]);
     page.screenshot("1-seed-phrase");
 
     // "Show context" puts the neighbouring passages around the quote, in document order.
-    let seed_reply = server.get(&format!(
-        "/v1/search{}",
-        query_string(&[("q", SEED_PHRASE)])
-    ));
-    let n = seed_reply.body["hits"][0]["passage"]
-        .as_u64()
-        .expect("a passage number");
-    let context = server.get(&format!("/v1/documents/{SEED_DOC}/passages/{n}?context=2"));
-    let neighbours: Vec<&str> = context.body["context"]["before"]
-        .as_array()
-        .into_iter()
-        .chain(context.body["context"]["after"].as_array())
-        .flatten()
-        .filter_map(|p| p["text"].as_str())
+    let n = server.search(&[("q", SEED_PHRASE)]).hits[0].passage;
+    let context: PassageDetail =
+        server.get_ok(&format!("/v1/documents/{SEED_DOC}/passages/{n}?context=2"));
+    let neighbours: Vec<&str> = context
+        .context
+        .before
+        .iter()
+        .chain(&context.context.after)
+        .map(|passage| passage.text.as_str())
         .collect();
-    assert_eq!(neighbours.len(), 4, "{:#}", context.body);
+    assert_eq!(neighbours.len(), 4, "{context:#?}");
     page.eval("document.querySelector('#hits .hit button[aria-expanded]').click()");
     let shown = page.wait_until(
         "the neighbouring passages",
         "(() => { const p = [...document.querySelectorAll('.context-passage')]; \
          return p.length > 0 && p.map((e) => e.lastChild.textContent); })()",
     );
-    assert_eq!(shown, serde_json::json!(neighbours));
+    assert_eq!(shown, json!(neighbours));
     assert_eq!(
         page.eval("document.querySelector('#hits .hit button[aria-expanded]').getAttribute('aria-expanded')"),
         "true"
@@ -194,7 +183,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
         "results narrowed to managers",
         "new URLSearchParams(location.search).getAll('role').join() === 'manager'",
     );
-    let managers = api_total(&server, &[("q", "primary care"), ("role", "manager")]);
+    let managers = server.total(&[("q", "primary care"), ("role", "manager")]);
     assert_eq!(narrow.total, managers);
     assert!(
         0 < narrow.total && narrow.total < broad.total,
@@ -204,10 +193,10 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     );
     let manager_roles = roles_in_group(&server, "manager");
     for hit in &narrow.hits {
-        let role = hit["role"].as_str().unwrap_or("(no role badge)");
+        let role = hit.role.as_deref().unwrap_or("(no role badge)");
         assert!(
             manager_roles.contains(role),
-            "{role} is not a manager role ({manager_roles:?}): {hit:#}"
+            "{role} is not a manager role ({manager_roles:?}): {hit:#?}"
         );
     }
     assert_eq!(
@@ -226,14 +215,14 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     );
     assert_eq!(
         managers_only.total,
-        api_total(&server, &[("q", "work"), ("role", "manager")])
+        server.total(&[("q", "work"), ("role", "manager")])
     );
     let gp_count = page.eval(
         "document.querySelector('#facets input[value=\"GP\"]')?.closest('label').querySelector('.count').textContent",
     );
     assert_eq!(
         gp_count,
-        api_total(&server, &[("q", "work"), ("role", "GP")]).to_string()
+        server.total(&[("q", "work"), ("role", "GP")]).to_string()
     );
     // The focus ring and caret of the search box would distract in the README's picture.
     page.eval("document.activeElement.blur()");
@@ -249,10 +238,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     );
     assert_eq!(
         either.total,
-        api_total(
-            &server,
-            &[("q", "work"), ("role", "manager"), ("role", "GP")]
-        )
+        server.total(&[("q", "work"), ("role", "manager"), ("role", "GP")])
     );
     assert!(either.total > managers_only.total);
 
@@ -272,7 +258,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
         "the filters to clear",
         "!new URLSearchParams(location.search).has('role')",
     );
-    assert_eq!(unfiltered.total, api_total(&server, &[("q", "work")]));
+    assert_eq!(unfiltered.total, server.total(&[("q", "work")]));
 
     // A query the API cannot read shows its message and hint instead of a blank page.
     search_for(&mut page, "\"unclosed");
@@ -291,18 +277,20 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
         "(() => { const q = document.getElementById('q'); q.focus(); q.select(); return true; })()",
     );
     let searches_before = search_requests(&mut page);
-    page.compose("chuji");
-    std::thread::sleep(Duration::from_millis(900));
-    page.compose("初级");
-    std::thread::sleep(Duration::from_millis(900));
+    let url_before = page.eval("location.search");
+    for step in ["chuji", "初级"] {
+        page.compose(step);
+        // Each step outlasts the typing delay: a search the page had scheduled would have run.
+        page.after_page_timer("2 * TYPING_DELAY_MS");
+    }
     assert_eq!(
         page.eval("document.getElementById('q').value"),
         "初级",
         "the composition shows in the search box"
     );
     assert_eq!(
-        search_requests(&mut page),
-        searches_before,
+        (search_requests(&mut page), page.eval("location.search")),
+        (searches_before, url_before),
         "the page searched while a word was still being composed"
     );
     page.insert_text(CHINESE_WORD);
@@ -312,46 +300,37 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
         "the Chinese results",
         &url_query_is(CHINESE_WORD),
     );
-    let expected = server.get(&format!(
-        "/v1/search{}",
-        query_string(&[("q", CHINESE_WORD)])
-    ));
-    let expected_citations: Vec<&str> = expected.body["hits"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|hit| hit["citation"].as_str())
+    let expected = server.search(&[("q", CHINESE_WORD)]);
+    let expected_citations: Vec<&str> = expected
+        .hits
+        .iter()
+        .map(|hit| hit.citation.as_str())
         .collect();
-    assert_eq!(chinese.total, expected.body["total"].as_u64().unwrap_or(0));
+    assert_eq!(chinese.total, expected.total);
     assert_eq!(chinese.citations(), expected_citations);
     let first = &chinese.hits[0];
     assert!(
-        first["marks"]
-            .as_array()
-            .is_some_and(|marks| marks.iter().all(|m| m == CHINESE_WORD) && !marks.is_empty()),
-        "{first:#}"
+        !first.marks.is_empty() && first.marks.iter().all(|m| m == CHINESE_WORD),
+        "{first:#?}"
     );
+    assert!(first.citation.contains("Chinese translation"), "{first:#?}");
     assert!(
-        first["citation"]
-            .as_str()
-            .is_some_and(|c| c.contains("Chinese translation")),
-        "{first:#}"
-    );
-    assert!(
-        first["translation"]
-            .as_str()
+        first
+            .translation
+            .as_deref()
             .is_some_and(|href| href.contains("doc=mcdermott-2019-abstract-en")),
-        "a translated document offers its translation: {first:#}"
+        "a translated document offers its translation: {first:#?}"
     );
     assert_eq!(
         page.eval("document.querySelector('#hits .quote').lang"),
         "zh"
     );
-    assert!(chinese.hits.iter().all(|hit| {
-        hit["quote"]
-            .as_str()
-            .is_some_and(|q| q.contains(CHINESE_WORD))
-    }));
+    assert!(
+        chinese
+            .hits
+            .iter()
+            .all(|hit| hit.quote.contains(CHINESE_WORD))
+    );
     page.screenshot("4-chinese");
 
     // On a phone the filters stack, folded, above the results, which still fit the width.
@@ -375,15 +354,11 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
 
 /// Roles whose group is `group`, from the participants sheet.
 fn roles_in_group(server: &TestServer, group: &str) -> BTreeSet<String> {
-    let reply = server.get("/v1/participants");
-    assert_eq!(reply.status, 200, "{:#}", reply.body);
-    reply
-        .body
-        .as_array()
+    let participants: Vec<ParticipantInfo> = server.get_ok("/v1/participants");
+    participants
         .into_iter()
-        .flatten()
-        .filter(|p| p["role_group"] == group)
-        .filter_map(|p| p["role"].as_str().map(str::to_string))
+        .filter(|p| p.role_group.as_deref() == Some(group))
+        .filter_map(|p| p.role)
         .collect()
 }
 
@@ -409,8 +384,7 @@ fn update_readme_screenshot(shot: &Path) {
 
 #[test]
 fn exports_are_the_clis_markdown_and_csv() {
-    let index = build_corpus_index();
-    let server = TestServer::start(index.path(), None);
+    let server = TestServer::start(demo_index(), None);
     let dir = tempfile::tempdir().expect("temp dir");
     let downloads = dir.path().join("downloads");
     std::fs::create_dir_all(&downloads).expect("downloads dir");
@@ -454,24 +428,16 @@ fn exports_are_the_clis_markdown_and_csv() {
 
 /// The contents of a finished download.
 fn wait_for_file(path: &Path) -> String {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !path.is_file() {
-        assert!(
-            Instant::now() < deadline,
-            "{} was not downloaded",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for(&format!("{} to be downloaded", path.display()), || {
+        path.is_file().then_some(())
+    });
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 fn verbatim_output(args: &[&str]) -> String {
-    let output = Command::new(bin_path("verbatim"))
+    let output = Binary::Cli
+        .command()
         .args(args)
-        .env_remove("VERBATIM_URL")
-        .env_remove("VERBATIM_API_KEY")
-        .stdin(Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("cannot run verbatim {args:?}: {e}"));
     assert!(
@@ -485,8 +451,7 @@ fn verbatim_output(args: &[&str]) -> String {
 #[test]
 fn the_page_asks_for_the_api_key_once_and_keeps_it_out_of_the_url() {
     const KEY: &str = "s3cret-key";
-    let index = build_corpus_index();
-    let server = TestServer::start(index.path(), Some(KEY));
+    let server = TestServer::start(demo_index(), Some(KEY));
     let dir = tempfile::tempdir().expect("temp dir");
     let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
 
@@ -508,8 +473,10 @@ fn the_page_asks_for_the_api_key_once_and_keeps_it_out_of_the_url() {
     page.insert_text(KEY);
     page.press("Enter");
     let found = results_when(&mut page, "results with the key", "true");
-    let expected = server.request("GET", "/v1/search?q=trust&limit=0", Some(KEY), None);
-    assert_eq!(Some(found.total), expected.body["total"].as_u64());
+    let expected: SearchResponse = server
+        .request("GET", "/v1/search?q=trust&limit=0", Some(KEY), None)
+        .ok("a search with the key");
+    assert_eq!(found.total, expected.total);
     page.screenshot("key-accepted");
 
     // Loading the page again in the same tab does not ask again.
@@ -531,8 +498,7 @@ fn the_page_asks_for_the_api_key_once_and_keeps_it_out_of_the_url() {
 
 #[test]
 fn the_page_is_public_and_served_under_a_strict_policy() {
-    let index = build_corpus_index();
-    let server = TestServer::start(index.path(), Some("s3cret-key"));
+    let server = TestServer::start(demo_index(), Some("s3cret-key"));
     for (path, content_type) in [
         ("/", "text/html"),
         ("/assets/app.js", "text/javascript"),

@@ -3,10 +3,10 @@
 //! a missing or wrong key with a JSON 401 and accepts the right one; the rest stay open. An
 //! off-loopback bind without a key is refused, however the address is given.
 
-use std::process::{Command, Stdio};
-
 use axum::http::Method;
-use verbatim_tests::{Reply, TestServer, bin_path, build_corpus_index, corpus_dir};
+use verbatim_tests::{
+    Binary, ErrorCode, HttpApi, Reply, TestServer, corpus_dir, demo_index, server_command,
+};
 
 use super::assert_error_shape;
 
@@ -36,8 +36,7 @@ fn send(server: &TestServer, method: &Method, path: &str, bearer: Option<&str>) 
 
 #[test]
 fn every_v1_route_needs_the_key_and_the_rest_stay_open() {
-    let index = build_corpus_index();
-    let server = TestServer::start(index.path(), Some(KEY));
+    let server = TestServer::start(demo_index(), Some(KEY));
     let routes = server::routes::routes();
     let protected: Vec<_> = routes
         .iter()
@@ -68,7 +67,11 @@ fn every_v1_route_needs_the_key_and_the_rest_stay_open() {
             "{what} without a key: {}",
             missing.body
         );
-        assert_eq!(missing.error_code(), "missing_api_key", "{what}");
+        assert_eq!(
+            missing.error_code(),
+            Some(ErrorCode::MissingApiKey),
+            "{what}"
+        );
         assert_error_shape(&missing, &what);
         for wrong in wrong_keys {
             let reply = send(&server, method, &path, Some(wrong));
@@ -117,17 +120,8 @@ fn off_loopback_binds_without_a_key_are_refused_however_given() {
         (&["--bind", "0.0.0.0:0", "--api-key", ""], None),
     ];
     for (args, env) in attempts {
-        let mut command = Command::new(bin_path("verbatim-server"));
-        command
-            .args(args)
-            .arg("--index")
-            .arg(&index_dir)
-            .arg("--corpus")
-            .arg(corpus_dir())
-            .env_remove("VERBATIM_API_KEY")
-            .env_remove("VERBATIM_BIND")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+        let mut command = server_command(&Binary::Server.path(), &index_dir, &corpus_dir());
+        command.args(args);
         if let Some((name, value)) = env {
             command.env(name, value);
         }

@@ -9,7 +9,10 @@ use indexer::api::{FacetField, Filters, SearchRequest, Sort, YearRange};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use verbatim_tests::{TestServer, build_corpus_index, http_request, query_string};
+use verbatim_tests::{
+    ErrorBody, ErrorCode, HttpApi, PATIENCE, TestServer, demo_index, http_request, open_demo_index,
+    query_string,
+};
 
 use super::{assert_ok_or_client_error, long_tests};
 
@@ -239,8 +242,7 @@ fn check_library(index: &indexer::Index, request: &SearchRequest) -> Result<(), 
 
 #[test]
 fn fuzzed_queries_never_fail_the_engine() {
-    let index_dir = build_corpus_index();
-    let index = indexer::Index::open(index_dir.path()).expect("open the demo index");
+    let index = open_demo_index();
     for q in hand_picked_queries() {
         let request = SearchRequest::new(q.clone());
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -292,8 +294,7 @@ fn fuzzed_queries_never_fail_the_engine() {
 
 #[test]
 fn fuzzed_queries_over_http_get_200_or_a_json_4xx() {
-    let index = build_corpus_index();
-    let server = TestServer::start(index.path(), None);
+    let server = TestServer::start(demo_index(), None);
     let cases = if long_tests() {
         HTTP_CASES_LONG
     } else {
@@ -330,12 +331,11 @@ fn fuzzed_queries_over_http_get_200_or_a_json_4xx() {
 
 #[test]
 fn a_megabyte_query_and_broken_json_escapes_get_json_4xx() {
-    let index = build_corpus_index();
-    let server = TestServer::start(index.path(), None);
+    let server = TestServer::start(demo_index(), None);
     let (status, body) = announce_megabyte_body(&server.url);
     assert_eq!(status, 413, "{body}");
-    let body: serde_json::Value = serde_json::from_str(&body).expect("413 has a JSON body");
-    assert_eq!(body["error"]["code"], "payload_too_large");
+    let body: ErrorBody = serde_json::from_str(&body).expect("413 has a JSON error body");
+    assert_eq!(body.error.code, ErrorCode::PayloadTooLarge);
     // JSON escapes that are not valid UTF-16: lone and reversed surrogates.
     for escaped in [
         r#"{"q": "\ud800"}"#,
@@ -354,7 +354,7 @@ fn a_megabyte_query_and_broken_json_escapes_get_json_4xx() {
         "a lone surrogate is not JSON text: {}",
         lone.body
     );
-    assert_eq!(lone.error_code(), "invalid_json");
+    assert_eq!(lone.error_code(), Some(ErrorCode::InvalidJson));
     let url = format!("{}/v1/search?q=%ED%A0%80", server.url);
     let encoded_surrogate = http_request("GET", &url, None, None);
     assert_eq!(encoded_surrogate.status, 422, "{}", encoded_surrogate.body);
@@ -378,7 +378,7 @@ fn announce_megabyte_body(base_url: &str) -> (u16, String) {
         .write_all(head.as_bytes())
         .expect("send the request head");
     stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .set_read_timeout(Some(PATIENCE))
         .expect("read timeout");
     let mut response = String::new();
     stream
@@ -401,8 +401,7 @@ fn announce_megabyte_body(base_url: &str) -> (u16, String) {
 /// the phrase, whatever the nesting.
 #[test]
 fn excluded_phrases_exclude_exactly_their_matches() {
-    let index_dir = build_corpus_index();
-    let index = indexer::Index::open(index_dir.path()).expect("open the demo index");
+    let index = open_demo_index();
     let total = |q: &str| {
         let request = SearchRequest {
             limit: 0,

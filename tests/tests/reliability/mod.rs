@@ -12,11 +12,10 @@ mod hostile_requests;
 mod load;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 
 use indexer::api::SearchRequest;
-pub use verbatim_tests::bench::corpus_gen::Rng;
+use verbatim_tests::{Binary, Reply, Rng};
 
 /// Whether the long variants were asked for (`VERBATIM_LONG_TESTS=1`).
 pub fn long_tests() -> bool {
@@ -166,57 +165,6 @@ fn count(index: &indexer::Index, q: &str) -> Result<u64, String> {
         .map_err(|e| format!("search {q:?}: {e}"))
 }
 
-/// The resident set size of a process, in KiB, read from `/proc` (None elsewhere or once gone).
-pub fn rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|kib| kib.parse().ok())
-}
-
-/// The real `verbatim-server` binary serving an index, killed when dropped.
-pub struct ServerChild {
-    pub child: Child,
-    pub url: String,
-    /// The server's log lines, drained on a thread so it never blocks on a full pipe.
-    pub log: mpsc::Receiver<String>,
-}
-
-impl ServerChild {
-    /// Starts the server on `127.0.0.1:0` over an already built index (no corpus to update it
-    /// from) and waits for its "listening on" line.
-    pub fn serve_index(index_dir: &Path) -> ServerChild {
-        let no_corpus = index_dir.join("no-corpus-here");
-        let mut child = Command::new(verbatim_tests::bin_path("verbatim-server"))
-            .args(["--bind", "127.0.0.1:0", "--index"])
-            .arg(index_dir)
-            .arg("--corpus")
-            .arg(&no_corpus)
-            .env_remove("VERBATIM_API_KEY")
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start verbatim-server");
-        let (url, log) = verbatim_tests::wait_until_listening(&mut child);
-        ServerChild { child, url, log }
-    }
-
-    /// Log lines so far.
-    pub fn log_lines(&self) -> Vec<String> {
-        self.log.try_iter().collect()
-    }
-}
-
-impl Drop for ServerChild {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Runs `verbatim-index CORPUS --index INDEX [--force]` to completion, failing on a non-zero exit.
 pub fn run_indexer(corpus: &Path, index: &Path, force: bool) {
     let output = indexer_command(corpus, index, force)
@@ -232,14 +180,12 @@ pub fn run_indexer(corpus: &Path, index: &Path, force: bool) {
 
 /// The `verbatim-index` command line, quiet, with no inherited index or log settings.
 pub fn indexer_command(corpus: &Path, index: &Path, force: bool) -> Command {
-    let mut command = Command::new(verbatim_tests::bin_path("verbatim-index"));
+    let mut command = Binary::Indexer.command();
     command
         .arg(corpus)
         .arg("--index")
         .arg(index)
         .arg("--quiet")
-        .env_remove("VERBATIM_INDEX")
-        .env_remove("RUST_LOG")
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     if force {
@@ -249,7 +195,7 @@ pub fn indexer_command(corpus: &Path, index: &Path, force: bool) -> Command {
 }
 
 /// Asserts a reply is a 200, or a 4xx with the JSON error shape (code, message, hint).
-pub fn assert_ok_or_client_error(reply: &verbatim_tests::Reply, what: &str) {
+pub fn assert_ok_or_client_error(reply: &Reply, what: &str) {
     match reply.status {
         200 => {}
         400..=499 => assert_error_shape(reply, what),
@@ -257,15 +203,14 @@ pub fn assert_ok_or_client_error(reply: &verbatim_tests::Reply, what: &str) {
     }
 }
 
-/// Asserts a reply carries `{"error": {"code", "message", "hint"}}` with non-empty strings.
-pub fn assert_error_shape(reply: &verbatim_tests::Reply, what: &str) {
-    let error = &reply.body["error"];
-    for key in ["code", "message", "hint"] {
-        assert!(
-            error[key].as_str().is_some_and(|s| !s.is_empty()),
-            "{what}: {} without error.{key}: {}",
-            reply.status,
-            reply.body
-        );
-    }
+/// Asserts a reply carries `{"error": {"code", "message", "hint"}}`: a known code and
+/// non-empty strings.
+pub fn assert_error_shape(reply: &Reply, what: &str) {
+    let error = reply.error_detail();
+    assert!(
+        error.is_some_and(|e| !e.message.is_empty() && !e.hint.is_empty()),
+        "{what}: {} without the error shape: {}",
+        reply.status,
+        reply.body
+    );
 }

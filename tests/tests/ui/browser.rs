@@ -4,28 +4,25 @@
 //!
 //! A few hundred lines over a plain WebSocket instead of a CDP crate: the generated protocol
 //! bindings of those crates take minutes to compile, and some of them download a browser. This
-//! one never downloads anything: it runs `/usr/bin/chromium` or fails saying how to install it.
+//! one never downloads anything: it runs Debian's `/usr/bin/chromium`, installs that package
+//! when the tests run as root, or fails saying how to install it.
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
+use verbatim_tests::{ListeningChild, PATIENCE, poll};
 
-/// Where Debian's `chromium` package puts the browser (`.ci/run` installs it).
+/// Where Debian's `chromium` package puts the browser.
 const CHROMIUM: &str = "/usr/bin/chromium";
-/// How long Chromium may take to answer one command or to start.
-const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long a page may take to reach a state the test waits for.
-const WAIT_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Installs Debian's `chromium` package once per test run when it is missing and the tests run
-/// as root with apt-get at hand, so `cargo test --workspace` works on a fresh machine. Elsewhere
-/// the caller's assertion says how to install it.
+/// as root with apt-get at hand, so `cargo test --workspace` works on a fresh machine: the one
+/// place the browser is installed. Elsewhere the caller's assertion says how to install it.
 fn install_chromium_if_missing() {
     static INSTALL: std::sync::Once = std::sync::Once::new();
     INSTALL.call_once(|| {
@@ -60,8 +57,9 @@ fn install_chromium_if_missing() {
 
 /// A headless Chromium with one page (tab) attached; killed on drop.
 pub struct Browser {
-    child: Child,
     socket: WebSocket<TcpStream>,
+    // Dropped after the socket: the browser outlives the connection to it.
+    _chromium: ListeningChild,
     session: String,
     next_id: u64,
     events: Vec<Value>,
@@ -76,10 +74,11 @@ impl Browser {
         assert!(
             Path::new(CHROMIUM).is_file(),
             "{CHROMIUM} is missing: install Debian's browser with \
-             `apt-get install --no-install-recommends chromium` (.ci/run does this in CI)"
+             `apt-get install --no-install-recommends chromium`, or run the tests as root"
         );
         let profile = dir.join("chromium-profile");
-        let mut child = Command::new(CHROMIUM)
+        let mut command = Command::new(CHROMIUM);
+        command
             .args([
                 "--headless",
                 "--no-sandbox",
@@ -101,17 +100,16 @@ impl Browser {
             .arg(format!("--user-data-dir={}", profile.display()))
             .arg(format!("--window-size={width},{height}"))
             .arg("about:blank")
+            // Chromium's own temp files go with the test's dir instead of piling up in /tmp.
+            .env("TMPDIR", dir)
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
+            .stdout(Stdio::null());
+        let chromium = ListeningChild::start(&mut command)
             .unwrap_or_else(|e| panic!("cannot start {CHROMIUM}: {e}"));
-        let stderr = child.stderr.take().expect("stderr is piped");
-        let endpoint = devtools_endpoint(stderr);
-        let socket = connect(&endpoint);
+        let socket = connect(chromium.address());
         let mut browser = Browser {
-            child,
             socket,
+            _chromium: chromium,
             session: String::new(),
             next_id: 0,
             events: Vec::new(),
@@ -182,27 +180,32 @@ impl Browser {
         answer["result"]["value"].clone()
     }
 
-    /// Polls `expression` until it is truthy and returns its value; on timeout saves a
+    /// Polls `expression` until it is truthy and returns its value; when it never is, saves a
     /// screenshot and panics saying what was awaited.
     pub fn wait_until(&mut self, what: &str, expression: &str) -> Value {
-        let deadline = Instant::now() + WAIT_TIMEOUT;
-        loop {
+        let value = poll(|| {
             let value = self.eval(expression);
             let truthy = !matches!(&value, Value::Null | Value::Bool(false))
                 && value != json!(0)
                 && value != json!("");
-            if truthy {
-                return value;
-            }
-            if Instant::now() > deadline {
-                let shot = self.screenshot("timeout");
-                panic!(
-                    "waited {WAIT_TIMEOUT:?} for {what} (`{expression}`); the page is in {}",
-                    shot.display()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(40));
-        }
+            truthy.then_some(value)
+        });
+        value.unwrap_or_else(|| {
+            let shot = self.screenshot("hung");
+            panic!(
+                "waited {PATIENCE:?} for {what} (`{expression}`); the page is in {}",
+                shot.display()
+            )
+        })
+    }
+
+    /// Returns once a timer of `delay` milliseconds (a JavaScript expression), set in the page
+    /// now, has fired. Timers fire in order, so by then every timer the page had set for the
+    /// same delay or less has run: this waits for the page's own events, not for a set time.
+    pub fn after_page_timer(&mut self, delay: &str) {
+        self.eval(&format!(
+            "new Promise((fired) => setTimeout(() => fired(true), {delay}))"
+        ));
     }
 
     /// Types `text` into the focused element, as a keyboard or a finished input-method word would.
@@ -246,7 +249,10 @@ impl Browser {
             .as_str()
             .expect("Page.captureScreenshot returns base64 data");
         let path = self.screenshots.join(format!("{name}.png"));
-        std::fs::write(&path, decode_base64(data))
+        let png = BASE64
+            .decode(data)
+            .unwrap_or_else(|e| panic!("Chromium sent a screenshot that is not base64: {e}"));
+        std::fs::write(&path, png)
             .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
         path
     }
@@ -327,7 +333,7 @@ impl Browser {
     fn read_message(&mut self, method: &str) -> Value {
         loop {
             let message = self.socket.read().unwrap_or_else(|e| {
-                panic!("no answer from Chromium to {method} within {ANSWER_TIMEOUT:?}: {e}")
+                panic!("no answer from Chromium to {method} within {PATIENCE:?}: {e}")
             });
             if let Message::Text(text) = message {
                 return serde_json::from_str(text.as_str())
@@ -340,36 +346,6 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.socket.close(None);
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Reads Chromium's stderr until it prints its DevTools address, then keeps draining it in the
-/// background (a full pipe would block the browser).
-fn devtools_endpoint(stderr: std::process::ChildStderr) -> String {
-    let (found, endpoint) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut seen = Vec::new();
-        let mut found = Some(found);
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(sender) = &found {
-                if let Some(at) = line.find("ws://") {
-                    let _ = sender.send(Ok(line[at..].trim().to_string()));
-                    found = None;
-                } else {
-                    seen.push(line);
-                }
-            }
-        }
-        if let Some(sender) = found {
-            let _ = sender.send(Err(seen.join("\n")));
-        }
-    });
-    match endpoint.recv_timeout(ANSWER_TIMEOUT) {
-        Ok(Ok(url)) => url,
-        Ok(Err(output)) => panic!("Chromium exited before listening; it said:\n{output}"),
-        Err(_) => panic!("Chromium did not print its DevTools address within {ANSWER_TIMEOUT:?}"),
     }
 }
 
@@ -381,42 +357,9 @@ fn connect(endpoint: &str) -> WebSocket<TcpStream> {
     let stream = TcpStream::connect(address)
         .unwrap_or_else(|e| panic!("cannot connect to Chromium at {address}: {e}"));
     stream
-        .set_read_timeout(Some(ANSWER_TIMEOUT))
+        .set_read_timeout(Some(PATIENCE))
         .expect("read timeout");
     let (socket, _) = tungstenite::client(endpoint, stream)
         .unwrap_or_else(|e| panic!("WebSocket handshake with Chromium at {endpoint} failed: {e}"));
     socket
-}
-
-/// Standard base64 (screenshots arrive that way); the test needs nothing more, so no crate for it.
-fn decode_base64(text: &str) -> Vec<u8> {
-    let value = |byte: u8| -> u32 {
-        match byte {
-            b'A'..=b'Z' => u32::from(byte - b'A'),
-            b'a'..=b'z' => u32::from(byte - b'a') + 26,
-            b'0'..=b'9' => u32::from(byte - b'0') + 52,
-            b'+' => 62,
-            b'/' => 63,
-            other => panic!("not base64: byte {other}"),
-        }
-    };
-    let digits: Vec<u8> = text.bytes().filter(|b| *b != b'=').collect();
-    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
-    for chunk in digits.chunks(4) {
-        let bits = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (value(*b) << (18 - 6 * i)));
-        let bytes = bits.to_be_bytes();
-        out.extend_from_slice(&bytes[1..chunk.len()]);
-    }
-    out
-}
-
-#[test]
-fn base64_decodes_padded_and_unpadded_text() {
-    assert_eq!(decode_base64("aGVsbG8="), b"hello");
-    assert_eq!(decode_base64("aGk="), b"hi");
-    assert_eq!(decode_base64("aGV5"), b"hey");
-    assert_eq!(decode_base64("iVBORw0KGgo="), b"\x89PNG\r\n\x1a\n");
 }

@@ -1,11 +1,11 @@
-//! The benchmark harness, run end to end on a tiny corpus so it cannot rot: the `bench` binary
+//! The benchmark harness, run end to end on a tiny corpus by `cargo test` so it cannot rot: the `bench` binary
 //! generates a corpus, builds all three indexes, runs the query mix and loads the server.
 //! Nothing here looks at how long anything took.
 
 use std::process::Command;
 
 use serde_json::Value;
-use verbatim_tests::bench::corpus_gen::{Corpus, Vocabulary};
+use verbatim_bench::corpus_gen::{Corpus, Vocabulary};
 
 const PASSAGES: u64 = 1_500;
 

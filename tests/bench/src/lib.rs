@@ -6,6 +6,9 @@
 //! passages in memory); times the published query mix ([`queries`]) against each in process;
 //! then loads the real `verbatim-server` over loopback HTTP. [`report`] prints the figures and
 //! the ratios. The `bench` binary is the front end; nothing here asserts on time.
+//!
+//! The seeded generator, the `/proc` memory reader and the server child come from the test
+//! harness (`verbatim-tests`), which the end-to-end tests share.
 
 pub mod corpus_gen;
 pub mod fts5;
@@ -21,9 +24,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
+use verbatim_tests::{HttpApi, ListeningChild, Memory, TestServer, reset_peak_memory};
 
 use corpus_gen::{Corpus, Vocabulary};
-use http_load::{LoadLimits, LoadResult, ServerProcess};
+use http_load::{LoadLimits, LoadResult};
 use queries::{BenchQuery, Kind};
 pub use report::Report;
 
@@ -91,13 +95,7 @@ impl Config {
             work_dir: None,
             query_rounds: 40,
             query_seconds: 3.0,
-            http: [1, 32, 64]
-                .map(|connections| LoadLimits {
-                    connections,
-                    requests: 200_000,
-                    seconds: 8.0,
-                })
-                .to_vec(),
+            http: LoadLimits::levels(200_000, 8.0),
             child_exe,
             server_binary: None,
         }
@@ -108,13 +106,7 @@ impl Config {
         Config {
             query_rounds: 10,
             query_seconds: 0.5,
-            http: [1, 32, 64]
-                .map(|connections| LoadLimits {
-                    connections,
-                    requests: 3_000,
-                    seconds: 2.0,
-                })
-                .to_vec(),
+            http: LoadLimits::levels(3_000, 2.0),
             ..Config::full(20_000, child_exe)
         }
     }
@@ -209,48 +201,9 @@ pub struct ServerResult {
     pub load: Vec<LoadResult>,
 }
 
-/// Resident memory of a process, from `/proc/PID/status`.
-#[derive(Debug, Clone, Copy)]
-pub struct Memory {
-    /// `VmRSS`, bytes.
-    pub rss: u64,
-    /// `VmHWM` (peak RSS), bytes.
-    pub peak: u64,
-}
-
-/// Reads `VmRSS` and `VmHWM` from a `/proc/.../status` file.
-pub fn process_memory(status_path: &str) -> Result<Memory> {
-    let status = std::fs::read_to_string(status_path)
-        .with_context(|| format!("reading {status_path} (memory figures need Linux /proc)"))?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(name))
-            .and_then(|rest| {
-                rest.trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-            })
-            .map(|kb| kb * 1024)
-            .with_context(|| format!("{status_path} has no {name} line"))
-    };
-    Ok(Memory {
-        rss: field("VmRSS:")?,
-        peak: field("VmHWM:")?,
-    })
-}
-
-/// Resets this process's peak RSS to its current RSS, so a later `VmHWM` covers only what
-/// follows (Linux 4.0+); where that is not allowed the peak simply includes what came before.
-fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
 /// The jieba dictionary the Chinese vocabulary is drawn from.
 fn jieba_dict() -> PathBuf {
-    crate::workspace_root().join("indexer/dict/jieba-dict.txt.gz")
+    verbatim_tests::workspace_root().join("indexer/dict/jieba-dict.txt.gz")
 }
 
 fn corpus(passages: usize, seed: u64) -> Result<Corpus> {
@@ -285,7 +238,7 @@ pub fn child_build(
         Engine::Verbatim => Vec::new(),
         Engine::Fts5 | Engine::RawTantivy => corpus(passages, seed)?.rows().collect(),
     };
-    reset_peak_rss();
+    reset_peak_memory();
     let started = Instant::now();
     let indexed = match engine {
         Engine::Verbatim => verbatim::build(corpus_dir, out)?,
@@ -300,7 +253,7 @@ pub fn child_build(
         engine,
         passages: indexed,
         seconds,
-        peak_rss: process_memory("/proc/self/status")?.peak,
+        peak_rss: Memory::of_this_process()?.peak,
         index_bytes: disk_size(out),
     })
 }
@@ -488,43 +441,47 @@ fn time_kind(
 fn load_server(config: &Config, index_dir: &Path, paths: &[String]) -> Result<ServerResult> {
     match &config.server_binary {
         Some(binary) => {
-            let server = ServerProcess::start(binary, index_dir)?;
-            let rss_at_rest = server.rss()?;
-            let load = config
-                .http
-                .iter()
-                .map(|limits| http_load::run_load(&server, paths, *limits))
-                .collect::<Result<Vec<_>>>()?;
+            let started = Instant::now();
+            let server = ListeningChild::server(binary, index_dir, &index_dir.join("no-corpus"))
+                .with_context(|| format!("starting {}", binary.display()))?;
+            let start_seconds = started.elapsed().as_secs_f64();
+            let memory = || server.memory().context("the server's memory");
+            let rss_at_rest = memory()?.rss;
+            let load = load_levels(config, server.base_url(), paths, server.pid())?;
             Ok(ServerResult {
                 separate_process: true,
-                start_seconds: server.start_seconds,
+                start_seconds,
                 rss_at_rest,
-                rss_peak: server.peak_rss()?,
+                rss_peak: memory()?.peak,
                 load,
             })
         }
         None => {
             let started = Instant::now();
-            let server = crate::TestServer::start(index_dir, None);
+            let server = TestServer::start(index_dir, None);
             let start_seconds = started.elapsed().as_secs_f64();
-            let rss_at_rest = process_memory("/proc/self/status")?.rss;
-            let address = server
-                .url
-                .trim_start_matches("http://")
-                .parse()
-                .context("the test server's address")?;
-            let load = config
-                .http
-                .iter()
-                .map(|limits| http_load::run_load_at(address, "/proc/self/status", paths, *limits))
-                .collect::<Result<Vec<_>>>()?;
+            let rss_at_rest = Memory::of_this_process()?.rss;
+            let load = load_levels(config, server.base_url(), paths, std::process::id())?;
             Ok(ServerResult {
                 separate_process: false,
                 start_seconds,
                 rss_at_rest,
-                rss_peak: process_memory("/proc/self/status")?.peak,
+                rss_peak: Memory::of_this_process()?.peak,
                 load,
             })
         }
     }
+}
+
+/// Every load level against the server at `url`, whose memory is that of process `pid`.
+fn load_levels(config: &Config, url: &str, paths: &[String], pid: u32) -> Result<Vec<LoadResult>> {
+    let address = url
+        .trim_start_matches("http://")
+        .parse()
+        .with_context(|| format!("the server's address {url}"))?;
+    config
+        .http
+        .iter()
+        .map(|limits| http_load::run_load(address, pid, paths, *limits))
+        .collect()
 }

@@ -2,9 +2,9 @@
 //! from the corpus vocabulary, that every engine answers in its own syntax.
 
 use serde::Serialize;
+use verbatim_tests::{Rng, query_string};
 
-use super::corpus_gen::{Rng, Vocabulary};
-use crate::percent_encode;
+use super::corpus_gen::Vocabulary;
 
 /// Concrete queries per kind: enough that no engine answers one cached query over and over.
 pub const INSTANCES_PER_KIND: usize = 12;
@@ -100,21 +100,18 @@ impl BenchQuery {
 
     /// The query string of `GET /v1/search` (percent-encoded), top 10 hits.
     pub fn http_path(&self) -> String {
-        let mut pairs = vec![("q", self.verbatim_text()), ("limit", "10".to_string())];
+        let q = self.verbatim_text();
+        let mut pairs = vec![("q", q.as_str()), ("limit", "10")];
         if let Some(role) = &self.role {
-            pairs.push(("role", role.clone()));
+            pairs.push(("role", role));
         }
         if let Some(site) = &self.site {
-            pairs.push(("site", site.clone()));
+            pairs.push(("site", site));
         }
         if self.facets {
-            pairs.push(("facets", "role,site".to_string()));
+            pairs.push(("facets", "role,site"));
         }
-        let query: Vec<String> = pairs
-            .iter()
-            .map(|(k, v)| format!("{k}={}", percent_encode(v)))
-            .collect();
-        format!("/v1/search?{}", query.join("&"))
+        format!("/v1/search{}", query_string(&pairs))
     }
 }
 

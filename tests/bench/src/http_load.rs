@@ -1,92 +1,19 @@
-//! The HTTP server under load: the real `verbatim-server` binary serving the benchmark index on
-//! a loopback port, and a small hyper client keeping N connections busy with the query mix,
-//! bounded in requests and in seconds.
+//! The HTTP server under load: a small hyper client keeping N connections busy with the query
+//! mix, bounded in requests and in seconds, while the server's memory is sampled.
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use serde::Serialize;
+use verbatim_tests::Memory;
 
-use super::{Latencies, process_memory};
-
-/// A `verbatim-server` child process; killed on drop.
-pub struct ServerProcess {
-    child: Child,
-    /// Where it listens.
-    pub address: SocketAddr,
-    /// From spawn to listening, index open included.
-    pub start_seconds: f64,
-}
-
-impl ServerProcess {
-    /// Starts `binary` serving the index in `index_dir` (no corpus: served as built) on
-    /// `127.0.0.1:0`, and waits for the address it logs.
-    pub fn start(binary: &Path, index_dir: &Path) -> Result<ServerProcess> {
-        let started = Instant::now();
-        let mut child = Command::new(binary)
-            .arg("--index")
-            .arg(index_dir)
-            .arg("--corpus")
-            .arg(index_dir.join("no-corpus"))
-            .args(["--bind", "127.0.0.1:0"])
-            .env("NO_COLOR", "1")
-            .env("RUST_LOG", "warn,verbatim_server=info")
-            .env_remove("VERBATIM_API_KEY")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .with_context(|| format!("starting {}", binary.display()))?;
-        let stderr = child.stderr.take().context("the server's stderr")?;
-        let mut lines = BufReader::new(stderr).lines();
-        let address = loop {
-            let Some(line) = lines.next() else {
-                let _ = child.kill();
-                bail!("{} exited before listening", binary.display());
-            };
-            let line = line?;
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                let address = rest.split_whitespace().next().unwrap_or_default();
-                break address
-                    .parse::<SocketAddr>()
-                    .with_context(|| format!("the server logged {line:?}"))?;
-            }
-        };
-        let start_seconds = started.elapsed().as_secs_f64();
-        // Keep draining the log so the server never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        Ok(ServerProcess {
-            child,
-            address,
-            start_seconds,
-        })
-    }
-
-    /// The server's current resident memory, in bytes.
-    pub fn rss(&self) -> Result<u64> {
-        Ok(process_memory(&format!("/proc/{}/status", self.child.id()))?.rss)
-    }
-
-    /// The server's peak resident memory so far, in bytes.
-    pub fn peak_rss(&self) -> Result<u64> {
-        Ok(process_memory(&format!("/proc/{}/status", self.child.id()))?.peak)
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use super::Latencies;
 
 /// Bounds of one load level.
 #[derive(Debug, Clone, Copy)]
@@ -97,6 +24,19 @@ pub struct LoadLimits {
     pub requests: usize,
     /// Seconds at most.
     pub seconds: f64,
+}
+
+impl LoadLimits {
+    /// The levels of a run, 1, 32 and 64 connections, each bounded by `requests` and `seconds`.
+    pub fn levels(requests: usize, seconds: f64) -> Vec<LoadLimits> {
+        [1, 32, 64]
+            .map(|connections| LoadLimits {
+                connections,
+                requests,
+                seconds,
+            })
+            .to_vec()
+    }
 }
 
 /// What one load level measured.
@@ -120,21 +60,11 @@ pub struct LoadResult {
     pub server_rss_peak: u64,
 }
 
-/// Sends the `paths` round-robin to `server` over `limits.connections` connections.
+/// Sends the `paths` round-robin to the server at `address` over `limits.connections`
+/// connections, sampling the memory of process `pid` (the server's).
 pub fn run_load(
-    server: &ServerProcess,
-    paths: &[String],
-    limits: LoadLimits,
-) -> Result<LoadResult> {
-    let status = format!("/proc/{}/status", server.child.id());
-    run_load_at(server.address, &status, paths, limits)
-}
-
-/// Sends the `paths` round-robin to the server at `address`, sampling the memory of the process
-/// whose `/proc/.../status` is `status`.
-pub fn run_load_at(
     address: SocketAddr,
-    status: &str,
+    pid: u32,
     paths: &[String],
     limits: LoadLimits,
 ) -> Result<LoadResult> {
@@ -152,11 +82,10 @@ pub fn run_load_at(
     let sampling = Arc::new(AtomicBool::new(true));
     let sampler = {
         let sampling = Arc::clone(&sampling);
-        let status = status.to_string();
         std::thread::spawn(move || {
             let mut peak = 0;
             while sampling.load(Ordering::Relaxed) {
-                if let Ok(memory) = process_memory(&status) {
+                if let Ok(memory) = Memory::of_process(pid) {
                     peak = peak.max(memory.rss);
                 }
                 std::thread::sleep(Duration::from_millis(50));

@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! cargo build --release --workspace
-//! cargo run --release -p verbatim-tests --bin bench -- --passages 1000000 --json bench.json
-//! cargo run --release -p verbatim-tests --bin bench -- --quick
+//! cargo run --release -p verbatim-bench --bin bench -- --passages 1000000 --json bench.json
+//! cargo run --release -p verbatim-bench --bin bench -- --quick
 //! ```
 
 use std::path::PathBuf;
@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use verbatim_tests::bench::{self, Config, Engine};
+use verbatim_bench::{self as bench, Config, Engine};
 
 /// Measures index build, query latency and the HTTP server of Verbatim, SQLite FTS5 and raw
 /// tantivy on one deterministic synthetic corpus, and prints Markdown tables with ratios.

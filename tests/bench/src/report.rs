@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use serde::Serialize;
+use verbatim_tests::total_memory;
 
 use super::queries::{BenchQuery, Kind};
 use super::{BuildResult, Engine, OpenResult, QueryResult, ServerResult};
@@ -36,21 +37,10 @@ impl Machine {
             .find_map(|l| l.strip_prefix("model name"))
             .map(|rest| rest.trim_start_matches([' ', '\t', ':']).trim().to_string())
             .unwrap_or_else(|| "unknown".into());
-        let memory_bytes = read("/proc/meminfo")
-            .lines()
-            .find_map(|l| l.strip_prefix("MemTotal:"))
-            .and_then(|rest| {
-                rest.trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-            })
-            .map_or(0, |kb| kb * 1024);
         Machine {
             cpus: std::thread::available_parallelism().map_or(1, usize::from),
             cpu_model,
-            memory_bytes,
+            memory_bytes: total_memory().unwrap_or(0),
             load_average_at_start: read("/proc/loadavg").trim().to_string(),
         }
     }
@@ -93,27 +83,17 @@ pub struct Report {
     pub passages: usize,
     /// Corpus and query seed.
     pub seed: u64,
-    /// Sites in the corpus.
-    pub sites: usize,
-    /// Bytes of transcript files generated.
-    pub corpus_bytes: u64,
-    /// Seconds spent generating and writing the corpus.
-    pub generate_seconds: f64,
     /// The query mix.
     pub query_mix: Vec<MixEntry>,
-    /// Index builds.
-    pub builds: Vec<BuildResult>,
-    /// Index opens.
-    pub opens: Vec<OpenResult>,
-    /// Query latencies.
-    pub queries: Vec<QueryResult>,
-    /// The HTTP server.
-    pub server: ServerResult,
+    /// The figures.
+    #[serde(flatten)]
+    pub measured: Measured,
     /// The goals, checked.
     pub goals: Vec<Goal>,
 }
 
 /// Everything measured, before the goals are checked.
+#[derive(Debug, Clone, Serialize)]
 pub struct Measured {
     /// Bytes of transcript files generated.
     pub corpus_bytes: u64,
@@ -138,9 +118,6 @@ impl Report {
             machine: Machine::detect(),
             passages,
             seed,
-            sites: measured.sites,
-            corpus_bytes: measured.corpus_bytes,
-            generate_seconds: measured.generate_seconds,
             query_mix: mix
                 .iter()
                 .map(|q| MixEntry {
@@ -151,10 +128,7 @@ impl Report {
                     facets: q.facets,
                 })
                 .collect(),
-            builds: measured.builds,
-            opens: measured.opens,
-            queries: measured.queries,
-            server: measured.server,
+            measured,
             goals: Vec::new(),
         };
         report.goals = report.check_goals();
@@ -163,18 +137,20 @@ impl Report {
 
     /// The build of `engine`.
     pub fn build(&self, engine: Engine) -> Option<&BuildResult> {
-        self.builds.iter().find(|b| b.engine == engine)
+        self.measured.builds.iter().find(|b| b.engine == engine)
     }
 
     /// The latencies of `kind` on `engine`.
     pub fn query(&self, engine: Engine, kind: Kind) -> Option<&QueryResult> {
-        self.queries
+        self.measured
+            .queries
             .iter()
             .find(|q| q.engine == engine && q.kind == kind)
     }
 
     fn open_seconds(&self, engine: Engine) -> f64 {
-        self.opens
+        self.measured
+            .opens
             .iter()
             .find(|o| o.engine == engine)
             .map_or(f64::NAN, |o| o.seconds)
@@ -235,7 +211,13 @@ impl Report {
                 speedup >= 5.0,
             );
         }
-        if let Some(level) = self.server.load.iter().find(|l| l.connections == 32) {
+        if let Some(level) = self
+            .measured
+            .server
+            .load
+            .iter()
+            .find(|l| l.connections == 32)
+        {
             goal(
                 "HTTP throughput at 32 connections",
                 ">= 5000 req/s",
@@ -255,7 +237,7 @@ impl Report {
                 level.errors == 0,
             );
         }
-        let rss = self.server.rss_peak as f64 / MB;
+        let rss = self.measured.server.rss_peak as f64 / MB;
         goal(
             "server RSS (peak under load)",
             "<= 300 MB",
@@ -280,8 +262,8 @@ impl Report {
             out,
             "{} passages ({:.1} MB of transcript files, {} sites, seed {}) on {} CPUs ({}), {:.1} GB RAM; load average at start: {}.\n",
             self.passages,
-            self.corpus_bytes as f64 / MB,
-            self.sites,
+            self.measured.corpus_bytes as f64 / MB,
+            self.measured.sites,
             self.seed,
             m.cpus,
             m.cpu_model,
@@ -299,7 +281,7 @@ impl Report {
     fn build_table(&self, out: &mut String) {
         out.push_str("### Index build and open\n\n");
         out.push_str("| | Verbatim | FTS5 | raw tantivy | Verbatim / FTS5 | Verbatim / raw tantivy |\n|---|---:|---:|---:|---:|---:|\n");
-        let corpus_mb = self.corpus_bytes as f64 / MB;
+        let corpus_mb = self.measured.corpus_bytes as f64 / MB;
         let rows: [(&str, Figure, usize); 5] = [
             ("build time (s)", Box::new(|b| b.seconds), 1),
             ("passages/s", Box::new(|b| b.passages as f64 / b.seconds), 0),
@@ -385,7 +367,7 @@ impl Report {
     }
 
     fn http_table(&self, out: &mut String) {
-        let s = &self.server;
+        let s = &self.measured.server;
         let _ = writeln!(
             out,
             "### HTTP (`GET /v1/search`, the query mix round-robin, loopback)\n\n{}; start to listening {:.3} s; RSS at rest {:.0} MB, peak {:.0} MB.\n",
