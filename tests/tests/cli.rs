@@ -577,7 +577,7 @@ fn api_key_from_flag_or_environment() {
 }
 
 #[test]
-fn show_facets_participants_and_stats_agree_with_the_api() {
+fn show_facets_documents_participants_and_stats_agree_with_the_api() {
     let fixture = Fixture::new();
     let passage = json(
         &run(
@@ -590,7 +590,7 @@ fn show_facets_participants_and_stats_agree_with_the_api() {
         .expect("the GP quote has a passage number");
     let target = format!("{ARTICLE}#{passage}");
     let facets_query = query_string(&[("q", "primary care")]);
-    let expectations: [(Vec<&str>, String); 5] = [
+    let expectations: [(Vec<&str>, String); 6] = [
         (
             vec!["show", &target, "--context", "1", "-f", "json"],
             format!("/v1/documents/{ARTICLE}/passages/{passage}?context=1"),
@@ -615,6 +615,10 @@ fn show_facets_participants_and_stats_agree_with_the_api() {
             "/v1/participants".to_string(),
         ),
         (vec!["stats", "-f", "json"], "/v1/stats".to_string()),
+        (
+            vec!["documents", "--kind", "article,report", "-f", "json"],
+            "/v1/documents?kind=article&kind=report&limit=1000".to_string(),
+        ),
     ];
     for (args, path) in &expectations {
         let reply = fixture.server.get(path);
@@ -648,6 +652,20 @@ fn show_facets_participants_and_stats_agree_with_the_api() {
         Some(1),
         "{shown:#}"
     );
+
+    for (backend, flags) in fixture.backends() {
+        let listed = stdout(&run(&flags, &["documents", "--lang", "en"]));
+        let ids: Vec<&str> = listed
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.split_whitespace().next())
+            .collect();
+        assert!(ids.contains(&ARTICLE), "{backend}: {listed}");
+        assert!(
+            !ids.iter().any(|id| id.ends_with("-zh")),
+            "{backend}: --lang en lists a Chinese document: {listed}"
+        );
+    }
 
     let table = stdout(&run(&fixture.backends()[1].1, &["facets", "role_group"]));
     let counts: Vec<&str> = table.lines().map(str::trim).collect();

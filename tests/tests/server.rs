@@ -499,7 +499,7 @@ fn wrong_values_get_a_422_naming_the_parameter() {
             reply.body
         );
     }
-    let long_query = "a ".repeat(indexer::api::MAX_QUERY_BYTES);
+    let long_query = "a ".repeat(indexer::api::MAX_QUERY_CHARS);
     let reply = fx
         .server
         .post("/v1/search", &json!({"q": long_query}).to_string());

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use indexer::api::{
-    DocumentDetail, DocumentInfo, FacetCount, FacetField, Hit, ParticipantInfo, PassageDetail,
-    PassageView, SearchRequest, SearchResponse, Span, Stats,
+    DocumentDetail, DocumentInfo, DocumentList, FacetCount, FacetField, Hit, ParticipantInfo,
+    PassageDetail, PassageView, SearchRequest, SearchResponse, Span, Stats,
 };
 
 use crate::output::markdown::describe_search;
@@ -70,19 +70,17 @@ pub fn write_search(
 
 fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, palette: Palette) -> io::Result<()> {
     let number = format!("{rank}.");
-    writeln!(out, "{number:<3}{}", palette.strong(&hit.citation))?;
-    let mut meta = vec![
-        format!("{}#{}", hit.doc_id, hit.passage),
-        hit.kind.to_string(),
-    ];
-    meta.extend(hit.site.clone());
-    meta.extend(hit.section.clone());
+    let p = &hit.passage;
+    writeln!(out, "{number:<3}{}", palette.strong(&p.citation))?;
+    let mut meta = vec![format!("{}#{}", p.doc_id, p.passage), hit.kind.to_string()];
+    meta.extend(p.site.clone());
+    meta.extend(p.section.clone());
     writeln!(out, "{INDENT}{}", palette.dim(&meta.join(" · ")))?;
     let context = hit.context.as_ref();
     for view in context.map(|c| c.before.as_slice()).unwrap_or_default() {
         write_context(out, view, palette)?;
     }
-    write_indented(out, INDENT, &highlight(&hit.text, &hit.highlights, palette))?;
+    write_indented(out, INDENT, &highlight(&p.text, &hit.highlights, palette))?;
     for view in context.map(|c| c.after.as_slice()).unwrap_or_default() {
         write_context(out, view, palette)?;
     }
@@ -90,7 +88,7 @@ fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, palette: Palette) -> 
 }
 
 fn write_context(out: &mut impl Write, view: &PassageView, palette: Palette) -> io::Result<()> {
-    let text = match speaker_label(view) {
+    let text = match view.speaker_label() {
         Some(label) => format!("{label} {}", view.text.trim()),
         None => view.text.trim().to_string(),
     };
@@ -102,17 +100,6 @@ fn write_context(out: &mut impl Write, view: &PassageView, palette: Palette) -> 
         )?;
     }
     Ok(())
-}
-
-/// Who is speaking in a context passage, shown the way citations show it.
-fn speaker_label(view: &PassageView) -> Option<String> {
-    match (&view.role, &view.speaker, &view.attribution) {
-        (Some(role), Some(speaker), _) => Some(format!("[{role} {speaker}]")),
-        (None, Some(speaker), _) => Some(format!("[{speaker}]")),
-        (_, None, Some(tag)) => Some(format!("[{tag}]")),
-        (Some(role), None, None) => Some(format!("[{role}]")),
-        (None, None, None) => None,
-    }
 }
 
 fn write_indented(out: &mut impl Write, indent: &str, text: &str) -> io::Result<()> {
@@ -270,10 +257,51 @@ pub fn write_participants(
             row
         })
         .collect();
+    write_columns(out, &header, &rows, palette)
+}
+
+/// Writes documents as aligned columns: id, kind, language, date, passages, title.
+pub fn write_documents(
+    out: &mut impl Write,
+    list: &DocumentList,
+    palette: Palette,
+) -> io::Result<()> {
+    let header: Vec<String> = ["ID", "KIND", "LANG", "DATE", "PASSAGES", "TITLE"]
+        .map(String::from)
+        .to_vec();
+    let rows: Vec<Vec<String>> = list
+        .documents
+        .iter()
+        .map(|d| {
+            vec![
+                d.id.clone(),
+                d.kind.to_string(),
+                d.lang.to_string(),
+                d.date.clone().unwrap_or_default(),
+                d.passages.to_string(),
+                d.title.clone(),
+            ]
+        })
+        .collect();
+    write_columns(out, &header, &rows, palette)?;
+    if (list.documents.len() as u64) < list.total {
+        let note = format!("{} of {} documents", list.documents.len(), list.total);
+        writeln!(out, "{}", palette.dim(&note))?;
+    }
+    Ok(())
+}
+
+/// Writes a header and rows as columns two spaces apart, each as wide as its widest cell.
+fn write_columns(
+    out: &mut impl Write,
+    header: &[String],
+    rows: &[Vec<String>],
+    palette: Palette,
+) -> io::Result<()> {
     let widths: Vec<usize> = (0..header.len())
         .map(|col| {
-            std::iter::once(&header)
-                .chain(&rows)
+            std::iter::once(header)
+                .chain(rows.iter().map(Vec::as_slice))
                 .map(|row| row[col].chars().count())
                 .max()
                 .unwrap_or(0)
@@ -287,8 +315,8 @@ pub fn write_participants(
             .collect();
         cells.join("  ").trim_end().to_string()
     };
-    writeln!(out, "{}", palette.strong(&line(&header)))?;
-    for row in &rows {
+    writeln!(out, "{}", palette.strong(&line(header)))?;
+    for row in rows {
         writeln!(out, "{}", line(row))?;
     }
     Ok(())
