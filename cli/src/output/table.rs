@@ -10,6 +10,8 @@ use indexer::api::{
     PassageDetail, PassageView, SearchRequest, SearchResponse, Span, Stats,
 };
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::output::markdown::describe_search;
 
 /// Indent of a hit's body under its number.
@@ -142,7 +144,7 @@ fn write_facet_summary(
     facets: &BTreeMap<String, Vec<FacetCount>>,
     palette: Palette,
 ) -> io::Result<()> {
-    let width = facets.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+    let width = facets.keys().map(|k| k.width()).max().unwrap_or(0);
     for (field, counts) in facets {
         let values: Vec<String> = counts
             .iter()
@@ -153,11 +155,7 @@ fn write_facet_summary(
         } else {
             values.join(" · ")
         };
-        writeln!(
-            out,
-            "{}  {values}",
-            palette.strong(&format!("{field:<width$}"))
-        )?;
+        writeln!(out, "{}  {values}", palette.strong(&pad(field, width)))?;
     }
     Ok(())
 }
@@ -210,18 +208,14 @@ pub fn write_facets(
         if counts.is_empty() {
             writeln!(out, "  {}", palette.dim("(no values)"))?;
         }
-        let width = counts
-            .iter()
-            .map(|c| c.value.chars().count())
-            .max()
-            .unwrap_or(0);
+        let width = counts.iter().map(|c| c.value.width()).max().unwrap_or(0);
         let count_width = counts
             .iter()
             .map(|c| c.count.to_string().len())
             .max()
             .unwrap_or(0);
         for c in counts {
-            writeln!(out, "  {:<width$}  {:>count_width$}", c.value, c.count)?;
+            writeln!(out, "  {}  {:>count_width$}", pad(&c.value, width), c.count)?;
         }
     }
     Ok(())
@@ -302,7 +296,7 @@ fn write_columns(
         .map(|col| {
             std::iter::once(header)
                 .chain(rows.iter().map(Vec::as_slice))
-                .map(|row| row[col].chars().count())
+                .map(|row| row[col].width())
                 .max()
                 .unwrap_or(0)
         })
@@ -311,7 +305,7 @@ fn write_columns(
         let cells: Vec<String> = row
             .iter()
             .zip(&widths)
-            .map(|(cell, &width)| format!("{cell:<width$}"))
+            .map(|(cell, &width)| pad(cell, width))
             .collect();
         cells.join("  ").trim_end().to_string()
     };
@@ -320,6 +314,13 @@ fn write_columns(
         writeln!(out, "{}", line(row))?;
     }
     Ok(())
+}
+
+/// `text` padded with spaces to `width` terminal columns: a Chinese character takes two, so
+/// counting characters would misalign the columns of a bilingual table.
+fn pad(text: &str, width: usize) -> String {
+    let padding = width.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(padding))
 }
 
 /// Writes the index statistics as `name  value` lines.
@@ -530,6 +531,41 @@ mod tests {
                 .unwrap()
                 .ends_with("3         gender=female\n")
         );
+    }
+
+    #[test]
+    fn chinese_text_takes_two_columns_per_character() {
+        let participant = |id: &str, site: &str| ParticipantInfo {
+            id: id.into(),
+            role: Some("Manager".into()),
+            role_group: None,
+            site: Some(site.into()),
+            attrs: BTreeMap::new(),
+            passages: 1,
+        };
+        let mut out = Vec::new();
+        write_participants(
+            &mut out,
+            &[participant("ID1", "北京站点"), participant("ID2", "site 2")],
+            Palette::new(false),
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "ID   ROLE     GROUP  SITE      PASSAGES\n\
+             ID1  Manager         北京站点  1\n\
+             ID2  Manager         site 2    1\n"
+        );
+        // The PASSAGES column starts at the same terminal column on every line.
+        let columns: Vec<usize> = text
+            .lines()
+            .map(|line| {
+                let before = line.rfind(|c: char| c == 'P' || c == '1').unwrap_or(0);
+                line[..before].width()
+            })
+            .collect();
+        assert_eq!(columns, [columns[0]; 3], "{text}");
     }
 
     #[test]
