@@ -561,7 +561,7 @@ mod tests {
         let columns: Vec<usize> = text
             .lines()
             .map(|line| {
-                let before = line.rfind(|c: char| c == 'P' || c == '1').unwrap_or(0);
+                let before = line.rfind(['P', '1']).unwrap_or(0);
                 line[..before].width()
             })
             .collect();
