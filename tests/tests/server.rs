@@ -640,6 +640,76 @@ fn openapi_lists_every_route() {
 }
 
 #[test]
+fn openapi_operation_ids_are_unique_and_limits_are_the_servers() {
+    let fx = serve_corpus();
+    let doc = ok(fx.server.get("/openapi.json"), "openapi");
+    let ids: Vec<String> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .flat_map(|item| item.as_object().into_iter().flat_map(|ops| ops.values()))
+        .map(|operation| text_of(&operation["operationId"]))
+        .collect();
+    let unique: BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "operation ids repeat: {ids:?}");
+    assert!(ids.iter().all(|id| !id.is_empty()), "{ids:?}");
+
+    let body = &doc["components"]["schemas"]["SearchRequest"]["properties"];
+    for (field, max) in [
+        ("limit", indexer::api::MAX_LIMIT),
+        ("offset", indexer::api::MAX_OFFSET),
+        ("context", indexer::api::MAX_CONTEXT),
+    ] {
+        assert_eq!(
+            body[field]["maximum"].as_u64(),
+            Some(max as u64),
+            "{field}: {body:#}"
+        );
+    }
+    assert_eq!(
+        body["q"]["maxLength"].as_u64(),
+        Some(indexer::api::MAX_QUERY_CHARS as u64)
+    );
+    let speaker = &doc["components"]["schemas"]["Filters"]["properties"]["speaker"];
+    assert_eq!(
+        speaker["oneOf"].as_array().map(Vec::len),
+        Some(2),
+        "{speaker:#}"
+    );
+    // The demo corpus's participants sheet has no attribute columns: no `attr.` parameter is
+    // documented, since the server would refuse every one.
+    let search = &doc["paths"]["/v1/search"]["get"]["parameters"];
+    let names: Vec<String> = search
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .map(|p| text_of(&p["name"]))
+        .collect();
+    assert!(names.contains(&"year".to_string()), "{names:?}");
+    assert!(!names.iter().any(|n| n.starts_with("attr.")), "{names:?}");
+    // Without a key the routes are open: the key is one option, no key the other.
+    let security = &doc["paths"]["/v1/stats"]["get"]["security"];
+    assert_eq!(security, &json!([{}, {"api_key": []}]), "{security:#}");
+}
+
+/// JSON Schema counts `20.0` as an integer, so the body schema allows it: the server must too.
+#[test]
+fn issue_12_whole_numbers_written_as_floats_are_accepted() {
+    let fx = serve_corpus();
+    let reply = fx.server.post(
+        "/v1/search",
+        r#"{"q": "trust", "limit": 2.0, "offset": 0.0, "context": 1.0, "filters": {"year": {"from": 2015.0}}}"#,
+    );
+    let body = ok(reply, "floats");
+    assert_eq!(hits(&body).len(), 2, "{body:#}");
+    assert_error(
+        &fx.server.post("/v1/search", r#"{"limit": 2.5}"#),
+        422,
+        "invalid_field_value",
+    );
+}
+
+#[test]
 fn unknown_routes_and_methods_get_json_404_and_405() {
     let fx = serve_corpus();
     assert_error(&fx.server.get("/nope"), 404, "not_found");

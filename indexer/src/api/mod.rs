@@ -10,6 +10,7 @@ mod one_or_many;
 #[cfg(feature = "openapi")]
 mod openapi;
 mod query;
+mod whole_number;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -61,18 +62,21 @@ pub struct SearchRequest {
     #[cfg_attr(feature = "openapi", schema(example = json!(["role", "site"])))]
     pub facets: Vec<FacetField>,
     /// Hits per page (1 to 1000; 0 returns only the total and facets).
-    #[serde(default = "default_limit")]
+    #[serde(
+        default = "default_limit",
+        deserialize_with = "whole_number::deserialize"
+    )]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
     pub limit: usize,
     /// Hits to skip.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number::deserialize")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100_000))]
     pub offset: usize,
     /// Order of hits.
     #[serde(default)]
     pub sort: Sort,
     /// Passages to include before and after each hit (0 to 20).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number::deserialize")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 20))]
     pub context: usize,
     /// Whether to compute highlights and snippets.
@@ -278,9 +282,9 @@ impl fmt::Display for YearRange {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct YearBounds {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number::deserialize_option")]
     from: Option<i32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number::deserialize_option")]
     to: Option<i32>,
 }
 
@@ -307,6 +311,11 @@ impl<'de> Deserialize<'de> for YearRange {
                 i64::try_from(year)
                     .map_err(|_| E::custom(format!("{year} is not a year")))
                     .and_then(|year| self.visit_i64(year))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, year: f64) -> Result<YearRange, E> {
+                whole_number::deserialize(serde::de::value::F64Deserializer::<E>::new(year))
+                    .map(YearRange::year)
             }
 
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<YearRange, E> {

@@ -38,7 +38,7 @@ pub fn query_parameters(params: &[Param], attributes: Option<&[String]>) -> Vec<
             shape => vec![parameter(
                 param.name,
                 param.description,
-                shape_schema(shape),
+                shape_schema(shape, attributes),
             )],
         })
         .collect()
@@ -61,7 +61,7 @@ fn parameter(name: &str, description: &str, schema: RefOr<Schema>) -> Parameter 
         .build()
 }
 
-fn shape_schema(shape: ParamShape) -> RefOr<Schema> {
+fn shape_schema(shape: ParamShape, attributes: Option<&[String]>) -> RefOr<Schema> {
     match shape {
         ParamShape::Text => ObjectBuilder::new()
             .schema_type(Type::String)
@@ -71,7 +71,10 @@ fn shape_schema(shape: ParamShape) -> RefOr<Schema> {
         ParamShape::Names(set) => list_of(
             pattern(&format!(
                 "^{item}(?:,{item})*$",
-                item = format!("{TRIMMED}*(?:{})?{TRIMMED}*", names_pattern(set, None))
+                item = format!(
+                    "{TRIMMED}*(?:{})?{TRIMMED}*",
+                    names_pattern(set, attributes)
+                )
             ))
             .into(),
         ),
@@ -114,7 +117,11 @@ fn pattern(regex: &str) -> ObjectBuilder {
 
 /// Text matching `body` with surrounding whitespace, or blank (which counts as absent).
 fn blank_or(body: &str) -> ObjectBuilder {
-    pattern(&format!("^{TRIMMED}*(?:{body})?{TRIMMED}*$"))
+    if body.is_empty() {
+        pattern(&format!("^{TRIMMED}*$"))
+    } else {
+        pattern(&format!("^{TRIMMED}*(?:{body})?{TRIMMED}*$"))
+    }
 }
 
 /// The names of a closed set as a case-insensitive alternation, without anchors.

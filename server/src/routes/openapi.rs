@@ -13,7 +13,7 @@ use indexer::api::{
 };
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::schema::Schema;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
@@ -85,9 +85,22 @@ const QUERY_FORMS: [(&str, ParamList); 4] = [
     ("/v1/documents/{id}/passages/{n}", PassageQuery::params),
 ];
 
-/// The OpenAPI document of a server whose index has these participant `attributes` (`None`: of
-/// any server, with `attr.NAME` standing for every attribute).
-pub fn openapi(attributes: Option<&[String]>) -> utoipa::openapi::OpenApi {
+/// What the document says about a server: whether it needs a key, and its index's participant
+/// attributes (`None`: any server's, with `attr.NAME` standing for every attribute).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Served<'a> {
+    /// Whether the `/v1` routes need the key.
+    pub key_required: bool,
+    /// The columns of the participants sheet, when known.
+    pub attributes: Option<&'a [String]>,
+}
+
+/// The OpenAPI document of a server.
+pub fn openapi(served: Served<'_>) -> utoipa::openapi::OpenApi {
+    let Served {
+        key_required,
+        attributes,
+    } = served;
     let mut doc = ApiDoc::openapi();
     for (path, params) in QUERY_FORMS {
         if let Some(operation) = doc
@@ -113,6 +126,10 @@ pub fn openapi(attributes: Option<&[String]>) -> utoipa::openapi::OpenApi {
     }
     for item in doc.paths.paths.values_mut() {
         for operation in operations(item) {
+            if !key_required && let Some(security) = &mut operation.security {
+                // Without a key the routes are open; a key sent anyway is ignored.
+                security.insert(0, SecurityRequirement::default());
+            }
             add_common_errors(operation);
         }
     }
@@ -184,5 +201,8 @@ pub(crate) async fn openapi_json(State(state): State<AppState>) -> Json<utoipa::
                 .collect();
             names.into_iter().collect::<Vec<_>>()
         });
-    Json(openapi(attributes.as_deref()))
+    Json(openapi(Served {
+        key_required: state.config.api_key.is_some(),
+        attributes: attributes.as_deref(),
+    }))
 }
