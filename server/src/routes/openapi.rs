@@ -206,3 +206,50 @@ pub(crate) async fn openapi_json(State(state): State<AppState>) -> Json<utoipa::
         attributes: attributes.as_deref(),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parameter_names(doc: &utoipa::openapi::OpenApi, path: &str) -> Vec<String> {
+        let operation = doc.paths.paths[path].get.as_ref().expect("a GET operation");
+        operation
+            .parameters
+            .iter()
+            .flatten()
+            .map(|parameter| parameter.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn search_and_facets_list_the_same_filters_with_this_index_attributes() {
+        let attributes = ["gender".to_string(), "years_in_post".to_string()];
+        let doc = openapi(Served {
+            key_required: true,
+            attributes: Some(&attributes),
+        });
+        let search = parameter_names(&doc, "/v1/search");
+        let facets = parameter_names(&doc, "/v1/facets/{field}");
+        for filter in ["role", "kind", "year", "attr.gender", "attr.years_in_post"] {
+            assert!(search.iter().any(|name| name == filter), "{search:?}");
+            assert!(facets.iter().any(|name| name == filter), "{facets:?}");
+        }
+        assert!(!search.iter().any(|name| name == "attr.NAME"), "{search:?}");
+        let json = serde_json::to_value(&doc).expect("the document serializes");
+        let pattern = json["components"]["schemas"]["FacetField"]["pattern"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(pattern.contains("[Gg][Ee][Nn][Dd][Ee][Rr]"), "{pattern}");
+        assert_eq!(
+            json["paths"]["/v1/stats"]["get"]["security"],
+            serde_json::json!([{"api_key": []}]),
+            "with a key, the key is required"
+        );
+    }
+
+    #[test]
+    fn any_server_documents_attr_name() {
+        let doc = openapi(Served::default());
+        assert!(parameter_names(&doc, "/v1/facets/{field}").contains(&"attr.NAME".to_string()));
+    }
+}
