@@ -13,12 +13,13 @@ use anyhow::anyhow;
 use clap::builder::{PossibleValuesParser, RangedU64ValueParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 use indexer::api::{
-    DEFAULT_LIMIT, FacetField, Filters, MAX_CONTEXT, MAX_LIMIT, MAX_OFFSET, SearchRequest, Sort,
-    YearRange,
+    DEFAULT_LIMIT, DocumentsRequest, FacetField, Filters, MAX_CONTEXT, MAX_LIMIT, MAX_OFFSET,
+    SearchRequest, Sort, YearRange,
 };
 use indexer::model::{DocId, Kind, Lang};
 
-use crate::backend::explain;
+use crate::backend::Source;
+use crate::messages::explain;
 
 /// The server's default listening address.
 pub const DEFAULT_SERVER: &str = "http://127.0.0.1:8490";
@@ -29,6 +30,7 @@ Examples:
   verbatim search '\"integrated care\"' --role manager --site 'site 1' --format md
   verbatim facets role --query trust
   verbatim show mcdermott-2019-integrated-care#12 --context 2
+  verbatim documents --kind article
   verbatim batch appendix.toml --out appendix.md
   verbatim --index ./index stats          (no server needed)
 
@@ -55,6 +57,12 @@ Examples:
   verbatim show mcdermott-2019-integrated-care             the whole document
   verbatim show mcdermott-2019-integrated-care#12          passage 12 with 2 passages either side
   verbatim show mcdermott-2019-integrated-care#12 -C 0 --format md";
+
+const DOCUMENTS_EXAMPLES: &str = "\
+Examples:
+  verbatim documents                          every document: id, kind, language, date, title
+  verbatim documents --kind interview,meeting transcripts only
+  verbatim documents --lang zh --format json";
 
 const PARTICIPANTS_EXAMPLES: &str = "\
 Examples:
@@ -154,6 +162,17 @@ pub struct SourceArgs {
     pub index: Option<PathBuf>,
 }
 
+impl SourceArgs {
+    /// Where these flags say to search.
+    pub fn source(&self) -> Source {
+        Source {
+            server: self.server.clone(),
+            api_key: self.api_key.clone(),
+            index: self.index.clone(),
+        }
+    }
+}
+
 /// When to colour output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -191,6 +210,9 @@ pub enum Command {
     /// Show a document, or one passage with its neighbours.
     #[command(after_help = SHOW_EXAMPLES)]
     Show(ShowArgs),
+    /// List the documents in the index, optionally only some kinds or languages.
+    #[command(after_help = DOCUMENTS_EXAMPLES)]
+    Documents(DocumentsArgs),
     /// List the participants with their roles, sites and passage counts.
     #[command(after_help = PARTICIPANTS_EXAMPLES)]
     Participants(ParticipantsArgs),
@@ -392,7 +414,7 @@ impl FacetsArgs {
     }
 }
 
-/// Output formats of lists (`facets`, `participants`).
+/// Output formats of lists (`facets`, `documents`, `participants`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     /// Aligned columns, for reading.
@@ -438,6 +460,42 @@ pub enum ShowFormat {
     /// Markdown blockquotes with citations.
     #[value(alias = "markdown")]
     Md,
+}
+
+/// `verbatim documents`.
+#[derive(Debug, clap::Args)]
+pub struct DocumentsArgs {
+    /// Only documents of this kind; repeat or comma-separate for any-of.
+    #[arg(long, value_name = "KIND", ignore_case = true, value_delimiter = ',', value_parser = kind_parser())]
+    pub kind: Vec<Kind>,
+
+    /// Only documents in this language (en or zh); repeat or comma-separate for any-of.
+    #[arg(long, value_name = "LANG", ignore_case = true, value_delimiter = ',', value_parser = lang_parser())]
+    pub lang: Vec<Lang>,
+
+    /// Number of documents to list (0 to 1000).
+    #[arg(long, short = 'n', value_name = "N", default_value_t = MAX_LIMIT, value_parser = up_to(MAX_LIMIT))]
+    pub limit: usize,
+
+    /// Number of documents to skip, for paging.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = up_to(MAX_OFFSET))]
+    pub offset: usize,
+
+    /// Output format: table, json (the API's response) or csv (one row per document).
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+impl DocumentsArgs {
+    /// The API request these flags describe.
+    pub fn to_request(&self) -> DocumentsRequest {
+        DocumentsRequest {
+            kind: self.kind.clone(),
+            lang: self.lang.clone(),
+            limit: self.limit,
+            offset: self.offset,
+        }
+    }
 }
 
 /// `verbatim participants`.
@@ -557,7 +615,9 @@ fn parse_target(s: &str) -> Result<Target, String> {
         None => (s, None),
     };
     DocId::parse(doc).map_err(|e| {
-        format!("{e}; list documents with `verbatim stats` or copy an id from `verbatim search`")
+        format!(
+            "{e}; list documents with `verbatim documents` or copy an id from `verbatim search`"
+        )
     })?;
     Ok(Target {
         doc: doc.to_string(),

@@ -2,18 +2,19 @@
 //! ([`indexer::Index`]). Both take and return the same `indexer::api` types, so the commands and
 //! output formats do not know which one they talk to.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use indexer::api::{
-    DocumentDetail, FacetCount, FacetField, Filters, ParticipantInfo, PassageDetail, SearchRequest,
+    DocumentDetail, DocumentList, DocumentsRequest, FacetCount, FacetField, FacetQuery, Filters,
+    ParticipantInfo, PassageDetail, PassageQuery, QueryForm, QueryPairs, SearchRequest,
     SearchResponse, Stats,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::args::SourceArgs;
+use crate::messages::engine_error;
 
 /// How to start a server, for messages about an unreachable one.
 const START_SERVER: &str = "start it with `verbatim-server --corpus DIR` (or `cargo run --release -p server` in the \
@@ -30,9 +31,20 @@ pub enum Backend {
     Local(indexer::LiveIndex),
 }
 
+/// Where to search, as the command line says.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The server's address.
+    pub server: String,
+    /// The server's API key, if it needs one.
+    pub api_key: Option<String>,
+    /// An index directory to open instead of asking a server.
+    pub index: Option<PathBuf>,
+}
+
 impl Backend {
-    /// The index directory when `--index` is given, else the server.
-    pub fn open(source: &SourceArgs) -> anyhow::Result<Backend> {
+    /// The index directory when one is given, else the server.
+    pub fn open(source: &Source) -> anyhow::Result<Backend> {
         match &source.index {
             Some(dir) => open_index(dir).map(Backend::Local),
             None => Remote::new(&source.server, source.api_key.clone()).map(Backend::Remote),
@@ -55,7 +67,13 @@ impl Backend {
         filters: &Filters,
     ) -> anyhow::Result<Vec<FacetCount>> {
         match self {
-            Backend::Remote(remote) => remote.facet_values(field, q, filters),
+            Backend::Remote(remote) => {
+                let query = FacetQuery {
+                    q: q.to_string(),
+                    filters: filters.clone(),
+                };
+                remote.get(&format!("/v1/facets/{field}"), &query.to_query())
+            }
             Backend::Local(index) => index
                 .latest()
                 .facet_values(field, q, filters)
@@ -63,10 +81,18 @@ impl Backend {
         }
     }
 
+    /// A page of documents, ordered by id.
+    pub fn documents(&self, request: &DocumentsRequest) -> anyhow::Result<DocumentList> {
+        match self {
+            Backend::Remote(remote) => remote.get("/v1/documents", &request.to_query()),
+            Backend::Local(index) => index.latest().documents(request).map_err(engine_error),
+        }
+    }
+
     /// A document with all its passages.
     pub fn document(&self, id: &str) -> anyhow::Result<DocumentDetail> {
         match self {
-            Backend::Remote(remote) => remote.get(&format!("/v1/documents/{id}"), &[]),
+            Backend::Remote(remote) => remote.get(&format!("/v1/documents/{id}"), &Vec::new()),
             Backend::Local(index) => index.latest().document(id).map_err(engine_error),
         }
     }
@@ -76,7 +102,7 @@ impl Backend {
         match self {
             Backend::Remote(remote) => remote.get(
                 &format!("/v1/documents/{id}/passages/{ordinal}"),
-                &[("context".to_string(), context.to_string())],
+                &PassageQuery { context }.to_query(),
             ),
             Backend::Local(index) => index
                 .latest()
@@ -88,7 +114,7 @@ impl Backend {
     /// Every participant, ordered by id.
     pub fn participants(&self) -> anyhow::Result<Vec<ParticipantInfo>> {
         match self {
-            Backend::Remote(remote) => remote.get("/v1/participants", &[]),
+            Backend::Remote(remote) => remote.get("/v1/participants", &Vec::new()),
             Backend::Local(index) => index.latest().participants().map_err(engine_error),
         }
     }
@@ -96,7 +122,7 @@ impl Backend {
     /// Size and build time of the index.
     pub fn stats(&self) -> anyhow::Result<Stats> {
         match self {
-            Backend::Remote(remote) => remote.get("/v1/stats", &[]),
+            Backend::Remote(remote) => remote.get("/v1/stats", &Vec::new()),
             Backend::Local(index) => index.latest().stats().map_err(engine_error),
         }
     }
@@ -158,22 +184,7 @@ impl Remote {
         })
     }
 
-    fn facet_values(
-        &self,
-        field: &FacetField,
-        q: &str,
-        filters: &Filters,
-    ) -> anyhow::Result<Vec<FacetCount>> {
-        let mut query = vec![("q".to_string(), q.to_string())];
-        query.extend(filter_params(filters));
-        self.get(&format!("/v1/facets/{field}"), &query)
-    }
-
-    fn get<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-    ) -> anyhow::Result<T> {
+    fn get<T: DeserializeOwned>(&self, path: &str, query: &QueryPairs) -> anyhow::Result<T> {
         let url = format!("{}{path}", self.base);
         let mut request = self.agent.get(&url);
         for (key, value) in query {
@@ -230,42 +241,6 @@ impl Remote {
     }
 }
 
-/// The filters as query parameters of `GET /v1/facets/{field}`: one pair per value (a repeated
-/// key means any-of, as a list does in the JSON API); attributes as `attr.NAME=VALUE`.
-///
-/// The server also splits values at commas, so a value containing one cannot be sent this way.
-fn filter_params(filters: &Filters) -> Vec<(String, String)> {
-    let each = |key: &str, values: Vec<String>| {
-        values
-            .into_iter()
-            .map(|v| (key.to_string(), v))
-            .collect::<Vec<_>>()
-    };
-    let mut params = each("role", filters.role.clone());
-    params.extend(each("site", filters.site.clone()));
-    params.extend(each(
-        "kind",
-        filters.kind.iter().map(|k| k.to_string()).collect(),
-    ));
-    params.extend(each(
-        "lang",
-        filters.lang.iter().map(|l| l.to_string()).collect(),
-    ));
-    params.extend(each("speaker", filters.speaker.clone()));
-    params.extend(each("doc", filters.doc.clone()));
-    if let Some(year) = filters.year {
-        let end = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
-        params.push((
-            "year".to_string(),
-            format!("{}..{}", end(year.from), end(year.to)),
-        ));
-    }
-    for (name, values) in &filters.attr {
-        params.extend(each(&format!("attr.{name}"), values.clone()));
-    }
-    params
-}
-
 /// The server's explanation of an error response, or what we can tell when there is none.
 fn server_error(status: u16, body: &str, url: &str) -> anyhow::Error {
     let Ok(ErrorBody { error }) = serde_json::from_str::<ErrorBody>(body) else {
@@ -284,25 +259,6 @@ fn server_error(status: u16, body: &str, url: &str) -> anyhow::Error {
     with_hint(&error.message, hint.as_deref())
 }
 
-/// An engine error as a message for the user, hint included.
-fn engine_error(error: indexer::Error) -> anyhow::Error {
-    anyhow!(explain(&error))
-}
-
-/// An engine error as one message: what is wrong, then on its own line what to do about it.
-pub fn explain(error: &indexer::Error) -> String {
-    let hint = match error {
-        indexer::Error::Query { hint, .. } | indexer::Error::InvalidValue { hint, .. } => {
-            hint.as_deref()
-        }
-        _ => None,
-    };
-    match hint {
-        Some(hint) => format!("{error}\n  hint: {hint}"),
-        None => error.to_string(),
-    }
-}
-
 fn with_hint(message: &str, hint: Option<&str>) -> anyhow::Error {
     match hint {
         Some(hint) => anyhow!("{message}\n  hint: {hint}"),
@@ -313,9 +269,6 @@ fn with_hint(message: &str, hint: Option<&str>) -> anyhow::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use indexer::api::YearRange;
-    use indexer::model::Kind;
-    use std::collections::BTreeMap;
 
     #[test]
     fn server_errors_show_message_and_hint() {
@@ -354,35 +307,6 @@ mod tests {
         assert_eq!(
             Remote::new("http://127.0.0.1:8490/", None).unwrap().base,
             "http://127.0.0.1:8490"
-        );
-    }
-
-    #[test]
-    fn filters_as_query_parameters() {
-        let filters = Filters {
-            role: vec!["GP".into(), "manager".into()],
-            kind: vec![Kind::Interview],
-            year: Some(YearRange {
-                from: Some(2015),
-                to: None,
-            }),
-            attr: BTreeMap::from([("gender".to_string(), vec!["female".to_string()])]),
-            ..Filters::default()
-        };
-        let params = filter_params(&filters);
-        let params: Vec<(&str, &str)> = params
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        assert_eq!(
-            params,
-            [
-                ("role", "GP"),
-                ("role", "manager"),
-                ("kind", "interview"),
-                ("year", "2015.."),
-                ("attr.gender", "female"),
-            ]
         );
     }
 }

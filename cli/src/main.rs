@@ -3,9 +3,11 @@
 //!
 //! Exit status like grep: 0 when something matched, 1 when nothing did, 2 on any error.
 
+mod appendix;
 mod args;
 mod backend;
 mod cmd;
+mod messages;
 mod output;
 
 use std::process::ExitCode;

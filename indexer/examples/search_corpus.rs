@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let response = index.search(&request)?;
     for hit in &response.hits {
-        println!("> {}\n{}\n", hit.text, hit.citation);
+        println!("> {}\n{}\n", hit.passage.text, hit.passage.citation);
     }
     println!(
         "{} matches; by role group: {:?}",

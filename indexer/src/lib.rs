@@ -34,7 +34,7 @@
 //!     ..SearchRequest::new("\"more than co-location\"")
 //! };
 //! let response = index.search(&request)?;
-//! assert_eq!(response.hits[0].citation, "[Independent GP ID9] Interview 9, turn 2, site 2");
+//! assert_eq!(response.hits[0].passage.citation, "[Independent GP ID9] Interview 9, turn 2, site 2");
 //! # Ok(())
 //! # }
 //! ```

@@ -360,13 +360,28 @@ impl Passage {
     /// The bracketed label that opens a citation: `[Independent GP ID9]`, `[ID9]`, or the
     /// attribution tag as written; `None` for unattributed prose.
     pub fn speaker_label(&self) -> Option<String> {
-        match (&self.role, &self.speaker, &self.attribution) {
-            (Some(role), Some(speaker), _) => Some(format!("[{role} {speaker}]")),
-            (None, Some(speaker), _) => Some(format!("[{speaker}]")),
-            (_, None, Some(tag)) => Some(format!("[{tag}]")),
-            (Some(role), None, None) => Some(format!("[{role}]")),
-            (None, None, None) => None,
-        }
+        speaker_label(
+            self.role.as_ref().map(Role::as_str),
+            self.speaker.as_ref().map(SpeakerId::as_str),
+            self.attribution.as_deref(),
+        )
+    }
+}
+
+/// The bracketed label of who said something, as citations open: `[Independent GP ID9]` (role
+/// and speaker), `[ID9]`, the attribution tag as written when no speaker is known, or `[Manager]`;
+/// `None` when nothing is known.
+pub fn speaker_label(
+    role: Option<&str>,
+    speaker: Option<&str>,
+    attribution: Option<&str>,
+) -> Option<String> {
+    match (role, speaker, attribution) {
+        (Some(role), Some(speaker), _) => Some(format!("[{role} {speaker}]")),
+        (None, Some(speaker), _) => Some(format!("[{speaker}]")),
+        (_, None, Some(tag)) => Some(format!("[{tag}]")),
+        (Some(role), None, None) => Some(format!("[{role}]")),
+        (None, None, None) => None,
     }
 }
 

@@ -19,7 +19,8 @@ const FACETS = [
   { param: "lang", label: "Language", fields: ["lang"] },
   { param: "speaker", label: "Speaker", fields: ["speaker"] },
 ];
-const LIST_PARAMS = ["role", "site", "kind", "lang", "speaker", "doc"];
+// Every filter the page sets: one per facet panel, and the document a translation link opens.
+const LIST_PARAMS = [...FACETS.map((f) => f.param), "doc"];
 const LANGUAGE_NAMES = { en: "English", zh: "Chinese (中文)" };
 // Same columns, in the same order, as `verbatim search --format csv`.
 const CSV_COLUMNS = [

@@ -93,40 +93,22 @@ fn parse_query(query: &str) -> Result<Vec<(String, String)>, ApiError> {
         .filter(|piece| !piece.is_empty())
         .map(|piece| {
             let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
-            let name = decode_component(name).map_err(|()| not_utf8("a parameter name"))?;
-            let value = decode_component(value).map_err(|()| not_utf8(&name))?;
+            let name = decode_component(name).ok_or_else(|| not_utf8("a parameter name"))?;
+            let value = decode_component(value).ok_or_else(|| not_utf8(&name))?;
             Ok((name, value))
         })
         .collect()
 }
 
-fn decode_component(raw: &str) -> Result<String, ()> {
-    let bytes = raw.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match (bytes[i], escaped) {
-            (b'%', Some(byte)) => {
-                decoded.push(byte);
-                i += 3;
-            }
-            (b'+', _) => {
-                decoded.push(b' ');
-                i += 1;
-            }
-            // A `%` not followed by two hex digits stands for itself, as in form decoding.
-            (byte, _) => {
-                decoded.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(decoded).map_err(|_| ())
+/// A form-encoded component as text, or `None` when its bytes are not UTF-8. A `%` not followed
+/// by two hex digits stands for itself, as in form decoding.
+fn decode_component(raw: &str) -> Option<String> {
+    // A literal `+` arrives as `%2B`, so turning `+` into a space first is safe.
+    let spaced = raw.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .ok()
+        .map(|text| text.into_owned())
 }
 
 fn not_utf8(what: &str) -> ApiError {

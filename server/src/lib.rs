@@ -28,7 +28,7 @@ use axum::Router;
 pub use auth::ApiKey;
 pub use error::{ApiError, ErrorCode};
 pub use listener::GuardedListener;
-pub use routes::openapi::openapi;
+pub use routes::openapi::{Served, openapi};
 pub use state::{AppState, Config};
 
 /// The whole service over `state`: every route, behind the server's middleware.

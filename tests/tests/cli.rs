@@ -144,13 +144,13 @@ fn role_filters_select_role_groups_on_both_backends() {
                 "{what}: one page holds all"
             );
             assert_eq!(
-                field_values(hits, |hit| hit.role_group.as_ref()),
+                field_values(hits, |hit| hit.passage.role_group.as_ref()),
                 BTreeSet::from([group.to_string()]),
                 "{what}"
             );
             let expected_roles: BTreeSet<String> = roles.iter().map(|r| r.to_string()).collect();
             assert_eq!(
-                field_values(hits, |hit| hit.role.as_ref()),
+                field_values(hits, |hit| hit.passage.role.as_ref()),
                 expected_roles,
                 "{what}: every role of the group, no other"
             );
@@ -173,11 +173,11 @@ fn role_filters_select_role_groups_on_both_backends() {
         let quote = response
             .hits
             .iter()
-            .find(|hit| hit.text.contains(GP_QUOTE))
+            .find(|hit| hit.passage.text.contains(GP_QUOTE))
             .unwrap_or_else(|| panic!("{what}: not found in {response:#?}"));
-        assert_eq!(quote.doc_id, ARTICLE);
+        assert_eq!(quote.passage.doc_id, ARTICLE);
         assert!(
-            quote.citation.starts_with("[Independent GP ID9] "),
+            quote.passage.citation.starts_with("[Independent GP ID9] "),
             "{quote:#?}"
         );
 
@@ -271,7 +271,7 @@ fn line_formats_have_one_record_per_hit() {
 
         let markdown = stdout(&primary_care(&flags, "md", &what));
         for hit in &expected.hits {
-            let citation = &hit.citation;
+            let citation = &hit.passage.citation;
             let citation_line = format!("\n\n{citation}\n");
             assert!(
                 markdown.contains(&citation_line),
@@ -569,7 +569,7 @@ fn api_key_from_flag_or_environment() {
 }
 
 #[test]
-fn show_facets_participants_and_stats_agree_with_the_api() {
+fn show_facets_documents_participants_and_stats_agree_with_the_api() {
     let fixture = Fixture::new();
     let located: SearchResponse = json(
         &run(
@@ -581,11 +581,11 @@ fn show_facets_participants_and_stats_agree_with_the_api() {
     let passage = located
         .hits
         .first()
-        .map(|hit| hit.passage)
+        .map(|hit| hit.passage.passage)
         .expect("the GP quote has a passage number");
     let target = format!("{ARTICLE}#{passage}");
     let facets_query = query_string(&[("q", "primary care")]);
-    let expectations: [(Vec<&str>, String); 5] = [
+    let expectations: [(Vec<&str>, String); 6] = [
         (
             vec!["show", &target, "--context", "1", "-f", "json"],
             format!("/v1/documents/{ARTICLE}/passages/{passage}?context=1"),
@@ -610,6 +610,10 @@ fn show_facets_participants_and_stats_agree_with_the_api() {
             "/v1/participants".to_string(),
         ),
         (vec!["stats", "-f", "json"], "/v1/stats".to_string()),
+        (
+            vec!["documents", "--kind", "article,report", "-f", "json"],
+            "/v1/documents?kind=article&kind=report&limit=1000".to_string(),
+        ),
     ];
     // `--format json` is exactly the API's answer on the wire: compared as plain JSON.
     for (args, path) in &expectations {
@@ -634,6 +638,20 @@ fn show_facets_participants_and_stats_agree_with_the_api() {
     );
     assert!(shown.passage.text.contains(GP_QUOTE), "{shown:#?}");
     assert_eq!(shown.context.before.len(), 1, "{shown:#?}");
+
+    for (backend, flags) in fixture.backends() {
+        let listed = stdout(&run(&flags, &["documents", "--lang", "en"]));
+        let ids: Vec<&str> = listed
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.split_whitespace().next())
+            .collect();
+        assert!(ids.contains(&ARTICLE), "{backend}: {listed}");
+        assert!(
+            !ids.iter().any(|id| id.ends_with("-zh")),
+            "{backend}: --lang en lists a Chinese document: {listed}"
+        );
+    }
 
     let table = stdout(&run(&index_flags(), &["facets", "role_group"]));
     let counts: Vec<&str> = table.lines().map(str::trim).collect();
@@ -681,14 +699,14 @@ fn csv_round_trips_with_one_record_per_hit() {
                 .unwrap_or_else(|| panic!("no column {name}"))
         };
         for (record, hit) in records.iter().zip(&expected.hits) {
-            assert_eq!(&record[column("citation")], hit.citation);
+            assert_eq!(&record[column("citation")], hit.passage.citation);
             assert_eq!(
                 &record[column("text")],
-                hit.text,
+                hit.passage.text,
                 "{what}: text survives quoting"
             );
-            assert_eq!(record[column("passage")], hit.passage.to_string());
-            assert_eq!(&record[column("doc")], hit.doc_id);
+            assert_eq!(record[column("passage")], hit.passage.passage.to_string());
+            assert_eq!(&record[column("doc")], hit.passage.doc_id);
         }
     }
 }

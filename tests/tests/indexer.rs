@@ -77,16 +77,16 @@ fn phrases_find_attributed_quotes_with_speaker_and_role() {
         let hit = res
             .hits
             .iter()
-            .find(|h| h.speaker.as_deref() == Some(speaker))
+            .find(|h| h.passage.speaker.as_deref() == Some(speaker))
             .unwrap_or_else(|| panic!("{q}: no hit by {speaker} in {:#?}", res.hits));
-        assert_eq!(hit.role.as_deref(), Some(role), "{q}");
-        assert_eq!(hit.role_group.as_deref(), Some(group), "{q}");
-        assert_eq!(hit.doc_id, ARTICLE);
+        assert_eq!(hit.passage.role.as_deref(), Some(role), "{q}");
+        assert_eq!(hit.passage.role_group.as_deref(), Some(group), "{q}");
+        assert_eq!(hit.passage.doc_id, ARTICLE);
         let prefix = format!("[{role} {speaker}] McDermott et al. 2019, BMJ Open, para ");
         assert!(
-            hit.citation.starts_with(&prefix),
+            hit.passage.citation.starts_with(&prefix),
             "{q}: citation {:?}",
-            hit.citation
+            hit.passage.citation
         );
         assert!(!hit.highlights.is_empty(), "{q}: no highlights");
     }
@@ -107,14 +107,15 @@ fn inline_meeting_quote_carries_its_site() {
     );
     assert_eq!(res.total, 1, "{:#?}", res.hits);
     let hit = &res.hits[0];
-    assert_eq!(hit.site.as_deref(), Some("site 1"));
-    assert_eq!(hit.speaker, None);
+    assert_eq!(hit.passage.site.as_deref(), Some("site 1"));
+    assert_eq!(hit.passage.speaker, None);
     assert_eq!(
-        hit.text,
+        hit.passage.text,
         "strategic step towards budget delegation and (development of new models of care)"
     );
     assert!(
-        hit.citation
+        hit.passage
+            .citation
             .starts_with("[Primary Care Commissioning Committee meeting site 1] ")
     );
 }
@@ -132,7 +133,7 @@ fn chinese_words_find_the_chinese_abstract_and_its_translation() {
         let res = search(&index, SearchRequest::new(q));
         assert!(res.total > 0, "{q} found nothing");
         for hit in &res.hits {
-            assert_eq!(hit.doc_id, "mcdermott-2019-abstract-zh", "{q}");
+            assert_eq!(hit.passage.doc_id, "mcdermott-2019-abstract-zh", "{q}");
             assert_eq!(
                 hit.translation.as_deref(),
                 Some("mcdermott-2019-abstract-en")
@@ -140,7 +141,7 @@ fn chinese_words_find_the_chinese_abstract_and_its_translation() {
             assert!(
                 !hit.highlights.is_empty(),
                 "{q}: no highlights in {}",
-                hit.text
+                hit.passage.text
             );
         }
     }
@@ -158,7 +159,7 @@ fn chinese_words_find_the_chinese_abstract_and_its_translation() {
     assert!(res.total >= 1);
     // A mixed query: both words must be in the passage.
     let res = search(&index, SearchRequest::new("CCGs 初级保健"));
-    assert!(res.total >= 1 && res.hits.iter().all(|h| h.lang.as_str() == "zh"));
+    assert!(res.total >= 1 && res.hits.iter().all(|h| h.passage.lang.as_str() == "zh"));
 }
 
 #[test]
@@ -175,7 +176,7 @@ fn role_group_filters_exclude_other_groups() {
     assert!(
         gps.hits
             .iter()
-            .all(|h| h.role_group.as_deref() == Some("GP")),
+            .all(|h| h.passage.role_group.as_deref() == Some("GP")),
         "{:#?}",
         gps.hits
     );
@@ -183,7 +184,7 @@ fn role_group_filters_exclude_other_groups() {
         managers
             .hits
             .iter()
-            .all(|h| h.role_group.as_deref() == Some("manager"))
+            .all(|h| h.passage.role_group.as_deref() == Some("manager"))
     );
     // An exact role, in any case, matches only itself.
     let independent = search(&index, with_role("", &["independent gp"]));
@@ -192,7 +193,7 @@ fn role_group_filters_exclude_other_groups() {
         independent
             .hits
             .iter()
-            .all(|h| h.role.as_deref() == Some("Independent GP"))
+            .all(|h| h.passage.role.as_deref() == Some("Independent GP"))
     );
     // Any-of within a filter.
     let both = search(&index, with_role("", &["GP", "manager"]));
@@ -240,10 +241,12 @@ fn context_and_document_order() {
     let ctx = hit.context.as_ref().expect("context asked for");
     let before: Vec<u32> = ctx.before.iter().map(|p| p.passage).collect();
     let after: Vec<u32> = ctx.after.iter().map(|p| p.passage).collect();
-    assert_eq!(before, [hit.passage - 2, hit.passage - 1]);
-    assert_eq!(after, [hit.passage + 1, hit.passage + 2]);
-    let detail = index.passage(&hit.doc_id, hit.passage, 1).unwrap();
-    assert_eq!(detail.passage.text, hit.text);
+    assert_eq!(before, [hit.passage.passage - 2, hit.passage.passage - 1]);
+    assert_eq!(after, [hit.passage.passage + 1, hit.passage.passage + 2]);
+    let detail = index
+        .passage(&hit.passage.doc_id, hit.passage.passage, 1)
+        .unwrap();
+    assert_eq!(detail.passage.text, hit.passage.text);
     assert_eq!(detail.context.before[0].text, ctx.before[1].text);
 
     let sorted = search(
@@ -257,7 +260,7 @@ fn context_and_document_order() {
     let keys: Vec<(String, u32)> = sorted
         .hits
         .iter()
-        .map(|h| (h.doc_id.clone(), h.passage))
+        .map(|h| (h.passage.doc_id.clone(), h.passage.passage))
         .collect();
     let mut expected = keys.clone();
     expected.sort();
@@ -278,7 +281,7 @@ fn prefixes_exclusions_and_query_errors() {
         .hits
         .iter()
         .flat_map(|h| {
-            let chars: Vec<char> = h.text.chars().collect();
+            let chars: Vec<char> = h.passage.text.chars().collect();
             h.highlights.iter().map(move |s| {
                 chars[s.start..s.end]
                     .iter()
@@ -337,7 +340,7 @@ fn rebuilds_do_only_what_changed() {
         )
         .hits
         .iter()
-        .filter(|h| h.doc_id == "prucomm-qof-review")
+        .filter(|h| h.passage.doc_id == "prucomm-qof-review")
         .count(),
         0
     );
@@ -445,15 +448,15 @@ fn transcripts_jsonl_and_participant_attributes_end_to_end() {
     assert_eq!(res.total, 1);
     let hit = &res.hits[0];
     assert_eq!(
-        hit.text,
+        hit.passage.text,
         "We pooled budgets for the enhanced services, which took a year of trust building."
     );
     assert_eq!(
-        hit.citation,
+        hit.passage.citation,
         "[Independent GP ID1] Interview 1, turn 2, 00:00:12, site 1"
     );
-    assert_eq!(hit.attrs["gender"], "female");
-    assert_eq!(hit.attrs["years_in_post"], "12");
+    assert_eq!(hit.passage.attrs["gender"], "female");
+    assert_eq!(hit.passage.attrs["years_in_post"], "12");
 
     // Attribute filters and facets, case-insensitive in name and value.
     let req = SearchRequest {
@@ -473,7 +476,7 @@ fn transcripts_jsonl_and_participant_attributes_end_to_end() {
     let speakers: Vec<&str> = res
         .hits
         .iter()
-        .filter_map(|h| h.speaker.as_deref())
+        .filter_map(|h| h.passage.speaker.as_deref())
         .collect();
     assert_eq!(res.total, 3, "{speakers:?}");
     assert!(speakers.iter().all(|s| *s == "ID2" || *s == "ID3"));
@@ -509,7 +512,10 @@ fn transcripts_jsonl_and_participant_attributes_end_to_end() {
     let zh = search(&index, SearchRequest::new("初级保健"));
     assert_eq!(zh.total, 1);
     assert_eq!(
-        (zh.hits[0].role.as_deref(), zh.hits[0].lang.as_str()),
+        (
+            zh.hits[0].passage.role.as_deref(),
+            zh.hits[0].passage.lang.as_str()
+        ),
         (Some("GP"), "zh")
     );
 
@@ -526,7 +532,11 @@ fn transcripts_jsonl_and_participant_attributes_end_to_end() {
             ..SearchRequest::new("")
         },
     );
-    let docs: Vec<&str> = recent.hits.iter().map(|h| h.doc_id.as_str()).collect();
+    let docs: Vec<&str> = recent
+        .hits
+        .iter()
+        .map(|h| h.passage.doc_id.as_str())
+        .collect();
     assert_eq!(
         docs,
         ["meeting-3", "meeting-3", "interview-2", "interview-2"]

@@ -39,7 +39,7 @@ fn hit_ids(response: &SearchResponse) -> Vec<(String, u32)> {
     response
         .hits
         .iter()
-        .map(|hit| (hit.doc_id.clone(), hit.passage))
+        .map(|hit| (hit.passage.doc_id.clone(), hit.passage.passage))
         .collect()
 }
 
@@ -77,22 +77,23 @@ fn a_phrase_finds_the_attributed_quote() {
     let hit = response
         .hits
         .iter()
-        .find(|hit| hit.text.contains(CO_LOCATION))
+        .find(|hit| hit.passage.text.contains(CO_LOCATION))
         .unwrap_or_else(|| panic!("no hit holds the quote: {response:#?}"));
-    assert_eq!(hit.doc_id, ARTICLE);
-    assert_eq!(hit.speaker.as_deref(), Some("ID9"));
-    assert_eq!(hit.role.as_deref(), Some("Independent GP"));
-    assert_eq!(hit.role_group.as_deref(), Some("GP"));
+    assert_eq!(hit.passage.doc_id, ARTICLE);
+    assert_eq!(hit.passage.speaker.as_deref(), Some("ID9"));
+    assert_eq!(hit.passage.role.as_deref(), Some("Independent GP"));
+    assert_eq!(hit.passage.role_group.as_deref(), Some("GP"));
     assert_eq!(hit.kind, Kind::Article);
-    assert_eq!(hit.lang, Lang::En);
+    assert_eq!(hit.passage.lang, Lang::En);
     assert!(
-        hit.citation
+        hit.passage
+            .citation
             .starts_with("[Independent GP ID9] McDermott et al. 2019, BMJ Open, para "),
         "citation: {}",
-        hit.citation
+        hit.passage.citation
     );
     assert!(hit.score > 0.0, "{hit:#?}");
-    assert!(hit.origin.file.ends_with(".md"), "{hit:#?}");
+    assert!(hit.passage.origin.file.ends_with(".md"), "{hit:#?}");
 }
 
 #[test]
@@ -106,7 +107,7 @@ fn a_phrase_does_not_match_its_words_apart() {
         "a phrase cannot match more than its words"
     );
     for hit in &phrase.hits {
-        let text = hit.text.to_lowercase();
+        let text = hit.passage.text.to_lowercase();
         assert!(
             text.contains("no legal basis"),
             "phrase hit without the phrase: {text}"
@@ -153,7 +154,12 @@ fn role_filters_keep_gps_and_managers_apart() {
         every_match(role)
             .hits
             .iter()
-            .map(|hit| hit.role_group.clone().unwrap_or_else(|| "(none)".into()))
+            .map(|hit| {
+                hit.passage
+                    .role_group
+                    .clone()
+                    .unwrap_or_else(|| "(none)".into())
+            })
             .collect()
     };
     assert_eq!(groups_of("GP"), BTreeSet::from(["GP".to_string()]));
@@ -242,7 +248,7 @@ fn context_returns_the_neighbours_in_order() {
     let server = serve_corpus();
     let response = server.search(&[("q", &format!("\"{CO_LOCATION}\"")), ("context", "2")]);
     let hit = first_hit(&response);
-    let n = hit.passage;
+    let n = hit.passage.passage;
     let context = hit.context.as_ref().expect("context asked for");
     let ordinals =
         |views: &[PassageView]| -> Vec<u32> { views.iter().map(|view| view.passage).collect() };
@@ -251,13 +257,17 @@ fn context_returns_the_neighbours_in_order() {
 
     let document: DocumentDetail = server.get_ok(&format!("/v1/documents/{ARTICLE}"));
     let text_of = |ordinal: u32| &document.passages[ordinal as usize - 1].text;
-    assert_eq!(text_of(n), &hit.text, "passages are listed in order");
+    assert_eq!(
+        text_of(n),
+        &hit.passage.text,
+        "passages are listed in order"
+    );
     assert_eq!(&context.before[0].text, text_of(n - 2));
     assert_eq!(&context.after[1].text, text_of(n + 2));
 
     let detail: PassageDetail =
         server.get_ok(&format!("/v1/documents/{ARTICLE}/passages/{n}?context=2"));
-    assert_eq!(detail.passage.text, hit.text);
+    assert_eq!(detail.passage.text, hit.passage.text);
     assert_eq!(&detail.context, context);
 
     let first: PassageDetail =
@@ -279,7 +289,7 @@ fn highlights_cover_the_matched_words() {
     let spans = &hit.highlights;
     let words: Vec<String> = spans
         .iter()
-        .map(|span| span_text(&hit.text, *span))
+        .map(|span| span_text(&hit.passage.text, *span))
         .collect();
     assert_eq!(
         words.concat().to_lowercase(),
@@ -288,7 +298,7 @@ fn highlights_cover_the_matched_words() {
     );
     let (first, last) = (spans[0], spans[spans.len() - 1]);
     let covered = span_text(
-        &hit.text,
+        &hit.passage.text,
         Span {
             start: first.start,
             end: last.end,
@@ -306,11 +316,11 @@ fn highlights_cover_the_matched_words() {
         );
         let mut previous_end = 0;
         for span in &hit.highlights {
-            let word = span_text(&hit.text, *span).to_lowercase();
+            let word = span_text(&hit.passage.text, *span).to_lowercase();
             assert!(
                 is_matched_word(&word),
                 "highlighted {word:?} in {:?}",
-                hit.text
+                hit.passage.text
             );
             assert!(
                 span.start >= previous_end,
@@ -333,23 +343,27 @@ fn a_chinese_query_finds_the_chinese_abstract() {
     let hit = response
         .hits
         .iter()
-        .find(|hit| hit.doc_id == ZH_ABSTRACT)
+        .find(|hit| hit.passage.doc_id == ZH_ABSTRACT)
         .unwrap_or_else(|| panic!("the Chinese abstract is not among the hits: {response:#?}"));
-    assert_eq!(hit.lang, Lang::Zh);
+    assert_eq!(hit.passage.lang, Lang::Zh);
     assert_eq!(
         hit.translation.as_deref(),
         Some(EN_ABSTRACT),
         "a translated document names its translation"
     );
-    assert!(hit.text.contains("初级保健"), "{}", hit.text);
+    assert!(
+        hit.passage.text.contains("初级保健"),
+        "{}",
+        hit.passage.text
+    );
     assert!(!hit.highlights.is_empty());
     for span in &hit.highlights {
-        let word = span_text(&hit.text, *span);
+        let word = span_text(&hit.passage.text, *span);
         assert!("初级保健".contains(&word), "highlighted {word:?}");
     }
     let only_zh = server.search(&[("q", "初级保健"), ("lang", "zh"), ("limit", "100")]);
     assert!(
-        only_zh.hits.iter().all(|hit| hit.lang == Lang::Zh),
+        only_zh.hits.iter().all(|hit| hit.passage.lang == Lang::Zh),
         "{only_zh:#?}"
     );
 }
@@ -388,7 +402,7 @@ fn wrong_values_get_a_422_naming_the_parameter() {
             reply.body
         );
     }
-    let long_query = "a ".repeat(indexer::api::MAX_QUERY_BYTES);
+    let long_query = "a ".repeat(indexer::api::MAX_QUERY_CHARS);
     let reply = server.post("/v1/search", &json!({"q": long_query}).to_string());
     assert_error(&reply, 422, ErrorCode::InvalidFieldValue);
     assert!(reply.error().message.starts_with("q:"), "{:#}", reply.body);
@@ -522,6 +536,81 @@ fn openapi_lists_every_route() {
             "ErrorCode schema lacks {code}: {codes}"
         );
     }
+}
+
+#[test]
+fn openapi_operation_ids_are_unique_and_limits_are_the_servers() {
+    let server = serve_corpus();
+    let doc: Value = server.get_ok("/openapi.json");
+    let ids: Vec<String> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .flat_map(|item| item.as_object().into_iter().flat_map(|ops| ops.values()))
+        .map(|operation| {
+            operation["operationId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    let unique: BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "operation ids repeat: {ids:?}");
+    assert!(ids.iter().all(|id| !id.is_empty()), "{ids:?}");
+
+    let body = &doc["components"]["schemas"]["SearchRequest"]["properties"];
+    for (field, max) in [
+        ("limit", indexer::api::MAX_LIMIT),
+        ("offset", indexer::api::MAX_OFFSET),
+        ("context", indexer::api::MAX_CONTEXT),
+    ] {
+        assert_eq!(
+            body[field]["maximum"].as_u64(),
+            Some(max as u64),
+            "{field}: {body:#}"
+        );
+    }
+    assert_eq!(
+        body["q"]["maxLength"].as_u64(),
+        Some(indexer::api::MAX_QUERY_CHARS as u64)
+    );
+    let speaker = &doc["components"]["schemas"]["Filters"]["properties"]["speaker"];
+    assert_eq!(
+        speaker["oneOf"].as_array().map(Vec::len),
+        Some(2),
+        "{speaker:#}"
+    );
+    // The demo corpus's participants sheet has no attribute columns: no `attr.` parameter is
+    // documented, since the server would refuse every one.
+    let search = &doc["paths"]["/v1/search"]["get"]["parameters"];
+    let names: Vec<String> = search
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .map(|p| p["name"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(names.contains(&"year".to_string()), "{names:?}");
+    assert!(!names.iter().any(|n| n.starts_with("attr.")), "{names:?}");
+    // Without a key the routes are open: the key is one option, no key the other.
+    let security = &doc["paths"]["/v1/stats"]["get"]["security"];
+    assert_eq!(security, &json!([{}, {"api_key": []}]), "{security:#}");
+}
+
+/// JSON Schema counts `20.0` as an integer, so the body schema allows it: the server must too.
+#[test]
+fn issue_12_whole_numbers_written_as_floats_are_accepted() {
+    let server = serve_corpus();
+    let reply = server.post(
+        "/v1/search",
+        r#"{"q": "trust", "limit": 2.0, "offset": 0.0, "context": 1.0, "filters": {"year": {"from": 2015.0}}}"#,
+    );
+    let response: SearchResponse = reply.ok("floats");
+    assert_eq!(response.hits.len(), 2, "{response:#?}");
+    assert_error(
+        &server.post("/v1/search", r#"{"limit": 2.5}"#),
+        422,
+        ErrorCode::InvalidFieldValue,
+    );
 }
 
 #[test]
@@ -713,7 +802,7 @@ fn the_binary_builds_a_missing_index_before_serving() {
     let index_dir = dir.path().join("index");
     let server = start_binary(&index_dir, &corpus_dir());
     let response = server.search(&[("q", &format!("\"{CO_LOCATION}\""))]);
-    assert_eq!(first_hit(&response).speaker.as_deref(), Some("ID9"));
+    assert_eq!(first_hit(&response).passage.speaker.as_deref(), Some("ID9"));
     assert!(
         index_dir.is_dir(),
         "the index was built in {}",

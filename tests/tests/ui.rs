@@ -143,7 +143,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     page.screenshot("1-seed-phrase");
 
     // "Show context" puts the neighbouring passages around the quote, in document order.
-    let n = server.search(&[("q", SEED_PHRASE)]).hits[0].passage;
+    let n = server.search(&[("q", SEED_PHRASE)]).hits[0].passage.passage;
     let context: PassageDetail =
         server.get_ok(&format!("/v1/documents/{SEED_DOC}/passages/{n}?context=2"));
     let neighbours: Vec<&str> = context
@@ -304,7 +304,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     let expected_citations: Vec<&str> = expected
         .hits
         .iter()
-        .map(|hit| hit.citation.as_str())
+        .map(|hit| hit.passage.citation.as_str())
         .collect();
     assert_eq!(chinese.total, expected.total);
     assert_eq!(chinese.citations(), expected_citations);

@@ -6,44 +6,18 @@
 //! hits by relevance and lists them in corpus order (document id, then passage), so reruns on the
 //! same index give the same file and quotes from one source sit together.
 
-use std::collections::BTreeMap;
-use std::fmt;
 use std::io::Write;
 use std::path::Path;
-use std::str::FromStr;
 
 use anyhow::{Context, Result, anyhow, bail};
-use indexer::api::{Filters, Hit, SearchRequest, YearRange};
-use indexer::model::{Kind, Lang};
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use indexer::api::{Filters, SearchRequest};
+use serde::Deserialize;
 
+use crate::appendix::{Appendix, SectionQuotes};
 use crate::args::{BatchArgs, BatchFormat};
-use crate::backend::{Backend, explain};
+use crate::backend::Backend;
+use crate::messages::explain;
 use crate::output::{csv, json, markdown};
-
-/// The batch output: sections in file order, each with the request that filled it.
-#[derive(Debug, Serialize)]
-pub struct Appendix {
-    /// The file's `title`, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// One entry per section, in file order.
-    pub sections: Vec<SectionQuotes>,
-}
-
-/// One section's quotes.
-#[derive(Debug, Serialize)]
-pub struct SectionQuotes {
-    /// The section heading (the query, for plain query files).
-    pub heading: String,
-    /// The search that was run.
-    pub request: SearchRequest,
-    /// Passages matching it (more than are listed when `limit` cut the list).
-    pub total: u64,
-    /// The listed hits, in corpus order.
-    pub hits: Vec<Hit>,
-}
 
 /// Runs every section and writes the document to `--out` or `out`; `Ok(true)` when any section
 /// matched something.
@@ -107,7 +81,9 @@ fn collect(plan: Plan, backend: &Backend, path: &Path) -> Result<Appendix> {
             )
         })?;
         let mut hits = response.hits;
-        hits.sort_by(|a, b| (&a.doc_id, a.passage).cmp(&(&b.doc_id, b.passage)));
+        hits.sort_by(|a, b| {
+            (&a.passage.doc_id, a.passage.passage).cmp(&(&b.passage.doc_id, b.passage.passage))
+        });
         sections.push(SectionQuotes {
             heading: section.heading,
             request: section.request,
@@ -176,7 +152,7 @@ struct BatchFile {
     section: Vec<toml::Spanned<SectionSpec>>,
 }
 
-/// One `[[section]]` table.
+/// One `[[section]]` table: heading, query, limit, and the filters of the search API.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SectionSpec {
@@ -184,33 +160,22 @@ struct SectionSpec {
     #[serde(default)]
     query: String,
     limit: Option<usize>,
-    #[serde(default)]
-    role: Strings,
-    #[serde(default)]
-    site: Strings,
-    #[serde(default, deserialize_with = "parsed_list")]
-    kind: Vec<Kind>,
-    #[serde(default, deserialize_with = "parsed_list")]
-    lang: Vec<Lang>,
-    #[serde(default)]
-    speaker: Strings,
-    #[serde(default)]
-    doc: Strings,
-    #[serde(default, deserialize_with = "year_range")]
-    year: Option<YearRange>,
-    #[serde(default)]
-    attr: BTreeMap<String, Strings>,
+    #[serde(flatten)]
+    filters: Filters,
 }
 
 /// Parses the TOML batch file `name`; errors name the file and line.
 fn parse_toml(name: &str, text: &str, default_limit: usize) -> Result<Plan> {
-    let file: BatchFile = toml::from_str(text).map_err(|e| match e.span() {
-        Some(span) => anyhow!(
-            "{name}:{}: {}",
-            line_of(text, span.start),
-            e.message().trim_end()
-        ),
-        None => anyhow!("{name}: {}", e.message().trim_end()),
+    let file: BatchFile = toml::from_str(text).map_err(|e| {
+        let message = e.message().trim_end();
+        match e.span() {
+            Some(span) => {
+                let line = line_of_culprit(text, span.clone(), message)
+                    .unwrap_or_else(|| line_of(text, span.start));
+                anyhow!("{name}:{line}: {message}")
+            }
+            None => anyhow!("{name}: {message}"),
+        }
     })?;
     if file.section.is_empty() {
         bail!(
@@ -240,23 +205,9 @@ fn plan_section(spec: SectionSpec, line: usize, default_limit: usize) -> Result<
             "this [[section]] has neither a heading nor a query\n  hint: add heading = \"...\""
         ),
     };
-    let attr = spec
-        .attr
-        .into_iter()
-        .map(|(name, values)| (name, values.0))
-        .collect();
     let request = SearchRequest {
         q: spec.query,
-        filters: Filters {
-            role: spec.role.0,
-            site: spec.site.0,
-            kind: spec.kind,
-            lang: spec.lang,
-            speaker: spec.speaker.0,
-            doc: spec.doc.0,
-            year: spec.year,
-            attr,
-        },
+        filters: spec.filters,
         limit: spec.limit.unwrap_or(default_limit),
         ..SearchRequest::default()
     };
@@ -270,83 +221,34 @@ fn plan_section(spec: SectionSpec, line: usize, default_limit: usize) -> Result<
     })
 }
 
+/// The line of the key or string value that an error message quotes in backticks, in the table
+/// whose header `span` covers (up to the next table header).
+///
+/// A section's filters are read as a whole (they are the API's [`Filters`]), so the parser can
+/// only point at the section's header; the message still quotes the key or value at fault.
+fn line_of_culprit(text: &str, span: std::ops::Range<usize>, message: &str) -> Option<usize> {
+    let culprit = message.split('`').nth(1).filter(|c| !c.is_empty())?;
+    let mut offset = span.start;
+    for (i, line) in text.get(span.start..)?.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_start();
+        if i > 0 && trimmed.starts_with('[') {
+            break;
+        }
+        let is_key = trimmed
+            .strip_prefix(culprit)
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        if is_key || line.contains(&format!("\"{culprit}\"")) {
+            return Some(line_of(text, offset));
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// The 1-based line holding byte `offset` of `text`.
 fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset)
         .map_or(0, |before| before.matches('\n').count() + 1)
-}
-
-/// A string or a list of strings: `role = "GP"` or `role = ["GP", "manager"]`.
-#[derive(Debug, Default)]
-struct Strings(Vec<String>);
-
-impl<'de> Deserialize<'de> for Strings {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct StringsVisitor;
-
-        impl<'de> Visitor<'de> for StringsVisitor {
-            type Value = Strings;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string or a list of strings")
-            }
-
-            fn visit_str<E: de::Error>(self, value: &str) -> Result<Strings, E> {
-                Ok(Strings(vec![value.to_string()]))
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Strings, A::Error> {
-                let mut values = Vec::new();
-                while let Some(value) = seq.next_element::<String>()? {
-                    values.push(value);
-                }
-                Ok(Strings(values))
-            }
-        }
-
-        deserializer.deserialize_any(StringsVisitor)
-    }
-}
-
-/// A string or list of strings, each parsed as the engine parses that filter (`kind`, `lang`).
-fn parsed_list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: FromStr<Err = indexer::Error>,
-{
-    Strings::deserialize(deserializer)?
-        .0
-        .iter()
-        .map(|value| value.parse().map_err(|e| de::Error::custom(explain(&e))))
-        .collect()
-}
-
-/// `year = 2019` or `year = "2015..2019"`.
-fn year_range<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<YearRange>, D::Error> {
-    struct YearVisitor;
-
-    impl Visitor<'_> for YearVisitor {
-        type Value = YearRange;
-
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a year or a range of years such as \"2015..2019\"")
-        }
-
-        fn visit_i64<E: de::Error>(self, year: i64) -> Result<YearRange, E> {
-            let year =
-                i32::try_from(year).map_err(|_| E::custom(format!("{year} is not a year")))?;
-            Ok(YearRange {
-                from: Some(year),
-                to: Some(year),
-            })
-        }
-
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<YearRange, E> {
-            value.parse().map_err(|e| E::custom(explain(&e)))
-        }
-    }
-
-    deserializer.deserialize_any(YearVisitor).map(Some)
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so the
@@ -377,6 +279,8 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use indexer::api::YearRange;
+    use indexer::model::Kind;
 
     const EXAMPLE: &str = r#"title = "Appendix"
 
@@ -390,7 +294,7 @@ limit = 5
 [[section]]
 query = "STP"
 role = "manager"
-kind = "Article"
+kind = "article"
 year = 2019
 attr = { gender = "female" }
 "#;
@@ -444,10 +348,7 @@ attr = { gender = "female" }
         .unwrap_err()
         .to_string();
         assert!(err.starts_with("a.toml:4: "), "{err}");
-        assert!(
-            err.contains("\"memo\"") && err.contains("interview"),
-            "{err}"
-        );
+        assert!(err.contains("`memo`") && err.contains("interview"), "{err}");
         let err = parse_toml(
             "a.toml",
             "[[section]]\nheading = \"h\"\nquery = \"x\"\nlimit = 5000\n",

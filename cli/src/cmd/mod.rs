@@ -1,8 +1,9 @@
 //! The subcommands: each turns its flags into API requests, asks the backend, and renders the
 //! answer in the chosen format. They return whether anything matched (the exit status).
 
-pub mod batch;
+mod batch;
 mod completions;
+mod documents;
 mod facets;
 mod participants;
 mod search;
@@ -21,16 +22,18 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
     // Output is rendered whole and written once: an error halfway leaves no half-printed table,
     // and a closed pipe surfaces as one write error.
     let mut out = Vec::new();
+    let source = args.source.source();
     let found = match &args.command {
         Command::Completions(c) => completions::run(c, &mut out)?,
-        Command::Search(c) => search::run(c, &Backend::open(&args.source)?, &mut out, palette)?,
-        Command::Facets(c) => facets::run(c, &Backend::open(&args.source)?, &mut out, palette)?,
-        Command::Show(c) => show::run(c, &Backend::open(&args.source)?, &mut out, palette)?,
+        Command::Search(c) => search::run(c, &Backend::open(&source)?, &mut out, palette)?,
+        Command::Facets(c) => facets::run(c, &Backend::open(&source)?, &mut out, palette)?,
+        Command::Show(c) => show::run(c, &Backend::open(&source)?, &mut out, palette)?,
+        Command::Documents(c) => documents::run(c, &Backend::open(&source)?, &mut out, palette)?,
         Command::Participants(c) => {
-            participants::run(c, &Backend::open(&args.source)?, &mut out, palette)?
+            participants::run(c, &Backend::open(&source)?, &mut out, palette)?
         }
-        Command::Stats(c) => stats::run(c, &Backend::open(&args.source)?, &mut out, palette)?,
-        Command::Batch(c) => batch::run(c, &Backend::open(&args.source)?, &mut out)?,
+        Command::Stats(c) => stats::run(c, &Backend::open(&source)?, &mut out, palette)?,
+        Command::Batch(c) => batch::run(c, &Backend::open(&source)?, &mut out)?,
     };
     let mut stdout = io::stdout().lock();
     stdout.write_all(&out)?;

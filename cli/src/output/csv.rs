@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
-use indexer::api::{FacetCount, FacetField, Hit, ParticipantInfo};
+use indexer::api::{DocumentInfo, FacetCount, FacetField, Hit, ParticipantInfo};
 
-use crate::cmd::batch::Appendix;
+use crate::appendix::Appendix;
 
 /// Columns of a hit record; `text` comes last because it is the long one.
 const HIT_COLUMNS: [&str; 14] = [
@@ -97,22 +97,44 @@ pub fn write_participants(
     writer.flush()
 }
 
+/// Writes one record per document: id, kind, language, date, passages, title, source, file.
+pub fn write_documents(out: &mut impl Write, documents: &[DocumentInfo]) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record([
+        "id", "kind", "lang", "date", "passages", "title", "source", "file",
+    ])?;
+    for d in documents {
+        writer.write_record([
+            d.id.clone(),
+            d.kind.to_string(),
+            d.lang.to_string(),
+            text(&d.date),
+            d.passages.to_string(),
+            d.title.clone(),
+            text(&d.source),
+            d.file.clone(),
+        ])?;
+    }
+    writer.flush()
+}
+
 fn hit_record(hit: &Hit) -> Vec<String> {
+    let p = &hit.passage;
     vec![
-        hit.citation.clone(),
-        text(&hit.speaker),
-        text(&hit.role),
-        text(&hit.role_group),
-        text(&hit.site),
-        hit.doc_id.clone(),
-        hit.passage.to_string(),
+        p.citation.clone(),
+        text(&p.speaker),
+        text(&p.role),
+        text(&p.role_group),
+        text(&p.site),
+        p.doc_id.clone(),
+        p.passage.to_string(),
         hit.title.clone(),
         hit.kind.to_string(),
-        hit.lang.to_string(),
-        text(&hit.section),
-        hit.origin.file.clone(),
-        hit.origin.line.to_string(),
-        hit.text.clone(),
+        p.lang.to_string(),
+        text(&p.section),
+        p.origin.file.clone(),
+        p.origin.line.to_string(),
+        p.text.clone(),
     ]
 }
 
@@ -167,9 +189,9 @@ mod tests {
         );
         let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(records.len(), 2);
-        assert_eq!(&records[0][0], hit.citation);
+        assert_eq!(&records[0][0], hit.passage.citation);
         assert_eq!(
-            &records[0][13], hit.text,
+            &records[0][13], hit.passage.text,
             "multi-line text survives quoting"
         );
     }

@@ -7,9 +7,11 @@
 
 use std::io::{self, Write};
 
-use indexer::api::{DocumentDetail, Filters, Hit, PassageDetail, PassageView};
+use indexer::api::{
+    ATTR_PREFIX, DocumentDetail, Filters, Hit, PassageDetail, PassageView, QueryForm,
+};
 
-use crate::cmd::batch::Appendix;
+use crate::appendix::Appendix;
 
 /// Writes each hit as a blockquote and its citation, separated by blank lines.
 pub fn write_quotes(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
@@ -17,7 +19,7 @@ pub fn write_quotes(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
         if i > 0 {
             writeln!(out)?;
         }
-        write_quote(out, &hit.text, &hit.citation)?;
+        write_quote(out, &hit.passage.text, &hit.passage.citation)?;
     }
     Ok(())
 }
@@ -113,30 +115,21 @@ fn one_line(text: &str) -> String {
 }
 
 /// What was searched, for summary lines: "“trust” (role: GP, manager; site: site 1)", "the
-/// filters (speaker: ID9)" without a query, "everything" without either.
+/// filters (speaker: ID9)" without a query, "everything" without either. Filters are named and
+/// written as in a query string (attributes by their column name).
 pub fn describe_search(q: &str, filters: &Filters) -> String {
-    let mut parts = Vec::new();
-    let mut list = |name: &str, values: Vec<String>| {
-        if !values.is_empty() {
-            parts.push(format!("{name}: {}", values.join(", ")));
+    let mut parts: Vec<(String, Vec<String>)> = Vec::new();
+    for (name, value) in filters.to_query() {
+        let name = name.strip_prefix(ATTR_PREFIX).unwrap_or(&name).to_string();
+        match parts.last_mut() {
+            Some((last, values)) if *last == name => values.push(value),
+            _ => parts.push((name, vec![value])),
         }
-    };
-    list("role", filters.role.clone());
-    list("site", filters.site.clone());
-    list("kind", filters.kind.iter().map(|k| k.to_string()).collect());
-    list("lang", filters.lang.iter().map(|l| l.to_string()).collect());
-    list("speaker", filters.speaker.clone());
-    list("doc", filters.doc.clone());
-    if let Some(year) = filters.year {
-        let end = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
-        list(
-            "year",
-            vec![format!("{}..{}", end(year.from), end(year.to))],
-        );
     }
-    for (name, values) in &filters.attr {
-        list(name, values.clone());
-    }
+    let parts: Vec<String> = parts
+        .into_iter()
+        .map(|(name, values)| format!("{name}: {}", values.join(", ")))
+        .collect();
     let filters = parts.join("; ");
     match (q.trim().is_empty(), parts.is_empty()) {
         (true, true) => "everything".to_string(),
@@ -149,7 +142,7 @@ pub fn describe_search(q: &str, filters: &Filters) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cmd::batch::SectionQuotes;
+    use crate::appendix::SectionQuotes;
     use crate::output::sample_hit;
     use indexer::api::SearchRequest;
 
@@ -173,12 +166,15 @@ mod tests {
     #[test]
     fn multi_line_quotes_stay_quoted() {
         let mut hit = sample_hit();
-        hit.text = "First line  \n\nsecond paragraph".into();
+        hit.passage.text = "First line  \n\nsecond paragraph".into();
         let mut out = Vec::new();
         write_quotes(&mut out, &[hit.clone()]).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            format!("> First line\n>\n> second paragraph\n\n{}\n", hit.citation)
+            format!(
+                "> First line\n>\n> second paragraph\n\n{}\n",
+                hit.passage.citation
+            )
         );
     }
 
@@ -209,7 +205,7 @@ mod tests {
             "# Quotes\n\n## Teams\n\n*The best 1 of 3 passages matching “professionals room” (role: GP).*\n\n\
              > You can't just throw half a dozen professionals in a room\n\
              > and expect them to work together\n\n{}\n\n## Nothing here\n\n*No passages match “zzz”.*\n",
-            sample_hit().citation
+            sample_hit().passage.citation
         );
         assert_eq!(String::from_utf8(out).unwrap(), expected);
     }

@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use indexer::api::{
-    DocumentDetail, DocumentInfo, FacetCount, FacetField, Hit, ParticipantInfo, PassageDetail,
-    PassageView, SearchRequest, SearchResponse, Span, Stats,
+    DocumentDetail, DocumentInfo, DocumentList, FacetCount, FacetField, Hit, ParticipantInfo,
+    PassageDetail, PassageView, SearchRequest, SearchResponse, Span, Stats,
 };
+
+use unicode_width::UnicodeWidthStr;
 
 use crate::output::markdown::describe_search;
 
@@ -70,19 +72,17 @@ pub fn write_search(
 
 fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, palette: Palette) -> io::Result<()> {
     let number = format!("{rank}.");
-    writeln!(out, "{number:<3}{}", palette.strong(&hit.citation))?;
-    let mut meta = vec![
-        format!("{}#{}", hit.doc_id, hit.passage),
-        hit.kind.to_string(),
-    ];
-    meta.extend(hit.site.clone());
-    meta.extend(hit.section.clone());
+    let p = &hit.passage;
+    writeln!(out, "{number:<3}{}", palette.strong(&p.citation))?;
+    let mut meta = vec![format!("{}#{}", p.doc_id, p.passage), hit.kind.to_string()];
+    meta.extend(p.site.clone());
+    meta.extend(p.section.clone());
     writeln!(out, "{INDENT}{}", palette.dim(&meta.join(" · ")))?;
     let context = hit.context.as_ref();
     for view in context.map(|c| c.before.as_slice()).unwrap_or_default() {
         write_context(out, view, palette)?;
     }
-    write_indented(out, INDENT, &highlight(&hit.text, &hit.highlights, palette))?;
+    write_indented(out, INDENT, &highlight(&p.text, &hit.highlights, palette))?;
     for view in context.map(|c| c.after.as_slice()).unwrap_or_default() {
         write_context(out, view, palette)?;
     }
@@ -90,7 +90,7 @@ fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, palette: Palette) -> 
 }
 
 fn write_context(out: &mut impl Write, view: &PassageView, palette: Palette) -> io::Result<()> {
-    let text = match speaker_label(view) {
+    let text = match view.speaker_label() {
         Some(label) => format!("{label} {}", view.text.trim()),
         None => view.text.trim().to_string(),
     };
@@ -102,17 +102,6 @@ fn write_context(out: &mut impl Write, view: &PassageView, palette: Palette) -> 
         )?;
     }
     Ok(())
-}
-
-/// Who is speaking in a context passage, shown the way citations show it.
-fn speaker_label(view: &PassageView) -> Option<String> {
-    match (&view.role, &view.speaker, &view.attribution) {
-        (Some(role), Some(speaker), _) => Some(format!("[{role} {speaker}]")),
-        (None, Some(speaker), _) => Some(format!("[{speaker}]")),
-        (_, None, Some(tag)) => Some(format!("[{tag}]")),
-        (Some(role), None, None) => Some(format!("[{role}]")),
-        (None, None, None) => None,
-    }
 }
 
 fn write_indented(out: &mut impl Write, indent: &str, text: &str) -> io::Result<()> {
@@ -155,7 +144,7 @@ fn write_facet_summary(
     facets: &BTreeMap<String, Vec<FacetCount>>,
     palette: Palette,
 ) -> io::Result<()> {
-    let width = facets.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+    let width = facets.keys().map(|k| k.width()).max().unwrap_or(0);
     for (field, counts) in facets {
         let values: Vec<String> = counts
             .iter()
@@ -166,11 +155,7 @@ fn write_facet_summary(
         } else {
             values.join(" · ")
         };
-        writeln!(
-            out,
-            "{}  {values}",
-            palette.strong(&format!("{field:<width$}"))
-        )?;
+        writeln!(out, "{}  {values}", palette.strong(&pad(field, width)))?;
     }
     Ok(())
 }
@@ -223,18 +208,14 @@ pub fn write_facets(
         if counts.is_empty() {
             writeln!(out, "  {}", palette.dim("(no values)"))?;
         }
-        let width = counts
-            .iter()
-            .map(|c| c.value.chars().count())
-            .max()
-            .unwrap_or(0);
+        let width = counts.iter().map(|c| c.value.width()).max().unwrap_or(0);
         let count_width = counts
             .iter()
             .map(|c| c.count.to_string().len())
             .max()
             .unwrap_or(0);
         for c in counts {
-            writeln!(out, "  {:<width$}  {:>count_width$}", c.value, c.count)?;
+            writeln!(out, "  {}  {:>count_width$}", pad(&c.value, width), c.count)?;
         }
     }
     Ok(())
@@ -270,11 +251,52 @@ pub fn write_participants(
             row
         })
         .collect();
+    write_columns(out, &header, &rows, palette)
+}
+
+/// Writes documents as aligned columns: id, kind, language, date, passages, title.
+pub fn write_documents(
+    out: &mut impl Write,
+    list: &DocumentList,
+    palette: Palette,
+) -> io::Result<()> {
+    let header: Vec<String> = ["ID", "KIND", "LANG", "DATE", "PASSAGES", "TITLE"]
+        .map(String::from)
+        .to_vec();
+    let rows: Vec<Vec<String>> = list
+        .documents
+        .iter()
+        .map(|d| {
+            vec![
+                d.id.clone(),
+                d.kind.to_string(),
+                d.lang.to_string(),
+                d.date.clone().unwrap_or_default(),
+                d.passages.to_string(),
+                d.title.clone(),
+            ]
+        })
+        .collect();
+    write_columns(out, &header, &rows, palette)?;
+    if (list.documents.len() as u64) < list.total {
+        let note = format!("{} of {} documents", list.documents.len(), list.total);
+        writeln!(out, "{}", palette.dim(&note))?;
+    }
+    Ok(())
+}
+
+/// Writes a header and rows as columns two spaces apart, each as wide as its widest cell.
+fn write_columns(
+    out: &mut impl Write,
+    header: &[String],
+    rows: &[Vec<String>],
+    palette: Palette,
+) -> io::Result<()> {
     let widths: Vec<usize> = (0..header.len())
         .map(|col| {
-            std::iter::once(&header)
-                .chain(&rows)
-                .map(|row| row[col].chars().count())
+            std::iter::once(header)
+                .chain(rows.iter().map(Vec::as_slice))
+                .map(|row| row[col].width())
                 .max()
                 .unwrap_or(0)
         })
@@ -283,15 +305,22 @@ pub fn write_participants(
         let cells: Vec<String> = row
             .iter()
             .zip(&widths)
-            .map(|(cell, &width)| format!("{cell:<width$}"))
+            .map(|(cell, &width)| pad(cell, width))
             .collect();
         cells.join("  ").trim_end().to_string()
     };
-    writeln!(out, "{}", palette.strong(&line(&header)))?;
-    for row in &rows {
+    writeln!(out, "{}", palette.strong(&line(header)))?;
+    for row in rows {
         writeln!(out, "{}", line(row))?;
     }
     Ok(())
+}
+
+/// `text` padded with spaces to `width` terminal columns: a Chinese character takes two, so
+/// counting characters would misalign the columns of a bilingual table.
+fn pad(text: &str, width: usize) -> String {
+    let padding = width.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(padding))
 }
 
 /// Writes the index statistics as `name  value` lines.
@@ -502,6 +531,41 @@ mod tests {
                 .unwrap()
                 .ends_with("3         gender=female\n")
         );
+    }
+
+    #[test]
+    fn chinese_text_takes_two_columns_per_character() {
+        let participant = |id: &str, site: &str| ParticipantInfo {
+            id: id.into(),
+            role: Some("Manager".into()),
+            role_group: None,
+            site: Some(site.into()),
+            attrs: BTreeMap::new(),
+            passages: 1,
+        };
+        let mut out = Vec::new();
+        write_participants(
+            &mut out,
+            &[participant("ID1", "北京站点"), participant("ID2", "site 2")],
+            Palette::new(false),
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "ID   ROLE     GROUP  SITE      PASSAGES\n\
+             ID1  Manager         北京站点  1\n\
+             ID2  Manager         site 2    1\n"
+        );
+        // The PASSAGES column starts at the same terminal column on every line.
+        let columns: Vec<usize> = text
+            .lines()
+            .map(|line| {
+                let before = line.rfind(['P', '1']).unwrap_or(0);
+                line[..before].width()
+            })
+            .collect();
+        assert_eq!(columns, [columns[0]; 3], "{text}");
     }
 
     #[test]

@@ -346,25 +346,13 @@ impl Index {
         };
         let snippet = snippet(&view.text, &highlights);
         Ok(Hit {
-            doc_id: view.doc_id,
-            passage: view.passage,
+            passage: view,
             title: doc.document.title.clone(),
             kind: doc.document.kind,
-            lang: view.lang,
-            section: view.section,
-            speaker: view.speaker,
-            role: view.role,
-            role_group: view.role_group,
-            site: view.site,
-            attribution: view.attribution,
-            text: view.text,
             highlights,
             snippet,
-            citation: view.citation,
             score,
             translation: doc.document.translation.as_ref().map(ToString::to_string),
-            attrs: view.attrs,
-            origin: view.origin,
             context,
         })
     }

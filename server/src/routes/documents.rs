@@ -4,7 +4,9 @@
 //! never used as file paths.
 
 use axum::extract::State;
-use indexer::api::{DocumentDetail, DocumentList, PassageDetail};
+use indexer::api::{
+    DocumentDetail, DocumentList, DocumentsRequest, PassageDetail, PassageQuery, QueryForm,
+};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Json, Path, QueryPairs};
@@ -15,17 +17,11 @@ use crate::state::AppState;
 #[utoipa::path(
     get,
     path = "/v1/documents",
+    operation_id = "list_documents",
     tag = "documents",
     security(("api_key" = [])),
-    params(
-        ("kind" = Option<Vec<String>>, Query, description = "Document kinds (any-of)"),
-        ("lang" = Option<Vec<String>>, Query, description = "Languages: en, zh (any-of)"),
-        ("limit" = Option<usize>, Query, description = "Documents per page (default 20, at most 1000)"),
-        ("offset" = Option<usize>, Query, description = "Documents to skip"),
-    ),
     responses(
         (status = 200, description = "A page of documents", body = DocumentList),
-        (status = 401, description = "`missing_api_key` or `invalid_api_key`", body = ErrorBody),
         (status = 422, description = "`invalid_field_value`", body = ErrorBody),
     )
 )]
@@ -33,7 +29,7 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     QueryPairs(pairs): QueryPairs,
 ) -> Result<Json<DocumentList>, ApiError> {
-    let request = params::documents_request(pairs)?;
+    let request = DocumentsRequest::from_query(pairs)?;
     request.validate()?;
     state
         .with_index(move |index| index.documents(&request))
@@ -45,13 +41,14 @@ pub(crate) async fn list(
 #[utoipa::path(
     get,
     path = "/v1/documents/{id}",
+    operation_id = "get_document",
     tag = "documents",
     security(("api_key" = [])),
     params(("id" = String, Path, description = "Document id")),
     responses(
         (status = 200, description = "The document", body = DocumentDetail),
-        (status = 401, description = "`missing_api_key` or `invalid_api_key`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`invalid_field_value`: the id is not UTF-8 text", body = ErrorBody),
     )
 )]
 pub(crate) async fn show(
@@ -68,16 +65,15 @@ pub(crate) async fn show(
 #[utoipa::path(
     get,
     path = "/v1/documents/{id}/passages/{n}",
+    operation_id = "get_passage",
     tag = "documents",
     security(("api_key" = [])),
     params(
         ("id" = String, Path, description = "Document id"),
-        ("n" = u32, Path, description = "Passage number, from 1"),
-        ("context" = Option<usize>, Query, description = "Passages before and after (0 to 20, default 0)"),
+        ("n" = u32, Path, minimum = 1, description = "Passage number, from 1"),
     ),
     responses(
         (status = 200, description = "The passage and its neighbours", body = PassageDetail),
-        (status = 401, description = "`missing_api_key` or `invalid_api_key`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 422, description = "`invalid_field_value`", body = ErrorBody),
     )
@@ -88,7 +84,7 @@ pub(crate) async fn passage(
     QueryPairs(pairs): QueryPairs,
 ) -> Result<Json<PassageDetail>, ApiError> {
     let n = params::passage_number(&n)?;
-    let context = params::passage_context(pairs)?;
+    let PassageQuery { context } = PassageQuery::from_query(pairs)?;
     state
         .with_index(move |index| index.passage(&id, n, context))
         .await

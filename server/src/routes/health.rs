@@ -30,6 +30,7 @@ pub struct Ready {
 #[utoipa::path(
     get,
     path = "/health",
+    operation_id = "health",
     tag = "service",
     responses((status = 200, description = "The server is up", body = Health))
 )]
@@ -41,6 +42,7 @@ pub(crate) async fn health() -> Json<Health> {
 #[utoipa::path(
     get,
     path = "/ready",
+    operation_id = "ready",
     tag = "service",
     responses(
         (status = 200, description = "The index can be searched", body = Ready),

@@ -1,11 +1,25 @@
-//! `GET /openapi.json`: the OpenAPI 3 document, generated from the handlers' annotations and the
-//! API types themselves so it cannot drift from what the server does.
+//! `GET /openapi.json`: the OpenAPI 3 document, generated from the handlers' annotations, the API
+//! types and the API's query-string codec, so it cannot drift from what the server does.
+//!
+//! The document describes this server exactly: the participant attributes its index knows are
+//! the only `attr.NAME` it lists, since any other name is refused.
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use std::collections::BTreeSet;
+
+use axum::extract::State;
+use indexer::api::{
+    DocumentsRequest, FacetQuery, Param, PassageQuery, QueryForm, SearchRequest,
+    attribute_filters_schema_for, facet_field_schema, query_parameters,
+};
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::schema::Schema;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, ErrorCode};
 use crate::extract::Json;
+use crate::state::AppState;
 
 use super::{documents, facets, health, participants, search, stats};
 
@@ -60,18 +74,182 @@ impl Modify for BearerKey {
     }
 }
 
-/// The OpenAPI document of this server.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+/// The parameter list of a request's query-string codec.
+type ParamList = fn() -> Vec<Param>;
+
+/// The `GET` routes that read a query string, with the codec that reads it.
+const QUERY_FORMS: [(&str, ParamList); 4] = [
+    ("/v1/search", SearchRequest::params),
+    ("/v1/facets/{field}", FacetQuery::params),
+    ("/v1/documents", DocumentsRequest::params),
+    ("/v1/documents/{id}/passages/{n}", PassageQuery::params),
+];
+
+/// What the document says about a server: whether it needs a key, and its index's participant
+/// attributes (`None`: any server's, with `attr.NAME` standing for every attribute).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Served<'a> {
+    /// Whether the `/v1` routes need the key.
+    pub key_required: bool,
+    /// The columns of the participants sheet, when known.
+    pub attributes: Option<&'a [String]>,
 }
 
-/// This document.
+/// The OpenAPI document of a server.
+pub fn openapi(served: Served<'_>) -> utoipa::openapi::OpenApi {
+    let Served {
+        key_required,
+        attributes,
+    } = served;
+    let mut doc = ApiDoc::openapi();
+    for (path, params) in QUERY_FORMS {
+        if let Some(operation) = doc
+            .paths
+            .paths
+            .get_mut(path)
+            .and_then(|item| item.get.as_mut())
+        {
+            let parameters = operation.parameters.get_or_insert_with(Vec::new);
+            parameters.extend(query_parameters(&params(), attributes));
+        }
+    }
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.schemas.insert(
+        "FacetField".into(),
+        RefOr::T(facet_field_schema(attributes)),
+    );
+    if let Some(RefOr::T(Schema::Object(filters))) = components.schemas.get_mut("Filters") {
+        filters.properties.insert(
+            "attr".into(),
+            RefOr::T(attribute_filters_schema_for(attributes)),
+        );
+    }
+    for item in doc.paths.paths.values_mut() {
+        for operation in operations(item) {
+            if !key_required && let Some(security) = &mut operation.security {
+                // Without a key the routes are open; a key sent anyway is ignored.
+                security.insert(0, SecurityRequirement::default());
+            }
+            add_common_errors(operation);
+        }
+    }
+    doc
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [&mut item.get, &mut item.post].into_iter().flatten()
+}
+
+/// The errors any route may answer with, besides its own: a key problem on the `/v1` routes, a
+/// body over the limit where there is a body, a timeout and a fault anywhere.
+fn add_common_errors(operation: &mut Operation) {
+    let mut common = vec![
+        (ErrorCode::RequestTimeout, "`request_timeout`"),
+        (
+            ErrorCode::Internal,
+            "`internal`: a fault in the server (details in its log)",
+        ),
+    ];
+    if operation.security.is_some() {
+        common.push((
+            ErrorCode::MissingApiKey,
+            "`missing_api_key` or `invalid_api_key`",
+        ));
+    }
+    if operation.request_body.is_some() {
+        common.push((ErrorCode::PayloadTooLarge, "`payload_too_large`"));
+    }
+    for (code, description) in common {
+        operation
+            .responses
+            .responses
+            .entry(code.status().as_u16().to_string())
+            .or_insert_with(|| error_response(description));
+    }
+}
+
+fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+/// This document, for this server's index.
 #[utoipa::path(
     get,
     path = "/openapi.json",
+    operation_id = "openapi",
     tag = "service",
     responses((status = 200, description = "The OpenAPI 3 document", content_type = "application/json"))
 )]
-pub(crate) async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(openapi())
+pub(crate) async fn openapi_json(State(state): State<AppState>) -> Json<utoipa::openapi::OpenApi> {
+    let attributes = state
+        .with_index(|index| index.participants())
+        .await
+        .ok()
+        .map(|participants| {
+            let names: BTreeSet<String> = participants
+                .into_iter()
+                .flat_map(|participant| participant.attrs.into_keys())
+                .collect();
+            names.into_iter().collect::<Vec<_>>()
+        });
+    Json(openapi(Served {
+        key_required: state.config.api_key.is_some(),
+        attributes: attributes.as_deref(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parameter_names(doc: &utoipa::openapi::OpenApi, path: &str) -> Vec<String> {
+        let operation = doc.paths.paths[path].get.as_ref().expect("a GET operation");
+        operation
+            .parameters
+            .iter()
+            .flatten()
+            .map(|parameter| parameter.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn search_and_facets_list_the_same_filters_with_this_index_attributes() {
+        let attributes = ["gender".to_string(), "years_in_post".to_string()];
+        let doc = openapi(Served {
+            key_required: true,
+            attributes: Some(&attributes),
+        });
+        let search = parameter_names(&doc, "/v1/search");
+        let facets = parameter_names(&doc, "/v1/facets/{field}");
+        for filter in ["role", "kind", "year", "attr.gender", "attr.years_in_post"] {
+            assert!(search.iter().any(|name| name == filter), "{search:?}");
+            assert!(facets.iter().any(|name| name == filter), "{facets:?}");
+        }
+        assert!(!search.iter().any(|name| name == "attr.NAME"), "{search:?}");
+        let json = serde_json::to_value(&doc).expect("the document serializes");
+        let pattern = json["components"]["schemas"]["FacetField"]["pattern"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(pattern.contains("[Gg][Ee][Nn][Dd][Ee][Rr]"), "{pattern}");
+        assert_eq!(
+            json["paths"]["/v1/stats"]["get"]["security"],
+            serde_json::json!([{"api_key": []}]),
+            "with a key, the key is required"
+        );
+    }
+
+    #[test]
+    fn any_server_documents_attr_name() {
+        let doc = openapi(Served::default());
+        assert!(parameter_names(&doc, "/v1/facets/{field}").contains(&"attr.NAME".to_string()));
+    }
 }

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use indexer::api::ParticipantInfo;
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::extract::Json;
 use crate::state::AppState;
 
@@ -11,11 +11,11 @@ use crate::state::AppState;
 #[utoipa::path(
     get,
     path = "/v1/participants",
+    operation_id = "list_participants",
     tag = "index",
     security(("api_key" = [])),
     responses(
         (status = 200, description = "Every participant", body = Vec<ParticipantInfo>),
-        (status = 401, description = "`missing_api_key` or `invalid_api_key`", body = ErrorBody),
     )
 )]
 pub(crate) async fn list(

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use indexer::api::Stats;
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::extract::Json;
 use crate::state::AppState;
 
@@ -11,11 +11,11 @@ use crate::state::AppState;
 #[utoipa::path(
     get,
     path = "/v1/stats",
+    operation_id = "stats",
     tag = "index",
     security(("api_key" = [])),
     responses(
         (status = 200, description = "Index statistics", body = Stats),
-        (status = 401, description = "`missing_api_key` or `invalid_api_key`", body = ErrorBody),
     )
 )]
 pub(crate) async fn stats(State(state): State<AppState>) -> Result<Json<Stats>, ApiError> {

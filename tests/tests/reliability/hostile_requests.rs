@@ -122,13 +122,16 @@ fn limit_offset_and_context_at_their_extremes() {
         assert_error(&reply, 422, ErrorCode::InvalidFieldValue, params);
         let message = reply.error().message;
         assert!(message.starts_with(field), "{params}: {message}");
+        let value = params.split_once('=').map_or("", |(_, v)| v);
         let posted = server.post(
             "/v1/search",
-            &format!(
-                r#"{{"q": "care", "{field}": {}}}"#,
-                params.split_once('=').map_or("", |(_, v)| v)
-            ),
+            &format!(r#"{{"q": "care", "{field}": {value}}}"#),
         );
+        if value == "1e3" {
+            // In JSON `1e3` is the whole number 1000, an integer to JSON Schema (issue 12).
+            assert_eq!(posted.status, 200, "POST {params}: {}", posted.body);
+            continue;
+        }
         assert!(
             matches!(posted.status, 400 | 422),
             "POST {params}: {}",

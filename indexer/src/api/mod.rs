@@ -1,15 +1,36 @@
 //! Request and response types of the search API, shared by the server (JSON over HTTP) and the
 //! CLI (which sends them to a server or passes them to [`crate::Index`] directly), so both paths
 //! give identical results.
+//!
+//! This module is the one codec of the API: the JSON forms (serde), the query-string forms of the
+//! `GET` routes ([`QueryForm`]) and the text forms of single values ([`YearRange`], [`FacetField`],
+//! [`Sort`]) are all defined here, next to the types.
+
+mod one_or_many;
+#[cfg(feature = "openapi")]
+mod openapi;
+mod query;
+mod whole_number;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
+use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::Error;
 use crate::model::{Kind, Lang, Origin};
+
+pub use one_or_many::OneOrMany;
+#[cfg(feature = "openapi")]
+use openapi::attribute_filters_schema;
+#[cfg(feature = "openapi")]
+pub use openapi::{attribute_filters_schema_for, facet_field_schema, query_parameters};
+pub use query::{
+    ATTR_PREFIX, FacetQuery, NameSet, Param, ParamShape, PassageQuery, QueryForm, QueryPairs,
+    QueryReader,
+};
 
 /// Default number of hits per page.
 pub const DEFAULT_LIMIT: usize = 20;
@@ -19,8 +40,8 @@ pub const MAX_LIMIT: usize = 1000;
 pub const MAX_OFFSET: usize = 100_000;
 /// Largest `context` (passages on each side of a hit).
 pub const MAX_CONTEXT: usize = 20;
-/// Longest query text, in bytes.
-pub const MAX_QUERY_BYTES: usize = 4096;
+/// Longest query text, in characters (Unicode scalar values, as JSON Schema's `maxLength` counts).
+pub const MAX_QUERY_CHARS: usize = 4096;
 /// Most values returned per facet in a search response (`/v1/facets/{field}` returns all).
 pub const FACET_VALUES_IN_SEARCH: usize = 100;
 
@@ -31,25 +52,32 @@ pub const FACET_VALUES_IN_SEARCH: usize = 100;
 pub struct SearchRequest {
     /// Query text (see the README for the syntax). Empty matches every passage.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4096))]
     pub q: String,
     /// Filters; a list means any-of, different filters combine with AND.
     #[serde(default)]
     pub filters: Filters,
     /// Fields to count values of over all matches, e.g. `["role", "site"]`.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, example = json!(["role", "site"])))]
+    #[cfg_attr(feature = "openapi", schema(example = json!(["role", "site"])))]
     pub facets: Vec<FacetField>,
     /// Hits per page (1 to 1000; 0 returns only the total and facets).
-    #[serde(default = "default_limit")]
+    #[serde(
+        default = "default_limit",
+        deserialize_with = "whole_number::deserialize"
+    )]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
     pub limit: usize,
     /// Hits to skip.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number::deserialize")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100_000))]
     pub offset: usize,
     /// Order of hits.
     #[serde(default)]
     pub sort: Sort,
     /// Passages to include before and after each hit (0 to 20).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number::deserialize")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 20))]
     pub context: usize,
     /// Whether to compute highlights and snippets.
     #[serde(default = "default_true")]
@@ -93,12 +121,12 @@ impl SearchRequest {
         check_max("limit", self.limit, MAX_LIMIT)?;
         check_max("offset", self.offset, MAX_OFFSET)?;
         check_max("context", self.context, MAX_CONTEXT)?;
-        if self.q.len() > MAX_QUERY_BYTES {
+        let chars = self.q.chars().count();
+        if chars > MAX_QUERY_CHARS {
             return Err(Error::InvalidValue {
                 field: "q".into(),
                 reason: format!(
-                    "the query is {} bytes long; the limit is {MAX_QUERY_BYTES}",
-                    self.q.len()
+                    "the query is {chars} characters long; the limit is {MAX_QUERY_CHARS}"
                 ),
                 hint: Some("shorten the query, or split it into several searches".into()),
             });
@@ -127,44 +155,50 @@ pub struct Filters {
     /// Roles or role groups.
     #[serde(
         default,
-        deserialize_with = "one_or_many",
+        deserialize_with = "OneOrMany::deserialize_vec",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = OneOrMany::<String>::schema))]
     pub role: Vec<String>,
     /// Sites, e.g. `site 1`.
     #[serde(
         default,
-        deserialize_with = "one_or_many",
+        deserialize_with = "OneOrMany::deserialize_vec",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = OneOrMany::<String>::schema))]
     pub site: Vec<String>,
     /// Document kinds.
     #[serde(
         default,
-        deserialize_with = "one_or_many",
+        deserialize_with = "OneOrMany::deserialize_vec",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = OneOrMany::<Kind>::schema))]
     pub kind: Vec<Kind>,
     /// Languages.
     #[serde(
         default,
-        deserialize_with = "one_or_many",
+        deserialize_with = "OneOrMany::deserialize_vec",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = OneOrMany::<Lang>::schema))]
     pub lang: Vec<Lang>,
     /// Speaker ids, e.g. `ID9`.
     #[serde(
         default,
-        deserialize_with = "one_or_many",
+        deserialize_with = "OneOrMany::deserialize_vec",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = OneOrMany::<String>::schema))]
     pub speaker: Vec<String>,
     /// Document ids.
     #[serde(
         default,
-        deserialize_with = "one_or_many",
+        deserialize_with = "OneOrMany::deserialize_vec",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = OneOrMany::<String>::schema))]
     pub doc: Vec<String>,
     /// Year range of the document's date, both ends inclusive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,9 +206,10 @@ pub struct Filters {
     /// Participant attributes from the participants sheet, by column name.
     #[serde(
         default,
-        deserialize_with = "map_of_one_or_many",
+        deserialize_with = "attribute_filters",
         skip_serializing_if = "BTreeMap::is_empty"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = attribute_filters_schema))]
     pub attr: BTreeMap<String, Vec<String>>,
 }
 
@@ -209,16 +244,103 @@ impl Filters {
 }
 
 /// An inclusive range of years; either end may be open.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+///
+/// Its text form, `2019`, `2015..2019`, `2015..` or `..2019`, is what query strings, the CLI and
+/// batch files write ([`FromStr`] and [`fmt::Display`] round-trip). JSON bodies may give that
+/// text, a bare year, or `{"from": 2015, "to": 2019}`; answers always use the object.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct YearRange {
     /// First year included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<i32>,
     /// Last year included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i32>,
+}
+
+impl YearRange {
+    /// The range holding one year.
+    pub fn year(year: i32) -> YearRange {
+        YearRange {
+            from: Some(year),
+            to: Some(year),
+        }
+    }
+}
+
+impl fmt::Display for YearRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let end = |year: Option<i32>| year.map(|y| y.to_string()).unwrap_or_default();
+        match (self.from, self.to) {
+            (Some(from), Some(to)) if from == to => write!(f, "{from}"),
+            (from, to) => write!(f, "{}..{}", end(from), end(to)),
+        }
+    }
+}
+
+/// The object form of a [`YearRange`] in JSON.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YearBounds {
+    #[serde(default, deserialize_with = "whole_number::deserialize_option")]
+    from: Option<i32>,
+    #[serde(default, deserialize_with = "whole_number::deserialize_option")]
+    to: Option<i32>,
+}
+
+impl<'de> Deserialize<'de> for YearRange {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct YearRangeVisitor;
+
+        impl<'de> Visitor<'de> for YearRangeVisitor {
+            type Value = YearRange;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a year, a range of years such as \"2015..2019\", or {\"from\", \"to\"}",
+                )
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, year: i64) -> Result<YearRange, E> {
+                i32::try_from(year)
+                    .map(YearRange::year)
+                    .map_err(|_| E::custom(format!("{year} is not a year")))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, year: u64) -> Result<YearRange, E> {
+                i64::try_from(year)
+                    .map_err(|_| E::custom(format!("{year} is not a year")))
+                    .and_then(|year| self.visit_i64(year))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, year: f64) -> Result<YearRange, E> {
+                whole_number::deserialize(serde::de::value::F64Deserializer::<E>::new(year))
+                    .map(YearRange::year)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<YearRange, E> {
+                text.parse().map_err(|error| match error {
+                    Error::InvalidValue {
+                        reason,
+                        hint: Some(hint),
+                        ..
+                    } => E::custom(format!("{reason}; {hint}")),
+                    other => E::custom(other),
+                })
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<YearRange, A::Error> {
+                let bounds =
+                    YearBounds::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(YearRange {
+                    from: bounds.from,
+                    to: bounds.to,
+                })
+            }
+        }
+
+        deserializer.deserialize_any(YearRangeVisitor)
+    }
 }
 
 impl FromStr for YearRange {
@@ -244,13 +366,7 @@ impl FromStr for YearRange {
                 from: year(from)?,
                 to: year(to)?,
             }),
-            None => {
-                let y = year(s)?.ok_or_else(bad)?;
-                Ok(YearRange {
-                    from: Some(y),
-                    to: Some(y),
-                })
-            }
+            None => year(s)?.map(YearRange::year).ok_or_else(bad),
         }
     }
 }
@@ -327,11 +443,8 @@ impl FromStr for FacetField {
             .into_iter()
             .find(|f| f.to_string().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
-                Error::invalid_value(
-                    "facets",
-                    s,
-                    "role, role_group, site, kind, lang, speaker, doc, year, attr.NAME",
-                )
+                let fixed = FacetField::FIXED.map(|field| field.to_string()).join(", ");
+                Error::invalid_value("facets", s, &format!("{fixed}, attr.NAME"))
             })
     }
 }
@@ -363,16 +476,41 @@ pub enum Sort {
     Date,
 }
 
+impl Sort {
+    /// Every order, the default first.
+    pub const ALL: [Sort; 3] = [Sort::Relevance, Sort::Doc, Sort::Date];
+
+    /// The name used in requests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Doc => "doc",
+            Sort::Date => "date",
+        }
+    }
+}
+
+impl fmt::Display for Sort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl FromStr for Sort {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "relevance" => Ok(Sort::Relevance),
-            "doc" => Ok(Sort::Doc),
-            "date" => Ok(Sort::Date),
-            other => Err(Error::invalid_value("sort", other, "relevance, doc, date")),
-        }
+        let wanted = s.trim();
+        Sort::ALL
+            .into_iter()
+            .find(|sort| sort.as_str().eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| {
+                Error::invalid_value(
+                    "sort",
+                    &wanted.to_ascii_lowercase(),
+                    &Sort::ALL.map(Sort::as_str).join(", "),
+                )
+            })
     }
 }
 
@@ -457,49 +595,36 @@ pub struct PassageView {
     pub origin: Origin,
 }
 
+impl PassageView {
+    /// The bracketed label of who said it, as citations open: `[Independent GP ID9]`.
+    pub fn speaker_label(&self) -> Option<String> {
+        crate::model::speaker_label(
+            self.role.as_deref(),
+            self.speaker.as_deref(),
+            self.attribution.as_deref(),
+        )
+    }
+}
+
 /// A search hit: the passage, its document, why it matched, and optionally its neighbours.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
-    /// Document id.
-    pub doc_id: String,
-    /// Passage ordinal in the document (1-based).
-    pub passage: u32,
+    /// The passage (its fields sit at the hit's top level).
+    #[serde(flatten)]
+    pub passage: PassageView,
     /// Document title.
     pub title: String,
     /// Document kind.
     pub kind: Kind,
-    /// Language of the passage.
-    pub lang: Lang,
-    /// Section heading.
-    pub section: Option<String>,
-    /// Speaker id.
-    pub speaker: Option<String>,
-    /// Role as written.
-    pub role: Option<String>,
-    /// Role group.
-    pub role_group: Option<String>,
-    /// Site.
-    pub site: Option<String>,
-    /// Attribution tag as written, when it names no participant.
-    pub attribution: Option<String>,
-    /// The passage text, verbatim.
-    pub text: String,
     /// Character ranges of matched words in `text`.
     pub highlights: Vec<Span>,
     /// A short extract around the best match.
     pub snippet: Snippet,
-    /// Ready-to-paste citation.
-    pub citation: String,
     /// Relevance score (0 when sorting by document or date, or for filter-only searches).
     pub score: f32,
     /// Id of this document's translation, if any.
     pub translation: Option<String>,
-    /// Participant attributes.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attrs: BTreeMap<String, String>,
-    /// Source file and line in the corpus.
-    pub origin: Origin,
     /// Neighbouring passages, when `context` > 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<Context>,
@@ -562,13 +687,12 @@ pub struct DocumentList {
 /// Which documents to list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
 pub struct DocumentsRequest {
     /// Only documents of these kinds.
-    #[serde(default, deserialize_with = "one_or_many")]
+    #[serde(default, deserialize_with = "OneOrMany::deserialize_vec")]
     pub kind: Vec<Kind>,
     /// Only documents in these languages.
-    #[serde(default, deserialize_with = "one_or_many")]
+    #[serde(default, deserialize_with = "OneOrMany::deserialize_vec")]
     pub lang: Vec<Lang>,
     /// Documents per page (1 to 1000).
     #[serde(default = "default_limit")]
@@ -657,49 +781,12 @@ pub struct Stats {
     pub built_at: String,
 }
 
-/// Accepts `"x"` as well as `["x", "y"]` for a list field, passing on the element's own error
-/// (e.g. which kinds exist) rather than a generic "did not match".
-fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    struct OneOrMany<T>(std::marker::PhantomData<T>);
-
-    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for OneOrMany<T> {
-        type Value = Vec<T>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string or a list of strings")
-        }
-
-        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Vec<T>, E> {
-            use serde::de::IntoDeserializer;
-            T::deserialize(value.into_deserializer()).map(|one| vec![one])
-        }
-
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-            let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-            while let Some(value) = seq.next_element()? {
-                values.push(value);
-            }
-            Ok(values)
-        }
-    }
-
-    deserializer.deserialize_any(OneOrMany(std::marker::PhantomData))
-}
-
-/// The values of one attribute filter: a string or a list of strings.
-#[derive(Deserialize)]
-#[serde(transparent)]
-struct AttrValues(#[serde(deserialize_with = "one_or_many")] Vec<String>);
-
-fn map_of_one_or_many<'de, D>(deserializer: D) -> Result<BTreeMap<String, Vec<String>>, D::Error>
+/// Reads the attribute filters: a list of values (or one value) per attribute name.
+fn attribute_filters<'de, D>(deserializer: D) -> Result<BTreeMap<String, Vec<String>>, D::Error>
 where
     D: Deserializer<'de>,
 {
-    let raw = BTreeMap::<String, AttrValues>::deserialize(deserializer)?;
+    let raw = BTreeMap::<String, OneOrMany<String>>::deserialize(deserializer)?;
     Ok(raw
         .into_iter()
         .map(|(name, values)| (name, values.0))
@@ -772,6 +859,21 @@ mod tests {
             matches!(&err, Error::InvalidValue { field, .. } if field == "limit"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn year_ranges_round_trip_through_their_text_form() {
+        for text in ["2019", "2015..2019", "2015..", "..2019", ".."] {
+            let range: YearRange = text.parse().unwrap();
+            assert_eq!(range.to_string(), text);
+        }
+        let forms = [r#"2019"#, r#""2019""#, r#"{"from": 2019, "to": 2019}"#];
+        for json in forms {
+            let range: YearRange = serde_json::from_str(json).unwrap();
+            assert_eq!(range, YearRange::year(2019), "{json}");
+        }
+        assert!(serde_json::from_str::<YearRange>(r#"{"from": 1, "until": 2}"#).is_err());
+        assert!(serde_json::from_str::<YearRange>(r#""soon""#).is_err());
     }
 
     #[test]
