@@ -546,15 +546,24 @@ fn transcripts_jsonl_and_participant_attributes_end_to_end() {
     );
 }
 
-/// A generated study of `interviews` interviews (ids from `first`), each between an interviewer
-/// and one to three of 40 participants in four sites, written under `dir`; returns each
-/// document's year.
+/// What the generator wrote of one document.
+struct Generated {
+    year: String,
+    /// Turns, each a passage.
+    turns: usize,
+    /// Turns by participants of the GP role group.
+    gp_turns: usize,
+}
+
+/// A generated study of `interviews` interviews (ids from `first`; a file written before is
+/// rewritten), each between an interviewer and one to three of 40 participants in four sites,
+/// written under `dir`; returns what each document holds.
 fn write_generated_study(
     dir: &Path,
     first: usize,
     interviews: usize,
     rng: &mut verbatim_tests::Rng,
-) -> BTreeMap<String, String> {
+) -> BTreeMap<String, Generated> {
     const ROLES: [&str; 4] = ["GP", "Independent GP", "Practice manager", "Nurse"];
     const WORDS: [&str; 12] = [
         "trust",
@@ -587,16 +596,21 @@ fn write_generated_study(
         "[groups]\nGP = [\"GP\", \"Independent GP\"]\nmanager = [\"Practice manager\"]\n",
     )
     .unwrap();
-    let mut years = BTreeMap::new();
+    let mut written = BTreeMap::new();
     for n in first..first + interviews {
         let year = 2015 + rng.below(4);
         let speakers: Vec<usize> = (0..rng.between(1, 3)).map(|_| rng.below(40)).collect();
-        let turns: String = (0..rng.between(6, 20))
+        let count = rng.between(6, 20);
+        let mut gp_turns = 0;
+        let turns: String = (0..count)
             .map(|t| {
                 let speaker = if t % 2 == 0 {
                     "Interviewer".to_string()
                 } else {
-                    format!("P{}", speakers[rng.below(speakers.len())])
+                    let participant = speakers[rng.below(speakers.len())];
+                    // Roles GP and Independent GP: the GP group.
+                    gp_turns += usize::from(participant % 4 < 2);
+                    format!("P{participant}")
                 };
                 let words: Vec<&str> = (0..rng.between(3, 9))
                     .map(|_| WORDS[rng.below(WORDS.len())])
@@ -609,9 +623,16 @@ fn write_generated_study(
             format!("---\ntitle: Interview {n}\nkind: interview\ndate: {year}\n---\n{turns}"),
         )
         .unwrap();
-        years.insert(format!("interview-{n}"), year.to_string());
+        written.insert(
+            format!("interview-{n}"),
+            Generated {
+                year: year.to_string(),
+                turns: count,
+                gp_turns,
+            },
+        );
     }
-    years
+    written
 }
 
 #[test]
@@ -619,12 +640,17 @@ fn issue_14_participant_counts_over_segments_equal_the_speakers_of_the_matches()
     let corpus = tempfile::tempdir().unwrap();
     let index_dir = tempfile::tempdir().unwrap();
     let mut rng = verbatim_tests::Rng::new(14);
-    let mut years = write_generated_study(corpus.path(), 0, 25, &mut rng);
+    let mut written = write_generated_study(corpus.path(), 0, 25, &mut rng);
     indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).unwrap();
-    // A second build adds a segment: the same participants speak in both.
-    years.extend(write_generated_study(corpus.path(), 25, 25, &mut rng));
+    // A second build rewrites five files and adds twenty: a second segment, deleted passages
+    // in the first, and the same participants speaking in both.
+    written.extend(write_generated_study(corpus.path(), 20, 30, &mut rng));
     indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).unwrap();
     let index = Index::open(index_dir.path()).unwrap();
+    let years: BTreeMap<&str, &str> = written
+        .iter()
+        .map(|(id, doc)| (id.as_str(), doc.year.as_str()))
+        .collect();
 
     let fields = [
         FacetField::Role,
@@ -643,7 +669,7 @@ fn issue_14_participant_counts_over_segments_equal_the_speakers_of_the_matches()
             FacetField::Site => p.site.clone(),
             FacetField::Speaker => p.speaker.clone(),
             FacetField::Doc => Some(p.doc_id.clone()),
-            FacetField::Year => years.get(&p.doc_id).cloned(),
+            FacetField::Year => years.get(p.doc_id.as_str()).map(|y| y.to_string()),
             FacetField::Attr(name) => p.attrs.get(name).cloned(),
             other => panic!("no rule for {other}"),
         }
@@ -677,6 +703,11 @@ fn issue_14_participant_counts_over_segments_equal_the_speakers_of_the_matches()
         role: vec!["GP".into()],
         ..Filters::default()
     };
+    // Against what was written: deleted passages are gone, filters count only live ones.
+    let turns: usize = written.values().map(|doc| doc.turns).sum();
+    assert_eq!(corpus_hits.len(), turns);
+    let gp_turns: usize = written.values().map(|doc| doc.gp_turns).sum();
+    assert_eq!(every_hit("", gp.clone()).len(), gp_turns);
     for (q, filters) in [
         ("trust", Filters::default()),
         ("\"primary care\"", Filters::default()),

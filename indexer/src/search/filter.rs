@@ -1,17 +1,18 @@
 //! Filters: restricting a search to roles, sites, kinds, languages, speakers, documents, years and
 //! participant attributes. Values in one filter are any-of; filters combine with AND.
+//!
+//! A filter is not a scored query clause: it is the set of passages that pass it, a bitmap per
+//! segment computed from the index's resolved columns once and then shared by every search
+//! that uses it (see [`Columns::filter`]), and intersected with the query's matches.
 
 use std::collections::BTreeSet;
-use std::ops::Bound;
-
-use tantivy::Term;
-use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use std::sync::Arc;
 
 use crate::analysis;
 use crate::api::{Filters, YearRange};
 use crate::error::{Error, Result};
-use crate::schema::{Fields, names};
+use crate::schema::names;
+use crate::search::columns::{Column, Columns, NONE, SegmentBitmaps};
 
 /// One filter, typed. A request's [`Filters`] becomes a list of these.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,60 +76,110 @@ impl Filter {
         out
     }
 
-    /// The query matching passages that pass this filter.
+    /// The passages that pass this filter, per segment.
     ///
     /// `attributes` are the participant attributes the index knows; naming another is an error,
     /// because a typo would otherwise silently match nothing.
-    pub fn to_query(
+    pub fn passages(
         &self,
-        fields: Fields,
+        columns: &Columns,
         attributes: &BTreeSet<String>,
-    ) -> Result<Box<dyn Query>> {
-        let query: Box<dyn Query> = match self {
-            Filter::Role(values) => any_of(values.iter().flat_map(|v| {
-                [
-                    keyword_term(fields.role, v),
-                    keyword_term(fields.role_group, v),
-                ]
-            })),
-            Filter::Site(values) => any_of(values.iter().map(|v| keyword_term(fields.site, v))),
-            Filter::Kind(values) => any_of(values.iter().map(|v| keyword_term(fields.kind, v))),
-            Filter::Lang(values) => any_of(values.iter().map(|v| keyword_term(fields.lang, v))),
-            Filter::Speaker(values) => {
-                any_of(values.iter().map(|v| keyword_term(fields.speaker, v)))
+    ) -> Result<Arc<SegmentBitmaps>> {
+        match self {
+            Filter::Role(values) => {
+                let wanted = keywords(values);
+                columns.filter(format!("role:{wanted:?}"), || {
+                    // A role filter matches a role or a role group.
+                    let role = columns.column(names::ROLE)?;
+                    let group = columns.column(names::ROLE_GROUP)?;
+                    let (role_ok, group_ok) = (
+                        role.values_where(|v| wanted.contains(&normalize_keyword(v))),
+                        group.values_where(|v| wanted.contains(&normalize_keyword(v))),
+                    );
+                    Ok(columns.passing(&[role, group], |ords| {
+                        holds(&role_ok, ords[0]) || holds(&group_ok, ords[1])
+                    }))
+                })
             }
-            Filter::Doc(values) => any_of(
-                values
-                    .iter()
-                    .map(|v| Term::from_field_text(fields.doc_id, v)),
-            ),
-            Filter::Year(range) => Box::new(RangeQuery::new(
-                year_bound(fields.year, range.from),
-                year_bound(fields.year, range.to),
-            )),
+            Filter::Site(values) => keyword_filter(columns, names::SITE, values),
+            Filter::Kind(values) => keyword_filter(columns, names::KIND, values),
+            Filter::Lang(values) => keyword_filter(columns, names::LANG, values),
+            Filter::Speaker(values) => keyword_filter(columns, names::SPEAKER, values),
+            Filter::Doc(values) => {
+                let wanted: BTreeSet<&str> = values.iter().map(String::as_str).collect();
+                columns.filter(format!("doc:{wanted:?}"), || {
+                    passing_values(columns, names::DOC_ID, |v| wanted.contains(v))
+                })
+            }
+            Filter::Year(range) => columns.filter(format!("year:{range}"), || {
+                let within = |year: i64| {
+                    range.from.is_none_or(|from| year >= i64::from(from))
+                        && range.to.is_none_or(|to| year <= i64::from(to))
+                };
+                passing_values(columns, names::YEAR, |v| v.parse().is_ok_and(within))
+            }),
             Filter::Attr { name, values } => {
                 let name = resolve_attribute(name, attributes, "filters.attr")?;
-                any_of(values.iter().map(|v| attr_term(fields.attrs, &name, v)))
+                keyword_filter(columns, &attr_column(&name), values)
             }
-        };
-        Ok(query)
+        }
     }
 }
 
-/// All filters as one query (AND), or `None` when there are none.
-pub fn filters_query(
+/// The passages passing every filter (AND), per segment, or `None` when there are none.
+pub fn filters_passages(
     filters: &[Filter],
-    fields: Fields,
+    columns: &Columns,
     attributes: &BTreeSet<String>,
-) -> Result<Option<Box<dyn Query>>> {
-    if filters.is_empty() {
-        return Ok(None);
+) -> Result<Option<Arc<SegmentBitmaps>>> {
+    let mut combined: Option<Arc<SegmentBitmaps>> = None;
+    for filter in filters {
+        let passages = filter.passages(columns, attributes)?;
+        combined = Some(match combined {
+            None => passages,
+            Some(so_far) => Arc::new(
+                so_far
+                    .iter()
+                    .zip(passages.iter())
+                    .map(|(a, b)| a & b)
+                    .collect(),
+            ),
+        });
     }
-    let clauses = filters
-        .iter()
-        .map(|f| Ok((Occur::Must, f.to_query(fields, attributes)?)))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Some(Box::new(BooleanQuery::new(clauses))))
+    Ok(combined)
+}
+
+/// A filter on a keyword column: any of `values`, compared as indexed (case-insensitively).
+fn keyword_filter(
+    columns: &Columns,
+    column: &str,
+    values: &[String],
+) -> Result<Arc<SegmentBitmaps>> {
+    let wanted = keywords(values);
+    columns.filter(format!("{column}:{wanted:?}"), || {
+        passing_values(columns, column, |v| wanted.contains(&normalize_keyword(v)))
+    })
+}
+
+/// The passages whose value in `column` passes `keep`.
+fn passing_values(
+    columns: &Columns,
+    column: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Result<SegmentBitmaps> {
+    let column: Arc<Column> = columns.column(column)?;
+    let wanted = column.values_where(keep);
+    Ok(columns.passing(&[column], |ords| holds(&wanted, ords[0])))
+}
+
+/// Whether value number `ord` is one of the `wanted` (no value never is).
+fn holds(wanted: &[bool], ord: u32) -> bool {
+    ord != NONE && wanted[ord as usize]
+}
+
+/// Filter values normalised as keyword fields are, deduplicated and ordered (a cache key).
+fn keywords(values: &[String]) -> BTreeSet<String> {
+    values.iter().map(|v| normalize_keyword(v)).collect()
 }
 
 /// Finds an attribute by name, case-insensitively, or says which ones exist.
@@ -151,30 +202,6 @@ pub fn resolve_attribute(name: &str, attributes: &BTreeSet<String>, field: &str)
         })
 }
 
-fn any_of(terms: impl IntoIterator<Item = Term>) -> Box<dyn Query> {
-    let clauses: Vec<(Occur, Box<dyn Query>)> = terms
-        .into_iter()
-        .map(|term| {
-            (
-                Occur::Should,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-            )
-        })
-        .collect();
-    Box::new(BooleanQuery::new(clauses))
-}
-
-/// The term a keyword field holds for a value: normalised exactly as at indexing.
-fn keyword_term(field: Field, value: &str) -> Term {
-    Term::from_field_text(field, &normalize_keyword(value))
-}
-
-fn attr_term(field: Field, name: &str, value: &str) -> Term {
-    let mut term = Term::from_field_json_path(field, name, false);
-    term.append_type_and_str(&normalize_keyword(value));
-    term
-}
-
 /// Runs the keyword analyzer, so filters and indexing can never disagree on case or spacing.
 pub fn normalize_keyword(value: &str) -> String {
     let mut analyzer = analysis::keyword_analyzer();
@@ -184,13 +211,6 @@ pub fn normalize_keyword(value: &str) -> String {
         out.push_str(&token.text);
     }
     out
-}
-
-fn year_bound(field: Field, year: Option<i32>) -> Bound<Term> {
-    match year {
-        Some(y) => Bound::Included(Term::from_field_i64(field, i64::from(y))),
-        None => Bound::Unbounded,
-    }
 }
 
 /// Fast-field column name of an attribute.

@@ -3,6 +3,8 @@
 //! [`Index`] is the one entry point the server and the CLI use; it answers with the
 //! [`crate::api`] types, so both give identical results.
 
+mod collect;
+mod columns;
 mod facets;
 mod filter;
 mod highlight;
@@ -12,12 +14,11 @@ mod sort;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Instant;
 
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::{DocAddress, IndexReader, ReloadPolicy};
+use tantivy::query::EnableScoring;
+use tantivy::{ReloadPolicy, Searcher};
 
 pub use filter::Filter;
 pub use query::{Node, parse};
@@ -33,7 +34,9 @@ use crate::error::{Error, Result};
 use crate::model::DocId;
 use crate::schema::Fields;
 use crate::store::current_generation;
-use facets::{FacetCollector, corpus_participants, ranked};
+use collect::{Collected, Ranking, collect};
+use columns::{Columns, SegmentBitmaps};
+use facets::{FacetTally, column_name};
 use highlight::{Highlighter, snippet};
 use passages::StoredPassage;
 use sort::DocRanks;
@@ -43,16 +46,16 @@ use sort::DocRanks;
 pub struct Index {
     dir: PathBuf,
     generation: PathBuf,
-    reader: IndexReader,
+    /// The one searcher of the generation: an open index never reloads.
+    searcher: Searcher,
     fields: Fields,
     catalog: Catalog,
     /// Participant attribute names (columns of the participants sheet).
     attributes: BTreeSet<String>,
     /// Position of each document in id order and in date order (newest first).
-    ranks: Arc<DocRanks>,
-    /// Distinct speakers per value of each facet column over the whole index, computed on
-    /// first use: the index never changes once open.
-    participants_of: Mutex<HashMap<String, Arc<HashMap<String, u64>>>>,
+    ranks: DocRanks,
+    /// Columns, filter bitmaps, corpus participants and sort keys, resolved on first use.
+    columns: Columns,
 }
 
 impl Index {
@@ -75,16 +78,17 @@ impl Index {
             .iter()
             .flat_map(|p| p.attrs.keys().cloned())
             .collect();
-        let ranks = Arc::new(DocRanks::new(&catalog));
+        let ranks = DocRanks::new(&catalog);
+        let searcher = reader.searcher();
         Ok(Index {
             dir: dir.to_path_buf(),
             generation,
-            reader,
+            columns: Columns::new(searcher.clone()),
+            searcher,
             fields,
             catalog,
             attributes,
             ranks,
-            participants_of: Mutex::default(),
         })
     }
 
@@ -104,63 +108,30 @@ impl Index {
         let started = Instant::now();
         req.validate()?;
         let plan = query::QueryPlan::new(&req.q, self.fields)?;
-        let query = self.with_filters(plan.query, &req.filters)?;
-        let facet_collector = FacetCollector::new(&req.facets, &self.attributes)?;
-        let facet_collector_columns = facet_collector.columns().to_vec();
-        let searcher = self.reader.searcher();
-
-        // TopDocs needs room for at least one hit; `limit: 0` just asks for counts.
-        let top = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
-        let sort = if plan.match_all && req.sort == Sort::Relevance {
-            Sort::Doc
-        } else {
-            req.sort
-        };
-        let (addresses, total, facet_counts): (Vec<(f32, DocAddress)>, usize, _) = match sort {
-            Sort::Relevance => {
-                searcher.search(&query, &(top.order_by_score(), Count, facet_collector))?
-            }
-            Sort::Doc | Sort::Date => {
-                let key = self.ranks.sort_key(sort);
-                let (docs, total, facets) =
-                    searcher.search(&query, &(top.order_by(key), Count, facet_collector))?;
-                (
-                    docs.into_iter().map(|(_, addr)| (0.0, addr)).collect(),
-                    total,
-                    facets,
-                )
-            }
-        };
-        let addresses = if req.limit == 0 {
-            Vec::new()
-        } else {
-            addresses
-        };
-
+        let (collected, columns) = self.collect(&plan, req)?;
         let mut highlighter = Highlighter::new(plan.terms, plan.prefixes);
-        let hits = addresses
+        let hits = collected
+            .hits
             .into_iter()
+            .skip(req.offset)
             .map(|(score, address)| {
-                let passage = StoredPassage::load(&searcher, self.fields, address)?;
+                let passage = StoredPassage::load(&self.searcher, self.fields, address)?;
                 self.hit(passage, score, req, &mut highlighter)
             })
             .collect::<Result<Vec<_>>>()?;
         let facets = req
             .facets
             .iter()
-            .zip(facet_collector_columns)
-            .zip(facet_counts)
-            .map(|((field, column), tallies)| {
-                let of = self.participants_of(&column)?;
-                Ok((
-                    field.to_string(),
-                    ranked(tallies, &of, FACET_VALUES_IN_SEARCH),
-                ))
+            .zip(columns)
+            .zip(collected.facets)
+            .map(|((field, column), tally)| {
+                let of = self.columns.participants(&column)?;
+                Ok((field.to_string(), tally.ranked(&of, FACET_VALUES_IN_SEARCH)))
             })
             .collect::<Result<_>>()?;
         Ok(SearchResponse {
             query: req.q.clone(),
-            total: total as u64,
+            total: collected.total,
             // Microsecond precision: more digits would be noise.
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
             hits,
@@ -186,36 +157,76 @@ impl Index {
         };
         req.validate()?;
         let plan = query::QueryPlan::new(q, self.fields)?;
-        let query = self.with_filters(plan.query, filters)?;
-        let collector = FacetCollector::new(&req.facets, &self.attributes)?;
-        let column = collector.columns()[0].clone();
-        let tallies = self.reader.searcher().search(&query, &collector)?;
-        let of = self.participants_of(&column)?;
-        Ok(tallies
+        let (collected, columns) = self.collect(&plan, &req)?;
+        let of = self.columns.participants(&columns[0])?;
+        Ok(collected
+            .facets
             .into_iter()
             .next()
-            .map(|t| ranked(t, &of, usize::MAX))
+            .map(|tally| tally.ranked(&of, usize::MAX))
             .unwrap_or_default())
     }
 
-    /// Distinct speakers per value of a facet column over the whole index, counted once.
-    fn participants_of(&self, column: &str) -> Result<Arc<HashMap<String, u64>>> {
-        let cached = self
-            .participants_of
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(column)
-            .cloned();
-        if let Some(of) = cached {
-            return Ok(of);
+    /// One pass over the matches of `plan` and the request's filters: the hits up to the
+    /// request's page, the total, and a tally per requested facet (with its column's name).
+    fn collect(
+        &self,
+        plan: &query::QueryPlan,
+        req: &SearchRequest,
+    ) -> Result<(Collected, Vec<String>)> {
+        let filter = self.filter_passages(&req.filters)?;
+        let speakers = self.columns.column(crate::schema::names::SPEAKER)?;
+        let mut columns = Vec::with_capacity(req.facets.len());
+        let mut tallies = Vec::with_capacity(req.facets.len());
+        for field in &req.facets {
+            let name = column_name(field, &self.attributes)?;
+            tallies.push(FacetTally::new(
+                self.columns.column(&name)?,
+                Arc::clone(&speakers),
+            ));
+            columns.push(name);
         }
-        // Counted outside the lock: two first callers may both count, to the same result.
-        let of = Arc::new(corpus_participants(&self.reader.searcher(), column)?);
-        self.participants_of
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(column.to_string(), Arc::clone(&of));
-        Ok(of)
+        let sort = if plan.match_all && req.sort == Sort::Relevance {
+            Sort::Doc
+        } else {
+            req.sort
+        };
+        let wanted = req.offset + req.limit;
+        let keys;
+        let ranking = match sort {
+            _ if req.limit == 0 => Ranking::Nothing,
+            Sort::Relevance => Ranking::by_score(wanted),
+            Sort::Doc | Sort::Date => {
+                keys = self
+                    .columns
+                    .sort_keys(sort.as_str(), |id| self.ranks.rank(sort, id))?;
+                Ranking::by_key(&keys, wanted)
+            }
+        };
+        let scoring = if ranking.scores() {
+            EnableScoring::enabled_from_searcher(&self.searcher)
+        } else {
+            EnableScoring::disabled_from_searcher(&self.searcher)
+        };
+        let weight = if plan.match_all {
+            None
+        } else {
+            Some(plan.query.weight(scoring)?)
+        };
+        let collected = collect(
+            &self.searcher,
+            weight.as_deref(),
+            filter.as_deref(),
+            ranking,
+            tallies,
+        )?;
+        Ok((collected, columns))
+    }
+
+    /// The passages passing the request's filters, per segment; `None` without filters.
+    fn filter_passages(&self, filters: &Filters) -> Result<Option<Arc<SegmentBitmaps>>> {
+        let filters = Filter::from_request(filters);
+        filter::filters_passages(&filters, &self.columns, &self.attributes)
     }
 
     /// A page of documents, ordered by id.
@@ -319,7 +330,7 @@ impl Index {
         }
         Ok(Stats {
             documents: self.catalog.documents.len() as u64,
-            passages: self.reader.searcher().num_docs(),
+            passages: self.searcher.num_docs(),
             languages,
             kinds,
             participants: self.catalog.participants.len() as u64,
@@ -335,23 +346,6 @@ impl Index {
             .ok_or_else(|| Error::NotFound {
                 what: format!("document {id:?}"),
             })
-    }
-
-    fn with_filters(&self, query: Box<dyn Query>, filters: &Filters) -> Result<Box<dyn Query>> {
-        let filters = Filter::from_request(filters);
-        Ok(
-            match filter::filters_query(&filters, self.fields, &self.attributes)? {
-                // Filters restrict but must not change relevance scores.
-                Some(filter) => Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, query),
-                    (
-                        Occur::Must,
-                        Box::new(tantivy::query::ConstScoreQuery::new(filter, 0.0)),
-                    ),
-                ])),
-                None => query,
-            },
-        )
     }
 
     fn hit(
@@ -420,7 +414,7 @@ impl Index {
 
     /// Passages `from..=to` of a document, in order.
     fn passages_between(&self, doc: &DocId, from: u32, to: u32) -> Result<Vec<StoredPassage>> {
-        passages::between(&self.reader.searcher(), self.fields, doc, from, to)
+        passages::between(&self.searcher, self.fields, doc, from, to)
     }
 }
 

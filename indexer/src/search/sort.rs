@@ -1,14 +1,11 @@
-//! Sort keys for the orders that are not relevance: hits by document (id or newest date first),
-//! then by passage, computed from fast fields without reading stored documents.
+//! The orders that are not relevance: hits by document (id or newest date first), then by
+//! passage. Each document's rank is known from the catalog; each passage's sort key (rank, then
+//! ordinal) is computed once per open index from fast fields (see `columns`).
 
 use std::collections::HashMap;
-use std::sync::Arc;
-
-use tantivy::SegmentReader;
 
 use crate::api::Sort;
 use crate::catalog::{Catalog, CatalogDocument};
-use crate::schema::names;
 
 /// Per-document sort positions, so hits can be ordered by document without reading stored fields.
 pub struct DocRanks {
@@ -40,49 +37,14 @@ impl DocRanks {
         DocRanks { by_id, by_date }
     }
 
-    /// A sort key computer ordering hits by document rank then passage ordinal, ascending.
-    pub fn sort_key(
-        self: &Arc<Self>,
-        sort: Sort,
-    ) -> impl Fn(
-        &SegmentReader,
-    ) -> Box<dyn FnMut(tantivy::DocId) -> std::cmp::Reverse<u64> + Send + Sync>
-    + Send
-    + Sync
-    + 'static {
-        let ranks = Arc::clone(self);
-        move |segment: &SegmentReader| {
-            let fast = segment.fast_fields();
-            let table = match sort {
-                Sort::Date => &ranks.by_date,
-                _ => &ranks.by_id,
-            };
-            // Term ordinals are per segment: map each to its document's global rank once.
-            let doc_ids = fast.str(names::DOC_ID).ok().flatten();
-            let rank_of_ord: Vec<u64> = doc_ids.as_ref().map_or_else(Vec::new, |column| {
-                let mut value = String::new();
-                (0..column.num_terms() as u64)
-                    .map(|ord| {
-                        let found = column.ord_to_str(ord, &mut value).unwrap_or(false);
-                        let rank = if found {
-                            table.get(value.as_str()).copied()
-                        } else {
-                            None
-                        };
-                        u64::from(rank.unwrap_or(u32::MAX))
-                    })
-                    .collect()
-            });
-            let ordinals = fast.u64(names::ORDINAL).ok();
-            Box::new(move |doc: tantivy::DocId| {
-                let rank = doc_ids
-                    .as_ref()
-                    .and_then(|c| c.term_ords(doc).next())
-                    .map_or(u64::from(u32::MAX), |ord| rank_of_ord[ord as usize]);
-                let ordinal = ordinals.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-                std::cmp::Reverse((rank << 32) | ordinal.min(u64::from(u32::MAX)))
-            })
-        }
+    /// The position of document `id` in the order of `sort` (id order for relevance), or
+    /// `u32::MAX` for a document the catalog does not know.
+    pub fn rank(&self, sort: Sort, id: &str) -> u32 {
+        let table = match sort {
+            Sort::Date => &self.by_date,
+            Sort::Doc | Sort::Relevance => &self.by_id,
+        };
+        table.get(id).copied().unwrap_or(u32::MAX)
     }
 }
 

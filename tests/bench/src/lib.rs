@@ -32,7 +32,7 @@ use queries::{BenchQuery, Kind};
 pub use report::Report;
 
 /// The engines compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Engine {
     /// Verbatim: real ingest, real search library.
@@ -40,6 +40,7 @@ pub enum Engine {
     /// SQLite FTS5 through rusqlite.
     Fts5,
     /// Tantivy with Verbatim's analyzers and a minimal schema.
+    #[value(name = "raw_tantivy")]
     RawTantivy,
 }
 
@@ -54,14 +55,6 @@ impl Engine {
             Engine::Fts5 => "fts5",
             Engine::RawTantivy => "raw_tantivy",
         }
-    }
-
-    /// The engine called `name`.
-    pub fn from_name(name: &str) -> Result<Engine> {
-        Engine::ALL
-            .into_iter()
-            .find(|e| e.name() == name)
-            .with_context(|| format!("unknown engine {name:?}: use verbatim, fts5 or raw_tantivy"))
     }
 }
 
@@ -84,6 +77,14 @@ pub struct Config {
     pub child_exe: PathBuf,
     /// The `verbatim-server` binary; without it the server runs in process.
     pub server_binary: Option<PathBuf>,
+    /// Whether `work_dir` already holds the corpus, the indexes and `builds.json` of an earlier
+    /// run with the same passages and seed: then only queries and HTTP are measured again (to
+    /// compare two builds of Verbatim on one index, or to profile).
+    pub reuse: bool,
+    /// The kinds of query timed (all by default).
+    pub kinds: Vec<Kind>,
+    /// The engines whose queries are timed (all by default).
+    pub engines: Vec<Engine>,
 }
 
 impl Config {
@@ -98,6 +99,9 @@ impl Config {
             http: LoadLimits::levels(200_000, 8.0),
             child_exe,
             server_binary: None,
+            reuse: false,
+            kinds: Kind::ALL.to_vec(),
+            engines: Engine::ALL.to_vec(),
         }
     }
 
@@ -258,8 +262,24 @@ pub fn child_build(
     })
 }
 
+/// The corpus and the index builds of a run, saved in its work dir as [`BUILDS_FILE`] so that a
+/// later `--reuse` run measures queries on the same indexes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Built {
+    passages: usize,
+    seed: u64,
+    corpus_bytes: u64,
+    generate_seconds: f64,
+    builds: Vec<BuildResult>,
+}
+
+/// Where a run's [`Built`] is saved, in its work dir.
+const BUILDS_FILE: &str = "builds.json";
+
 /// Runs the whole benchmark.
 pub fn run(config: &Config) -> Result<Report> {
+    // Read first: the load average of the run's start, before the bench adds its own.
+    let machine = report::Machine::detect();
     let temp;
     let work = match &config.work_dir {
         Some(dir) => dir.clone(),
@@ -268,39 +288,25 @@ pub fn run(config: &Config) -> Result<Report> {
             temp.path().to_path_buf()
         }
     };
-    let corpus_dir = work.join("corpus");
-    if corpus_dir.exists() {
-        bail!(
-            "{} exists: give an empty --work-dir, the benchmark writes a fresh corpus",
-            corpus_dir.display()
-        );
-    }
-    eprintln!("bench: generating {} passages", config.passages);
-    let generating = Instant::now();
     let corpus = corpus(config.passages, config.seed)?;
-    let corpus_bytes = corpus
-        .write(&corpus_dir)
-        .with_context(|| format!("writing the corpus to {}", corpus_dir.display()))?;
-    let generate_seconds = generating.elapsed().as_secs_f64();
-
     let outputs = [
         (Engine::Verbatim, work.join("verbatim-index")),
         (Engine::Fts5, work.join("fts5.sqlite")),
         (Engine::RawTantivy, work.join("raw-tantivy")),
     ];
-    let mut builds = Vec::new();
-    for (engine, out) in &outputs {
-        eprintln!("bench: building the {} index", engine.name());
-        builds.push(build_in_child(config, *engine, &corpus_dir, out)?);
-    }
+    let built = if config.reuse {
+        reuse_builds(config, &work)?
+    } else {
+        generate_and_build(config, &corpus, &work, &outputs)?
+    };
 
     eprintln!("bench: opening the indexes and timing the query mix");
     let mix = queries::query_mix(corpus.vocabulary(), corpus.sites, config.seed);
     let engines = OpenEngines::open(&outputs)?;
     let mut query_results = Vec::new();
-    for kind in Kind::ALL {
+    for &kind in &config.kinds {
         let instances: Vec<&BenchQuery> = mix.iter().filter(|q| q.kind == kind).collect();
-        for engine in Engine::ALL {
+        for &engine in &config.engines {
             query_results.push(time_kind(config, &engines, engine, kind, &instances)?);
         }
     }
@@ -312,15 +318,85 @@ pub fn run(config: &Config) -> Result<Report> {
     let server = load_server(config, &outputs[0].1, &paths)?;
 
     let measured = report::Measured {
-        corpus_bytes,
-        generate_seconds,
+        corpus_bytes: built.corpus_bytes,
+        generate_seconds: built.generate_seconds,
         sites: corpus.sites,
-        builds,
+        builds: built.builds,
         opens,
         queries: query_results,
         server,
     };
-    Ok(Report::new(config.passages, config.seed, &mix, measured))
+    Ok(Report::new(
+        machine,
+        config.passages,
+        config.seed,
+        &mix,
+        measured,
+    ))
+}
+
+/// Writes the corpus into `work` and builds every engine's index of it, each in a child.
+fn generate_and_build(
+    config: &Config,
+    corpus: &Corpus,
+    work: &Path,
+    outputs: &[(Engine, PathBuf); 3],
+) -> Result<Built> {
+    let corpus_dir = work.join("corpus");
+    if corpus_dir.exists() {
+        bail!(
+            "{} exists: give an empty --work-dir (the benchmark writes a fresh corpus), or --reuse it",
+            corpus_dir.display()
+        );
+    }
+    eprintln!("bench: generating {} passages", config.passages);
+    let generating = Instant::now();
+    let corpus_bytes = corpus
+        .write(&corpus_dir)
+        .with_context(|| format!("writing the corpus to {}", corpus_dir.display()))?;
+    let generate_seconds = generating.elapsed().as_secs_f64();
+    let mut builds = Vec::new();
+    for (engine, out) in outputs {
+        eprintln!("bench: building the {} index", engine.name());
+        builds.push(build_in_child(config, *engine, &corpus_dir, out)?);
+    }
+    let built = Built {
+        passages: config.passages,
+        seed: config.seed,
+        corpus_bytes,
+        generate_seconds,
+        builds,
+    };
+    let path = work.join(BUILDS_FILE);
+    std::fs::write(&path, serde_json::to_string_pretty(&built)?)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(built)
+}
+
+/// The builds an earlier run saved in `work`, checked to be of the same corpus.
+fn reuse_builds(config: &Config, work: &Path) -> Result<Built> {
+    let path = work.join(BUILDS_FILE);
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "reading {}: --reuse needs the --work-dir of an earlier run",
+            path.display()
+        )
+    })?;
+    let built: Built =
+        serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
+    if (built.passages, built.seed) != (config.passages, config.seed) {
+        bail!(
+            "{} holds {} passages with seed {}: give the same --passages and --seed",
+            work.display(),
+            built.passages,
+            built.seed
+        );
+    }
+    eprintln!(
+        "bench: reusing the corpus and indexes in {}",
+        work.display()
+    );
+    Ok(built)
 }
 
 fn build_in_child(

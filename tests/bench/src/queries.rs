@@ -10,7 +10,7 @@ use super::corpus_gen::Vocabulary;
 pub const INSTANCES_PER_KIND: usize = 12;
 
 /// What a query exercises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// One English word.

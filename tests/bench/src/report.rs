@@ -112,10 +112,16 @@ pub struct Measured {
 }
 
 impl Report {
-    /// The report of a run over `passages` passages with `seed` and the query `mix`.
-    pub fn new(passages: usize, seed: u64, mix: &[BenchQuery], measured: Measured) -> Report {
+    /// The report of a run on `machine` over `passages` passages with `seed` and the query `mix`.
+    pub fn new(
+        machine: Machine,
+        passages: usize,
+        seed: u64,
+        mix: &[BenchQuery],
+        measured: Measured,
+    ) -> Report {
         let mut report = Report {
-            machine: Machine::detect(),
+            machine,
             passages,
             seed,
             query_mix: mix

@@ -4,6 +4,8 @@
 //! cargo build --release --workspace
 //! cargo run --release -p verbatim-bench --bin bench -- --passages 1000000 --json bench.json
 //! cargo run --release -p verbatim-bench --bin bench -- --quick
+//! # queries only, on the corpus and indexes of an earlier run with --work-dir DIR:
+//! target/release/bench --passages 1000000 --work-dir DIR --reuse --kinds phrase --engines verbatim --no-http
 //! ```
 
 use std::path::PathBuf;
@@ -11,6 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
+use verbatim_bench::queries::Kind;
 use verbatim_bench::{self as bench, Config, Engine};
 
 /// Measures index build, query latency and the HTTP server of Verbatim, SQLite FTS5 and raw
@@ -42,6 +45,10 @@ struct Args {
     #[arg(long, value_name = "S")]
     query_seconds: Option<f64>,
 
+    /// Timed rounds over each kind's instances, at most (default 40, or 10 with --quick).
+    #[arg(long, value_name = "N")]
+    query_rounds: Option<usize>,
+
     /// Requests per HTTP load level, at most.
     #[arg(long, value_name = "N")]
     http_requests: Option<usize>,
@@ -55,9 +62,26 @@ struct Args {
     #[arg(long, value_name = "PATH")]
     server: Option<PathBuf>,
 
+    /// With --work-dir of an earlier run: measure queries and HTTP again on its corpus and
+    /// indexes, without generating or building (same --passages and --seed).
+    #[arg(long, requires = "work_dir")]
+    reuse: bool,
+
+    /// Time only these kinds of query (comma-separated; default all).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
+    kinds: Vec<Kind>,
+
+    /// Time the queries of only these engines (comma-separated; default all).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "ENGINES")]
+    engines: Vec<Engine>,
+
+    /// Skip the HTTP load.
+    #[arg(long)]
+    no_http: bool,
+
     /// Internal: build one engine's index in this process and print the result as JSON.
-    #[arg(long, value_name = "ENGINE", hide = true)]
-    child_build: Option<String>,
+    #[arg(long, value_enum, value_name = "ENGINE", hide = true)]
+    child_build: Option<Engine>,
 
     /// Internal, with --child-build: the generated corpus.
     #[arg(long, hide = true)]
@@ -83,12 +107,11 @@ fn run(args: Args) -> Result<()> {
     let passages = args
         .passages
         .unwrap_or(if args.quick { 20_000 } else { 1_000_000 });
-    if let Some(engine) = &args.child_build {
+    if let Some(engine) = args.child_build {
         let (Some(corpus), Some(out)) = (&args.corpus, &args.out) else {
             anyhow::bail!("--child-build needs --corpus and --out");
         };
-        let result =
-            bench::child_build(Engine::from_name(engine)?, corpus, out, passages, args.seed)?;
+        let result = bench::child_build(engine, corpus, out, passages, args.seed)?;
         println!("{}", serde_json::to_string(&result)?);
         return Ok(());
     }
@@ -100,8 +123,21 @@ fn run(args: Args) -> Result<()> {
     config.passages = passages;
     config.seed = args.seed;
     config.work_dir = args.work_dir;
+    config.reuse = args.reuse;
+    if !args.kinds.is_empty() {
+        config.kinds = args.kinds;
+    }
+    if !args.engines.is_empty() {
+        config.engines = args.engines;
+    }
+    if args.no_http {
+        config.http.clear();
+    }
     if let Some(seconds) = args.query_seconds {
         config.query_seconds = seconds;
+    }
+    if let Some(rounds) = args.query_rounds {
+        config.query_rounds = rounds;
     }
     for level in &mut config.http {
         level.requests = args.http_requests.unwrap_or(level.requests);

@@ -1,0 +1,300 @@
+//! Fast-field columns resolved once per open index, so a search does array look-ups instead of
+//! column decoding: every value of a column numbered across segments (global ordinals), each
+//! passage's value as such a number, the passages that pass each filter as a bitmap, each
+//! value's participants in the whole corpus, and each passage's sort key.
+//!
+//! An open index is one immutable generation (a rebuild opens a new [`crate::Index`]), so
+//! everything here is computed on first use and kept for the index's life. Nothing here is
+//! the answer to a query: only facts about the corpus that many queries share.
+
+use std::collections::{BTreeSet, HashMap};
+use std::hash::Hash;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use roaring::RoaringBitmap;
+use tantivy::{DocId, Searcher, SegmentReader};
+
+use crate::error::Result;
+use crate::schema::names;
+
+/// A passage without a value in a column.
+pub const NONE: u32 = u32::MAX;
+
+/// Bytes of filter bitmaps kept; beyond it new filters are computed for each query and dropped
+/// (a long tail of speaker or document filters must not grow the server without bound).
+const FILTER_CACHE_BYTES: usize = 64 << 20;
+
+/// One column of the whole index.
+pub struct Column {
+    /// Every value the column has in the index, in order (years numerically).
+    pub values: Vec<String>,
+    /// Per segment, each passage's value as an index into `values`, or [`NONE`].
+    pub ords: Vec<Vec<u32>>,
+}
+
+impl Column {
+    /// Whether each value, by number, passes `keep`.
+    pub fn values_where(&self, keep: impl Fn(&str) -> bool) -> Vec<bool> {
+        self.values.iter().map(|value| keep(value)).collect()
+    }
+}
+
+/// Passages per segment: one bitmap per segment of the searcher, deleted passages left out.
+pub type SegmentBitmaps = Vec<RoaringBitmap>;
+
+/// A computed fact, per key, shared by every search of the index.
+struct Memo<K, V> {
+    entries: RwLock<HashMap<K, Arc<V>>>,
+}
+
+impl<K: Hash + Eq + Clone, V> Memo<K, V> {
+    fn new() -> Memo<K, V> {
+        Memo {
+            entries: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// The value for `key`, computed by `make` the first time. Two first callers may both
+    /// compute it, to the same result; the lock is never held while computing.
+    fn get_or_try(&self, key: &K, make: impl FnOnce() -> Result<V>) -> Result<Arc<V>> {
+        if let Some(found) = self.read().get(key) {
+            return Ok(Arc::clone(found));
+        }
+        let made = Arc::new(make()?);
+        self.entries
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key.clone(), Arc::clone(&made));
+        Ok(made)
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<K, Arc<V>>> {
+        self.entries.read().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The columns, filter bitmaps, corpus participants and sort keys of one open index.
+pub struct Columns {
+    searcher: Searcher,
+    columns: Memo<String, Column>,
+    filters: Memo<String, SegmentBitmaps>,
+    /// Bytes held by `filters`.
+    filter_bytes: RwLock<usize>,
+    participants: Memo<String, Vec<u64>>,
+    sort_keys: Memo<&'static str, Vec<Vec<u64>>>,
+}
+
+impl Columns {
+    /// Nothing computed yet, for the segments of `searcher`.
+    pub fn new(searcher: Searcher) -> Columns {
+        Columns {
+            searcher,
+            columns: Memo::new(),
+            filters: Memo::new(),
+            filter_bytes: RwLock::new(0),
+            participants: Memo::new(),
+            sort_keys: Memo::new(),
+        }
+    }
+
+    /// The searcher everything here is computed for.
+    pub fn searcher(&self) -> &Searcher {
+        &self.searcher
+    }
+
+    /// The column `name` (a fast-field name, `attrs.NAME` for attributes), resolved once.
+    pub fn column(&self, name: &str) -> Result<Arc<Column>> {
+        self.columns
+            .get_or_try(&name.to_string(), || resolve_column(&self.searcher, name))
+    }
+
+    /// The passages passing a filter, per segment: `key` names the filter (its values
+    /// normalised), `make` computes them (with [`Columns::passing`]) when they are not kept.
+    pub fn filter(
+        &self,
+        key: String,
+        make: impl FnOnce() -> Result<SegmentBitmaps>,
+    ) -> Result<Arc<SegmentBitmaps>> {
+        if let Some(found) = self.filters.read().get(&key) {
+            return Ok(Arc::clone(found));
+        }
+        let bitmaps = Arc::new(make()?);
+        let bytes: usize = bitmaps.iter().map(RoaringBitmap::serialized_size).sum();
+        let mut held = self
+            .filter_bytes
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if *held + bytes <= FILTER_CACHE_BYTES {
+            *held += bytes;
+            self.filters
+                .entries
+                .write()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(key, Arc::clone(&bitmaps));
+        }
+        Ok(bitmaps)
+    }
+
+    /// The live passages for which `passes` holds, given their value numbers in `columns`.
+    pub fn passing(
+        &self,
+        columns: &[Arc<Column>],
+        passes: impl Fn(&[u32]) -> bool,
+    ) -> SegmentBitmaps {
+        let mut ords = vec![NONE; columns.len()];
+        self.searcher
+            .segment_readers()
+            .iter()
+            .enumerate()
+            .map(|(segment, reader)| {
+                let docs = alive_docs(reader).filter(|&doc| {
+                    for (ord, column) in ords.iter_mut().zip(columns) {
+                        *ord = column.ords[segment][doc as usize];
+                    }
+                    passes(&ords)
+                });
+                RoaringBitmap::from_sorted_iter(docs).unwrap_or_default()
+            })
+            .collect()
+    }
+
+    /// For each value of column `name`: the distinct speakers of every passage that has it.
+    pub fn participants(&self, name: &str) -> Result<Arc<Vec<u64>>> {
+        self.participants.get_or_try(&name.to_string(), || {
+            let column = self.column(name)?;
+            let speakers = self.column(names::SPEAKER)?;
+            let mut tally = crate::search::facets::FacetTally::new(column, speakers);
+            for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
+                let mut counter = tally.segment(segment);
+                alive_docs(reader).for_each(|doc| counter.count(doc));
+            }
+            Ok(tally.into_participants())
+        })
+    }
+
+    /// Each passage's sort key for `order` (`"doc"` or `"date"`): its document's rank in
+    /// `rank_of`, then its ordinal; smaller first.
+    pub fn sort_keys(
+        &self,
+        order: &'static str,
+        rank_of: impl Fn(&str) -> u32,
+    ) -> Result<Arc<Vec<Vec<u64>>>> {
+        self.sort_keys.get_or_try(&order, || {
+            let documents = self.column(names::DOC_ID)?;
+            let ranks: Vec<u64> = documents
+                .values
+                .iter()
+                .map(|id| u64::from(rank_of(id)))
+                .collect();
+            self.searcher
+                .segment_readers()
+                .iter()
+                .enumerate()
+                .map(|(segment, reader)| {
+                    let ordinals = reader.fast_fields().u64(names::ORDINAL)?;
+                    Ok((0..reader.max_doc())
+                        .map(|doc| {
+                            let rank = match documents.ords[segment][doc as usize] {
+                                NONE => u64::from(u32::MAX),
+                                ord => ranks[ord as usize],
+                            };
+                            let ordinal = ordinals.first(doc).unwrap_or(0);
+                            (rank << 32) | ordinal.min(u64::from(u32::MAX))
+                        })
+                        .collect())
+                })
+                .collect()
+        })
+    }
+}
+
+/// The passages of a segment that are not deleted, in order.
+pub fn alive_docs(reader: &SegmentReader) -> impl Iterator<Item = DocId> + '_ {
+    let alive = reader.alive_bitset();
+    (0..reader.max_doc()).filter(move |&doc| alive.is_none_or(|a| a.is_alive(doc)))
+}
+
+/// Numbers the values of a column across segments and maps every passage to its number.
+fn resolve_column(searcher: &Searcher, name: &str) -> Result<Column> {
+    if name == names::YEAR {
+        return resolve_years(searcher);
+    }
+    let readers = searcher.segment_readers();
+    let mut dictionaries = Vec::with_capacity(readers.len());
+    let mut values = BTreeSet::new();
+    for reader in readers {
+        let column = reader.fast_fields().str(name)?;
+        let mut terms = Vec::new();
+        if let Some(column) = &column {
+            let mut value = String::new();
+            for ord in 0..column.num_terms() as u64 {
+                value.clear();
+                if column
+                    .ord_to_str(ord, &mut value)
+                    .map_err(tantivy::TantivyError::from)?
+                {
+                    terms.push(value.clone());
+                }
+            }
+        }
+        values.extend(terms.iter().cloned());
+        dictionaries.push((column, terms));
+    }
+    let values: Vec<String> = values.into_iter().collect();
+    let ords = readers
+        .iter()
+        .zip(dictionaries)
+        .map(|(reader, (column, terms))| {
+            let global: Vec<u32> = terms
+                .iter()
+                .map(|t| values.binary_search(t).map_or(NONE, |i| i as u32))
+                .collect();
+            (0..reader.max_doc())
+                .map(|doc| {
+                    column
+                        .as_ref()
+                        .and_then(|c| c.term_ords(doc).next())
+                        .map_or(NONE, |ord| global[ord as usize])
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Column { values, ords })
+}
+
+/// The year column: numeric, numbered in year order.
+fn resolve_years(searcher: &Searcher) -> Result<Column> {
+    let readers = searcher.segment_readers();
+    let columns = readers
+        .iter()
+        .map(|reader| reader.fast_fields().i64(names::YEAR).ok())
+        .collect::<Vec<_>>();
+    let mut years = BTreeSet::new();
+    for (reader, column) in readers.iter().zip(&columns) {
+        if let Some(column) = column {
+            for doc in 0..reader.max_doc() {
+                years.extend(column.values_for_doc(doc));
+            }
+        }
+    }
+    let years: Vec<i64> = years.into_iter().collect();
+    let ords = readers
+        .iter()
+        .zip(&columns)
+        .map(|(reader, column)| {
+            (0..reader.max_doc())
+                .map(|doc| {
+                    column
+                        .as_ref()
+                        .and_then(|c| c.values_for_doc(doc).next())
+                        .and_then(|year| years.binary_search(&year).ok())
+                        .map_or(NONE, |i| i as u32)
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Column {
+        values: years.iter().map(ToString::to_string).collect(),
+        ords,
+    })
+}
