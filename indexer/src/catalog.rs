@@ -36,6 +36,10 @@ pub struct Catalog {
     /// Problems found in the config files (participants sheet, role groups), kept to be reported again.
     #[serde(default)]
     pub config_errors: Vec<StoredError>,
+    /// The words indexed in pairs for phrases (see `analysis::PairWords`): chosen by the first
+    /// build, kept by the updates.
+    #[serde(default)]
+    pub pair_words: Vec<String>,
 }
 
 /// A corpus file as last indexed.

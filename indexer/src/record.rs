@@ -21,6 +21,10 @@ pub fn to_document(fields: Fields, document: &Document, passage: &Passage) -> Ta
     doc.add_u64(fields.ordinal, u64::from(passage.ordinal));
     doc.add_text(fields.text, &passage.text);
     doc.add_text(fields.text_plain, &passage.text);
+    doc.add_text(fields.text_pairs, &passage.text);
+    if passage.text.chars().any(crate::analysis::is_cjk) {
+        doc.add_text(fields.text_chars, &passage.text);
+    }
     doc.add_text(fields.kind, document.kind.as_str());
     doc.add_text(fields.lang, passage.lang.as_str());
     let optional = [
@@ -140,7 +144,7 @@ mod tests {
     /// fields survive, as in a real index.
     fn stored(doc: TantivyDocument, schema: tantivy::schema::Schema) -> TantivyDocument {
         let index = tantivy::Index::create_in_ram(schema);
-        crate::analysis::register(index.tokenizers());
+        crate::analysis::register(index.tokenizers(), &crate::analysis::PairWords::default());
         let mut writer: tantivy::IndexWriter<TantivyDocument> = index.writer(15_000_000).unwrap();
         writer.add_document(doc).unwrap();
         writer.commit().unwrap();

@@ -12,7 +12,7 @@ use crate::analysis;
 use crate::error::{Error, Result};
 
 /// Bumped whenever fields or analysis change, so an older index is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Field names, as used in fast-field lookups.
 pub mod names {
@@ -24,6 +24,10 @@ pub mod names {
     pub const TEXT: &str = "text";
     /// Unstemmed text, for prefix queries.
     pub const TEXT_PLAIN: &str = "text_plain";
+    /// Pairs of adjacent words of the text, for phrases.
+    pub const TEXT_PAIRS: &str = "text_pairs";
+    /// Chinese characters of the text, for one-character queries.
+    pub const TEXT_CHARS: &str = "text_chars";
     /// Document kind.
     pub const KIND: &str = "kind";
     /// Passage language.
@@ -63,6 +67,10 @@ pub struct Fields {
     pub text: Field,
     /// See [`names::TEXT_PLAIN`].
     pub text_plain: Field,
+    /// See [`names::TEXT_PAIRS`].
+    pub text_pairs: Field,
+    /// See [`names::TEXT_CHARS`].
+    pub text_chars: Field,
     /// See [`names::KIND`].
     pub kind: Field,
     /// See [`names::LANG`].
@@ -118,6 +126,18 @@ pub fn build_schema() -> (Schema, Fields) {
             .set_tokenizer(analysis::PLAIN)
             .set_index_option(IndexRecordOption::Basic),
     );
+    // Frequencies score a pair like a word; positions are not needed: a longer phrase checks
+    // them on `text`.
+    let pairs = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::PAIRS)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let chars = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::CHARS)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
     let attrs = JsonObjectOptions::default()
         .set_indexing_options(
             TextFieldIndexing::default()
@@ -136,6 +156,8 @@ pub fn build_schema() -> (Schema, Fields) {
         ordinal: b.add_u64_field(names::ORDINAL, number.clone()),
         text: b.add_text_field(names::TEXT, text),
         text_plain: b.add_text_field(names::TEXT_PLAIN, plain),
+        text_pairs: b.add_text_field(names::TEXT_PAIRS, pairs),
+        text_chars: b.add_text_field(names::TEXT_CHARS, chars),
         kind: b.add_text_field(names::KIND, keyword.clone()),
         lang: b.add_text_field(names::LANG, keyword.clone()),
         speaker: b.add_text_field(names::SPEAKER, keyword.clone()),
@@ -168,6 +190,8 @@ impl Fields {
             ordinal: get(names::ORDINAL)?,
             text: get(names::TEXT)?,
             text_plain: get(names::TEXT_PLAIN)?,
+            text_pairs: get(names::TEXT_PAIRS)?,
+            text_chars: get(names::TEXT_CHARS)?,
             kind: get(names::KIND)?,
             lang: get(names::LANG)?,
             speaker: get(names::SPEAKER)?,

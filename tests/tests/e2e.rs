@@ -7,6 +7,7 @@
 
 mod cli;
 mod indexer;
+mod proximity;
 mod reliability;
 mod server;
 mod ui;

@@ -395,24 +395,12 @@ fn highlights_cover_the_matched_words() {
     let phrase = server.search(&[("q", &format!("\"{CO_LOCATION}\""))]);
     let hit = first_hit(&phrase);
     let spans = &hit.highlights;
+    // Issue 14: a phrase is one span where it occurs, not each of its words everywhere.
     let words: Vec<String> = spans
         .iter()
         .map(|span| span_text(&hit.passage.text, *span))
         .collect();
-    assert_eq!(
-        words.concat().to_lowercase(),
-        CO_LOCATION.replace([' ', '-'], ""),
-        "{words:?}"
-    );
-    let (first, last) = (spans[0], spans[spans.len() - 1]);
-    let covered = span_text(
-        &hit.passage.text,
-        Span {
-            start: first.start,
-            end: last.end,
-        },
-    );
-    assert_eq!(covered, CO_LOCATION);
+    assert_eq!(words, [CO_LOCATION], "{spans:?}");
 
     let words = server.search(&[("q", "commissioning trust"), ("limit", "100")]);
     assert!(!words.hits.is_empty());

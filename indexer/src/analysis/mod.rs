@@ -12,25 +12,36 @@
 //! Register the analyzers once with [`register`] and name them in the schema with [`TEXT`],
 //! [`PLAIN`] and [`KEYWORD`]; tokenize queries with `text_analyzer(Mode::Query)`.
 
+mod chars;
 mod chinese;
 mod cjk;
 mod english;
 mod mixed;
+mod pairs;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
     TextAnalyzer, TokenizerManager,
 };
 
+use chars::HanChars;
 pub use cjk::is_cjk;
 use english::AcronymPlurals;
 use mixed::MixedTokenizer;
+use pairs::WordPairs;
+pub use pairs::{PAIR_WORDS, PairWords, most_frequent_words, word_pair};
 
 /// The searchable text: mixed English/Chinese tokens, lowercased, accent-folded and stemmed.
 pub const TEXT: &str = "verbatim_text";
 
 /// Like [`TEXT`] without stemming, for prefix queries such as `integrat*`.
 pub const PLAIN: &str = "verbatim_plain";
+
+/// Pairs of adjacent English words of [`TEXT`], for two-word phrases (see `pairs`).
+pub const PAIRS: &str = "verbatim_pairs";
+
+/// Each Chinese character of the text, for one-character queries (see `chars`).
+pub const CHARS: &str = "verbatim_chars";
 
 /// The whole value as one lowercased token, for case-insensitive filters on role, site and such.
 pub const KEYWORD: &str = "verbatim_keyword";
@@ -70,6 +81,19 @@ pub fn plain_analyzer(mode: Mode) -> TextAnalyzer {
         .build()
 }
 
+/// The analyzer for [`PAIRS`]: [`text_analyzer`]'s adjacent tokens that are both `words`, two
+/// by two.
+pub fn pairs_analyzer(mode: Mode, words: &PairWords) -> TextAnalyzer {
+    TextAnalyzer::builder(MixedTokenizer::new(mode))
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .filter(AcronymPlurals)
+        .filter(WordPairs(std::sync::Arc::clone(words)))
+        .build()
+}
+
 /// The analyzer for [`KEYWORD`]: the whole value as one lowercased token.
 pub fn keyword_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default())
@@ -100,10 +124,13 @@ pub(crate) fn highlight_analyzers(han_needles: Vec<String>) -> (TextAnalyzer, Te
     (text, plain)
 }
 
-/// Registers [`TEXT`] and [`PLAIN`] (indexing mode) and [`KEYWORD`] with an index's tokenizers.
-pub fn register(manager: &TokenizerManager) {
+/// Registers [`TEXT`], [`PLAIN`] and [`PAIRS`] (indexing mode; pairs of `pair_words`), [`CHARS`]
+/// and [`KEYWORD`] with an index's tokenizers.
+pub fn register(manager: &TokenizerManager, pair_words: &PairWords) {
     manager.register(TEXT, text_analyzer(Mode::Index));
     manager.register(PLAIN, plain_analyzer(Mode::Index));
+    manager.register(PAIRS, pairs_analyzer(Mode::Index, pair_words));
+    manager.register(CHARS, TextAnalyzer::from(HanChars::default()));
     manager.register(KEYWORD, keyword_analyzer());
 }
 
@@ -140,7 +167,7 @@ mod tests {
                 TextOptions::default().set_indexing_options(indexing),
             );
             let index = Index::create_in_ram(schema.build());
-            register(index.tokenizers());
+            register(index.tokenizers(), &PairWords::default());
             let mut writer = index
                 .writer_with_num_threads(1, 15_000_000)
                 .expect("index writer");
@@ -316,8 +343,8 @@ mod tests {
     #[test]
     fn register_makes_every_analyzer_available_by_name() {
         let manager = TokenizerManager::new();
-        register(&manager);
-        for name in [TEXT, PLAIN, KEYWORD] {
+        register(&manager, &PairWords::default());
+        for name in [TEXT, PLAIN, PAIRS, CHARS, KEYWORD] {
             assert!(manager.get(name).is_some(), "{name}");
         }
         let text = manager.get(TEXT).expect("registered");

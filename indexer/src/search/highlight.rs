@@ -3,11 +3,15 @@
 //!
 //! The hit text is re-analyzed with the indexing analyzers, so a highlighted word is exactly a
 //! word the index matched (`commissioned` for the query `commissioning`, 保健 inside 初级保健).
+//! Words are highlighted wherever they occur; a phrase only where it occurs, as one span from
+//! its first word to its last; a proximity group only where its words occur within the
+//! distance; a single Chinese character wherever it occurs, inside words too.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::query::{Highlights, for_each_window};
 use crate::analysis;
 use crate::api::{Snippet, Span};
 
@@ -16,41 +20,66 @@ const SNIPPET_CHARS: usize = 240;
 /// Characters kept before the first highlight of a snippet.
 const SNIPPET_LEAD: usize = 60;
 
+/// One analysed word of a hit's text that the query may care about.
+#[derive(Debug, Clone, Copy)]
+struct Occurrence {
+    position: u32,
+    /// Index of the word in [`Highlighter::words`].
+    word: usize,
+    start: usize,
+    end: usize,
+}
+
 /// Finds matched words in hit texts.
 ///
 /// Two shortcuts keep this cheap without changing what is highlighted. Chinese runs that
 /// contain no Chinese query word are not segmented (see [`analysis::highlight_analyzers`]).
 /// And the text is analysed once without stemming, the costly filter: stemming keeps a word's
-/// first letter, so only words starting like a query term are stemmed, one at a time, to
-/// compare with the terms. Every filter works on one token at a time, so a word analysed alone
+/// first letter, so only words starting like a query word are stemmed, one at a time, to
+/// compare with the words. Every filter works on one token at a time, so a word analysed alone
 /// gives the token it gets in context.
 pub struct Highlighter {
-    terms: BTreeSet<String>,
-    prefixes: BTreeSet<String>,
-    /// First letters of the non-Chinese terms.
+    highlights: Highlights,
+    /// Every word of the query's terms, phrases and proximity groups, numbered.
+    words: HashMap<String, usize>,
+    /// Numbers of the words highlighted wherever they occur.
+    terms: HashSet<usize>,
+    /// First letters of the non-Chinese words.
     initials: BTreeSet<char>,
     text: TextAnalyzer,
     plain: TextAnalyzer,
 }
 
 impl Highlighter {
-    /// A highlighter for a query's analyzed terms and unstemmed prefixes.
-    pub fn new(terms: BTreeSet<String>, prefixes: BTreeSet<String>) -> Highlighter {
-        let han_needles = terms
+    /// A highlighter for what a query's plan says to highlight.
+    pub fn new(highlights: Highlights) -> Highlighter {
+        let mut words = HashMap::new();
+        let all = highlights
+            .terms
             .iter()
-            .chain(&prefixes)
+            .chain(highlights.phrases.iter().flatten().map(|(_, w)| w))
+            .chain(highlights.near.iter().flat_map(|(ws, _)| ws));
+        for word in all {
+            let next = words.len();
+            words.entry(word.clone()).or_insert(next);
+        }
+        let terms = highlights.terms.iter().map(|t| words[t]).collect();
+        let han_needles = words
+            .keys()
+            .chain(&highlights.prefixes)
             .filter(|word| word.chars().all(analysis::is_cjk))
             .cloned()
             .collect();
-        let initials = terms
-            .iter()
-            .filter_map(|term| term.chars().next())
+        let initials = words
+            .keys()
+            .filter_map(|word| word.chars().next())
             .filter(|c| !analysis::is_cjk(*c))
             .collect();
         let (text, plain) = analysis::highlight_analyzers(han_needles);
         Highlighter {
+            highlights,
+            words,
             terms,
-            prefixes,
             initials,
             text,
             plain,
@@ -60,45 +89,132 @@ impl Highlighter {
     /// Character ranges of matched words in `text`, sorted and merged.
     pub fn highlights(&mut self, text: &str) -> Vec<Span> {
         let mut byte_ranges = Vec::new();
-        if self.terms.is_empty() && self.prefixes.is_empty() {
-            return Vec::new();
+        for c in &self.highlights.chars {
+            let len = c.len_utf8();
+            byte_ranges.extend(text.match_indices(*c).map(|(at, _)| (at, at + len)));
         }
-        let Highlighter {
-            terms,
-            prefixes,
-            initials,
-            text: text_analyzer,
-            plain,
-        } = self;
-        let mut stream = plain.token_stream(text);
-        while let Some(token) = stream.next() {
-            let word = token.text.as_str();
-            let matched = prefixes.iter().any(|p| word.starts_with(p.as_str()))
-                || match word.chars().next() {
-                    // Chinese words pass every filter unchanged.
-                    Some(first) if analysis::is_cjk(first) => terms.contains(word),
-                    Some(first) if initials.contains(&first) => {
-                        let surface = &text[token.offset_from..token.offset_to];
-                        stems_to_a_term(text_analyzer, surface, terms)
-                    }
-                    _ => false,
-                };
-            if matched {
-                byte_ranges.push((token.offset_from, token.offset_to));
-            }
+        if !self.words.is_empty() || !self.highlights.prefixes.is_empty() {
+            let occurrences = self.occurrences(text, &mut byte_ranges);
+            self.mark_terms(&occurrences, &mut byte_ranges);
+            self.mark_phrases(&occurrences, &mut byte_ranges);
+            self.mark_near(&occurrences, &mut byte_ranges);
         }
         to_char_spans(text, merge(byte_ranges))
     }
+
+    /// The query's words in `text`, with positions; prefix matches go straight to `ranges`.
+    fn occurrences(&mut self, text: &str, ranges: &mut Vec<(usize, usize)>) -> Vec<Occurrence> {
+        let Highlighter {
+            highlights,
+            words,
+            initials,
+            text: text_analyzer,
+            plain,
+            ..
+        } = self;
+        let mut found = Vec::new();
+        let mut stream = plain.token_stream(text);
+        while let Some(token) = stream.next() {
+            let surface = token.text.as_str();
+            if highlights
+                .prefixes
+                .iter()
+                .any(|p| surface.starts_with(p.as_str()))
+            {
+                ranges.push((token.offset_from, token.offset_to));
+            }
+            let word = match surface.chars().next() {
+                // Chinese words pass every filter unchanged.
+                Some(first) if analysis::is_cjk(first) => words.get(surface).copied(),
+                Some(first) if initials.contains(&first) => {
+                    let written = &text[token.offset_from..token.offset_to];
+                    analysed(text_analyzer, written).and_then(|t| words.get(&t).copied())
+                }
+                _ => None,
+            };
+            if let Some(word) = word {
+                found.push(Occurrence {
+                    position: token.position as u32,
+                    word,
+                    start: token.offset_from,
+                    end: token.offset_to,
+                });
+            }
+        }
+        found
+    }
+
+    fn mark_terms(&self, occurrences: &[Occurrence], ranges: &mut Vec<(usize, usize)>) {
+        ranges.extend(
+            occurrences
+                .iter()
+                .filter(|o| self.terms.contains(&o.word))
+                .map(|o| (o.start, o.end)),
+        );
+    }
+
+    /// Each occurrence of each phrase, as one range from its first word to its last.
+    fn mark_phrases(&self, occurrences: &[Occurrence], ranges: &mut Vec<(usize, usize)>) {
+        if self.highlights.phrases.is_empty() {
+            return;
+        }
+        let at: HashMap<(u32, usize), &Occurrence> = occurrences
+            .iter()
+            .map(|o| ((o.position, o.word), o))
+            .collect();
+        for phrase in &self.highlights.phrases {
+            let parts: Vec<(u32, usize)> = phrase
+                .iter()
+                .map(|(offset, word)| (*offset as u32, self.words[word]))
+                .collect();
+            for first in occurrences.iter().filter(|o| o.word == parts[0].1) {
+                let found: Option<Vec<&&Occurrence>> = parts
+                    .iter()
+                    .map(|(offset, word)| at.get(&(first.position + offset, *word)))
+                    .collect();
+                if let Some(found) = found {
+                    let end = found.iter().map(|o| o.end).max().unwrap_or(first.end);
+                    ranges.push((first.start, end));
+                }
+            }
+        }
+    }
+
+    /// The occurrences of each proximity group's words that lie in a matching window.
+    fn mark_near(&self, occurrences: &[Occurrence], ranges: &mut Vec<(usize, usize)>) {
+        for (group, distance) in &self.highlights.near {
+            let mut members: Vec<usize> = Vec::new();
+            let mut wanted: Vec<u32> = Vec::new();
+            for word in group {
+                let word = self.words[word];
+                match members.iter().position(|m| *m == word) {
+                    Some(i) => wanted[i] += 1,
+                    None => {
+                        members.push(word);
+                        wanted.push(1);
+                    }
+                }
+            }
+            let mut events: Vec<(u32, usize, &Occurrence)> = occurrences
+                .iter()
+                .filter_map(|o| {
+                    let member = members.iter().position(|m| *m == o.word)?;
+                    Some((o.position, member, o))
+                })
+                .collect();
+            events.sort_by_key(|(position, member, _)| (*position, *member));
+            let keys: Vec<(u32, usize)> = events.iter().map(|(p, m, _)| (*p, *m)).collect();
+            for_each_window(&keys, &wanted, *distance, |window| {
+                ranges.extend(events[window].iter().map(|(_, _, o)| (o.start, o.end)));
+            });
+        }
+    }
 }
 
-/// Whether `surface`, one word analysed as indexed text, is one of `terms`.
-fn stems_to_a_term(analyzer: &mut TextAnalyzer, surface: &str, terms: &BTreeSet<String>) -> bool {
-    let mut stream = analyzer.token_stream(surface);
-    let mut matched = false;
-    while let Some(token) = stream.next() {
-        matched |= terms.contains(&token.text);
-    }
-    matched
+/// The token `written`, one word, analysed as indexed text (`None` if dropped).
+fn analysed(analyzer: &mut TextAnalyzer, written: &str) -> Option<String> {
+    let mut stream = analyzer.token_stream(written);
+    stream.next().map(|token| token.text.clone())
 }
 
 fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
@@ -224,9 +340,17 @@ mod tests {
             .collect()
     }
 
+    fn words(terms: BTreeSet<String>, prefixes: BTreeSet<String>) -> Highlighter {
+        Highlighter::new(Highlights {
+            terms,
+            prefixes,
+            ..Highlights::default()
+        })
+    }
+
     #[test]
     fn stemmed_words_and_prefixes_are_highlighted() {
-        let mut h = Highlighter::new(
+        let mut h = words(
             BTreeSet::from(["commiss".to_string()]),
             BTreeSet::from(["integrat".to_string()]),
         );
@@ -242,7 +366,7 @@ mod tests {
     fn character_offsets_in_chinese_and_adjacent_words_merge() {
         // 初级保健 is not one dictionary word: it is matched as the phrase 初级 保健.
         let terms = BTreeSet::from(["初级".to_string(), "保健".to_string()]);
-        let mut h = Highlighter::new(terms, BTreeSet::new());
+        let mut h = words(terms, BTreeSet::new());
         let text = "委托初级保健服务的责任";
         let spans = h.highlights(text);
         assert_eq!(spans, [Span { start: 2, end: 6 }]);
@@ -302,7 +426,7 @@ mod tests {
         ];
         let mut found = 0;
         for (terms, prefixes) in &queries {
-            let mut highlighter = Highlighter::new(terms.clone(), prefixes.clone());
+            let mut highlighter = words(terms.clone(), prefixes.clone());
             for text in &texts {
                 let expected = analysed_whole(terms, prefixes, text);
                 assert_eq!(
@@ -347,6 +471,54 @@ mod tests {
             }
         }
         assert!(checked > 5_000, "{checked} words checked");
+    }
+
+    fn phrase(words: &[&str]) -> Vec<(usize, String)> {
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (i, w.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_phrase_is_highlighted_only_where_it_occurs_as_one_span() {
+        let mut h = Highlighter::new(Highlights {
+            phrases: vec![phrase(&["primari", "care"])],
+            ..Highlights::default()
+        });
+        let text = "Care in primary schools; primary care, and Primary  Care again.";
+        assert_eq!(
+            marked(text, &h.highlights(text)),
+            ["primary care", "Primary  Care"]
+        );
+        // In Chinese, where positions count characters.
+        let mut h = Highlighter::new(Highlights {
+            phrases: vec![vec![(0, "初级".to_string()), (2, "保健".to_string())]],
+            ..Highlights::default()
+        });
+        let text = "保健和初级的初级保健";
+        assert_eq!(marked(text, &h.highlights(text)), ["初级保健"]);
+    }
+
+    #[test]
+    fn a_proximity_group_is_highlighted_only_within_its_distance() {
+        let mut h = Highlighter::new(Highlights {
+            near: vec![(vec!["trust".to_string(), "board".to_string()], 3)],
+            ..Highlights::default()
+        });
+        let text = "Trust me now, said the boards of one two trust the board.";
+        assert_eq!(marked(text, &h.highlights(text)), ["trust", "board"]);
+    }
+
+    #[test]
+    fn a_single_chinese_character_is_highlighted_inside_words() {
+        let mut h = Highlighter::new(Highlights {
+            chars: BTreeSet::from(['蝶']),
+            ..Highlights::default()
+        });
+        let text = "蝶恋花是一首词牌名, 蝴蝶";
+        assert_eq!(marked(text, &h.highlights(text)), ["蝶", "蝶"]);
     }
 
     #[test]

@@ -23,7 +23,7 @@ use tantivy::{ReloadPolicy, Searcher};
 pub use filter::Filter;
 pub use query::{Node, parse};
 
-use crate::analysis;
+use crate::analysis::{self, PairWords};
 use crate::api::{
     DocumentDetail, DocumentInfo, DocumentList, DocumentsRequest, FACET_VALUES_IN_SEARCH,
     FacetCount, FacetField, Filters, Hit, ParticipantInfo, PassageDetail, SearchRequest,
@@ -56,6 +56,8 @@ pub struct Index {
     ranks: DocRanks,
     /// Columns, filter bitmaps, corpus participants and sort keys, resolved on first use.
     columns: Columns,
+    /// The words indexed in pairs, for phrases.
+    pair_words: PairWords,
 }
 
 impl Index {
@@ -67,7 +69,8 @@ impl Index {
         })?;
         let catalog = Catalog::load(&generation)?;
         let index = tantivy::Index::open_in_dir(&generation)?;
-        analysis::register(index.tokenizers());
+        let pair_words: PairWords = Arc::new(catalog.pair_words.iter().cloned().collect());
+        analysis::register(index.tokenizers(), &pair_words);
         let fields = Fields::from_schema(&index.schema())?;
         let reader = index
             .reader_builder()
@@ -89,6 +92,7 @@ impl Index {
             catalog,
             attributes,
             ranks,
+            pair_words,
         })
     }
 
@@ -107,9 +111,9 @@ impl Index {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
         req.validate()?;
-        let plan = query::QueryPlan::new(&req.q, self.fields)?;
+        let plan = query::QueryPlan::new(&req.q, self.fields, &self.pair_words)?;
         let (collected, columns) = self.collect(&plan, req)?;
-        let mut highlighter = Highlighter::new(plan.terms, plan.prefixes);
+        let mut highlighter = Highlighter::new(plan.highlights);
         let hits = collected
             .hits
             .into_iter()
@@ -156,7 +160,7 @@ impl Index {
             ..SearchRequest::default()
         };
         req.validate()?;
-        let plan = query::QueryPlan::new(q, self.fields)?;
+        let plan = query::QueryPlan::new(q, self.fields, &self.pair_words)?;
         let (collected, columns) = self.collect(&plan, &req)?;
         let of = self.columns.participants(&columns[0])?;
         Ok(collected

@@ -10,7 +10,9 @@ use super::generations::link_segments;
 use super::plan::Plan;
 use super::scan::{Scan, ScannedFile};
 use super::{BuildEvent, BuildOptions};
-use crate::analysis;
+use std::sync::Arc;
+
+use crate::analysis::{self, Mode, PairWords};
 use crate::catalog::{Catalog, CatalogDocument, FileEntry, StoredError};
 use crate::durable::sync_dir;
 use crate::error::{Error, Result};
@@ -37,14 +39,18 @@ pub(super) fn write_generation(
         }
         None => tantivy::Index::create_in_dir(generation, schema.clone())?,
     };
-    analysis::register(index.tokenizers());
+    let mut catalog = match previous {
+        Some(previous) => Catalog::load(previous)?,
+        None => Catalog {
+            pair_words: sample_pair_words(scan, plan),
+            ..Catalog::default()
+        },
+    };
+    let pair_words: PairWords = Arc::new(catalog.pair_words.iter().cloned().collect());
+    analysis::register(index.tokenizers(), &pair_words);
     let fields = Fields::from_schema(&index.schema())?;
     let mut writer: IndexWriter<TantivyDocument> = index.writer(WRITER_MEMORY)?;
 
-    let mut catalog = match previous {
-        Some(previous) => Catalog::load(previous)?,
-        None => Catalog::default(),
-    };
     catalog.schema_version = SCHEMA_VERSION;
     catalog.config_hash = scan.config_hash.clone();
     catalog.participants = scan.participants.clone();
@@ -93,6 +99,39 @@ pub(super) fn write_generation(
     sync_dir(generation)?;
     Ok(catalog)
 }
+
+/// The words a new index pairs up: the most frequent of the first [`PAIR_SAMPLE`] passages
+/// of the files to index. Any choice keeps phrases exact (queries pair only these words);
+/// a sample of the corpus's own text makes the pairs the ones its phrases need.
+fn sample_pair_words(scan: &Scan, plan: &Plan) -> Vec<String> {
+    let mut analyzer = analysis::text_analyzer(Mode::Index);
+    let mut tokens = Vec::new();
+    let mut passages = 0;
+    for rel in &plan.to_index {
+        let Some(scanned) = scan.documents.get(rel) else {
+            continue;
+        };
+        let Ok(text) = ingest::decode(&scanned.file.path, &scanned.bytes) else {
+            continue;
+        };
+        for parsed in ingest::parse_documents(&scanned.file, &text).0 {
+            for passage in &parsed.passages {
+                let mut stream = analyzer.token_stream(&passage.text);
+                while let Some(token) = stream.next() {
+                    tokens.push(token.text.clone());
+                }
+                passages += 1;
+            }
+        }
+        if passages >= PAIR_SAMPLE {
+            break;
+        }
+    }
+    analysis::most_frequent_words(tokens.iter().map(String::as_str))
+}
+
+/// Passages read to choose the pair words.
+const PAIR_SAMPLE: usize = 20_000;
 
 /// Parses one file and adds its passages; its problems go into the returned entry.
 fn index_file(

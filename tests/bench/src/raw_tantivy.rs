@@ -66,7 +66,7 @@ pub fn build(dir: &Path, rows: impl Iterator<Item = Row>) -> Result<u64> {
     let (schema, fields) = schema();
     let index = Index::create_in_dir(dir, schema)
         .with_context(|| format!("creating a tantivy index in {}", dir.display()))?;
-    analysis::register(index.tokenizers());
+    analysis::register(index.tokenizers(), &analysis::PairWords::default());
     let mut writer = index.writer::<TantivyDocument>(WRITER_MEMORY)?;
     let mut count = 0u64;
     for row in rows {
@@ -99,7 +99,7 @@ impl RawTantivy {
     pub fn open(dir: &Path) -> Result<RawTantivy> {
         let index = Index::open_in_dir(dir)
             .with_context(|| format!("opening the tantivy index in {}", dir.display()))?;
-        analysis::register(index.tokenizers());
+        analysis::register(index.tokenizers(), &analysis::PairWords::default());
         let fields = schema().1;
         let reader = index.reader()?;
         Ok(RawTantivy { reader, fields })

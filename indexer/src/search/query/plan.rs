@@ -1,52 +1,67 @@
 //! Planning: a parsed [`Node`] tree becomes a tantivy query over the index fields, analyzed
-//! exactly as the indexed text was, together with the terms a hit should highlight.
+//! exactly as the indexed text was, together with what a hit should highlight.
 
 use std::collections::BTreeSet;
 
 use tantivy::Term;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::forward_only::ForwardOnly;
+use super::near::NearQuery;
 use super::query_error;
 use super::syntax::{Node, parse};
-use crate::analysis::{self, Mode};
+use crate::analysis::{self, Mode, PairWords};
 use crate::error::{Error, Result};
 use crate::schema::Fields;
 
 /// Shortest prefix (in characters) accepted before `*`, outside Chinese: shorter ones match too much.
 const MIN_PREFIX_CHARS: usize = 2;
 
-/// A query ready to run, with the terms that a hit should highlight.
+/// A query ready to run, with what a hit should highlight.
 pub struct QueryPlan {
     /// The tantivy query.
     pub query: Box<dyn Query>,
     /// Whether the text part is empty (only filters apply): hits have no meaningful score.
     pub match_all: bool,
-    /// Analyzed terms (as in the `text` field) to highlight.
+    /// The query's positive parts, for highlighting.
+    pub highlights: Highlights,
+}
+
+/// What a hit should highlight: the query's positive parts, analysed as the text is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Highlights {
+    /// Words (as in the `text` field), wherever they occur.
     pub terms: BTreeSet<String>,
-    /// Unstemmed prefixes to highlight.
+    /// Unstemmed prefixes, wherever a word starts with one.
     pub prefixes: BTreeSet<String>,
+    /// Phrases (their words with position offsets), only where they occur, one span each.
+    pub phrases: Vec<Vec<(usize, String)>>,
+    /// Proximity groups (words and distance): the words' occurrences in a matching window.
+    pub near: Vec<(Vec<String>, u32)>,
+    /// Single Chinese characters searched alone, wherever they occur (inside words too).
+    pub chars: BTreeSet<char>,
 }
 
 impl QueryPlan {
-    /// Plans the query text against the index fields.
-    pub fn new(text: &str, fields: Fields) -> Result<QueryPlan> {
+    /// Plans the query text against the index fields; phrases of `pair_words` use their pairs.
+    pub fn new(text: &str, fields: Fields, pair_words: &PairWords) -> Result<QueryPlan> {
         let Some(node) = parse(text)? else {
             return Ok(QueryPlan {
                 query: Box::new(AllQuery),
                 match_all: true,
-                terms: BTreeSet::new(),
-                prefixes: BTreeSet::new(),
+                highlights: Highlights::default(),
             });
         };
         let mut planner = Planner {
             fields,
+            pair_words,
             text: analysis::text_analyzer(Mode::Query),
             plain: analysis::plain_analyzer(Mode::Query),
-            terms: BTreeSet::new(),
-            prefixes: BTreeSet::new(),
+            highlights: Highlights::default(),
         };
         let query = planner.plan(&node, true)?.ok_or_else(|| {
             query_error(
@@ -58,25 +73,25 @@ impl QueryPlan {
         Ok(QueryPlan {
             query,
             match_all: false,
-            terms: planner.terms,
-            prefixes: planner.prefixes,
+            highlights: planner.highlights,
         })
     }
 }
 
-struct Planner {
+struct Planner<'a> {
     fields: Fields,
+    pair_words: &'a PairWords,
     text: TextAnalyzer,
     plain: TextAnalyzer,
-    terms: BTreeSet<String>,
-    prefixes: BTreeSet<String>,
+    highlights: Highlights,
 }
 
-impl Planner {
+impl Planner<'_> {
     /// `None` when the node has nothing searchable (only punctuation), so it is left out.
     fn plan(&mut self, node: &Node, positive: bool) -> Result<Option<Box<dyn Query>>> {
         match node {
             Node::Word { text, .. } | Node::Phrase { text, .. } => Ok(self.phrase(text, positive)),
+            Node::Near { text, distance, .. } => Ok(self.near(text, *distance, positive)),
             Node::Prefix { text, column } => self.prefix(text, *column, positive).map(Some),
             Node::Not(inner) => {
                 let Some(inner) = self.plan(inner, false)? else {
@@ -130,13 +145,36 @@ impl Planner {
         Ok(Some(Box::new(BooleanQuery::new(clauses))))
     }
 
-    /// A word or phrase: one term, or a phrase of the analyzed tokens at their positions.
+    /// A word or phrase: one term, or a phrase of the analyzed tokens at their positions. A
+    /// single Chinese character is looked for inside words too (`蝶` finds `蝶恋花`).
     fn phrase(&mut self, text: &str, positive: bool) -> Option<Box<dyn Query>> {
         let tokens = analyze(&mut self.text, text);
-        if positive {
-            self.terms.extend(tokens.iter().map(|(_, t)| t.clone()));
-        }
         let field = self.fields.text;
+        if let [(_, term)] = tokens.as_slice()
+            && let Some(han) = single_han_char(term)
+        {
+            if positive {
+                self.highlights.chars.insert(han);
+            }
+            return Some(Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.text_chars, term),
+                IndexRecordOption::WithFreqs,
+            )));
+        }
+        if positive {
+            match tokens.as_slice() {
+                [(_, term)] => {
+                    self.highlights.terms.insert(term.clone());
+                }
+                [(first, _), ..] => self.highlights.phrases.push(
+                    tokens
+                        .iter()
+                        .map(|(pos, t)| (pos - first, t.clone()))
+                        .collect(),
+                ),
+                [] => {}
+            }
+        }
         match tokens.as_slice() {
             [] => None,
             [(_, term)] => Some(Box::new(TermQuery::new(
@@ -149,9 +187,63 @@ impl Planner {
                     .iter()
                     .map(|(pos, t)| (pos - first, Term::from_field_text(field, t)))
                     .collect();
-                Some(Box::new(PhraseQuery::new_with_offset(terms)))
+                let phrase = Box::new(PhraseQuery::new_with_offset(terms));
+                Some(match self.pairs(&tokens) {
+                    // Two words: their pair is the phrase.
+                    Some(mut pairs) if pairs.len() == 1 => pairs.remove(0),
+                    // More: documents with every pair, the positions checked on `text` (not
+                    // scored: the pairs score the phrase).
+                    Some(pairs) => {
+                        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                            pairs.into_iter().map(|q| (Occur::Must, q)).collect();
+                        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(phrase, 0.0))));
+                        Box::new(BooleanQuery::new(clauses))
+                    }
+                    None => phrase,
+                })
             }
         }
+    }
+
+    /// Words within `distance` positions of each other, in any order; fewer than two words
+    /// are an ordinary word or nothing.
+    fn near(&mut self, text: &str, distance: u32, positive: bool) -> Option<Box<dyn Query>> {
+        let tokens = analyze(&mut self.text, text);
+        if tokens.len() < 2 {
+            return self.phrase(text, positive);
+        }
+        let words: Vec<String> = tokens.into_iter().map(|(_, t)| t).collect();
+        let terms = words
+            .iter()
+            .map(|w| Term::from_field_text(self.fields.text, w))
+            .collect();
+        if positive {
+            self.highlights.near.push((words, distance));
+        }
+        Some(Box::new(NearQuery::new(terms, distance)))
+    }
+
+    /// The pair queries covering a phrase of adjacent pair words (every other pair, and the
+    /// last), or `None` when the phrase has other words (rarer, or Chinese) or gaps (dropped
+    /// tokens): those are matched by positions alone.
+    fn pairs(&self, tokens: &[(usize, String)]) -> Option<Vec<Box<dyn Query>>> {
+        let adjacent = tokens.windows(2).all(|w| w[0].0 + 1 == w[1].0);
+        if !adjacent || !tokens.iter().all(|(_, t)| self.pair_words.contains(t)) {
+            return None;
+        }
+        let last = tokens.len() - 2;
+        let starts = (0..=last).step_by(2).chain((last % 2 == 1).then_some(last));
+        Some(
+            starts
+                .map(|i| {
+                    let pair = analysis::word_pair(&tokens[i].1, &tokens[i + 1].1);
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.text_pairs, &pair),
+                        IndexRecordOption::WithFreqs,
+                    )) as Box<dyn Query>
+                })
+                .collect(),
+        )
     }
 
     /// `word*`: words starting with the (unstemmed) prefix; earlier tokens of the word must match too.
@@ -173,7 +265,7 @@ impl Planner {
             ));
         }
         if positive {
-            self.prefixes.insert(last.clone());
+            self.highlights.prefixes.insert(last.clone());
         }
         let pattern = format!("{}.*", regex::escape(last));
         let regex = RegexQuery::from_pattern(&pattern, self.fields.text_plain)
@@ -195,6 +287,15 @@ impl Planner {
     }
 }
 
+/// The character of a one-character Chinese word.
+fn single_han_char(term: &str) -> Option<char> {
+    let mut chars = term.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if analysis::is_cjk(c) => Some(c),
+        _ => None,
+    }
+}
+
 /// Runs an analyzer, returning each token's position and text.
 fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
     let mut stream = analyzer.token_stream(text);
@@ -213,7 +314,8 @@ mod tests {
     use crate::schema::build_schema;
 
     /// A plan drawn as text: `field:term`, `field:"a b"` for a phrase, `field:/re/` for a
-    /// regex, `*` for everything, `fwd(q)` for an exclusion's wrapper, and `(+must -not should)`.
+    /// regex, `*` for everything, `fwd(q)` for an exclusion's wrapper, `unscored(text:"a b")`
+    /// for a phrase that only checks positions, and `(+must -not should)`.
     fn draw(query: &dyn Query, schema: &Schema) -> String {
         let field = |term: &Term| {
             let text = term.value().as_str().unwrap_or("?").to_string();
@@ -258,6 +360,15 @@ mod tests {
             format!("({})", clauses.join(" "))
         } else if let Some(q) = query.downcast_ref::<ForwardOnly>() {
             format!("fwd({})", draw(q.0.as_ref(), schema))
+        } else if let Some(q) = query.downcast_ref::<ConstScoreQuery>() {
+            // ConstScoreQuery keeps its query private; its Debug output names a phrase's terms.
+            let debug = format!("{q:?}");
+            let words: Vec<&str> = debug
+                .split("Str, \"")
+                .skip(1)
+                .filter_map(|w| w.split('"').next())
+                .collect();
+            format!("unscored(text:\"{}\")", words.join(" "))
         } else if query.downcast_ref::<AllQuery>().is_some() {
             "*".into()
         } else {
@@ -265,9 +376,17 @@ mod tests {
         }
     }
 
+    /// The words the tests' index pairs up.
+    fn pair_words() -> PairWords {
+        let words = [
+            "primari", "care", "servic", "co", "locat", "a", "b", "c", "d", "e",
+        ];
+        std::sync::Arc::new(words.iter().map(ToString::to_string).collect())
+    }
+
     fn planned(text: &str) -> (String, QueryPlan) {
         let (schema, fields) = build_schema();
-        let plan = QueryPlan::new(text, fields).unwrap();
+        let plan = QueryPlan::new(text, fields, &pair_words()).unwrap();
         (draw(plan.query.as_ref(), &schema), plan)
     }
 
@@ -281,13 +400,20 @@ mod tests {
     }
 
     #[test]
-    fn a_phrase_is_a_phrase_query_over_the_text_field() {
+    fn a_phrase_is_its_word_pairs_with_positions_checked_beyond_two_words() {
+        // Two words: one pair term.
+        assert_eq!(drawn("\"Primary care\""), "text_pairs:primari care");
+        // A hyphenated word is matched as a phrase of its parts.
+        assert_eq!(drawn("co-location"), "text_pairs:co locat");
+        // Three or more: every other pair and the last, and the positions on `text`.
         assert_eq!(
             drawn("\"Primary care services\""),
-            "text:\"primari care servic\""
+            "(+text_pairs:primari care +text_pairs:care servic +unscored(text:\"primari care servic\"))"
         );
-        // A hyphenated word is matched as a phrase of its parts.
-        assert_eq!(drawn("co-location"), "text:\"co locat\"");
+        assert_eq!(
+            drawn("\"a b c d e\""),
+            "(+text_pairs:a b +text_pairs:c d +text_pairs:d e +unscored(text:\"a b c d e\"))"
+        );
     }
 
     #[test]
@@ -296,7 +422,10 @@ mod tests {
         // Leading parts of a hyphenated prefix are ordinary words of the stemmed field.
         assert_eq!(drawn("co-commiss*"), "(+text_plain:/commiss.*/ +text:co)");
         let (_, plan) = planned("integrat*");
-        assert_eq!(plan.prefixes, BTreeSet::from(["integrat".to_string()]));
+        assert_eq!(
+            plan.highlights.prefixes,
+            BTreeSet::from(["integrat".to_string()])
+        );
     }
 
     #[test]
@@ -305,7 +434,7 @@ mod tests {
         assert_eq!(drawn("GP OR manager"), "(text:gp text:manag)");
         assert_eq!(
             drawn("(GP OR manager) -\"primary care\""),
-            "(+(text:gp text:manag) -fwd(text:\"primari care\"))"
+            "(+(text:gp text:manag) -fwd(text_pairs:primari care))"
         );
         // Exclusions alone exclude from everything.
         assert_eq!(drawn("-hospital"), "(+* -fwd(text:hospit))");
@@ -315,7 +444,7 @@ mod tests {
     #[test]
     fn excluded_words_are_not_highlighted() {
         let (_, plan) = planned("trust -hospital");
-        assert_eq!(plan.terms, BTreeSet::from(["trust".to_string()]));
+        assert_eq!(plan.highlights.terms, BTreeSet::from(["trust".to_string()]));
     }
 
     #[test]
@@ -330,16 +459,50 @@ mod tests {
     }
 
     #[test]
+    fn proximity_is_a_near_query_and_highlights_its_group() {
+        let (near, plan) = planned("\"Primary care\"~5 trust NEAR/3 boards");
+        assert!(near.contains("NearQuery"), "{near}");
+        assert_eq!(
+            plan.highlights.near,
+            [
+                (vec!["primari".to_string(), "care".to_string()], 5),
+                (vec!["trust".to_string(), "board".to_string()], 3),
+            ]
+        );
+        // One word near nothing is just the word.
+        assert_eq!(drawn("\"care\"~4"), "text:care");
+    }
+
+    #[test]
+    fn a_single_chinese_character_is_looked_for_inside_words() {
+        let (one, plan) = planned("蝶");
+        assert_eq!(one, "text_chars:蝶");
+        assert_eq!(plan.highlights.chars, BTreeSet::from(['蝶']));
+        // A word of two characters is a word as before.
+        assert_eq!(drawn("保健"), "text:保健");
+    }
+
+    #[test]
+    fn phrases_are_highlighted_as_phrases_and_words_as_words() {
+        let (_, plan) = planned("trust \"primary care\"");
+        assert_eq!(plan.highlights.terms, BTreeSet::from(["trust".to_string()]));
+        assert_eq!(
+            plan.highlights.phrases,
+            [vec![(0, "primari".to_string()), (1, "care".to_string())]]
+        );
+    }
+
+    #[test]
     fn empty_and_punctuation_only_queries() {
         let (drawn, plan) = planned("  ");
         assert_eq!(drawn, "*");
         assert!(plan.match_all);
         assert!(matches!(
-            QueryPlan::new("?!", build_schema().1),
+            QueryPlan::new("?!", build_schema().1, &pair_words()),
             Err(Error::Query { column: 1, .. })
         ));
         assert!(matches!(
-            QueryPlan::new("a*", build_schema().1),
+            QueryPlan::new("a*", build_schema().1, &pair_words()),
             Err(Error::Query { column: 1, .. })
         ));
     }

@@ -1,11 +1,17 @@
 //! The syntax of the query language: a lexer and a recursive-descent parser from query text to a
 //! [`Node`] tree that keeps the column of every part, for errors that say where.
+//!
+//! Proximity has two spellings: `"primary care"~5` (the words of the quotes within 5 positions
+//! of each other, in any order) and `trust NEAR/10 commissioning` (the same for two words).
 
 use super::query_error;
 use crate::error::Result;
 
 /// Deepest nesting of parentheses accepted.
 const MAX_DEPTH: usize = 32;
+
+/// Largest distance of `"a b"~N` and `a NEAR/N b`.
+pub const MAX_DISTANCE: u32 = 100;
 
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +28,15 @@ pub enum Node {
         /// The phrase, without its quotes.
         text: String,
         /// 1-based character column of the opening quote.
+        column: usize,
+    },
+    /// Words near each other in any order: `"primary care"~5`, `trust NEAR/10 commissioning`.
+    Near {
+        /// The words, as typed.
+        text: String,
+        /// Largest distance in positions between the first and the last of them.
+        distance: u32,
+        /// 1-based character column where the group starts.
         column: usize,
     },
     /// A word prefix, `integrat*`.
@@ -67,6 +82,10 @@ enum Lexeme {
     Word(String),
     Prefix(String),
     Phrase(String),
+    /// `"a b"~N`.
+    NearPhrase(String, u32),
+    /// `NEAR/N`.
+    Near(u32),
     Open,
     Close,
     Or,
@@ -109,11 +128,19 @@ fn lex(text: &str) -> Result<Vec<Token>> {
                     )
                 })?;
             let phrase: String = chars[i + 1..i + 1 + close].iter().collect();
-            tokens.push(Token {
-                lexeme: Lexeme::Phrase(phrase),
-                column,
-            });
             i += close + 2;
+            let lexeme = if chars.get(i) == Some(&'~') {
+                let digits: String = chars[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
+                let distance = distance(&digits, i + 1)?;
+                i += 1 + digits.len();
+                Lexeme::NearPhrase(phrase, distance)
+            } else {
+                Lexeme::Phrase(phrase)
+            };
+            tokens.push(Token { lexeme, column });
         } else if matches!(c, '(' | '（') {
             tokens.push(Token {
                 lexeme: Lexeme::Open,
@@ -143,6 +170,7 @@ fn lex(text: &str) -> Result<Vec<Token>> {
             let lexeme = match word.as_str() {
                 "OR" | "|" => Lexeme::Or,
                 "AND" | "&" => Lexeme::And,
+                _ if word.starts_with("NEAR/") => Lexeme::Near(distance(&word[5..], column + 5)?),
                 _ => match word.strip_suffix('*') {
                     Some(stem) if !stem.is_empty() && !stem.ends_with('*') => {
                         Lexeme::Prefix(stem.to_string())
@@ -154,6 +182,24 @@ fn lex(text: &str) -> Result<Vec<Token>> {
         }
     }
     Ok(tokens)
+}
+
+/// The distance written after `~` or `NEAR/` (at `column`), checked to be in range.
+fn distance(digits: &str, column: usize) -> Result<u32> {
+    let hint = format!(
+        "write a whole number of words from 1 to {MAX_DISTANCE}, e.g. \"primary care\"~5 or trust NEAR/10 commissioning"
+    );
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(query_error(column, "expected a distance", &hint));
+    }
+    match digits.parse::<u32>() {
+        Ok(n) if (1..=MAX_DISTANCE).contains(&n) => Ok(n),
+        _ => Err(query_error(
+            column,
+            &format!("the distance {digits} is out of range"),
+            &hint,
+        )),
+    }
 }
 
 struct Parser {
@@ -195,13 +241,18 @@ impl Parser {
         Ok(single_or(alternatives, Node::Or))
     }
 
-    /// `unary+`, up to `)`, `OR` or the end.
+    /// `unary+`, up to `)`, `OR` or the end; `word NEAR/N word` joins its two words.
     fn and(&mut self) -> Result<Node> {
         let mut parts = Vec::new();
-        while let Some(tok) = self.peek() {
+        while let Some(tok) = self.peek().cloned() {
             match tok.lexeme {
                 Lexeme::Close | Lexeme::Or => break,
                 Lexeme::And => self.pos += 1,
+                Lexeme::Near(distance) => {
+                    self.pos += 1;
+                    let near = self.near(parts.pop(), distance, tok.column)?;
+                    parts.push(near);
+                }
                 _ => parts.push(self.unary()?),
             }
         }
@@ -215,6 +266,38 @@ impl Parser {
             return Err(query_error(column, "expected a word or a phrase", hint));
         }
         Ok(single_or(parts, Node::And))
+    }
+
+    /// `left NEAR/N right`, with `NEAR/N` (at `column`) just read.
+    fn near(&mut self, left: Option<Node>, distance: u32, column: usize) -> Result<Node> {
+        let hint = "put one word on each side: trust NEAR/10 commissioning; for more words write \"a b c\"~N";
+        let Some(Node::Word {
+            text: left,
+            column: start,
+        }) = left
+        else {
+            return Err(query_error(column, "NEAR needs a word before it", hint));
+        };
+        let right = match self.peek() {
+            Some(Token {
+                lexeme: Lexeme::Word(word),
+                ..
+            }) => word.clone(),
+            _ => return Err(query_error(column, "NEAR needs a word after it", hint)),
+        };
+        self.pos += 1;
+        if let Some(Token {
+            lexeme: Lexeme::Near(_),
+            column,
+        }) = self.peek()
+        {
+            return Err(query_error(*column, "NEAR joins two words only", hint));
+        }
+        Ok(Node::Near {
+            text: format!("{left} {right}"),
+            distance,
+            column: start,
+        })
     }
 
     fn unary(&mut self) -> Result<Node> {
@@ -246,6 +329,11 @@ impl Parser {
             Lexeme::Word(text) => Ok(Node::Word { text, column }),
             Lexeme::Prefix(text) => Ok(Node::Prefix { text, column }),
             Lexeme::Phrase(text) => Ok(Node::Phrase { text, column }),
+            Lexeme::NearPhrase(text, distance) => Ok(Node::Near {
+                text,
+                distance,
+                column,
+            }),
             Lexeme::Open => {
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
@@ -282,7 +370,7 @@ impl Parser {
                 "OR needs a term before it",
                 "write `a OR b`",
             )),
-            Lexeme::Minus | Lexeme::And => Err(query_error(
+            Lexeme::Minus | Lexeme::And | Lexeme::Near(_) => Err(query_error(
                 column,
                 "expected a word or a phrase",
                 "put a word after it",
@@ -386,6 +474,62 @@ mod tests {
             parse("a - b").unwrap(),
             Some(Node::And(vec![word("a", 1), word("-", 3), word("b", 5)]))
         );
+    }
+
+    #[test]
+    fn proximity_in_both_spellings() {
+        let near = |text: &str, distance, column| Node::Near {
+            text: text.into(),
+            distance,
+            column,
+        };
+        assert_eq!(
+            parse("\"primary care\"~5").unwrap(),
+            Some(near("primary care", 5, 1))
+        );
+        assert_eq!(
+            parse("GP trust NEAR/10 commissioning").unwrap(),
+            Some(Node::And(vec![
+                word("GP", 1),
+                near("trust commissioning", 10, 4)
+            ]))
+        );
+        assert_eq!(
+            parse("初级 NEAR/3 保健").unwrap(),
+            Some(near("初级 保健", 3, 1))
+        );
+    }
+
+    #[test]
+    fn proximity_errors_point_at_the_problem() {
+        let cases = [
+            ("\"a b\"~0", 6, "the distance 0 is out of range"),
+            ("\"a b\"~101", 6, "the distance 101 is out of range"),
+            ("\"a b\"~x", 6, "expected a distance"),
+            ("trust NEAR/ care", 12, "expected a distance"),
+            (
+                "trust NEAR/5000 care",
+                12,
+                "the distance 5000 is out of range",
+            ),
+            ("NEAR/5 care", 1, "NEAR needs a word before it"),
+            ("trust NEAR/5", 7, "NEAR needs a word after it"),
+            ("\"a b\" NEAR/5 c", 7, "NEAR needs a word before it"),
+            ("a NEAR/5 b NEAR/5 c", 12, "NEAR joins two words only"),
+        ];
+        for (text, column, reason) in cases {
+            match parse(text) {
+                Err(Error::Query {
+                    column: c,
+                    reason: r,
+                    hint,
+                }) => {
+                    assert_eq!((c, r.as_str()), (column, reason), "for {text:?}");
+                    assert!(hint.is_some());
+                }
+                other => panic!("{text:?}: expected a query error, got {other:?}"),
+            }
+        }
     }
 
     #[test]
