@@ -12,7 +12,7 @@ use crate::analysis;
 use crate::error::{Error, Result};
 
 /// Bumped whenever fields or analysis change, so an older index is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Field names, as used in fast-field lookups.
 pub mod names {
@@ -126,12 +126,11 @@ pub fn build_schema() -> (Schema, Fields) {
             .set_tokenizer(analysis::PLAIN)
             .set_index_option(IndexRecordOption::Basic),
     );
-    // Frequencies score a pair like a word; positions are not needed: a longer phrase checks
-    // them on `text`.
+    // Positions let a longer phrase be a phrase of pairs, whose position lists are short.
     let pairs = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(analysis::PAIRS)
-            .set_index_option(IndexRecordOption::WithFreqs),
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let chars = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()

@@ -179,14 +179,13 @@ impl Index {
         req: &SearchRequest,
     ) -> Result<(Collected, Vec<String>)> {
         let filter = self.filter_passages(&req.filters)?;
-        let speakers = self.columns.column(crate::schema::names::SPEAKER)?;
         let mut columns = Vec::with_capacity(req.facets.len());
         let mut tallies = Vec::with_capacity(req.facets.len());
         for field in &req.facets {
             let name = column_name(field, &self.attributes)?;
             tallies.push(FacetTally::new(
                 self.columns.column(&name)?,
-                Arc::clone(&speakers),
+                self.columns.column(crate::schema::names::SPEAKER)?,
             ));
             columns.push(name);
         }

@@ -4,9 +4,7 @@
 use std::collections::BTreeSet;
 
 use tantivy::Term;
-use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
-};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -187,19 +185,15 @@ impl Planner<'_> {
                     .iter()
                     .map(|(pos, t)| (pos - first, Term::from_field_text(field, t)))
                     .collect();
-                let phrase = Box::new(PhraseQuery::new_with_offset(terms));
                 Some(match self.pairs(&tokens) {
                     // Two words: their pair is the phrase.
-                    Some(mut pairs) if pairs.len() == 1 => pairs.remove(0),
-                    // More: documents with every pair, the positions checked on `text` (not
-                    // scored: the pairs score the phrase).
-                    Some(pairs) => {
-                        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-                            pairs.into_iter().map(|q| (Occur::Must, q)).collect();
-                        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(phrase, 0.0))));
-                        Box::new(BooleanQuery::new(clauses))
-                    }
-                    None => phrase,
+                    Some(mut pairs) if pairs.len() == 1 => Box::new(TermQuery::new(
+                        pairs.remove(0).1,
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    // More: a phrase of pairs, whose position lists are short.
+                    Some(pairs) => Box::new(PhraseQuery::new_with_offset(pairs)),
+                    None => Box::new(PhraseQuery::new_with_offset(terms)),
                 })
             }
         }
@@ -223,10 +217,10 @@ impl Planner<'_> {
         Some(Box::new(NearQuery::new(terms, distance)))
     }
 
-    /// The pair queries covering a phrase of adjacent pair words (every other pair, and the
-    /// last), or `None` when the phrase has other words (rarer, or Chinese) or gaps (dropped
-    /// tokens): those are matched by positions alone.
-    fn pairs(&self, tokens: &[(usize, String)]) -> Option<Vec<Box<dyn Query>>> {
+    /// The pairs covering a phrase of adjacent pair words (every other pair, and the last) with
+    /// their offsets, or `None` when the phrase has other words (rarer, or Chinese) or gaps
+    /// (dropped tokens): those are matched by their words' positions.
+    fn pairs(&self, tokens: &[(usize, String)]) -> Option<Vec<(usize, Term)>> {
         let adjacent = tokens.windows(2).all(|w| w[0].0 + 1 == w[1].0);
         if !adjacent || !tokens.iter().all(|(_, t)| self.pair_words.contains(t)) {
             return None;
@@ -237,10 +231,7 @@ impl Planner<'_> {
             starts
                 .map(|i| {
                     let pair = analysis::word_pair(&tokens[i].1, &tokens[i + 1].1);
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(self.fields.text_pairs, &pair),
-                        IndexRecordOption::WithFreqs,
-                    )) as Box<dyn Query>
+                    (i, Term::from_field_text(self.fields.text_pairs, &pair))
                 })
                 .collect(),
         )
@@ -314,8 +305,8 @@ mod tests {
     use crate::schema::build_schema;
 
     /// A plan drawn as text: `field:term`, `field:"a b"` for a phrase, `field:/re/` for a
-    /// regex, `*` for everything, `fwd(q)` for an exclusion's wrapper, `unscored(text:"a b")`
-    /// for a phrase that only checks positions, and `(+must -not should)`.
+    /// regex, `*` for everything, `fwd(q)` for an exclusion's wrapper, and `(+must -not should)`;
+    /// the terms of a phrase of pairs are separated by `|`.
     fn draw(query: &dyn Query, schema: &Schema) -> String {
         let field = |term: &Term| {
             let text = term.value().as_str().unwrap_or("?").to_string();
@@ -329,7 +320,11 @@ mod tests {
             format!(
                 "{}:\"{}\"",
                 schema.get_field_name(q.field()),
-                words.join(" ")
+                words.join(if name_is_pairs(q.field(), schema) {
+                    "|"
+                } else {
+                    " "
+                })
             )
         } else if let Some(q) = query.downcast_ref::<RegexQuery>() {
             // RegexQuery keeps its pattern and field private; its Debug output shows both.
@@ -360,15 +355,6 @@ mod tests {
             format!("({})", clauses.join(" "))
         } else if let Some(q) = query.downcast_ref::<ForwardOnly>() {
             format!("fwd({})", draw(q.0.as_ref(), schema))
-        } else if let Some(q) = query.downcast_ref::<ConstScoreQuery>() {
-            // ConstScoreQuery keeps its query private; its Debug output names a phrase's terms.
-            let debug = format!("{q:?}");
-            let words: Vec<&str> = debug
-                .split("Str, \"")
-                .skip(1)
-                .filter_map(|w| w.split('"').next())
-                .collect();
-            format!("unscored(text:\"{}\")", words.join(" "))
         } else if query.downcast_ref::<AllQuery>().is_some() {
             "*".into()
         } else {
@@ -382,6 +368,10 @@ mod tests {
             "primari", "care", "servic", "co", "locat", "a", "b", "c", "d", "e",
         ];
         std::sync::Arc::new(words.iter().map(ToString::to_string).collect())
+    }
+
+    fn name_is_pairs(field: tantivy::schema::Field, schema: &Schema) -> bool {
+        schema.get_field_name(field) == crate::schema::names::TEXT_PAIRS
     }
 
     fn planned(text: &str) -> (String, QueryPlan) {
@@ -405,15 +395,12 @@ mod tests {
         assert_eq!(drawn("\"Primary care\""), "text_pairs:primari care");
         // A hyphenated word is matched as a phrase of its parts.
         assert_eq!(drawn("co-location"), "text_pairs:co locat");
-        // Three or more: every other pair and the last, and the positions on `text`.
+        // Three or more: a phrase of every other pair and the last.
         assert_eq!(
             drawn("\"Primary care services\""),
-            "(+text_pairs:primari care +text_pairs:care servic +unscored(text:\"primari care servic\"))"
+            "text_pairs:\"primari care|care servic\""
         );
-        assert_eq!(
-            drawn("\"a b c d e\""),
-            "(+text_pairs:a b +text_pairs:c d +text_pairs:d e +unscored(text:\"a b c d e\"))"
-        );
+        assert_eq!(drawn("\"a b c d e\""), "text_pairs:\"a b|c d|d e\"");
     }
 
     #[test]
