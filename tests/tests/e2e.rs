@@ -6,6 +6,7 @@
 
 mod bench;
 mod cli;
+mod export;
 mod indexer;
 mod reliability;
 mod server;

@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use super::Schema;
 use super::query::{Clause, FacetSource, KeywordField, Plan, PrefixIn};
 use super::source::{Field, PassageSource};
-use crate::api::{FACET_VALUES_IN_SEARCH, Sort};
+use crate::api::{FACET_VALUES_IN_SEARCH, MAX_LIMIT, MAX_OFFSET, Sort};
 use crate::error::{Error, Result};
 
 /// Name of the analyzer of `text`.
@@ -47,6 +47,8 @@ pub fn index_definition(schema: &Schema) -> Value {
             "index": {
                 // tantivy's BM25 defaults, written out so the engines agree.
                 "similarity": {"default": {"type": "BM25", "k1": 1.2, "b": 0.75}},
+                // Every page Verbatim serves (OpenSearch stops at 10,000 by default).
+                "max_result_window": MAX_OFFSET + MAX_LIMIT,
             },
             "analysis": {
                 "tokenizer": {
