@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use indexer::Index;
-use indexer::analysis::{Mode, text_analyzer};
+use indexer::analysis::{Mode, text_analyzer, token_texts};
 use indexer::api::SearchRequest;
 use indexer::export::{
     ExportOptions, ExportReport, FieldMapping, FieldType, MANIFEST_FILE, MAX_FILE_BYTES,
@@ -234,13 +234,7 @@ fn split(words: &str) -> Vec<String> {
 
 /// Verbatim's own analysis of a text.
 fn analyse(mode: Mode, text: &str) -> Vec<String> {
-    let mut analyzer = text_analyzer(mode);
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while let Some(token) = stream.next() {
-        out.push(token.text.clone());
-    }
-    out
+    token_texts(&mut text_analyzer(mode), text)
 }
 
 /// Every field found in the sources is declared, with the type its purpose calls for.

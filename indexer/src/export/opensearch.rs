@@ -12,9 +12,9 @@
 use serde_json::{Map, Value, json};
 
 use super::Schema;
-use super::query::{Clause, FacetSource, KeywordField, Plan, PrefixIn};
+use super::query::{Clause, KeywordField, Plan, PrefixIn};
 use super::source::{Field, PassageSource};
-use crate::api::{FACET_VALUES_IN_SEARCH, MAX_LIMIT, MAX_OFFSET, Sort};
+use crate::api::{MAX_LIMIT, MAX_OFFSET, Sort};
 use crate::error::{Error, Result};
 
 /// Name of the analyzer of `text`.
@@ -181,20 +181,8 @@ pub fn search_body(plan: &Plan) -> Value {
         Sort::Doc => body["sort"] = json!([{Field::ReadingOrder.name(): "asc"}]),
         Sort::Date => body["sort"] = json!([{Field::DateOrder.name(): "asc"}]),
     }
-    if !plan.facets.is_empty() {
-        let aggs: Map<String, Value> = plan
-            .facets
-            .iter()
-            .map(|facet| {
-                let field = match &facet.field {
-                    FacetSource::Keyword(field) => as_written(field),
-                    FacetSource::Year => Field::Year.name().to_string(),
-                };
-                let terms = json!({"terms": {"field": field, "size": FACET_VALUES_IN_SEARCH}});
-                (facet.name.clone(), terms)
-            })
-            .collect();
-        body["aggs"] = Value::Object(aggs);
+    if let Some(aggs) = plan.terms_aggregations(as_written) {
+        body["aggs"] = aggs;
     }
     if plan.highlight {
         // The query looks up `words`; highlighting the analysed `text` with the same stems
@@ -362,12 +350,7 @@ mod tests {
     }
 
     fn texts(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while let Some(token) = stream.next() {
-            out.push(token.text.clone());
-        }
-        out
+        analysis::token_texts(&mut analyzer, text)
     }
 
     fn latin(tokens: Vec<String>) -> Vec<String> {

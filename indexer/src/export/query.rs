@@ -10,11 +10,12 @@
 
 use std::collections::BTreeSet;
 
+use serde_json::{Map, Value, json};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::source::Field;
 use crate::analysis::{self, Mode};
-use crate::api::{FacetField, SearchRequest, Sort, YearRange};
+use crate::api::{FACET_VALUES_IN_SEARCH, FacetField, SearchRequest, Sort, YearRange};
 use crate::error::Result;
 use crate::schema::build_schema;
 use crate::search::{Filter, Node, QueryPlan, parse, resolve_attribute};
@@ -151,6 +152,29 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// The facets as `terms` aggregations in the Elasticsearch format, which both engines take;
+    /// `column` names the field counted for a keyword field. `None` without facets.
+    pub fn terms_aggregations(&self, column: impl Fn(&KeywordField) -> String) -> Option<Value> {
+        if self.facets.is_empty() {
+            return None;
+        }
+        let aggregations: Map<String, Value> = self
+            .facets
+            .iter()
+            .map(|facet| {
+                let field = match &facet.field {
+                    FacetSource::Keyword(field) => column(field),
+                    FacetSource::Year => Field::Year.name().to_string(),
+                };
+                let terms = json!({"terms": {"field": field, "size": FACET_VALUES_IN_SEARCH}});
+                (facet.name.clone(), terms)
+            })
+            .collect();
+        Some(Value::Object(aggregations))
+    }
+}
+
 /// Turns query syntax into clauses, analysing text as Verbatim's planner does.
 struct Planner {
     text: TextAnalyzer,
@@ -186,7 +210,7 @@ impl Planner {
 
     /// A word or phrase; one Chinese word also matches where it sits inside a compound.
     fn words(&mut self, text: &str) -> Option<Clause> {
-        let tokens = tokens(&mut self.text, text);
+        let tokens = analysis::token_texts(&mut self.text, text);
         match tokens.as_slice() {
             [] => None,
             [word] if word.chars().any(analysis::is_cjk) => Some(Clause::Any(vec![
@@ -200,7 +224,7 @@ impl Planner {
     /// `word*`: the last token is the prefix; earlier tokens of the word (`co-commiss*`) must
     /// match as words.
     fn prefix(&mut self, text: &str) -> Option<Clause> {
-        let mut tokens = tokens(&mut self.plain, text);
+        let mut tokens = analysis::token_texts(&mut self.plain, text);
         let prefix = tokens.pop()?;
         let within = if prefix.chars().any(analysis::is_cjk) {
             PrefixIn::Chinese
@@ -221,16 +245,6 @@ fn single_or(mut parts: Vec<Clause>, many: fn(Vec<Clause>) -> Clause) -> Option<
         1 => parts.pop(),
         _ => Some(many(parts)),
     }
-}
-
-/// The token texts an analyzer makes of `text`.
-fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while let Some(token) = stream.next() {
-        out.push(token.text.clone());
-    }
-    out
 }
 
 fn filter_clause(filter: &Filter, attributes: &BTreeSet<String>) -> Result<Clause> {

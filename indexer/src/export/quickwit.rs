@@ -8,13 +8,13 @@
 //! export carries a `build_id` (a tag field), and the previous export is deleted by query on it.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use tantivy::schema::IndexRecordOption;
 
 use super::Schema;
-use super::query::{Clause, FacetSource, Plan, PrefixIn};
+use super::query::{Clause, KeywordField, Plan, PrefixIn};
 use super::source::{Field, ORIGIN_FIELDS, PassageSource};
-use crate::api::{FACET_VALUES_IN_SEARCH, Sort, YearRange};
+use crate::api::{Sort, YearRange};
 use crate::error::{Error, Result};
 
 /// The index id written in the config (edit `index_id` in the file to load it under another).
@@ -336,20 +336,8 @@ pub fn search_body(plan: &Plan) -> Value {
             Sort::Date => format!("-{}", Field::DateOrder.name()),
         },
     });
-    if !plan.facets.is_empty() {
-        let aggs: Map<String, Value> = plan
-            .facets
-            .iter()
-            .map(|facet| {
-                let field = match &facet.field {
-                    FacetSource::Keyword(field) => field.path(),
-                    FacetSource::Year => Field::Year.name().to_string(),
-                };
-                let terms = json!({"terms": {"field": field, "size": FACET_VALUES_IN_SEARCH}});
-                (facet.name.clone(), terms)
-            })
-            .collect();
-        body["aggs"] = Value::Object(aggs);
+    if let Some(aggs) = plan.terms_aggregations(KeywordField::path) {
+        body["aggs"] = aggs;
     }
     body
 }
@@ -445,12 +433,7 @@ mod tests {
     use crate::api::SearchRequest;
 
     fn texts(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while let Some(token) = stream.next() {
-            out.push(token.text.clone());
-        }
-        out
+        analysis::token_texts(&mut analyzer, text)
     }
 
     #[test]

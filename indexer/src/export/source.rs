@@ -290,13 +290,7 @@ mod tests {
     use crate::model::{DocId, Kind};
 
     fn tokens(mode: Mode, text: &str) -> Vec<String> {
-        let mut analyzer = analysis::text_analyzer(mode);
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while let Some(token) = stream.next() {
-            out.push(token.text.clone());
-        }
-        out
+        analysis::token_texts(&mut analysis::text_analyzer(mode), text)
     }
 
     fn view(text: &str) -> PassageView {
