@@ -86,6 +86,11 @@ fn url_query_is(q: &str) -> String {
     )
 }
 
+/// Loads the page with a search in its address (`params` as `?q=...&role=...`).
+fn open_search(page: &mut Browser, server: &TestServer, params: &[(&str, &str)]) {
+    page.navigate(&format!("{}/{}", server.url, query_string(params)));
+}
+
 /// Replaces the search box's text with `text` by typing, then presses Enter.
 fn search_for(page: &mut Browser, text: &str) {
     page.eval(
@@ -122,10 +127,9 @@ fn assert_no_page_errors(page: &mut Browser) {
 #[test]
 fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     let server = TestServer::start(demo_index(), None);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
 
-    page.navigate(&format!("{}/", server.url));
+    open_search(&mut page, &server, &[]);
     let everything = results_when(&mut page, "the first page of every passage", "true");
     assert_eq!(everything.total, server.total(&[]));
 
@@ -390,15 +394,14 @@ fn update_docs_screenshot(shot: &Path, name: &str) {
 #[test]
 fn exports_are_the_clis_markdown_and_csv() {
     let server = TestServer::start(demo_index(), None);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
     page.allow_downloads();
 
-    page.navigate(&format!(
-        "{}/{}",
-        server.url,
-        query_string(&[("q", "primary care"), ("role", "GP"), ("role", "manager")])
-    ));
+    open_search(
+        &mut page,
+        &server,
+        &[("q", "primary care"), ("role", "GP"), ("role", "manager")],
+    );
     results_when(&mut page, "the filtered results", "true");
     for (button, file, format) in [
         ("export-md", "verbatim-primary-care.md", "md"),
@@ -447,10 +450,9 @@ fn verbatim_output(args: &[&str]) -> String {
 fn the_page_asks_for_the_api_key_once_and_keeps_it_out_of_the_url() {
     const KEY: &str = "s3cret-key";
     let server = TestServer::start(demo_index(), Some(KEY));
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
 
-    page.navigate(&format!("{}/?q=trust", server.url));
+    open_search(&mut page, &server, &[("q", "trust")]);
     page.wait_until(
         "the API key form",
         "!document.getElementById('key-panel').hidden && document.activeElement.id === 'api-key'",
@@ -475,7 +477,7 @@ fn the_page_asks_for_the_api_key_once_and_keeps_it_out_of_the_url() {
     page.screenshot("key-accepted");
 
     // Loading the page again in the same tab does not ask again.
-    page.navigate(&format!("{}/?q=care", server.url));
+    open_search(&mut page, &server, &[("q", "care")]);
     results_when(&mut page, "results without asking again", "true");
     assert_eq!(
         page.eval("document.getElementById('key-panel').hidden"),

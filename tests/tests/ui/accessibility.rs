@@ -6,13 +6,13 @@
 //! Run these alone with `cargo test -p verbatim-tests --test e2e ui::accessibility`.
 
 use serde::Deserialize;
-use verbatim_tests::{HttpApi, TestServer, demo_index, query_string};
+use verbatim_tests::{HttpApi, TestServer, demo_index};
 
 use super::audit::assert_accessible;
 use super::browser::{Browser, Key};
 use super::{
-    CHINESE_WORD, LAPTOP, SEED_PHRASE, assert_no_page_errors, assert_only_own_origin, results_when,
-    search_for, update_docs_screenshot, url_query_is,
+    CHINESE_WORD, LAPTOP, SEED_PHRASE, assert_no_page_errors, assert_only_own_origin, open_search,
+    results_when, search_for, update_docs_screenshot, url_query_is,
 };
 
 /// A phone's width.
@@ -25,10 +25,9 @@ const ROLE_GROUPS_SHOWN: &str = "document.querySelector('#facets [data-facet=\"r
 #[test]
 fn every_state_of_the_page_passes_the_audit() {
     let server = TestServer::start(demo_index(), None);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
 
-    page.navigate(&format!("{}/", server.url));
+    open_search(&mut page, &server, &[]);
     results_when(
         &mut page,
         "every passage, before any search",
@@ -41,7 +40,7 @@ fn every_state_of_the_page_passes_the_audit() {
     );
     assert_accessible(&mut page, "the empty search");
 
-    page.navigate(&format!("{}/?q=work&role=manager", server.url));
+    open_search(&mut page, &server, &[("q", "work"), ("role", "manager")]);
     results_when(&mut page, "results with filters", ROLE_GROUPS_SHOWN);
     assert_eq!(
         page.eval("document.querySelector('#facets .empty')?.textContent"),
@@ -65,11 +64,7 @@ fn every_state_of_the_page_passes_the_audit() {
     );
     assert_accessible(&mut page, "no results");
 
-    page.navigate(&format!(
-        "{}/{}",
-        server.url,
-        query_string(&[("q", CHINESE_WORD)])
-    ));
+    open_search(&mut page, &server, &[("q", CHINESE_WORD)]);
     results_when(
         &mut page,
         "the Chinese results",
@@ -85,11 +80,7 @@ fn every_state_of_the_page_passes_the_audit() {
     );
     assert_accessible(&mut page, "a document filter");
 
-    page.navigate(&format!(
-        "{}/{}",
-        server.url,
-        query_string(&[("q", SEED_PHRASE)])
-    ));
+    open_search(&mut page, &server, &[("q", SEED_PHRASE)]);
     results_when(&mut page, "the seed phrase", &url_query_is(SEED_PHRASE));
     page.eval("document.querySelector('#hits button[aria-expanded]').click()");
     page.wait_until(
@@ -111,9 +102,8 @@ fn every_state_of_the_page_passes_the_audit() {
 #[test]
 fn the_api_key_prompt_passes_the_audit() {
     let server = TestServer::start(demo_index(), Some("s3cret-key"));
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
-    page.navigate(&format!("{}/?q=trust", server.url));
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
+    open_search(&mut page, &server, &[("q", "trust")]);
     page.wait_until(
         "the API key form",
         "!document.getElementById('key-panel').hidden && document.activeElement.id === 'api-key'",
@@ -213,11 +203,10 @@ fn assert_announced(page: &mut Browser, text: &str) {
 #[test]
 fn the_keyboard_alone_searches_filters_copies_and_turns_pages() {
     let server = TestServer::start(demo_index(), None);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
     page.allow_downloads();
     page.grant_clipboard(&server.url);
-    page.navigate(&format!("{}/", server.url));
+    open_search(&mut page, &server, &[]);
     results_when(&mut page, "every passage", ROLE_GROUPS_SHOWN);
 
     // The skip link first, then the search box.
@@ -373,11 +362,10 @@ fn the_keyboard_alone_searches_filters_copies_and_turns_pages() {
 #[test]
 fn the_page_reflows_on_a_narrow_screen_and_when_zoomed() {
     let server = TestServer::start(demo_index(), None);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut page = Browser::launch(dir.path(), NARROW.0, NARROW.1);
-    let filtered = format!("{}/?q=work&role=manager", server.url);
+    let mut page = Browser::launch(NARROW.0, NARROW.1);
+    let filtered = [("q", "work"), ("role", "manager")];
 
-    page.navigate(&filtered);
+    open_search(&mut page, &server, &filtered);
     results_when(&mut page, "results on a phone", ROLE_GROUPS_SHOWN);
     assert_fits_the_width(&mut page, "results on a 375-pixel screen");
     page.eval("document.activeElement.blur()");
@@ -393,7 +381,7 @@ fn the_page_reflows_on_a_narrow_screen_and_when_zoomed() {
     for factor in [2, 4] {
         let zoomed = format!("{}% zoom", factor * 100);
         page.zoom(LAPTOP.0, LAPTOP.1, factor);
-        page.navigate(&filtered);
+        open_search(&mut page, &server, &filtered);
         results_when(
             &mut page,
             &format!("results at {zoomed}"),

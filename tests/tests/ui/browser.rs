@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
+use tempfile::TempDir;
 use tungstenite::{Message, WebSocket};
 use verbatim_tests::{ListeningChild, PATIENCE, poll};
 
@@ -99,21 +100,23 @@ pub struct Browser {
     session: String,
     next_id: u64,
     events: Vec<Value>,
-    /// The test's dir: screenshots go here, downloads into its `downloads` folder.
-    dir: PathBuf,
+    /// Chromium's profile, screenshots, and downloads in a `downloads` folder; the last field, so
+    /// it is removed after Chromium has stopped.
+    dir: TempDir,
 }
 
 impl Browser {
-    /// Starts Chromium with a fresh profile in `dir` and a `width`×`height` viewport; screenshots
-    /// go to `dir` too.
-    pub fn launch(dir: &Path, width: u32, height: u32) -> Browser {
+    /// Starts Chromium with a fresh profile and a `width`×`height` viewport, in a temp dir of
+    /// its own where screenshots and downloads go too (removed with the browser).
+    pub fn launch(width: u32, height: u32) -> Browser {
         install_chromium_if_missing();
         assert!(
             Path::new(CHROMIUM).is_file(),
             "{CHROMIUM} is missing: install Debian's browser with \
              `apt-get install --no-install-recommends chromium`, or run the tests as root"
         );
-        let profile = dir.join("chromium-profile");
+        let dir = tempfile::tempdir().expect("a temp dir for the browser");
+        let profile = dir.path().join("chromium-profile");
         let mut command = Command::new(CHROMIUM);
         command
             .args([
@@ -138,7 +141,7 @@ impl Browser {
             .arg(format!("--window-size={width},{height}"))
             .arg("about:blank")
             // Chromium's own temp files go with the test's dir instead of piling up in /tmp.
-            .env("TMPDIR", dir)
+            .env("TMPDIR", dir.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null());
         let chromium = ListeningChild::start(&mut command)
@@ -150,7 +153,7 @@ impl Browser {
             session: String::new(),
             next_id: 0,
             events: Vec::new(),
-            dir: dir.to_path_buf(),
+            dir,
         };
         let target = browser.send(None, "Target.createTarget", json!({"url": "about:blank"}));
         let target_id = target["targetId"].clone();
@@ -178,7 +181,7 @@ impl Browser {
     /// Saves downloads (exports) under the names the page suggests, in a `downloads` folder of
     /// the test's dir, and reports their progress (see [`Browser::downloaded`]).
     pub fn allow_downloads(&mut self) {
-        let dir = self.dir.join("downloads");
+        let dir = self.dir.path().join("downloads");
         std::fs::create_dir_all(&dir)
             .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
         self.send(
@@ -205,7 +208,7 @@ impl Browser {
             finished.is_some(),
             "waited {PATIENCE:?} for {name} to be downloaded"
         );
-        let path = self.dir.join("downloads").join(name);
+        let path = self.dir.path().join("downloads").join(name);
         std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
@@ -369,7 +372,7 @@ impl Browser {
         let data = answer["data"]
             .as_str()
             .expect("Page.captureScreenshot returns base64 data");
-        let path = self.dir.join(format!("{name}.png"));
+        let path = self.dir.path().join(format!("{name}.png"));
         let png = BASE64
             .decode(data)
             .unwrap_or_else(|e| panic!("Chromium sent a screenshot that is not base64: {e}"));
