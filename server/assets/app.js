@@ -21,7 +21,9 @@ const FACETS = [
 ];
 // Every filter the page sets: one per facet panel, and the document a translation link opens.
 const LIST_PARAMS = [...FACETS.map((f) => f.param), "doc"];
-const LANGUAGE_NAMES = { en: "English", zh: "Chinese (中文)" };
+// Languages by code: the English name, and the language's own name (marked with its `lang`, so
+// a screen reader says it in that language).
+const LANGUAGES = { en: { name: "English" }, zh: { name: "Chinese", own: "中文" } };
 // Same columns, in the same order, as `verbatim search --format csv`.
 const CSV_COLUMNS = [
   "citation", "speaker", "role", "role_group", "site", "doc", "passage", "title",
@@ -271,7 +273,7 @@ function resultsSummary(s, answer) {
   const count = answer.total === 0 ? "No passages" : plural(answer.total, "passage", "passages");
   const what = s.q ? ` ${answer.total === 1 ? "matches" : "match"} “${s.q}”` : "";
   const filters = FACETS.filter((f) => s[f.param].length > 0)
-    .map((f) => `${f.label}: ${s[f.param].map((v) => valueLabel(f, v)).join(" or ")}`);
+    .map((f) => `${f.label}: ${s[f.param].map((v) => valueText(f, v)).join(" or ")}`);
   if (s.doc.length > 0) filters.push(`Document: ${s.doc.join(" or ")}`);
   const filtered = filters.length > 0 ? `, filtered by ${filters.join("; ")}` : "";
   const page = s.page > 1 ? `, page ${s.page} of ${Math.ceil(answer.total / PAGE_SIZE)}` : "";
@@ -427,8 +429,19 @@ function roleItems(facets, selected) {
   return items;
 }
 
+// A facet value as words, and as what the page shows (a language with its own name beside it).
+function valueText(facet, value) {
+  return facet.param === "lang" ? (LANGUAGES[value] || { name: value }).name : value;
+}
+
 function valueLabel(facet, value) {
-  return facet.param === "lang" ? LANGUAGE_NAMES[value] || value : value;
+  return facet.param === "lang" ? languageLabel(value) : value;
+}
+
+function languageLabel(code) {
+  const language = LANGUAGES[code];
+  if (!language) return code;
+  return language.own ? [language.name, " (", el("span", { lang: code }, language.own), ")"] : language.name;
 }
 
 // A count as text: the number, read out as "3 passages".
@@ -529,7 +542,7 @@ function renderHit(hit) {
   const id = `hit-${++hitCounter}`;
   if (hit.role && hit.role_group) roleGroupOf.set(hit.role, hit.role_group);
   const hitBadges = badges(hit);
-  if (hit.lang !== "en") hitBadges.push(badge("lang", "Language", LANGUAGE_NAMES[hit.lang] || hit.lang));
+  if (hit.lang !== "en") hitBadges.push(badge("lang", "Language", languageLabel(hit.lang)));
   const before = el("div", { class: "context", id: `${id}-before`, hidden: true });
   const after = el("div", { class: "context", id: `${id}-after`, hidden: true });
   const quote = el("blockquote", { class: "quote", lang: hit.lang }, highlighted(hit.text, hit.highlights));
