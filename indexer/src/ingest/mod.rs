@@ -9,6 +9,7 @@
 //! an [`Error::Malformed`](crate::Error::Malformed) naming its line; the rest is still read.
 
 mod attribution;
+mod body;
 mod decode;
 mod discover;
 mod document;
@@ -20,9 +21,9 @@ mod prose;
 mod role_groups;
 mod transcript;
 
+pub use body::ParsedDocument;
 pub use decode::decode;
 pub use discover::{CorpusFile, FileKind, PARTICIPANTS_FILE, ROLE_GROUPS_FILE, discover};
-pub use document::ParsedDocument;
 pub use participants::{join_participants, parse_participants};
 pub use role_groups::parse_role_groups;
 

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::attribution::{Attribution, inline_quotes, split_end_tag};
-use super::document::{Body, heading};
+use super::body::{Body, heading};
 use crate::model::Passage;
 
 /// A list item: a bullet (`-`, `*`, `•`) or a number (`1.`, `2)`), then a space.

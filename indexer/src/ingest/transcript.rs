@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::document::{Body, heading};
+use super::body::{Body, heading};
 use crate::error::Error;
 use crate::model::{Passage, SpeakerId};
 
