@@ -254,8 +254,10 @@ fn scan_corpus(root: &Path) -> Result<Scan> {
                 tracing::warn!(file = %file.path.display(), "skipped: not a corpus format");
                 scan.skipped.push((
                     file.rel.clone(),
-                    "not a corpus format (.md, .txt, .jsonl, participants.csv, role_groups.toml)"
-                        .into(),
+                    format!(
+                        "not a corpus format ({}, .jsonl, participants.csv, role_groups.toml)",
+                        ingest::DOCUMENT_EXTENSIONS
+                    ),
                 ));
             }
             FileKind::Participants | FileKind::RoleGroups => {
@@ -273,7 +275,7 @@ fn scan_corpus(root: &Path) -> Result<Scan> {
                     }
                 }
             }
-            FileKind::Document | FileKind::Jsonl => match fs::read(&file.path) {
+            FileKind::Document(_) | FileKind::Jsonl => match fs::read(&file.path) {
                 Ok(bytes) => {
                     let hash = blake3::hash(&bytes).to_hex().to_string();
                     scan.documents
@@ -436,14 +438,7 @@ fn index_file(
         hash: scanned.hash.clone(),
         ..FileEntry::default()
     };
-    let text = match ingest::decode(&scanned.file.path, &scanned.bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            entry.errors.push(StoredError::from_error(&e));
-            return Ok(entry);
-        }
-    };
-    let (parsed, errors) = ingest::parse_documents(&scanned.file, &text);
+    let (parsed, errors) = ingest::read_documents(&scanned.file, &scanned.bytes);
     entry
         .errors
         .extend(errors.iter().map(StoredError::from_error));

@@ -362,25 +362,32 @@ fn malformed_files_are_reported_and_the_rest_indexed() {
     )
     .unwrap();
     fs::write(docs.join("notes.docx"), b"PK\x03\x04").unwrap();
+    fs::write(docs.join("slides.pptx"), b"PK\x03\x04").unwrap();
     let index_dir = tempfile::tempdir().unwrap();
     let report = indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).unwrap();
     assert_eq!(report.documents, 10);
-    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert_eq!(report.errors.len(), 2, "{:?}", report.errors);
     let message = report.errors[0].to_string();
     assert!(
         message.contains("bad.md:3:"),
         "error should name file and line: {message}"
     );
+    // A truncated Word file is named as such.
+    let message = report.errors[1].to_string();
+    assert!(
+        message.contains("notes.docx:0: the Word document cannot be opened"),
+        "{message}"
+    );
     assert!(
         report
             .skipped
             .iter()
-            .any(|(file, _)| file.ends_with("notes.docx"))
+            .any(|(file, _)| file.ends_with("slides.pptx"))
     );
-    // A second run with nothing changed still reports the problem.
+    // A second run with nothing changed still reports the problems.
     let again = indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).unwrap();
     assert!(again.up_to_date);
-    assert_eq!(again.errors.len(), 1);
+    assert_eq!(again.errors.len(), 2);
 }
 
 #[test]

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::{DirEntry, WalkDir};
 
+use super::formats::Format;
 use crate::error::Error;
 
 /// The participants sheet, at the corpus root.
@@ -18,8 +19,8 @@ const IGNORED_PREFIXES: [&str; 3] = ["readme", "license", "notice"];
 /// What a corpus file is, judged by its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileKind {
-    /// A document with front matter (`.md`, `.txt`).
-    Document,
+    /// A document, in the format its extension names.
+    Document(Format),
     /// Passages imported as JSON lines (`.jsonl`).
     Jsonl,
     /// `participants.csv` at the root.
@@ -44,12 +45,10 @@ impl FileKind {
             FileKind::Participants
         } else if at_root && lower == ROLE_GROUPS_FILE {
             FileKind::RoleGroups
-        } else if lower.ends_with(".md") || lower.ends_with(".txt") {
-            FileKind::Document
         } else if lower.ends_with(".jsonl") {
             FileKind::Jsonl
         } else {
-            FileKind::Unsupported
+            Format::of_name(&lower).map_or(FileKind::Unsupported, FileKind::Document)
         }
     }
 }
@@ -156,16 +155,17 @@ mod tests {
             ("role_groups.toml", FileKind::RoleGroups),
             ("documents/participants.csv", FileKind::Unsupported),
             ("documents/role_groups.toml", FileKind::Unsupported),
-            ("documents/a.md", FileKind::Document),
-            ("a.TXT", FileKind::Document),
+            ("documents/a.md", FileKind::Document(Format::Text)),
+            ("a.TXT", FileKind::Document(Format::Text)),
             ("imports/x.jsonl", FileKind::Jsonl),
             ("README.md", FileKind::Ignored),
             ("documents/readme.txt", FileKind::Ignored),
             ("LICENSE-MIT", FileKind::Ignored),
             ("NOTICE", FileKind::Ignored),
             ("documents/.draft.md", FileKind::Ignored),
-            ("notes.docx", FileKind::Unsupported),
+            ("notes.docx", FileKind::Document(Format::Docx)),
             ("data.csv", FileKind::Unsupported),
+            ("slides.pptx", FileKind::Unsupported),
         ];
         for (rel, kind) in cases {
             assert_eq!(FileKind::of(rel), kind, "{rel}");
@@ -181,7 +181,7 @@ mod tests {
         for file in [
             "README.md",
             ".hidden",
-            "notes.docx",
+            "slides.pptx",
             "participants.csv",
             "role_groups.toml",
             "documents/b.md",
@@ -200,13 +200,13 @@ mod tests {
             [
                 (".hidden", FileKind::Ignored),
                 ("README.md", FileKind::Ignored),
-                ("documents/a.md", FileKind::Document),
-                ("documents/b.md", FileKind::Document),
-                ("documents/sub/c.txt", FileKind::Document),
+                ("documents/a.md", FileKind::Document(Format::Text)),
+                ("documents/b.md", FileKind::Document(Format::Text)),
+                ("documents/sub/c.txt", FileKind::Document(Format::Text)),
                 ("import.jsonl", FileKind::Jsonl),
-                ("notes.docx", FileKind::Unsupported),
                 ("participants.csv", FileKind::Participants),
                 ("role_groups.toml", FileKind::RoleGroups),
+                ("slides.pptx", FileKind::Unsupported),
             ]
         );
         assert_eq!(files[2].path, root.join("documents/a.md"));

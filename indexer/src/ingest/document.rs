@@ -3,7 +3,8 @@
 use super::body::{Body, ParsedDocument};
 use super::discover::CorpusFile;
 use super::frontmatter::{self, Format};
-use super::{prose, transcript};
+use super::prose;
+use super::transcript::{self, Layout};
 use crate::error::Error;
 
 /// Parses a `.md` or `.txt` file. Front matter problems drop the document; body problems are
@@ -23,7 +24,7 @@ pub(super) fn parse_document_file(
         first_line: front.body_line,
     };
     let (passages, errors) = match front.format {
-        Format::Transcript => transcript::parse(&body),
+        Format::Transcript => transcript::parse(&body, Layout::Declared),
         Format::Prose => (prose::parse(&body), Vec::new()),
     };
     (
@@ -47,7 +48,7 @@ mod tests {
         CorpusFile {
             rel: rel.into(),
             path: Path::new("/c").join(rel),
-            kind: FileKind::Document,
+            kind: FileKind::Document(crate::ingest::Format::Text),
         }
     }
 

@@ -237,7 +237,7 @@ mod tests {
         CorpusFile {
             rel: rel.into(),
             path: Path::new("/corpus").join(rel),
-            kind: FileKind::Document,
+            kind: FileKind::Document(crate::ingest::Format::Text),
         }
     }
 
