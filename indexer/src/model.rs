@@ -357,6 +357,9 @@ pub struct Participant {
     pub role: Option<Role>,
     /// Site, where a source states it.
     pub site: Option<Site>,
+    /// Other labels transcripts use for this participant (`Dr Jane Smith`, `Jane`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<SpeakerId>,
     /// Every other column of the sheet, by column name.
     #[serde(default)]
     pub attrs: BTreeMap<String, String>,

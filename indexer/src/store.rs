@@ -67,6 +67,8 @@ pub struct BuildReport {
     pub skipped: Vec<(String, String)>,
     /// Malformed files and rows; everything else was indexed.
     pub errors: Vec<Error>,
+    /// Speaker labels that name no participant: (file, label, turns), for the researcher to map.
+    pub unmapped: Vec<(String, String, u32)>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -186,6 +188,15 @@ fn stored_errors(catalog: &Catalog) -> impl Iterator<Item = Error> + '_ {
 }
 
 fn fill_totals(report: &mut BuildReport, catalog: &Catalog) {
+    report.unmapped = catalog
+        .files
+        .iter()
+        .flat_map(|(rel, f)| {
+            f.unmapped
+                .iter()
+                .map(|(label, n)| (rel.clone(), label.clone(), *n))
+        })
+        .collect();
     report.documents = catalog.documents.len() as u64;
     report.passages = catalog.passage_count();
     for doc in catalog.documents.values() {
@@ -211,8 +222,9 @@ struct Scan {
     documents: BTreeMap<String, ScannedFile>,
     participants: Vec<Participant>,
     role_groups: RoleGroups,
+    documents_sheet: ingest::DocumentsSheet,
     config_hash: String,
-    /// Errors of the config files (participants sheet, role groups).
+    /// Errors of the config files (participants sheet, role groups, documents sheet).
     config_errors: Vec<Error>,
     /// Errors of the walk itself (unreadable files, loops).
     walk_errors: Vec<Error>,
@@ -240,6 +252,7 @@ fn scan_corpus(root: &Path) -> Result<Scan> {
         documents: BTreeMap::new(),
         participants: Vec::new(),
         role_groups: RoleGroups::default(),
+        documents_sheet: ingest::DocumentsSheet::default(),
         config_hash: String::new(),
         config_errors: Vec::new(),
         walk_errors,
@@ -260,19 +273,25 @@ fn scan_corpus(root: &Path) -> Result<Scan> {
                     ),
                 ));
             }
-            FileKind::Participants | FileKind::RoleGroups => {
+            FileKind::Participants | FileKind::RoleGroups | FileKind::DocumentsSheet => {
                 let Some(text) = read_text(&file, &mut scan.config_errors, &mut config) else {
                     continue;
                 };
-                if file.kind == FileKind::Participants {
-                    let (participants, errors) = ingest::parse_participants(&file.path, &text);
-                    scan.participants = participants;
-                    scan.config_errors.extend(errors);
-                } else {
-                    match ingest::parse_role_groups(&file.path, &text) {
+                match file.kind {
+                    FileKind::Participants => {
+                        let (participants, errors) = ingest::parse_participants(&file.path, &text);
+                        scan.participants = participants;
+                        scan.config_errors.extend(errors);
+                    }
+                    FileKind::DocumentsSheet => {
+                        let (sheet, errors) = ingest::parse_documents_sheet(&file.path, &text);
+                        scan.documents_sheet = sheet;
+                        scan.config_errors.extend(errors);
+                    }
+                    _ => match ingest::parse_role_groups(&file.path, &text) {
                         Ok(groups) => scan.role_groups = groups,
                         Err(e) => scan.config_errors.push(e),
-                    }
+                    },
                 }
             }
             FileKind::Document(_) | FileKind::Jsonl => match fs::read(&file.path) {
@@ -438,7 +457,8 @@ fn index_file(
         hash: scanned.hash.clone(),
         ..FileEntry::default()
     };
-    let (parsed, errors) = ingest::read_documents(&scanned.file, &scanned.bytes);
+    let description = scan.documents_sheet.get(&scanned.file.rel);
+    let (parsed, errors) = ingest::read_documents(&scanned.file, &scanned.bytes, description);
     entry
         .errors
         .extend(errors.iter().map(StoredError::from_error));
@@ -460,6 +480,9 @@ fn index_file(
             continue;
         }
         ingest::join_participants(&mut passages, &scan.participants, &scan.role_groups);
+        for (label, turns) in ingest::unmapped_speakers(&passages, &scan.participants) {
+            *entry.unmapped.entry(label).or_default() += turns;
+        }
         for passage in &passages {
             writer.add_document(passage_document(fields, &document, passage))?;
         }

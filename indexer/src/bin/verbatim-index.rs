@@ -12,8 +12,9 @@ use tracing_subscriber::EnvFilter;
 
 /// Build or update the Verbatim search index of a corpus.
 ///
-/// The corpus is a directory of transcripts and prose documents (Markdown or text with YAML
-/// front matter), JSONL imports, `participants.csv` and `role_groups.toml`. Only files that
+/// The corpus is a directory of transcripts and prose documents (Markdown or text, with or
+/// without YAML front matter, Word, PDF, WebVTT and SRT captions), JSONL imports,
+/// `participants.csv`, `role_groups.toml` and optionally `documents.csv`. Only files that
 /// changed since the last run are re-read; the new index replaces the old one atomically.
 #[derive(Debug, Parser)]
 #[command(
@@ -111,6 +112,17 @@ fn summary(args: &Args, report: &BuildReport) -> String {
     out.push_str(&format!("  languages  {}\n", counts(&report.by_lang)));
     for (file, why) in &report.skipped {
         out.push_str(&format!("  skipped    {file}: {why}\n"));
+    }
+    if !report.unmapped.is_empty() {
+        out.push_str(&format!(
+            "  unmapped   {} speaker label(s) name no participant: add them to participants.csv (as an id or in `aliases`) or map them in the document's `speakers`\n",
+            report.unmapped.len()
+        ));
+        for (file, label, turns) in &report.unmapped {
+            out.push_str(&format!(
+                "             {label:?} in {file}: {turns} turn(s)\n"
+            ));
+        }
     }
     out.push_str(&format!("  errors     {}\n", report.errors.len()));
     out

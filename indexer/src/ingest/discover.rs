@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::{DirEntry, WalkDir};
 
+use super::documents_sheet::DOCUMENTS_FILE;
 use super::formats::Format;
 use crate::error::Error;
 
@@ -27,6 +28,8 @@ pub enum FileKind {
     Participants,
     /// `role_groups.toml` at the root.
     RoleGroups,
+    /// `documents.csv` at the root: metadata for files without front matter.
+    DocumentsSheet,
     /// README*, LICENSE*, NOTICE*, dotfiles: skipped silently.
     Ignored,
     /// Anything else: skipped with a warning naming the file.
@@ -45,6 +48,8 @@ impl FileKind {
             FileKind::Participants
         } else if at_root && lower == ROLE_GROUPS_FILE {
             FileKind::RoleGroups
+        } else if at_root && lower == DOCUMENTS_FILE {
+            FileKind::DocumentsSheet
         } else if lower.ends_with(".jsonl") {
             FileKind::Jsonl
         } else {
@@ -153,6 +158,8 @@ mod tests {
             ("participants.csv", FileKind::Participants),
             ("Participants.CSV", FileKind::Participants),
             ("role_groups.toml", FileKind::RoleGroups),
+            ("Documents.csv", FileKind::DocumentsSheet),
+            ("documents/documents.csv", FileKind::Unsupported),
             ("documents/participants.csv", FileKind::Unsupported),
             ("documents/role_groups.toml", FileKind::Unsupported),
             ("documents/a.md", FileKind::Document(Format::Text)),

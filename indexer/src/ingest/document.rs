@@ -27,13 +27,12 @@ pub(super) fn parse_document_file(
         Format::Transcript => transcript::parse(&body, Layout::Declared),
         Format::Prose => (prose::parse(&body), Vec::new()),
     };
-    (
-        vec![ParsedDocument {
-            document: front.document,
-            passages,
-        }],
-        errors,
-    )
+    let mut parsed = ParsedDocument {
+        document: front.document,
+        passages,
+    };
+    front.speakers.apply(&mut parsed);
+    (vec![parsed], errors)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ mod body;
 mod decode;
 mod discover;
 mod document;
+mod documents_sheet;
 mod fields;
 mod formats;
 mod frontmatter;
@@ -26,8 +27,11 @@ mod transcript;
 pub use body::ParsedDocument;
 pub use decode::decode;
 pub use discover::{CorpusFile, FileKind, PARTICIPANTS_FILE, ROLE_GROUPS_FILE, discover};
+pub use documents_sheet::{
+    DOCUMENTS_FILE, Description, DocumentsSheet, SpeakerMap, parse_documents_sheet,
+};
 pub use formats::{DOCUMENT_EXTENSIONS, Format};
-pub use participants::{join_participants, parse_participants};
+pub use participants::{join_participants, parse_participants, unmapped_speakers};
 pub use role_groups::parse_role_groups;
 
 use crate::error::Error;
@@ -37,13 +41,17 @@ use crate::error::Error;
 /// it would make every search that hits it return megabytes.
 pub const MAX_PASSAGE_BYTES: usize = 1 << 20;
 
-/// Reads one document or JSONL file from its bytes. A JSONL file may hold many documents; bad
-/// lines are errors, good lines are kept. A file with a line or passage over
-/// [`MAX_PASSAGE_BYTES`] is left out whole, with an error at that line.
+/// Reads one document or JSONL file from its bytes, with what `documents.csv` says about it.
+/// A JSONL file may hold many documents; bad lines are errors, good lines are kept. A file with
+/// a line or passage over [`MAX_PASSAGE_BYTES`] is left out whole, with an error at that line.
 #[tracing::instrument(level = "debug", skip_all, fields(file = %file.rel))]
-pub fn read_documents(file: &CorpusFile, bytes: &[u8]) -> (Vec<ParsedDocument>, Vec<Error>) {
+pub fn read_documents(
+    file: &CorpusFile,
+    bytes: &[u8],
+    description: Option<&Description>,
+) -> (Vec<ParsedDocument>, Vec<Error>) {
     let (documents, errors) = match file.kind {
-        FileKind::Document(format) => formats::read(file, format, bytes),
+        FileKind::Document(format) => formats::read(file, format, bytes, description),
         FileKind::Jsonl => match decode(&file.path, bytes) {
             Ok(text) => match overlong_line(file, &text) {
                 Some(error) => (Vec::new(), vec![error]),
@@ -122,7 +130,7 @@ mod tests {
         };
         let header = "---\ntitle: Dump\nkind: interview\n---\n";
         let long_line = format!("{header}ID9: ok\nID9: {}\n", "x".repeat(MAX_PASSAGE_BYTES));
-        let (documents, errors) = read_documents(&file, long_line.as_bytes());
+        let (documents, errors) = read_documents(&file, long_line.as_bytes(), None);
         assert!(documents.is_empty());
         assert_eq!(errors.len(), 1);
         let message = errors[0].to_string();
@@ -136,7 +144,7 @@ mod tests {
             "{header}ID9: start\n{}",
             chunk.repeat(MAX_PASSAGE_BYTES / 1000 + 1)
         );
-        let (documents, errors) = read_documents(&file, long_turn.as_bytes());
+        let (documents, errors) = read_documents(&file, long_turn.as_bytes(), None);
         assert!(documents.is_empty());
         let message = errors[0].to_string();
         assert!(
@@ -191,11 +199,11 @@ mod tests {
                 FileKind::Participants => participants = parse_participants(&file.path, &text()).0,
                 FileKind::RoleGroups => groups = parse_role_groups(&file.path, &text()).unwrap(),
                 FileKind::Document(_) | FileKind::Jsonl => {
-                    let (docs, errors) = read_documents(file, &bytes);
+                    let (docs, errors) = read_documents(file, &bytes, None);
                     assert!(errors.is_empty(), "{errors:?}");
                     passages.extend(docs.into_iter().flat_map(|d| d.passages));
                 }
-                FileKind::Ignored | FileKind::Unsupported => {}
+                FileKind::Ignored | FileKind::Unsupported | FileKind::DocumentsSheet => {}
             }
         }
         join_participants(&mut passages, &participants, &groups);
@@ -237,7 +245,7 @@ mod tests {
             path: "/c/participants.csv".into(),
             kind: FileKind::Participants,
         };
-        let (docs, errors) = read_documents(&file, b"id\n");
+        let (docs, errors) = read_documents(&file, b"id\n", None);
         assert!(docs.is_empty());
         assert!(
             matches!(errors.as_slice(), [Error::Internal(_)]),

@@ -13,6 +13,7 @@ use std::path::Path;
 
 use super::super::body::{ParsedDocument, Passages, Place};
 use super::super::discover::CorpusFile;
+use super::super::participants::INTERVIEWER_LABELS;
 use super::super::transcript::{enough_turns, turn_start};
 use crate::error::Error;
 use crate::model::{DocId, Document, Kind, Lang, Passage};
@@ -44,18 +45,6 @@ pub(in crate::ingest) struct Source {
     pub title: Option<String>,
     pub blocks: Vec<Block>,
 }
-
-/// Labels of the person asking the questions, who does not count towards an interview's speakers.
-const INTERVIEWER_LABELS: [&str; 8] = [
-    "interviewer",
-    "int",
-    "i",
-    "q",
-    "question",
-    "moderator",
-    "facilitator",
-    "researcher",
-];
 
 /// Splits a source into passages, as a transcript or as prose (see the module docs).
 pub(super) fn assemble(file: &CorpusFile, source: Source) -> Result<ParsedDocument, Error> {

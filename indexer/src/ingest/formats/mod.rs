@@ -26,6 +26,7 @@ use super::body::ParsedDocument;
 use super::decode::decode;
 use super::discover::CorpusFile;
 use super::document;
+use super::documents_sheet::{Description, Stated};
 use crate::error::Error;
 
 /// A document format, by what the file holds.
@@ -143,42 +144,51 @@ impl Sniffed {
     }
 }
 
-/// Reads one document file of any format. A file that cannot be read at all is one error
-/// naming it; problems inside a readable file are reported and the rest of it is kept.
+/// Reads one document file of any format, with what `documents.csv` says about it. A file that
+/// cannot be read at all is one error naming it; problems inside a readable file are reported
+/// and the rest of it is kept.
 pub(super) fn read(
     file: &CorpusFile,
     format: Format,
     bytes: &[u8],
+    description: Option<&Description>,
 ) -> (Vec<ParsedDocument>, Vec<Error>) {
     if let Err(reason) = format.check(bytes) {
         return (Vec::new(), vec![Error::malformed(&file.path, 0, reason)]);
     }
     // A parser bug must cost one file, not the whole build.
     let read = panic::catch_unwind(AssertUnwindSafe(|| read_checked(file, format, bytes)));
-    read.unwrap_or_else(|_| {
+    let Ok((mut documents, errors, stated)) = read else {
         let reason = format!(
             "the {} reader failed on this file (it may be damaged): open it and save it again, or convert it to .txt",
             format.name()
         );
-        (Vec::new(), vec![Error::malformed(&file.path, 0, reason)])
-    })
+        return (Vec::new(), vec![Error::malformed(&file.path, 0, reason)]);
+    };
+    if let Some(description) = description {
+        for document in &mut documents {
+            description.apply(document, stated);
+        }
+    }
+    (documents, errors)
 }
 
-fn read_checked(
-    file: &CorpusFile,
-    format: Format,
-    bytes: &[u8],
-) -> (Vec<ParsedDocument>, Vec<Error>) {
+/// The documents read, the problems found, and whether the file stated its own metadata.
+type Read = (Vec<ParsedDocument>, Vec<Error>, Stated);
+
+fn read_checked(file: &CorpusFile, format: Format, bytes: &[u8]) -> Read {
     let source = match format {
         Format::Text => {
             let text = match decode_text(file, bytes) {
                 Ok(text) => text,
-                Err(e) => return (Vec::new(), vec![e]),
+                Err(e) => return (Vec::new(), vec![e], Stated::Guessed),
             };
             return if text.starts_with("---") {
-                document::parse_document_file(file, &text)
+                let (documents, errors) = document::parse_document_file(file, &text);
+                (documents, errors, Stated::InFile)
             } else {
-                plain::parse(file, &text)
+                let (documents, errors) = plain::parse(file, &text);
+                (documents, errors, Stated::Guessed)
             };
         }
         Format::WebVtt => decode_text(file, bytes).and_then(|text| vtt::parse(&file.path, &text)),
@@ -190,13 +200,14 @@ fn read_checked(
             .map(|(source, failed)| (source, failed_pages(file, failed)))
             .map_err(|reason| Error::malformed(&file.path, 0, reason)),
     };
-    match source {
+    let (documents, errors) = match source {
         Ok((source, errors)) => match assemble::assemble(file, source) {
             Ok(parsed) => (vec![parsed], errors),
             Err(e) => (Vec::new(), std::iter::once(e).chain(errors).collect()),
         },
         Err(e) => (Vec::new(), vec![e]),
-    }
+    };
+    (documents, errors, Stated::Guessed)
 }
 
 /// Errors for the pages of a PDF that could not be read (the others were).
