@@ -1,8 +1,9 @@
 //! Shared helpers for the end-to-end tests: the demo corpus, temp indexes built from it,
 //! a real server on `127.0.0.1:0`, an HTTP client that returns parsed JSON, and the
-//! workspace's built binaries.
+//! workspace's built binaries; `fixtures` writes the Word and PDF files of the ingest tests.
 
 pub mod bench;
+pub mod fixtures;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;

@@ -7,6 +7,7 @@
 mod bench;
 mod cli;
 mod indexer;
+mod ingest_formats;
 mod reliability;
 mod server;
 mod ui;
