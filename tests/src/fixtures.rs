@@ -210,6 +210,26 @@ pub fn pdf_without_text() -> Vec<u8> {
     out
 }
 
+/// A PDF whose page tree lacks the page size (`MediaBox`): `pdf-extract` panics on it, so it
+/// shows a reader panic costing one page, not the build.
+pub fn pdf_without_page_size() -> Vec<u8> {
+    let bytes = pdf(&[vec!["No size".to_string()]]);
+    let mut document = Document::load_mem(&bytes).expect("reload the PDF");
+    let page = *document.get_pages().values().next().expect("one page");
+    let pages = document
+        .get_dictionary(page)
+        .and_then(|p| p.get(b"Parent"))
+        .and_then(Object::as_reference)
+        .expect("the page has a parent");
+    document
+        .get_dictionary_mut(pages)
+        .expect("the page tree")
+        .remove(b"MediaBox");
+    let mut out = Vec::new();
+    document.save_to(&mut out).expect("write the PDF");
+    out
+}
+
 /// A PDF locked with a user password (RC4, revision 2) that nobody here knows.
 pub fn pdf_with_password() -> Vec<u8> {
     let bytes = pdf(&[vec!["Secret minutes".to_string()]]);

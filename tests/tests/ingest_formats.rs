@@ -10,7 +10,9 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use verbatim_tests::fixtures::{WordDocument, pdf, pdf_with_password, pdf_without_text, zip};
+use verbatim_tests::fixtures::{
+    WordDocument, pdf, pdf_with_password, pdf_without_page_size, pdf_without_text, zip,
+};
 use verbatim_tests::{TestServer, bin_path, query_string};
 
 const PARTICIPANTS: &str = "id,role,site,aliases\n\
@@ -341,4 +343,28 @@ fn a_folder_of_every_format_is_indexed_attributed_and_cited() {
         search(&server, "\"federation holds the contract\"")["total"],
         1
     );
+}
+
+#[test]
+fn a_parser_panic_costs_its_page_and_the_rest_is_indexed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (corpus, index) = (dir.path().join("study"), dir.path().join("index"));
+    fs::create_dir_all(&corpus).expect("corpus dir");
+    fs::write(corpus.join("no-size.pdf"), pdf_without_page_size()).expect("write");
+    fs::write(corpus.join("notes.txt"), "Plain notes about quokkas.\n").expect("write");
+    let report = indexer::build(&corpus, &index, &indexer::BuildOptions::default())
+        .expect("the build survives the panic");
+    let messages: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    assert!(
+        messages[0]
+            .contains("no-size.pdf:0: page 1: cannot read its text (the PDF reader failed on it)"),
+        "{}",
+        messages[0]
+    );
+    let index = indexer::Index::open(&index).expect("open");
+    let found = index
+        .search(&indexer::api::SearchRequest::new("quokkas"))
+        .expect("search");
+    assert_eq!(found.total, 1);
 }

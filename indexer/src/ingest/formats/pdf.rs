@@ -107,7 +107,7 @@ fn check_limits(document: &Document) -> Result<(), String> {
             && stream
                 .filters()
                 .is_ok_and(|f| f.first() == Some(&&b"FlateDecode"[..]))
-            && inflated_size(&stream.content) > MAX_STREAM_BYTES
+            && inflated_size(&stream.content, MAX_STREAM_BYTES) > MAX_STREAM_BYTES
         {
             return Err(format!(
                 "a stream in the PDF inflates to more than {} MB (the limit), so it was refused as damaged or hostile: save or print it to a new PDF",
@@ -118,9 +118,9 @@ fn check_limits(document: &Document) -> Result<(), String> {
     Ok(())
 }
 
-/// How many bytes a zlib stream inflates to, counting no further than one past the limit.
-fn inflated_size(compressed: &[u8]) -> u64 {
-    let decoder = flate2::read::ZlibDecoder::new(compressed).take(MAX_STREAM_BYTES + 1);
+/// How many bytes a zlib stream inflates to, counting no further than one past `limit`.
+fn inflated_size(compressed: &[u8], limit: u64) -> u64 {
+    let decoder = flate2::read::ZlibDecoder::new(compressed).take(limit + 1);
     std::io::copy(&mut { decoder }, &mut std::io::sink()).unwrap_or(0)
 }
 
@@ -336,6 +336,18 @@ mod tests {
         for no in ["12 practices", "Table 3", "2015 to 2016", "civic", "mix"] {
             assert!(!is_page_number(no), "{no}");
         }
+    }
+
+    #[test]
+    fn inflating_stops_one_byte_past_the_limit() {
+        use std::io::Write;
+        let mut encoder =
+            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(&vec![0u8; 10 << 20]).unwrap();
+        let bomb = encoder.finish().unwrap();
+        assert!(bomb.len() < 64 << 10, "{}", bomb.len());
+        assert_eq!(inflated_size(&bomb, 1 << 20), (1 << 20) + 1);
+        assert_eq!(inflated_size(&bomb, 20 << 20), 10 << 20);
     }
 
     #[test]
