@@ -266,12 +266,16 @@ fn split_paragraphs(lines: &[&str]) -> Vec<String> {
     paragraphs
 }
 
-/// Appends a line: a word hyphenated across the break (`commis-` + `sioning`) is re-joined.
+/// Appends a line: a word hyphenated across the break (`commis-` + `sioning`) is re-joined,
+/// and a compound broken at one of its own hyphens (`face-to-` + `face`) keeps it.
 fn join_line(text: &mut String, line: &str) {
     let hyphenated = text.ends_with('-')
         && text[..text.len() - 1].ends_with(char::is_alphabetic)
         && line.starts_with(char::is_lowercase);
-    if hyphenated {
+    let last_word = text.rsplit(char::is_whitespace).next().unwrap_or_default();
+    if hyphenated && last_word[..last_word.len() - 1].contains('-') {
+        // The hyphen is the compound's own: keep it, with no space.
+    } else if hyphenated {
         text.pop();
     } else if !text.is_empty() {
         text.push(' ');
@@ -305,14 +309,17 @@ mod tests {
     #[test]
     fn running_headers_page_numbers_and_hyphens() {
         let pages = vec![
-            (1, "NHS England Policy 2016\n\nPrimary care commis-\nsioning is changing\nfast.\n\nA second para-\ngraph that runs on\n\n1\n".to_string()),
+            (1, "NHS England Policy 2016\n\nPrimary care commis-\nsioning is changing\nfast, face-to-\nface.\n\nA second para-\ngraph that runs on\n\n1\n".to_string()),
             (2, "NHS England Policy 2016\n\nover the page break.\n\nCo-commissioning began in 2015.\n\nPage 2 of 3\n".to_string()),
             (3, "NHS England Policy 2016\n\nThe end.\n\n- 3 -\n".to_string()),
         ];
         assert_eq!(
             texts(&paragraphs(&pages)),
             [
-                (1, "Primary care commissioning is changing fast."),
+                (
+                    1,
+                    "Primary care commissioning is changing fast, face-to-face."
+                ),
                 (1, "A second paragraph that runs on over the page break."),
                 (2, "Co-commissioning began in 2015."),
                 (3, "The end."),
