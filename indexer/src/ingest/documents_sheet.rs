@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::body::ParsedDocument;
 use super::fields::{self, DOCUMENT_KEYS, DocFields};
-use super::participants::{csv_error, line_of};
+use super::sheet::{line_of, read_sheet};
 use crate::error::Error;
 use crate::model::{DocId, SpeakerId};
 
@@ -132,36 +132,29 @@ fn fill<T>(field: &mut Option<T>, value: Option<T>, overrides: bool) {
 
 /// Reads the sheet; a bad row is an error naming its line and the other rows are kept.
 pub fn parse_documents_sheet(path: &Path, text: &str) -> (DocumentsSheet, Vec<Error>) {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header: Vec<String> = match records.next() {
-        Some(Ok(header)) => header.iter().map(|h| h.trim().to_lowercase()).collect(),
-        Some(Err(e)) => return (DocumentsSheet::new(), vec![csv_error(path, &e)]),
-        None => return (DocumentsSheet::new(), Vec::new()),
+    let sheet = match read_sheet(path, text) {
+        Ok(Some(sheet)) => sheet,
+        Ok(None) => return (DocumentsSheet::new(), Vec::new()),
+        Err(e) => return (DocumentsSheet::new(), vec![e]),
     };
+    let header: Vec<String> = sheet
+        .header
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
     if let Err(reason) = check_header(&header) {
         return (
             DocumentsSheet::new(),
             vec![Error::malformed(path, 1, reason)],
         );
     }
-    let mut sheet = DocumentsSheet::new();
-    let mut errors = Vec::new();
-    for record in records {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                errors.push(csv_error(path, &e));
-                continue;
-            }
-        };
-        let line = line_of(&record);
-        match description(&header, &record) {
+    let mut descriptions = DocumentsSheet::new();
+    let mut errors = sheet.errors;
+    for record in &sheet.rows {
+        let line = line_of(record);
+        match description(&header, record) {
             Ok((file, description)) => {
-                if sheet.insert(file.clone(), description).is_some() {
+                if descriptions.insert(file.clone(), description).is_some() {
                     errors.push(Error::malformed(
                         path,
                         line,
@@ -172,7 +165,7 @@ pub fn parse_documents_sheet(path: &Path, text: &str) -> (DocumentsSheet, Vec<Er
             Err(reason) => errors.push(Error::malformed(path, line, reason)),
         }
     }
-    (sheet, errors)
+    (descriptions, errors)
 }
 
 fn check_header(header: &[String]) -> Result<(), String> {
@@ -238,21 +231,12 @@ mod tests {
     use crate::model::{Document, Kind, Lang, Origin, Passage};
 
     fn parsed() -> ParsedDocument {
-        let document = Document {
-            id: DocId("int-9".into()),
-            title: "int 9".into(),
-            kind: Kind::Interview,
-            lang: Lang::En,
-            date: None,
-            authors: Vec::new(),
-            source: None,
-            reference: None,
-            licence: None,
-            url: None,
-            translation: None,
-            site: None,
-            file: "int 9.docx".into(),
-        };
+        let document = Document::new(
+            DocId("int-9".into()),
+            "int 9".into(),
+            Kind::Interview,
+            "int 9.docx".into(),
+        );
         let passage = Passage {
             doc: document.id.clone(),
             ordinal: 1,

@@ -22,6 +22,7 @@ mod jsonl;
 mod participants;
 mod prose;
 mod role_groups;
+mod sheet;
 mod transcript;
 
 pub use body::ParsedDocument;

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use super::sheet::{line_of, read_sheet};
 use crate::error::Error;
 use crate::model::{Participant, Passage, Role, RoleGroups, Site, SpeakerId};
 
@@ -26,46 +27,27 @@ struct Columns {
 
 /// Reads the participants sheet; bad rows are errors naming their line, the other rows are kept.
 pub fn parse_participants(path: &Path, text: &str) -> (Vec<Participant>, Vec<Error>) {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let columns = match records.next() {
-        None => {
-            return (
-                Vec::new(),
-                vec![Error::malformed(
-                    path,
-                    1,
-                    "the participants sheet is empty: add a header row such as `id,role,site`",
-                )],
-            );
+    let sheet = match read_sheet(path, text) {
+        Ok(Some(sheet)) => sheet,
+        Ok(None) => {
+            let reason = "the participants sheet is empty: add a header row such as `id,role,site`";
+            return (Vec::new(), vec![Error::malformed(path, 1, reason)]);
         }
-        Some(Err(e)) => return (Vec::new(), vec![csv_error(path, &e)]),
-        Some(Ok(header)) => match columns(&header) {
-            Ok(columns) => columns,
-            Err(reason) => {
-                return (
-                    Vec::new(),
-                    vec![Error::malformed(path, line_of(&header), reason)],
-                );
-            }
-        },
+        Err(e) => return (Vec::new(), vec![e]),
+    };
+    let columns = match columns(&sheet.header) {
+        Ok(columns) => columns,
+        Err(reason) => {
+            let line = line_of(&sheet.header);
+            return (Vec::new(), vec![Error::malformed(path, line, reason)]);
+        }
     };
     let mut participants = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors = sheet.errors;
     let mut first_line: HashMap<String, usize> = HashMap::new();
-    for record in records {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                errors.push(csv_error(path, &e));
-                continue;
-            }
-        };
-        let line = line_of(&record);
-        match participant(&columns, &record) {
+    for record in &sheet.rows {
+        let line = line_of(record);
+        match participant(&columns, record) {
             Ok(participant) => match first_line.get(&participant.id.as_str().to_lowercase()) {
                 Some(first) => errors.push(Error::malformed(
                     path,
@@ -238,19 +220,6 @@ fn attribute_name(header: &str) -> String {
         .collect::<Vec<_>>()
         .join("_")
         .to_lowercase()
-}
-
-pub(super) fn line_of(record: &csv::StringRecord) -> usize {
-    record
-        .position()
-        .map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX))
-}
-
-pub(super) fn csv_error(path: &Path, error: &csv::Error) -> Error {
-    let line = error
-        .position()
-        .map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-    Error::malformed(path, line, format!("cannot read this row: {error}"))
 }
 
 #[cfg(test)]

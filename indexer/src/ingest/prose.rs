@@ -96,19 +96,13 @@ mod tests {
 
     fn document(site: Option<&str>) -> Document {
         Document {
-            id: DocId("paper".into()),
-            title: "Paper".into(),
-            kind: Kind::Article,
-            lang: Lang::En,
-            date: None,
-            authors: Vec::new(),
-            source: None,
-            reference: None,
-            licence: None,
-            url: None,
-            translation: None,
             site: site.map(Site::from),
-            file: "documents/paper.md".into(),
+            ..Document::new(
+                DocId("paper".into()),
+                "Paper".into(),
+                Kind::Article,
+                "documents/paper.md".into(),
+            )
         }
     }
 

@@ -227,19 +227,13 @@ mod tests {
 
     fn document() -> Document {
         Document {
-            id: DocId("int-01".into()),
-            title: "Interview".into(),
-            kind: Kind::Interview,
-            lang: Lang::En,
-            date: None,
-            authors: Vec::new(),
-            source: None,
-            reference: None,
-            licence: None,
-            url: None,
-            translation: None,
             site: Some(Site::from("site 2")),
-            file: "documents/int-01.md".into(),
+            ..Document::new(
+                DocId("int-01".into()),
+                "Interview".into(),
+                Kind::Interview,
+                "documents/int-01.md".into(),
+            )
         }
     }
 

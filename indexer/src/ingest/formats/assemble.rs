@@ -185,19 +185,8 @@ pub(in crate::ingest) fn untitled_document(
         )
     })?;
     Ok(Document {
-        id,
-        title: title.unwrap_or(stem),
-        kind,
         lang: Lang::detect(sample),
-        date: None,
-        authors: Vec::new(),
-        source: None,
-        reference: None,
-        licence: None,
-        url: None,
-        translation: None,
-        site: None,
-        file: file.rel.clone(),
+        ..Document::new(id, title.unwrap_or(stem), kind, file.rel.clone())
     })
 }
 
