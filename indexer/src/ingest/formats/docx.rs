@@ -8,14 +8,14 @@
 //! deletions and moved-from text out); comments, headers, footers, footnotes, field codes and
 //! text boxes are left out.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::super::body::Place;
-use super::assemble::{Block, Source};
-use super::package::Package;
+use super::assemble::Source;
+use super::package::{Package, attribute, reference_text, xml_error};
+use super::paragraphs::{Layout, Style};
 
 /// What users call the format in messages.
 const WHAT: &str = "Word document";
@@ -32,9 +32,6 @@ const SKIPPED: [&str; 8] = [
     "w:commentReference",
 ];
 
-/// Longest speaker label read from a bold run or a table cell.
-const MAX_LABEL_CHARS: usize = 40;
-
 /// Reads a DOCX file's bytes into a source; the error says what is wrong and what to do.
 pub(super) fn parse(bytes: &[u8]) -> Result<Source, String> {
     let mut package = Package::open(bytes, WHAT)?;
@@ -45,65 +42,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Source, String> {
         Some(xml) => style_names(&xml)?,
         None => HashMap::new(),
     };
-    let paragraphs = read_body(&document, &styles)?;
-    Ok(into_source(paragraphs))
-}
-
-/// A paragraph as read: its runs (text, bold), style, and table position.
-#[derive(Debug, Default, Clone)]
-struct Para {
-    /// 1-based count of paragraphs in the document.
-    number: usize,
-    runs: Vec<(String, bool)>,
-    style: Style,
-}
-
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-enum Style {
-    #[default]
-    Body,
-    Title,
-    Heading,
-}
-
-/// A body element: a paragraph, or a table of rows of cells of paragraphs.
-#[derive(Debug)]
-enum Element {
-    Para(Para),
-    Table(Vec<Vec<Vec<Para>>>),
-}
-
-impl Para {
-    fn text(&self) -> String {
-        let text: String = self.runs.iter().map(|(t, _)| t.as_str()).collect();
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
-    }
-
-    /// A bold label opening the paragraph and the rest of its text, e.g. (`Jane`, `We met.`).
-    fn bold_label(&self) -> Option<(String, String)> {
-        let bold_runs = self
-            .runs
-            .iter()
-            .take_while(|(t, bold)| *bold || t.trim().is_empty());
-        let label: String = bold_runs.clone().map(|(t, _)| t.as_str()).collect();
-        let rest: String = self.runs[bold_runs.count()..]
-            .iter()
-            .map(|(t, _)| t.as_str())
-            .collect();
-        let label = label.trim().trim_end_matches([':', '：']).trim();
-        let rest = rest.trim().trim_start_matches([':', '：']).trim();
-        let is_label = !label.is_empty()
-            && !rest.is_empty()
-            && label.chars().count() <= MAX_LABEL_CHARS
-            && label.split_whitespace().count() <= 4
-            && label.starts_with(char::is_alphabetic);
-        is_label.then(|| {
-            (
-                label.to_string(),
-                rest.split_whitespace().collect::<Vec<_>>().join(" "),
-            )
-        })
-    }
+    Ok(read_body(&document, &styles)?.into_source())
 }
 
 /// Style ids to whether they are headings or the title, from `styles.xml` names (`heading 1`).
@@ -112,7 +51,10 @@ fn style_names(xml: &str) -> Result<HashMap<String, Style>, String> {
     let mut styles = HashMap::new();
     let mut current: Option<String> = None;
     loop {
-        match reader.read_event().map_err(xml_error)? {
+        match reader
+            .read_event()
+            .map_err(|e| xml_error(WHAT, "Word", &e))?
+        {
             Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
                 "w:style" => current = attribute(&e, "w:styleId"),
                 "w:name" => {
@@ -143,11 +85,13 @@ fn style_of_name(name: &str) -> Style {
 }
 
 /// Reads the body's paragraphs and tables in order.
-fn read_body(xml: &str, styles: &HashMap<String, Style>) -> Result<Vec<Element>, String> {
+fn read_body(xml: &str, styles: &HashMap<String, Style>) -> Result<Layout, String> {
     let mut reader = Reader::from_str(xml);
     let mut body = Body::default();
     loop {
-        let event = reader.read_event().map_err(xml_error)?;
+        let event = reader
+            .read_event()
+            .map_err(|e| xml_error(WHAT, "Word", &e))?;
         match event {
             Event::Start(e) => {
                 let name = e.name().as_ref().to_string();
@@ -167,59 +111,34 @@ fn read_body(xml: &str, styles: &HashMap<String, Style>) -> Result<Vec<Element>,
             }
             Event::Text(t) if body.skipping == 0 && body.in_text => body.push(&t.xml10_content()),
             Event::GeneralRef(r) if body.skipping == 0 && body.in_text => {
-                let name = r.xml10_content();
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    _ => quick_xml::escape::resolve_predefined_entity(&name)
-                        .unwrap_or_default()
-                        .to_string(),
-                };
-                body.push(&resolved);
+                body.push(&reference_text(&r));
             }
             Event::Eof => break,
             _ => {}
         }
     }
-    Ok(body.elements)
+    Ok(body.layout)
 }
 
 /// The reading state of `document.xml`.
 #[derive(Default)]
 struct Body {
-    elements: Vec<Element>,
+    layout: Layout,
     /// Depth inside skipped elements.
     skipping: usize,
-    para: Option<Para>,
-    paragraphs: usize,
     bold: bool,
     in_text: bool,
-    /// Open tables (nested tables are flattened into their cell): rows of cells of paragraphs.
-    tables: Vec<Vec<Vec<Vec<Para>>>>,
 }
 
 impl Body {
     fn start(&mut self, name: &str, e: &BytesStart, styles: &HashMap<String, Style>) {
         match name {
-            "w:p" => {
-                self.paragraphs += 1;
-                self.para = Some(Para {
-                    number: self.paragraphs,
-                    ..Para::default()
-                });
-            }
+            "w:p" => self.layout.start_paragraph(),
             "w:r" => self.bold = false,
             "w:t" => self.in_text = true,
-            "w:tbl" => self.tables.push(Vec::new()),
-            "w:tr" => {
-                if let Some(table) = self.tables.last_mut() {
-                    table.push(Vec::new());
-                }
-            }
-            "w:tc" => {
-                if let Some(row) = self.tables.last_mut().and_then(|t| t.last_mut()) {
-                    row.push(Vec::new());
-                }
-            }
+            "w:tbl" => self.layout.start_table(),
+            "w:tr" => self.layout.start_row(),
+            "w:tc" => self.layout.start_cell(),
             _ => self.empty(name, e, styles),
         }
     }
@@ -231,19 +150,18 @@ impl Body {
             "w:tab" | "w:br" | "w:cr" => self.push(" "),
             "w:noBreakHyphen" => self.push("-"),
             "w:pStyle" => {
-                if let (Some(para), Some(id)) = (&mut self.para, attribute(e, "w:val")) {
-                    para.style = styles
+                if let Some(id) = attribute(e, "w:val") {
+                    let style = styles
                         .get(&id)
                         .copied()
                         .unwrap_or_else(|| style_of_name(&id));
+                    self.layout.set_style(style);
                 }
             }
-            "w:outlineLvl" => {
-                if let Some(para) = &mut self.para
-                    && attribute(e, "w:val").is_some_and(|l| l.parse::<u8>().is_ok_and(|l| l < 9))
-                {
-                    para.style = Style::Heading;
-                }
+            "w:outlineLvl"
+                if attribute(e, "w:val").is_some_and(|l| l.parse::<u8>().is_ok_and(|l| l < 9)) =>
+            {
+                self.layout.set_style(Style::Heading);
             }
             _ => {}
         }
@@ -252,215 +170,22 @@ impl Body {
     fn end(&mut self, name: &str) {
         match name {
             "w:t" => self.in_text = false,
-            "w:p" => {
-                let Some(para) = self.para.take() else { return };
-                match self
-                    .tables
-                    .last_mut()
-                    .and_then(|t| t.last_mut())
-                    .and_then(|r| r.last_mut())
-                {
-                    Some(cell) => cell.push(para),
-                    None => self.elements.push(Element::Para(para)),
-                }
-            }
-            "w:tbl" => {
-                let Some(table) = self.tables.pop() else {
-                    return;
-                };
-                let outer_cell = self
-                    .tables
-                    .last_mut()
-                    .and_then(|t| t.last_mut())
-                    .and_then(|r| r.last_mut());
-                match outer_cell {
-                    Some(cell) => cell.extend(table.into_iter().flatten().flatten()),
-                    None => self.elements.push(Element::Table(table)),
-                }
-            }
+            "w:p" => self.layout.end_paragraph(),
+            "w:tbl" => self.layout.end_table(),
             _ => {}
         }
     }
 
     fn push(&mut self, text: &str) {
-        if let Some(para) = &mut self.para {
-            match para.runs.last_mut() {
-                Some((run, bold)) if *bold == self.bold => run.push_str(text),
-                _ => para.runs.push((text.to_string(), self.bold)),
-            }
-        }
+        self.layout.push(text, self.bold);
     }
-}
-
-/// The blocks the elements make: headings, paragraphs, bold-label turns, table turns or rows.
-fn into_source(elements: Vec<Element>) -> Source {
-    let labels_recur = bold_labels_recur(&elements);
-    let mut source = Source::default();
-    for element in elements {
-        match element {
-            Element::Para(para) => {
-                let text = para.text();
-                if text.is_empty() {
-                    continue;
-                }
-                match para.style {
-                    Style::Title if source.title.is_none() => source.title = Some(text),
-                    Style::Title | Style::Heading => source.blocks.push(Block::Heading(text)),
-                    Style::Body => source.blocks.push(body_block(&para, text, labels_recur)),
-                }
-            }
-            Element::Table(rows) => source.blocks.extend(table_blocks(rows)),
-        }
-    }
-    source
-}
-
-fn body_block(para: &Para, text: String, labels_recur: bool) -> Block {
-    match para.bold_label().filter(|_| labels_recur) {
-        Some((speaker, said)) => Block::Turn {
-            line: para.number,
-            speaker: Some(speaker),
-            timestamp: None,
-            text: said,
-        },
-        None => Block::Paragraph {
-            line: para.number,
-            text,
-            place: Place::Counted,
-        },
-    }
-}
-
-/// Whether some bold label opens two or more paragraphs (speakers speak more than once).
-fn bold_labels_recur(elements: &[Element]) -> bool {
-    let mut seen = HashSet::new();
-    elements.iter().any(|element| match element {
-        Element::Para(para) => para
-            .bold_label()
-            .is_some_and(|(label, _)| !seen.insert(label.to_lowercase())),
-        Element::Table(_) => false,
-    })
-}
-
-/// A transcript table (`speaker | text`, optionally with a time column) becomes turns, with
-/// empty speaker cells carrying on the turn above; any other table becomes one paragraph per row.
-fn table_blocks(rows: Vec<Vec<Vec<Para>>>) -> Vec<Block> {
-    let rows: Vec<Row> = rows.iter().map(|cells| Row::of(cells)).collect();
-    let columns = speaker_columns(&rows);
-    let mut blocks = Vec::new();
-    for row in rows {
-        let Some((speaker_at, text_at, time_at)) = columns else {
-            let text = row.cells.join(" | ");
-            if !text.trim_matches([' ', '|']).is_empty() {
-                blocks.push(Block::Paragraph {
-                    line: row.line,
-                    text,
-                    place: Place::Counted,
-                });
-            }
-            continue;
-        };
-        let speaker = row.cells[speaker_at].trim();
-        let text = row.cells[text_at].trim().to_string();
-        if is_header(speaker) || text.is_empty() {
-            continue;
-        }
-        let continues = speaker.is_empty();
-        match blocks.last_mut() {
-            Some(Block::Turn { text: said, .. }) if continues => {
-                said.push('\n');
-                said.push_str(&text);
-            }
-            _ => blocks.push(Block::Turn {
-                line: row.line,
-                speaker: (!continues).then(|| speaker.to_string()),
-                timestamp: time_at
-                    .map(|at| row.cells[at].trim().to_string())
-                    .filter(|t| !t.is_empty()),
-                text,
-            }),
-        }
-    }
-    blocks
-}
-
-/// A table row: its cells' text (a cell's paragraphs joined by line breaks) and first paragraph number.
-struct Row {
-    line: usize,
-    cells: Vec<String>,
-}
-
-impl Row {
-    fn of(cells: &[Vec<Para>]) -> Row {
-        let line = cells.iter().flatten().map(|p| p.number).next().unwrap_or(0);
-        let cells = cells
-            .iter()
-            .map(|paras| {
-                let texts: Vec<String> = paras
-                    .iter()
-                    .map(Para::text)
-                    .filter(|t| !t.is_empty())
-                    .collect();
-                texts.join("\n")
-            })
-            .collect();
-        Row { line, cells }
-    }
-}
-
-/// Which columns hold the speaker, the text and the time, when the table is a transcript: two
-/// or three columns, at least two rows, every speaker cell a short label.
-fn speaker_columns(rows: &[Row]) -> Option<(usize, usize, Option<usize>)> {
-    let width = rows.first()?.cells.len();
-    if rows.len() < 2 || !(2..=3).contains(&width) || rows.iter().any(|r| r.cells.len() != width) {
-        return None;
-    }
-    let is_time = |cell: &str| super::captions::start_time(cell.trim()).is_some();
-    let column_is = |at: usize, test: &dyn Fn(&str) -> bool| {
-        rows.iter()
-            .skip(1)
-            .all(|r| r.cells[at].trim().is_empty() || test(&r.cells[at]))
-    };
-    let time_at = (width == 3)
-        .then(|| (0..width).find(|&at| column_is(at, &is_time)))
-        .flatten();
-    if width == 3 && time_at.is_none() {
-        return None;
-    }
-    let others: Vec<usize> = (0..width).filter(|at| Some(*at) != time_at).collect();
-    let (speaker_at, text_at) = (others[0], others[1]);
-    let short = |cell: &str| cell.chars().count() <= MAX_LABEL_CHARS && !cell.contains('\n');
-    column_is(speaker_at, &short).then_some((speaker_at, text_at, time_at))
-}
-
-fn is_header(cell: &str) -> bool {
-    ["speaker", "name", "who", "participant"]
-        .iter()
-        .any(|h| cell.eq_ignore_ascii_case(h))
-}
-
-fn attribute(e: &BytesStart, name: &str) -> Option<String> {
-    let attribute = e.try_get_attribute(name).ok()??;
-    attribute
-        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-        .ok()
-        .map(|v| v.into_owned())
-}
-
-fn xml_error(e: quick_xml::Error) -> String {
-    format!(
-        "the {WHAT}'s text is not well-formed XML ({e}): it is damaged; open it in Word and save it again"
-    )
 }
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
-
-    use zip::write::SimpleFileOptions;
-
     use super::*;
-    use crate::ingest::formats::package::MAX_PART_BYTES;
+    use crate::ingest::formats::Block;
+    use crate::ingest::formats::package::{MAX_PART_BYTES, zip_of};
 
     const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
 
@@ -475,15 +200,6 @@ mod tests {
             ("word/document.xml", document.as_bytes()),
             ("word/styles.xml", styles.as_bytes()),
         ])
-    }
-
-    fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        for (name, bytes) in parts {
-            zip.start_file(*name, SimpleFileOptions::default()).unwrap();
-            zip.write_all(bytes).unwrap();
-        }
-        zip.finish().unwrap().into_inner()
     }
 
     fn p(text: &str) -> String {

@@ -11,7 +11,9 @@
 mod assemble;
 mod captions;
 mod docx;
+mod odt;
 mod package;
+mod paragraphs;
 mod pdf;
 mod plain;
 mod srt;
@@ -40,12 +42,14 @@ pub enum Format {
     Srt,
     /// `.docx`: a Word document.
     Docx,
+    /// `.odt`: an OpenDocument text (LibreOffice).
+    Odt,
     /// `.pdf`: a PDF with a text layer.
     Pdf,
 }
 
 /// The file name endings read as documents, for messages about the others.
-pub const DOCUMENT_EXTENSIONS: &str = ".md, .txt, .vtt, .srt, .docx, .pdf";
+pub const DOCUMENT_EXTENSIONS: &str = ".md, .txt, .vtt, .srt, .docx, .odt, .pdf";
 
 impl Format {
     /// The format a file name's extension stands for (`None`: not a document).
@@ -57,6 +61,7 @@ impl Format {
             "vtt" => Some(Format::WebVtt),
             "srt" => Some(Format::Srt),
             "docx" => Some(Format::Docx),
+            "odt" => Some(Format::Odt),
             "pdf" => Some(Format::Pdf),
             _ => None,
         }
@@ -69,6 +74,7 @@ impl Format {
             Format::WebVtt => "WebVTT captions",
             Format::Srt => "SRT captions",
             Format::Docx => "Word document",
+            Format::Odt => "OpenDocument text",
             Format::Pdf => "PDF",
         }
     }
@@ -77,7 +83,7 @@ impl Format {
     fn expected(self) -> Sniffed {
         match self {
             Format::Text | Format::WebVtt | Format::Srt => Sniffed::Text,
-            Format::Docx => Sniffed::Zip,
+            Format::Docx | Format::Odt => Sniffed::Zip,
             Format::Pdf => Sniffed::Pdf,
         }
     }
@@ -194,6 +200,9 @@ fn read_checked(file: &CorpusFile, format: Format, bytes: &[u8]) -> Read {
         Format::WebVtt => decode_text(file, bytes).and_then(|text| vtt::parse(&file.path, &text)),
         Format::Srt => decode_text(file, bytes).and_then(|text| srt::parse(&file.path, &text)),
         Format::Docx => docx::parse(bytes)
+            .map(|source| (source, Vec::new()))
+            .map_err(|reason| Error::malformed(&file.path, 0, reason)),
+        Format::Odt => odt::parse(bytes)
             .map(|source| (source, Vec::new()))
             .map_err(|reason| Error::malformed(&file.path, 0, reason)),
         Format::Pdf => pdf::parse(bytes)

@@ -1,4 +1,5 @@
-//! ZIP packages (DOCX, ODT), opened with limits so a hostile archive costs bounded memory and time.
+//! ZIP packages of XML parts (DOCX, ODT), opened with limits so a hostile archive costs bounded
+//! memory and time, and the XML helpers both readers use.
 //!
 //! A zip bomb is a small archive whose parts inflate to gigabytes, or that lists millions of
 //! entries. Entries are counted before anything is read, and a part is inflated through a
@@ -7,6 +8,7 @@
 
 use std::io::{Cursor, Read};
 
+use quick_xml::events::{BytesRef, BytesStart};
 use zip::ZipArchive;
 use zip::result::ZipError;
 
@@ -59,6 +61,45 @@ impl<'a> Package<'a> {
     }
 }
 
+/// An attribute's value, when the element has it.
+pub(super) fn attribute(e: &BytesStart, name: &str) -> Option<String> {
+    let attribute = e.try_get_attribute(name).ok()??;
+    attribute
+        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+        .ok()
+        .map(|v| v.into_owned())
+}
+
+/// The text an entity or character reference (`&amp;`, `&#233;`) stands for ("" if unknown).
+pub(super) fn reference_text(reference: &BytesRef) -> String {
+    match reference.resolve_char_ref() {
+        Ok(Some(c)) => c.to_string(),
+        _ => quick_xml::escape::resolve_predefined_entity(&reference.xml10_content())
+            .unwrap_or_default()
+            .to_string(),
+    }
+}
+
+/// A part that is not well-formed XML.
+pub(super) fn xml_error(what: &str, program: &str, error: &quick_xml::Error) -> String {
+    format!(
+        "the {what}'s text is not well-formed XML ({error}): it is damaged; open it in {program} and save it again"
+    )
+}
+
 fn damaged(what: &str, error: &ZipError) -> String {
     format!("the {what} cannot be opened ({error}): it is damaged or truncated; save it again")
+}
+
+/// A ZIP archive of named parts, for the readers' tests.
+#[cfg(test)]
+pub(super) fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in parts {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
 }
