@@ -223,6 +223,7 @@ struct Scan {
     participants: Vec<Participant>,
     role_groups: RoleGroups,
     documents_sheet: ingest::DocumentsSheet,
+    documents_sheet_path: PathBuf,
     config_hash: String,
     /// Errors of the config files (participants sheet, role groups, documents sheet).
     config_errors: Vec<Error>,
@@ -253,6 +254,7 @@ fn scan_corpus(root: &Path) -> Result<Scan> {
         participants: Vec::new(),
         role_groups: RoleGroups::default(),
         documents_sheet: ingest::DocumentsSheet::default(),
+        documents_sheet_path: PathBuf::new(),
         config_hash: String::new(),
         config_errors: Vec::new(),
         walk_errors,
@@ -286,6 +288,7 @@ fn scan_corpus(root: &Path) -> Result<Scan> {
                     FileKind::DocumentsSheet => {
                         let (sheet, errors) = ingest::parse_documents_sheet(&file.path, &text);
                         scan.documents_sheet = sheet;
+                        scan.documents_sheet_path = file.path.clone();
                         scan.config_errors.extend(errors);
                     }
                     _ => match ingest::parse_role_groups(&file.path, &text) {
@@ -305,6 +308,10 @@ fn scan_corpus(root: &Path) -> Result<Scan> {
         }
     }
     scan.config_hash = config.finalize().to_hex().to_string();
+    let unknown = ingest::unknown_files(&scan.documents_sheet_path, &scan.documents_sheet, |rel| {
+        scan.documents.contains_key(rel)
+    });
+    scan.config_errors.extend(unknown);
     Ok(scan)
 }
 

@@ -24,6 +24,8 @@ pub const DOCUMENTS_FILE: &str = "documents.csv";
 /// What the sheet says about one file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Description {
+    /// The sheet's line that says it.
+    pub line: usize,
     id: Option<DocId>,
     /// The document fields given, by key, as JSON values (as front matter would give them).
     fields: Vec<(String, Value)>,
@@ -36,6 +38,27 @@ pub struct SpeakerMap(BTreeMap<String, SpeakerId>);
 
 /// The sheet: descriptions by file path (relative to the corpus root, `/` separators).
 pub type DocumentsSheet = HashMap<String, Description>;
+
+/// Errors for the sheet's rows that name no document file of the corpus.
+pub fn unknown_files(
+    path: &Path,
+    sheet: &DocumentsSheet,
+    exists: impl Fn(&str) -> bool,
+) -> Vec<Error> {
+    let mut unknown: Vec<(&String, &Description)> =
+        sheet.iter().filter(|(file, _)| !exists(file)).collect();
+    unknown.sort_by_key(|(_, d)| d.line);
+    unknown
+        .into_iter()
+        .map(|(file, d)| {
+            Error::malformed(
+                path,
+                d.line,
+                format!("no document {file:?} in the corpus: write the path from the corpus folder, with `/` (e.g. `interviews/int-09.docx`)"),
+            )
+        })
+        .collect()
+}
 
 /// Where a document's metadata came from, which decides what the sheet may change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +177,10 @@ pub fn parse_documents_sheet(path: &Path, text: &str) -> (DocumentsSheet, Vec<Er
         let line = line_of(record);
         match description(&header, record) {
             Ok((file, description)) => {
+                let description = Description {
+                    line,
+                    ..description
+                };
                 if descriptions.insert(file.clone(), description).is_some() {
                     errors.push(Error::malformed(
                         path,
@@ -340,5 +367,19 @@ mod tests {
         assert!(sheet.is_empty());
         let (_, errors) = parse_documents_sheet(Path::new("d.csv"), "file,colour\n");
         assert!(errors[0].to_string().contains("unknown column \"colour\""));
+    }
+
+    #[test]
+    fn rows_naming_no_file_are_reported_on_their_line() {
+        let text = "file,title\na.docx,A\nmissing/b.pdf,B\n";
+        let (sheet, _) = parse_documents_sheet(Path::new("documents.csv"), text);
+        let errors = unknown_files(Path::new("documents.csv"), &sheet, |f| f == "a.docx");
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("documents.csv:3: no document \"missing/b.pdf\" in the corpus"),
+            "{}",
+            errors[0]
+        );
     }
 }

@@ -29,7 +29,7 @@ pub use body::ParsedDocument;
 pub use decode::decode;
 pub use discover::{CorpusFile, FileKind, PARTICIPANTS_FILE, ROLE_GROUPS_FILE, discover};
 pub use documents_sheet::{
-    DOCUMENTS_FILE, Description, DocumentsSheet, SpeakerMap, parse_documents_sheet,
+    DOCUMENTS_FILE, Description, DocumentsSheet, SpeakerMap, parse_documents_sheet, unknown_files,
 };
 pub use formats::{DOCUMENT_EXTENSIONS, Format};
 pub use participants::{join_participants, parse_participants, unmapped_speakers};
