@@ -118,7 +118,7 @@ fn write_folder(root: &Path) {
     );
     write(
         "transcripts/otter.txt",
-        b"Alex Brown  0:03\nWe pooled the enhanced services budget.\n\nSam Okafor  0:15\nThat took a year of trust building.\n",
+        b"Alex Brown  0:03\nWe pooled the enhanced services budget.\n\nSam Okafor  0:15\nThat took a year of trust building.\n\nAlex Brown  0:21\nAnd it was worth it.\n",
     );
     write(
         "transcripts/name.txt",

@@ -91,27 +91,53 @@ pub(super) fn parse(body: &Body, layout: Layout) -> (Vec<Passage>, Vec<Error>) {
 
 /// Whether a body without front matter reads as a transcript (see [`enough_turns`]).
 pub(super) fn looks_like_transcript(text: &str) -> bool {
-    let (mut turns, mut others) = (0usize, 0usize);
+    let mut turns = Turns::default();
     let mut in_paragraph = false;
     for (index, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             in_paragraph = false;
-        } else if turn_start(index, line).is_some() {
-            turns += 1;
+        } else if let Some(turn) = turn_start(index, line) {
+            turns.written(turn.speaker.as_deref());
             in_paragraph = true;
         } else if !in_paragraph && heading(line).is_none() {
-            others += 1;
+            turns.others += 1;
             in_paragraph = true;
         }
     }
-    enough_turns(turns, others)
+    turns.enough()
 }
 
-/// The rule every format shares: at least two turns, and turns open at least a third of the
-/// paragraphs, so a paper with the odd `Note:` line stays prose while an answer may run over
-/// several paragraphs.
-pub(super) fn enough_turns(turns: usize, other_paragraphs: usize) -> bool {
-    turns >= 2 && turns * 2 >= other_paragraphs
+/// The turns a body without front matter has, to tell a transcript from prose.
+#[derive(Debug, Default)]
+pub(super) struct Turns {
+    /// Speaker labels of the turns written as text (`Name: ...`), lower-cased.
+    written: Vec<String>,
+    /// Turns whose speaker the layout names (a table column, a bold label, a voice tag).
+    marked: usize,
+    /// Paragraphs that start no turn.
+    pub others: usize,
+}
+
+impl Turns {
+    pub fn written(&mut self, speaker: Option<&str>) {
+        self.written
+            .push(speaker.unwrap_or_default().to_lowercase());
+    }
+
+    pub fn marked(&mut self) {
+        self.marked += 1;
+    }
+
+    /// The rule every format shares: at least two turns, turns open at least a third of the
+    /// paragraphs (an answer may run over several), and, unless the layout marks the turns,
+    /// some speaker speaks twice, so a paper with the odd `Note:` line or a structured
+    /// abstract's `Background:` and `Results:` stays prose.
+    pub fn enough(&self) -> bool {
+        let turns = self.written.len() + self.marked;
+        let mut seen = std::collections::HashSet::new();
+        let recurs = self.written.iter().any(|label| !seen.insert(label));
+        turns >= 2 && turns * 2 >= self.others && (self.marked >= 2 || recurs)
+    }
 }
 
 /// Where text outside any turn sits, so that one error is reported per stretch of it.

@@ -14,7 +14,7 @@ use std::path::Path;
 use super::super::body::{ParsedDocument, Passages, Place};
 use super::super::discover::CorpusFile;
 use super::super::participants::INTERVIEWER_LABELS;
-use super::super::transcript::{enough_turns, turn_start};
+use super::super::transcript::{Turns, turn_start};
 use crate::error::Error;
 use crate::model::{DocId, Document, Kind, Lang, Passage};
 
@@ -44,6 +44,17 @@ pub(in crate::ingest) struct Source {
     /// The title the file states (a Title style, metadata), if any; else its first heading is used.
     pub title: Option<String>,
     pub blocks: Vec<Block>,
+    pub reading: Reading,
+}
+
+/// How a source may be read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(in crate::ingest) enum Reading {
+    /// As a transcript if its turns say so, else as prose.
+    #[default]
+    Detect,
+    /// Always as prose (PDFs: reports and papers, whose `Results:` paragraphs are no speakers).
+    Prose,
 }
 
 /// Splits a source into passages, as a transcript or as prose (see the module docs).
@@ -52,7 +63,7 @@ pub(super) fn assemble(file: &CorpusFile, source: Source) -> Result<ParsedDocume
         .title
         .clone()
         .or_else(|| first_heading(&source.blocks));
-    let transcript = is_transcript(&source.blocks);
+    let transcript = is_transcript(&source);
     let mut document = untitled_document(file, title, Kind::Other, &sample(&source.blocks))?;
     let passages = if transcript {
         transcript_passages(&document, source.blocks)
@@ -65,18 +76,23 @@ pub(super) fn assemble(file: &CorpusFile, source: Source) -> Result<ParsedDocume
     Ok(ParsedDocument { document, passages })
 }
 
-/// Whether the blocks read as a transcript (see [`enough_turns`]).
-fn is_transcript(blocks: &[Block]) -> bool {
-    let (mut turns, mut paragraphs) = (0usize, 0usize);
-    for block in blocks {
+/// Whether the blocks read as a transcript (see [`Turns::enough`]).
+fn is_transcript(source: &Source) -> bool {
+    if source.reading == Reading::Prose {
+        return false;
+    }
+    let mut turns = Turns::default();
+    for block in &source.blocks {
         match block {
-            Block::Turn { .. } => turns += 1,
-            Block::Paragraph { line, text, .. } if turn_start(*line, text).is_some() => turns += 1,
-            Block::Paragraph { .. } => paragraphs += 1,
+            Block::Turn { .. } => turns.marked(),
+            Block::Paragraph { line, text, .. } => match turn_start(*line, text) {
+                Some(turn) => turns.written(turn.speaker.as_deref()),
+                None => turns.others += 1,
+            },
             Block::Heading(_) => {}
         }
     }
-    enough_turns(turns, paragraphs)
+    turns.enough()
 }
 
 /// An open turn: its first line, speaker, timestamp and text so far.
@@ -256,7 +272,6 @@ mod tests {
     #[test]
     fn paragraphs_with_turns_are_a_transcript() {
         let source = Source {
-            title: None,
             blocks: vec![
                 paragraph(1, "Interview transcript, site visit"),
                 Block::Heading("Part 1".into()),
@@ -268,8 +283,9 @@ mod tests {
                     text: "Slowly.".into(),
                 },
                 paragraph(4, "Then quickly."),
-                paragraph(5, "Q: Why?"),
+                paragraph(5, "Interviewer: Why?"),
             ],
+            ..Source::default()
         };
         let parsed = assemble(&file("docs/Interview 3 (final).docx"), source).unwrap();
         assert_eq!(parsed.document.id.as_str(), "Interview-3-final");
@@ -285,7 +301,7 @@ mod tests {
                     "turn 3, 00:01:02",
                     "Slowly.\nThen quickly."
                 ),
-                (Some("Q"), "turn 4", "Why?"),
+                (Some("Interviewer"), "turn 4", "Why?"),
             ]
         );
         assert_eq!(parsed.passages[1].section.as_deref(), Some("Part 1"));
@@ -295,6 +311,7 @@ mod tests {
     fn paragraphs_without_enough_turns_are_prose_by_page() {
         let source = Source {
             title: Some("Policy".into()),
+            reading: Reading::Prose,
             blocks: vec![
                 Block::Paragraph {
                     line: 1,
@@ -326,7 +343,7 @@ mod tests {
             "Chair: Welcome.",
             "ID9: Thanks.",
             "ID14: Hello.",
-            "Interviewer: Hi.",
+            "Chair: Bye.",
         ]
         .iter()
         .enumerate()
@@ -335,8 +352,8 @@ mod tests {
         let parsed = assemble(
             &file("m.txt"),
             Source {
-                title: None,
                 blocks,
+                ..Source::default()
             },
         )
         .unwrap();

@@ -19,7 +19,7 @@ use regex::Regex;
 use pdf_extract::{Document, Object, PlainTextOutput};
 
 use super::super::body::Place;
-use super::assemble::{Block, Source};
+use super::assemble::{Block, Reading, Source};
 
 /// Most objects a PDF may hold (a 500-page report has tens of thousands).
 const MAX_OBJECTS: usize = 2_000_000;
@@ -65,6 +65,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<(Source, Vec<(u32, String)>), String
         Source {
             title: None,
             blocks: paragraphs(&texts),
+            reading: Reading::Prose,
         },
         failed,
     ))

@@ -72,7 +72,7 @@ mod tests {
     fn name_colon_turns_with_a_title_line() {
         let doc = read(
             "int 9.txt",
-            "Interview with ID9, March 2016\n\nInterviewer: How did it start?\nID9: Slowly,\nthen fast.\n",
+            "Interview with ID9, March 2016\n\nInterviewer: How did it start?\nID9: Slowly,\nthen fast.\nInterviewer: Thanks.\n",
         );
         assert_eq!(
             (
@@ -88,6 +88,7 @@ mod tests {
                 (String::new(), "turn 1", "Interview with ID9, March 2016"),
                 ("Interviewer".into(), "turn 2", "How did it start?"),
                 ("ID9".into(), "turn 3", "Slowly, then fast."),
+                ("Interviewer".into(), "turn 4", "Thanks."),
             ]
         );
     }
@@ -96,30 +97,30 @@ mod tests {
     fn every_common_turn_layout() {
         let cases = [
             (
-                "[00:01:02] Jane: One.\n[00:01:09] Ann: Two.\n",
+                "[00:01:02] Jane: One.\n[00:01:09] Ann: Two.\n[00:01:15] Jane: Three.\n",
                 "turn 1, 00:01:02",
                 "Jane",
             ),
             (
-                "Speaker 1 (00:01:02): One.\nSpeaker 2 (00:01:09): Two.\n",
+                "Speaker 1 (00:01:02): One.\nSpeaker 2 (00:01:09): Two.\nSpeaker 1 (00:01:15): Three.\n",
                 "turn 1, 00:01:02",
                 "Speaker 1",
             ),
             (
-                "Jane Smith  0:03\nOne.\n\nAnn Lee  0:09\nTwo.\n",
+                "Jane Smith  0:03\nOne.\n\nAnn Lee  0:09\nTwo.\n\nJane Smith  0:15\nThree.\n",
                 "turn 1, 0:03",
                 "Jane Smith",
             ),
-            ("Q: One?\nA: Two.\n", "turn 1", "Q"),
+            ("Q: One?\nA: Two.\nQ: Three?\n", "turn 1", "Q"),
             (
-                "INTERVIEWER: One?\nRESPONDENT: Two.\n",
+                "INTERVIEWER: One?\nRESPONDENT: Two.\nINTERVIEWER: Three?\n",
                 "turn 1",
                 "INTERVIEWER",
             ),
         ];
         for (text, locator, speaker) in cases {
             let doc = read("t.txt", text);
-            assert_eq!(doc.passages.len(), 2, "{text}: {:?}", turns(&doc));
+            assert_eq!(doc.passages.len(), 3, "{text}: {:?}", turns(&doc));
             assert_eq!(
                 (
                     doc.passages[0].locator.as_str(),

@@ -65,8 +65,8 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<(Source, Vec<Error>), Err
     }
     Ok((
         Source {
-            title: None,
             blocks: captions::turns(cues),
+            ..Source::default()
         },
         errors,
     ))
