@@ -114,9 +114,11 @@ fn summary(args: &Args, report: &BuildReport) -> String {
         out.push_str(&format!("  skipped    {file}: {why}\n"));
     }
     if !report.unmapped.is_empty() {
+        let labels: std::collections::BTreeSet<&String> =
+            report.unmapped.iter().map(|(_, label, _)| label).collect();
         out.push_str(&format!(
             "  unmapped   {} speaker label(s) name no participant: add them to participants.csv (as an id or in `aliases`) or map them in the document's `speakers`\n",
-            report.unmapped.len()
+            labels.len()
         ));
         for (file, label, turns) in &report.unmapped {
             out.push_str(&format!(
