@@ -69,6 +69,18 @@ pub struct CorpusFile {
     pub kind: FileKind,
 }
 
+#[cfg(test)]
+impl CorpusFile {
+    /// A document at `/c/REL` in the format its name says, for tests.
+    pub(crate) fn document_at(rel: &str) -> CorpusFile {
+        CorpusFile {
+            rel: rel.into(),
+            path: Path::new("/c").join(rel),
+            kind: FileKind::of(rel),
+        }
+    }
+}
+
 /// Walks the corpus (sorted, deterministic; follows symlinks but reports loops and unreadable
 /// entries as errors). Dot-directories are not entered; dotfiles are listed as [`FileKind::Ignored`].
 #[tracing::instrument]

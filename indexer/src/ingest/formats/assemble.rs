@@ -237,15 +237,9 @@ pub(in crate::ingest) fn transcript_kind(passages: &[Passage]) -> Kind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::discover::FileKind;
-    use crate::ingest::formats::Format;
 
     fn file(rel: &str) -> CorpusFile {
-        CorpusFile {
-            rel: rel.into(),
-            path: Path::new("/c").join(rel),
-            kind: FileKind::Document(Format::Text),
-        }
+        CorpusFile::document_at(rel)
     }
 
     fn paragraph(line: usize, text: &str) -> Block {

@@ -10,11 +10,10 @@
 
 use std::collections::HashMap;
 
-use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 
 use super::assemble::Source;
-use super::package::{Package, attribute, reference_text, xml_error};
+use super::package::{Node, Package, attribute, walk};
 use super::paragraphs::{Layout, Style};
 
 /// What users call the format in messages.
@@ -47,27 +46,23 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Source, String> {
 
 /// Style ids to whether they are headings or the title, from `styles.xml` names (`heading 1`).
 fn style_names(xml: &str) -> Result<HashMap<String, Style>, String> {
-    let mut reader = Reader::from_str(xml);
     let mut styles = HashMap::new();
     let mut current: Option<String> = None;
-    loop {
-        match reader
-            .read_event()
-            .map_err(|e| xml_error(WHAT, "Word", &e))?
-        {
-            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
-                "w:style" => current = attribute(&e, "w:styleId"),
-                "w:name" => {
-                    if let (Some(id), Some(name)) = (&current, attribute(&e, "w:val")) {
-                        styles.insert(id.clone(), style_of_name(&name));
-                    }
+    walk(xml, &[], (WHAT, "Word"), |node| {
+        let Node::Open { element: e, .. } = node else {
+            return;
+        };
+        match e.name().as_ref() {
+            "w:style" => current = attribute(e, "w:styleId"),
+            "w:name" => {
+                if let (Some(id), Some(name)) = (&current, attribute(e, "w:val")) {
+                    styles.insert(id.clone(), style_of_name(&name));
                 }
-                _ => {}
-            },
-            Event::Eof => return Ok(styles),
+            }
             _ => {}
         }
-    }
+    })?;
+    Ok(styles)
 }
 
 fn style_of_name(name: &str) -> Style {
@@ -86,37 +81,13 @@ fn style_of_name(name: &str) -> Style {
 
 /// Reads the body's paragraphs and tables in order.
 fn read_body(xml: &str, styles: &HashMap<String, Style>) -> Result<Layout, String> {
-    let mut reader = Reader::from_str(xml);
     let mut body = Body::default();
-    loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| xml_error(WHAT, "Word", &e))?;
-        match event {
-            Event::Start(e) => {
-                let name = e.name().as_ref().to_string();
-                if body.skipping > 0 || SKIPPED.contains(&name.as_str()) {
-                    body.skipping += 1;
-                } else {
-                    body.start(&name, &e, styles);
-                }
-            }
-            Event::Empty(e) if body.skipping == 0 => body.empty(e.name().as_ref(), &e, styles),
-            Event::End(e) => {
-                if body.skipping > 0 {
-                    body.skipping -= 1;
-                } else {
-                    body.end(e.name().as_ref());
-                }
-            }
-            Event::Text(t) if body.skipping == 0 && body.in_text => body.push(&t.xml10_content()),
-            Event::GeneralRef(r) if body.skipping == 0 && body.in_text => {
-                body.push(&reference_text(&r));
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
+    walk(xml, &SKIPPED, (WHAT, "Word"), |node| match node {
+        Node::Open { element, empty } => body.open(element.name().as_ref(), element, empty, styles),
+        Node::Close(name) => body.close(name),
+        Node::Text(text) if body.in_text => body.push(text),
+        Node::Text(_) => {}
+    })?;
     Ok(body.layout)
 }
 
@@ -124,27 +95,28 @@ fn read_body(xml: &str, styles: &HashMap<String, Style>) -> Result<Layout, Strin
 #[derive(Default)]
 struct Body {
     layout: Layout,
-    /// Depth inside skipped elements.
-    skipping: usize,
     bold: bool,
     in_text: bool,
 }
 
 impl Body {
-    fn start(&mut self, name: &str, e: &BytesStart, styles: &HashMap<String, Style>) {
+    fn open(&mut self, name: &str, e: &BytesStart, empty: bool, styles: &HashMap<String, Style>) {
         match name {
             "w:p" => self.layout.start_paragraph(),
             "w:r" => self.bold = false,
-            "w:t" => self.in_text = true,
+            "w:t" => self.in_text = !empty,
             "w:tbl" => self.layout.start_table(),
             "w:tr" => self.layout.start_row(),
             "w:tc" => self.layout.start_cell(),
-            _ => self.empty(name, e, styles),
+            _ => self.property(name, e, styles),
+        }
+        if empty {
+            self.close(name);
         }
     }
 
     /// Elements that matter by their attributes alone.
-    fn empty(&mut self, name: &str, e: &BytesStart, styles: &HashMap<String, Style>) {
+    fn property(&mut self, name: &str, e: &BytesStart, styles: &HashMap<String, Style>) {
         match name {
             "w:b" => self.bold = !matches!(attribute(e, "w:val").as_deref(), Some("0" | "false")),
             "w:tab" | "w:br" | "w:cr" => self.push(" "),
@@ -167,7 +139,7 @@ impl Body {
         }
     }
 
-    fn end(&mut self, name: &str) {
+    fn close(&mut self, name: &str) {
         match name {
             "w:t" => self.in_text = false,
             "w:p" => self.layout.end_paragraph(),
@@ -274,7 +246,7 @@ mod tests {
             bold("Interviewer:", "How did it start?"),
             bold("Dr Jane Smith", "Slowly."),
             p("Then quickly."),
-            bold("Interviewer:", "Why?"),
+            bold("Interviewer [00:01:02]:", "Why?"),
         ]
         .concat();
         assert_eq!(
@@ -283,7 +255,7 @@ mod tests {
                 "1: [Interviewer|-] How did it start?",
                 "2: [Dr Jane Smith|-] Slowly.",
                 "3: Then quickly.",
-                "4: [Interviewer|-] Why?",
+                "4: [Interviewer|00:01:02] Why?",
             ]
         );
         let abstract_ = [bold("Objectives:", "To see."), bold("Results:", "We saw.")].concat();

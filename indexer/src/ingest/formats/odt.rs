@@ -8,11 +8,10 @@
 
 use std::collections::HashMap;
 
-use quick_xml::Reader;
-use quick_xml::events::Event;
+use quick_xml::events::BytesStart;
 
 use super::assemble::Source;
-use super::package::{Package, attribute, reference_text, xml_error};
+use super::package::{Node, Package, attribute, walk};
 use super::paragraphs::{Layout, Style};
 
 /// What users call the format in messages.
@@ -80,117 +79,111 @@ impl Styles {
 }
 
 fn read_styles(xml: &str) -> Result<Styles, String> {
-    let mut reader = Reader::from_str(xml);
     let mut styles = HashMap::new();
     let mut current: Option<String> = None;
-    loop {
-        match reader
-            .read_event()
-            .map_err(|e| xml_error(WHAT, "LibreOffice", &e))?
-        {
-            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
-                "style:style" => {
-                    current = attribute(&e, "style:name");
-                    if let Some(name) = &current {
-                        let declared = Declared {
-                            parent: attribute(&e, "style:parent-style-name"),
-                            bold: false,
-                        };
-                        styles.insert(name.clone(), declared);
-                    }
+    walk(xml, &[], (WHAT, "LibreOffice"), |node| {
+        let Node::Open { element: e, .. } = node else {
+            return;
+        };
+        match e.name().as_ref() {
+            "style:style" => {
+                current = attribute(e, "style:name");
+                if let Some(name) = &current {
+                    let declared = Declared {
+                        parent: attribute(e, "style:parent-style-name"),
+                        bold: false,
+                    };
+                    styles.insert(name.clone(), declared);
                 }
-                "style:text-properties" => {
-                    let bold = attribute(&e, "fo:font-weight").is_some_and(|w| w == "bold");
-                    if let Some(declared) = current.as_ref().and_then(|n| styles.get_mut(n)) {
-                        declared.bold |= bold;
-                    }
+            }
+            "style:text-properties" => {
+                let bold = attribute(e, "fo:font-weight").is_some_and(|w| w == "bold");
+                if let Some(declared) = current.as_ref().and_then(|n| styles.get_mut(n)) {
+                    declared.bold |= bold;
                 }
-                _ => {}
-            },
-            Event::Eof => return Ok(Styles(styles)),
+            }
             _ => {}
         }
-    }
+    })?;
+    Ok(Styles(styles))
 }
 
 /// Walks `office:text`, feeding the layout.
 fn read_body(xml: &str, styles: &Styles) -> Result<Layout, String> {
-    let mut reader = Reader::from_str(xml);
-    let mut layout = Layout::default();
-    let mut skipping = 0usize;
-    // Bold of each open span, innermost last.
-    let mut spans: Vec<bool> = Vec::new();
-    loop {
-        match reader
-            .read_event()
-            .map_err(|e| xml_error(WHAT, "LibreOffice", &e))?
-        {
-            Event::Start(e) => {
-                let name = e.name().as_ref().to_string();
-                if skipping > 0 || SKIPPED.contains(&name.as_str()) {
-                    skipping += 1;
-                    continue;
-                }
-                match name.as_str() {
-                    "text:h" | "text:p" => {
-                        layout.start_paragraph();
-                        let style = match attribute(&e, "text:style-name") {
-                            Some(style) => styles.paragraph(&style),
-                            None => Style::Body,
-                        };
-                        let heading = name == "text:h" && style != Style::Title;
-                        layout.set_style(if heading { Style::Heading } else { style });
-                    }
-                    "text:span" => {
-                        let bold =
-                            attribute(&e, "text:style-name").is_some_and(|s| styles.bold(&s));
-                        spans.push(bold || spans.last().copied().unwrap_or(false));
-                    }
-                    "table:table" => layout.start_table(),
-                    "table:table-row" => layout.start_row(),
-                    "table:table-cell" => layout.start_cell(),
-                    _ => {}
-                }
+    let mut body = Body {
+        styles,
+        layout: Layout::default(),
+        spans: Vec::new(),
+    };
+    walk(xml, &SKIPPED, (WHAT, "LibreOffice"), |node| match node {
+        Node::Open { element, empty } => body.open(element, empty),
+        Node::Close(name) => body.close(name),
+        Node::Text(text) => body.push(text),
+    })?;
+    Ok(body.layout)
+}
+
+/// The reading state of `content.xml`.
+struct Body<'a> {
+    styles: &'a Styles,
+    layout: Layout,
+    /// Bold of each open span, innermost last.
+    spans: Vec<bool>,
+}
+
+impl Body<'_> {
+    fn open(&mut self, e: &BytesStart, empty: bool) {
+        let name = e.name().as_ref().to_string();
+        match name.as_str() {
+            "text:h" | "text:p" => {
+                self.layout.start_paragraph();
+                let style = match attribute(e, "text:style-name") {
+                    Some(style) => self.styles.paragraph(&style),
+                    None => Style::Body,
+                };
+                let heading = name == "text:h" && style != Style::Title;
+                self.layout
+                    .set_style(if heading { Style::Heading } else { style });
             }
-            Event::Empty(e) if skipping == 0 => {
-                let bold = spans.last().copied().unwrap_or(false);
-                match e.name().as_ref() {
-                    "text:s" => {
-                        let count = attribute(&e, "text:c")
-                            .and_then(|c| c.parse().ok())
-                            .unwrap_or(1usize);
-                        layout.push(&" ".repeat(count.min(100)), bold);
-                    }
-                    "text:tab" | "text:line-break" => layout.push(" ", bold),
-                    "table:table-cell" => {
-                        layout.start_cell();
-                    }
-                    _ => {}
-                }
+            "text:span" => {
+                let bold = attribute(e, "text:style-name").is_some_and(|s| self.styles.bold(&s));
+                self.spans.push(bold || self.bold());
             }
-            Event::End(e) => {
-                if skipping > 0 {
-                    skipping -= 1;
-                    continue;
-                }
-                match e.name().as_ref() {
-                    "text:h" | "text:p" => layout.end_paragraph(),
-                    "text:span" => {
-                        spans.pop();
-                    }
-                    "table:table" => layout.end_table(),
-                    _ => {}
-                }
+            "text:s" => {
+                let count = attribute(e, "text:c")
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(1usize);
+                self.push(&" ".repeat(count.min(100)));
             }
-            Event::Text(t) if skipping == 0 => {
-                layout.push(&t.xml10_content(), spans.last().copied().unwrap_or(false));
-            }
-            Event::GeneralRef(r) if skipping == 0 => {
-                layout.push(&reference_text(&r), spans.last().copied().unwrap_or(false));
-            }
-            Event::Eof => return Ok(layout),
+            "text:tab" | "text:line-break" => self.push(" "),
+            "table:table" => self.layout.start_table(),
+            "table:table-row" => self.layout.start_row(),
+            "table:table-cell" => self.layout.start_cell(),
             _ => {}
         }
+        if empty {
+            self.close(&name);
+        }
+    }
+
+    fn close(&mut self, name: &str) {
+        match name {
+            "text:h" | "text:p" => self.layout.end_paragraph(),
+            "text:span" => {
+                self.spans.pop();
+            }
+            "table:table" => self.layout.end_table(),
+            _ => {}
+        }
+    }
+
+    fn push(&mut self, text: &str) {
+        let bold = self.bold();
+        self.layout.push(text, bold);
+    }
+
+    fn bold(&self) -> bool {
+        self.spans.last().copied().unwrap_or(false)
     }
 }
 

@@ -8,7 +8,8 @@
 
 use std::io::{Cursor, Read};
 
-use quick_xml::events::{BytesRef, BytesStart};
+use quick_xml::Reader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use zip::ZipArchive;
 use zip::result::ZipError;
 
@@ -61,6 +62,57 @@ impl<'a> Package<'a> {
     }
 }
 
+/// What an XML walk meets outside the skipped elements.
+pub(super) enum Node<'a> {
+    /// An element opens (`empty`: it also closes, `<w:tab/>`).
+    Open {
+        element: &'a BytesStart<'a>,
+        empty: bool,
+    },
+    /// An element closes; its name.
+    Close(&'a str),
+    /// Text, with entity and character references resolved.
+    Text(&'a str),
+}
+
+/// Walks a part's XML, handing `visit` every node except those inside `skipped` elements
+/// (deleted text, comments...). `what` and `program` name the format and what to open it with
+/// in the error for XML that is not well-formed.
+pub(super) fn walk(
+    xml: &str,
+    skipped: &[&str],
+    (what, program): (&str, &str),
+    mut visit: impl FnMut(Node),
+) -> Result<(), String> {
+    let mut reader = Reader::from_str(xml);
+    let mut skipping = 0usize;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| xml_error(what, program, &e))?;
+        match event {
+            Event::Start(e) if skipping > 0 || skipped.contains(&e.name().as_ref()) => {
+                skipping += 1
+            }
+            Event::End(_) if skipping > 0 => skipping -= 1,
+            _ if skipping > 0 => {}
+            Event::Start(e) => visit(Node::Open {
+                element: &e,
+                empty: false,
+            }),
+            Event::Empty(e) => visit(Node::Open {
+                element: &e,
+                empty: true,
+            }),
+            Event::End(e) => visit(Node::Close(e.name().as_ref())),
+            Event::Text(t) => visit(Node::Text(&t.xml10_content())),
+            Event::GeneralRef(r) => visit(Node::Text(&reference_text(&r))),
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+    }
+}
+
 /// An attribute's value, when the element has it.
 pub(super) fn attribute(e: &BytesStart, name: &str) -> Option<String> {
     let attribute = e.try_get_attribute(name).ok()??;
@@ -71,7 +123,7 @@ pub(super) fn attribute(e: &BytesStart, name: &str) -> Option<String> {
 }
 
 /// The text an entity or character reference (`&amp;`, `&#233;`) stands for ("" if unknown).
-pub(super) fn reference_text(reference: &BytesRef) -> String {
+fn reference_text(reference: &BytesRef) -> String {
     match reference.resolve_char_ref() {
         Ok(Some(c)) => c.to_string(),
         _ => quick_xml::escape::resolve_predefined_entity(&reference.xml10_content())
@@ -81,7 +133,7 @@ pub(super) fn reference_text(reference: &BytesRef) -> String {
 }
 
 /// A part that is not well-formed XML.
-pub(super) fn xml_error(what: &str, program: &str, error: &quick_xml::Error) -> String {
+fn xml_error(what: &str, program: &str, error: &quick_xml::Error) -> String {
     format!(
         "the {what}'s text is not well-formed XML ({error}): it is damaged; open it in {program} and save it again"
     )

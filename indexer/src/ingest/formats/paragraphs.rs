@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 
 use super::super::body::Place;
+use super::super::transcript::turn_start;
 use super::assemble::{Block, Source};
 
 /// Longest speaker label read from a bold run or a table cell.
@@ -147,6 +148,23 @@ impl Para {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
+    /// The turn a bold label opening the paragraph makes; the label may carry a time,
+    /// `Jane Smith [00:01:02]` or `[00:01:02] Jane Smith`.
+    fn bold_turn(&self) -> Option<Block> {
+        let (label, said) = self.bold_label()?;
+        let (speaker, timestamp, text) = match turn_start(self.number, &format!("{label}: {said}"))
+        {
+            Some(turn) => (turn.speaker, turn.timestamp, turn.text),
+            None => (Some(label), None, said),
+        };
+        Some(Block::Turn {
+            line: self.number,
+            speaker,
+            timestamp,
+            text,
+        })
+    }
+
     /// A bold label opening the paragraph and the rest of its text, e.g. (`Jane`, `We met.`).
     fn bold_label(&self) -> Option<(String, String)> {
         let bold_runs = self
@@ -164,7 +182,7 @@ impl Para {
             && !rest.is_empty()
             && label.chars().count() <= MAX_LABEL_CHARS
             && label.split_whitespace().count() <= 4
-            && label.starts_with(char::is_alphabetic);
+            && label.starts_with(|c: char| c.is_alphabetic() || c == '[');
         is_label.then(|| {
             (
                 label.to_string(),
@@ -175,13 +193,8 @@ impl Para {
 }
 
 fn body_block(para: &Para, text: String, labels_recur: bool) -> Block {
-    match para.bold_label().filter(|_| labels_recur) {
-        Some((speaker, said)) => Block::Turn {
-            line: para.number,
-            speaker: Some(speaker),
-            timestamp: None,
-            text: said,
-        },
+    match para.bold_turn().filter(|_| labels_recur) {
+        Some(turn) => turn,
         None => Block::Paragraph {
             line: para.number,
             text,
@@ -194,9 +207,13 @@ fn body_block(para: &Para, text: String, labels_recur: bool) -> Block {
 fn bold_labels_recur(elements: &[Element]) -> bool {
     let mut seen = HashSet::new();
     elements.iter().any(|element| match element {
-        Element::Para(para) => para
-            .bold_label()
-            .is_some_and(|(label, _)| !seen.insert(label.to_lowercase())),
+        Element::Para(para) => match para.bold_turn() {
+            Some(Block::Turn {
+                speaker: Some(speaker),
+                ..
+            }) => !seen.insert(speaker.to_lowercase()),
+            _ => false,
+        },
         Element::Table(_) => false,
     })
 }

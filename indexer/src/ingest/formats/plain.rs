@@ -38,19 +38,10 @@ pub(super) fn parse(file: &CorpusFile, text: &str) -> (Vec<ParsedDocument>, Vec<
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::ingest::discover::FileKind;
-    use crate::ingest::formats::Format;
 
     fn read(rel: &str, text: &str) -> ParsedDocument {
-        let file = CorpusFile {
-            rel: rel.into(),
-            path: Path::new("/c").join(rel),
-            kind: FileKind::Document(Format::Text),
-        };
-        let (mut docs, errors) = parse(&file, text);
+        let (mut docs, errors) = parse(&CorpusFile::document_at(rel), text);
         assert!(errors.is_empty(), "{errors:?}");
         docs.remove(0)
     }
