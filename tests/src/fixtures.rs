@@ -230,6 +230,41 @@ pub fn pdf_without_page_size() -> Vec<u8> {
     out
 }
 
+/// A one-page PDF whose page draws a form that draws itself: an extractor that follows it
+/// recurses until its stack overflows.
+pub fn pdf_with_recursive_form() -> Vec<u8> {
+    let bytes = pdf(&[vec!["Before the form".to_string()]]);
+    let mut document = Document::load_mem(&bytes).expect("reload the PDF");
+    let form = document.new_object_id();
+    let draw_form = || {
+        Content {
+            operations: vec![Operation::new("Do", vec![Object::Name(b"X1".to_vec())])],
+        }
+        .encode()
+        .expect("encode")
+    };
+    let resources = || dictionary! { "XObject" => dictionary! { "X1" => form } };
+    let stream = Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Form", "Resources" => resources(),
+            "BBox" => vec![0.into(), 0.into(), 100.into(), 100.into()],
+        },
+        draw_form(),
+    );
+    document.objects.insert(form, Object::Stream(stream));
+    let page = *document.get_pages().values().next().expect("one page");
+    document
+        .change_page_content(page, draw_form())
+        .expect("replace the page content");
+    document
+        .get_dictionary_mut(page)
+        .expect("the page")
+        .set("Resources", resources());
+    let mut out = Vec::new();
+    document.save_to(&mut out).expect("write the PDF");
+    out
+}
+
 /// A PDF locked with a user password (RC4, revision 2) that nobody here knows.
 pub fn pdf_with_password() -> Vec<u8> {
     let bytes = pdf(&[vec!["Secret minutes".to_string()]]);

@@ -11,7 +11,8 @@ use std::process::Command;
 
 use serde_json::Value;
 use verbatim_tests::fixtures::{
-    WordDocument, pdf, pdf_with_password, pdf_without_page_size, pdf_without_text, zip,
+    WordDocument, pdf, pdf_with_password, pdf_with_recursive_form, pdf_without_page_size,
+    pdf_without_text, zip,
 };
 use verbatim_tests::{TestServer, bin_path, query_string};
 
@@ -346,21 +347,28 @@ fn a_folder_of_every_format_is_indexed_attributed_and_cited() {
 }
 
 #[test]
-fn a_parser_panic_costs_its_page_and_the_rest_is_indexed() {
+fn a_parser_panic_costs_its_page_a_form_loop_its_file_and_the_rest_is_indexed() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (corpus, index) = (dir.path().join("study"), dir.path().join("index"));
     fs::create_dir_all(&corpus).expect("corpus dir");
     fs::write(corpus.join("no-size.pdf"), pdf_without_page_size()).expect("write");
+    fs::write(corpus.join("recursive.pdf"), pdf_with_recursive_form()).expect("write");
     fs::write(corpus.join("notes.txt"), "Plain notes about quokkas.\n").expect("write");
     let report = indexer::build(&corpus, &index, &indexer::BuildOptions::default())
-        .expect("the build survives the panic");
+        .expect("the build survives the panic and the loop");
     let messages: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
-    assert_eq!(messages.len(), 1, "{messages:#?}");
+    assert_eq!(messages.len(), 2, "{messages:#?}");
     assert!(
         messages[0]
             .contains("no-size.pdf:0: page 1: cannot read its text (the PDF reader failed on it)"),
         "{}",
         messages[0]
+    );
+    // Following the loop would overflow the stack and abort the whole build: it is refused first.
+    assert!(
+        messages[1].contains("recursive.pdf:0: the PDF has a form that draws itself"),
+        "{}",
+        messages[1]
     );
     let index = indexer::Index::open(&index).expect("open");
     let found = index

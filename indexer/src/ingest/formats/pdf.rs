@@ -5,9 +5,10 @@
 //! paragraph cut by a page break is joined to its end (and cited on the page it starts on), and
 //! running headers and footers (a line that opens or closes most pages, page numbers aside) are
 //! dropped, as are bare page numbers. A PDF with no text layer (a scan) or a password is refused
-//! with what to do. Limits on objects, pages and inflated stream sizes are checked before any
-//! text is extracted, so a runaway object graph costs bounded memory and time; a page the
-//! extractor fails on is reported by its number and the other pages are kept.
+//! with what to do. Limits on objects, pages and inflated stream sizes, and the absence of loops
+//! the extractor would follow forever, are checked before any text is extracted, so a runaway
+//! object graph costs bounded memory and time; a page the extractor fails on is reported by its
+//! number and the other pages are kept.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -16,7 +17,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use pdf_extract::{Document, Object, PlainTextOutput};
+use pdf_extract::content::Content;
+use pdf_extract::{Dictionary, Document, Object, ObjectId, PlainTextOutput};
 
 use super::super::body::Place;
 use super::assemble::{Block, Reading, Source};
@@ -27,6 +29,8 @@ const MAX_OBJECTS: usize = 2_000_000;
 const MAX_PAGES: usize = 20_000;
 /// Largest stream once inflated (a page's content stream is rarely over a megabyte).
 const MAX_STREAM_BYTES: u64 = 256 << 20;
+/// Most forms drawn inside forms that are followed (real documents nest a few).
+const MAX_FORM_DEPTH: usize = 32;
 /// Lines at the top and bottom of a page looked at for running headers and footers.
 const MARGIN_LINES: usize = 2;
 
@@ -42,6 +46,7 @@ type PageText = Result<String, String>;
 pub(super) fn parse(bytes: &[u8]) -> Result<(Source, Vec<(u32, String)>), String> {
     let document = open(bytes)?;
     check_limits(&document)?;
+    check_graph(&document)?;
     let pages: Vec<(u32, PageText)> = document
         .get_pages()
         .into_keys()
@@ -117,6 +122,78 @@ fn check_limits(document: &Document) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Refuses the object graphs the extractor would follow forever (it recurses, and a stack
+/// overflow is no panic that can be caught): a page tree whose parents loop, or a form that
+/// draws itself, directly or through others, or forms nested deeper than [`MAX_FORM_DEPTH`].
+fn check_graph(document: &Document) -> Result<(), String> {
+    for page in document.get_pages().into_values() {
+        let (inline, ids) = document.get_page_resources(page).map_err(|_| {
+            "the PDF's page tree loops back on itself, so it was refused as damaged: print it to a new PDF".to_string()
+        })?;
+        let resources =
+            inline.or_else(|| ids.first().and_then(|id| document.get_dictionary(*id).ok()));
+        let content = document.get_page_content(page).unwrap_or_default();
+        check_forms(document, &content, resources, &mut Vec::new())?;
+    }
+    Ok(())
+}
+
+/// Follows the forms a content stream draws (`/Name Do`), as the extractor will.
+fn check_forms(
+    document: &Document,
+    content: &[u8],
+    resources: Option<&Dictionary>,
+    drawing: &mut Vec<ObjectId>,
+) -> Result<(), String> {
+    // Content the parser cannot read is the extractor's to report.
+    let Ok(content) = Content::decode(content) else {
+        return Ok(());
+    };
+    for operation in content.operations.iter().filter(|o| o.operator == "Do") {
+        let Some((id, form)) = form(document, resources, &operation.operands) else {
+            continue;
+        };
+        if drawing.contains(&id) || drawing.len() >= MAX_FORM_DEPTH {
+            return Err("the PDF has a form that draws itself (or forms nested too deep), so it was refused as damaged or hostile: print it to a new PDF".into());
+        }
+        let inner = form
+            .dict
+            .get(b"Resources")
+            .ok()
+            .and_then(|r| document.dereference(r).ok())
+            .and_then(|(_, r)| r.as_dict().ok())
+            .or(resources);
+        let content = form
+            .decompressed_content()
+            .unwrap_or_else(|_| form.content.clone());
+        drawing.push(id);
+        check_forms(document, &content, inner, drawing)?;
+        drawing.pop();
+    }
+    Ok(())
+}
+
+/// The form XObject a `Do` operation names, with its object id.
+fn form<'a>(
+    document: &'a Document,
+    resources: Option<&'a Dictionary>,
+    operands: &[Object],
+) -> Option<(ObjectId, &'a pdf_extract::Stream)> {
+    let name = operands.first()?.as_name().ok()?;
+    let xobjects = resources?.get(b"XObject").ok()?;
+    let (_, xobjects) = document.dereference(xobjects).ok()?;
+    let id = xobjects
+        .as_dict()
+        .ok()?
+        .get(name)
+        .ok()?
+        .as_reference()
+        .ok()?;
+    let stream = document.get_object(id).ok()?.as_stream().ok()?;
+    let is_form = stream.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form");
+    is_form.then_some((id, stream))
 }
 
 /// How many bytes a zlib stream inflates to, counting no further than one past `limit`.
