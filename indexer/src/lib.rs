@@ -1,8 +1,9 @@
 //! Verbatim's engine: turns a corpus of transcripts, papers and policy texts into a searchable
 //! index of attributed passages, and answers searches over it.
 //!
-//! The pipeline: [`ingest`] reads a corpus directory (transcripts and prose with YAML front matter,
-//! JSONL imports, the participants sheet and role groups) into [`model::Document`]s and
+//! The pipeline: [`ingest`] reads a corpus directory (transcripts and prose in Markdown or text,
+//! Word, OpenDocument, PDF and caption files, JSONL imports, the participants, documents and role
+//! group sheets) into [`model::Document`]s and
 //! [`model::Passage`]s; [`analysis`] tokenizes English and Chinese text (lindera for Chinese);
 //! [`schema`] names every tantivy field; [`store`] builds an index into a fresh directory and swaps
 //! it in atomically; [`Index`] opens it and answers [`api::SearchRequest`]s with hits, facet counts,

@@ -5,10 +5,12 @@
 //! processes that say where they listen ([`ListeningChild`]), an HTTP client whose answers
 //! deserialize into the API's own types ([`HttpApi`], [`Reply`]), memory figures from `/proc`
 //! ([`Memory`]), a seeded generator ([`Rng`]) and the synthetic corpora it drives
-//! ([`corpus_gen`]), and waiting for events rather than for time ([`wait_for`]).
+//! ([`corpus_gen`]), the Word and PDF files of the ingest tests ([`fixtures`]), and waiting for
+//! events rather than for time ([`wait_for`]).
 
 mod child;
 pub mod corpus_gen;
+pub mod fixtures;
 mod http;
 mod index;
 mod memory;

@@ -8,6 +8,7 @@
 mod cli;
 mod export;
 mod indexer;
+mod ingest_formats;
 mod reliability;
 mod server;
 mod ui;

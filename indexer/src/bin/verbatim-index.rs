@@ -18,8 +18,9 @@ use tracing_subscriber::EnvFilter;
 
 /// Build or update the Verbatim search index of a corpus.
 ///
-/// The corpus is a directory of transcripts and prose documents (Markdown or text with YAML
-/// front matter), JSONL imports, `participants.csv` and `role_groups.toml`. Only files that
+/// The corpus is a directory of transcripts and prose documents (Markdown or text, with or
+/// without YAML front matter, Word, OpenDocument, PDF, WebVTT and SRT captions), JSONL imports,
+/// `participants.csv`, `role_groups.toml` and optionally `documents.csv`. Only files that
 /// changed since the last run are re-read; the new index replaces the old one atomically.
 #[derive(Debug, Parser)]
 #[command(
@@ -305,6 +306,19 @@ fn summary(args: &Args, corpus: &std::path::Path, report: &BuildReport) -> Strin
     out.push_str(&format!("  languages  {}\n", counts(&report.by_lang)));
     for (file, why) in &report.skipped {
         out.push_str(&format!("  skipped    {file}: {why}\n"));
+    }
+    if !report.unmapped.is_empty() {
+        let labels: std::collections::BTreeSet<&String> =
+            report.unmapped.iter().map(|(_, label, _)| label).collect();
+        out.push_str(&format!(
+            "  unmapped   {} speaker label(s) name no participant: add them to participants.csv (as an id or in `aliases`) or map them in the document's `speakers`\n",
+            labels.len()
+        ));
+        for (file, label, turns) in &report.unmapped {
+            out.push_str(&format!(
+                "             {label:?} in {file}: {turns} turn(s)\n"
+            ));
+        }
     }
     out.push_str(&format!("  errors     {}\n", report.errors.len()));
     out
