@@ -396,10 +396,11 @@ pub struct FacetsArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
 
-    /// Output format: table, json or csv (field, value, count).
+    /// Output format: table, json or csv (field, value, count, participants, of).
     ///
-    /// json with a FIELD is exactly the API's answer (a list of {value, count}); without one it
-    /// is an object of such lists by field name, like `facets` in a search response.
+    /// json with a FIELD is exactly the API's answer (a list of {value, count, participants,
+    /// of}); without one it is an object of such lists by field name, like `facets` in a search
+    /// response.
     #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = ListFormat::Table)]
     pub format: ListFormat,
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests of the indexer library over the demo corpus: attributed quotes, Chinese,
 //! role groups, facets, context, incremental rebuilds and malformed input.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
@@ -491,7 +492,9 @@ fn transcripts_jsonl_and_participant_attributes_end_to_end() {
         res.facets["attr.gender"],
         [indexer::api::FacetCount {
             value: "male".into(),
-            count: 3
+            count: 3,
+            participants: 2,
+            of: 2
         }]
     );
     let years: Vec<&str> = res.facets["year"]
@@ -548,4 +551,173 @@ fn transcripts_jsonl_and_participant_attributes_end_to_end() {
         docs,
         ["meeting-3", "meeting-3", "interview-2", "interview-2"]
     );
+}
+
+/// A generated study of `interviews` interviews (ids from `first`), each between an interviewer
+/// and one to three of 40 participants in four sites, written under `dir`; returns each
+/// document's year.
+fn write_generated_study(
+    dir: &Path,
+    first: usize,
+    interviews: usize,
+    rng: &mut verbatim_tests::Rng,
+) -> BTreeMap<String, String> {
+    const ROLES: [&str; 4] = ["GP", "Independent GP", "Practice manager", "Nurse"];
+    const WORDS: [&str; 12] = [
+        "trust",
+        "budget",
+        "practice",
+        "primary",
+        "care",
+        "commissioning",
+        "federation",
+        "contract",
+        "patients",
+        "money",
+        "board",
+        "meeting",
+    ];
+    fs::create_dir_all(dir.join("documents")).unwrap();
+    let sheet: String = (0..40)
+        .map(|n| {
+            let gender = if n % 3 == 0 { "female" } else { "male" };
+            format!("P{n},{},site {},{gender}\n", ROLES[n % 4], n % 4 + 1)
+        })
+        .collect();
+    fs::write(
+        dir.join("participants.csv"),
+        format!("id,role,site,gender\n{sheet}"),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("role_groups.toml"),
+        "[groups]\nGP = [\"GP\", \"Independent GP\"]\nmanager = [\"Practice manager\"]\n",
+    )
+    .unwrap();
+    let mut years = BTreeMap::new();
+    for n in first..first + interviews {
+        let year = 2015 + rng.below(4);
+        let speakers: Vec<usize> = (0..rng.between(1, 3)).map(|_| rng.below(40)).collect();
+        let turns: String = (0..rng.between(6, 20))
+            .map(|t| {
+                let speaker = if t % 2 == 0 {
+                    "Interviewer".to_string()
+                } else {
+                    format!("P{}", speakers[rng.below(speakers.len())])
+                };
+                let words: Vec<&str> = (0..rng.between(3, 9))
+                    .map(|_| WORDS[rng.below(WORDS.len())])
+                    .collect();
+                format!("{speaker}: {}.\n", words.join(" "))
+            })
+            .collect();
+        fs::write(
+            dir.join(format!("documents/interview-{n}.md")),
+            format!("---\ntitle: Interview {n}\nkind: interview\ndate: {year}\n---\n{turns}"),
+        )
+        .unwrap();
+        years.insert(format!("interview-{n}"), year.to_string());
+    }
+    years
+}
+
+#[test]
+fn issue_14_participant_counts_over_segments_equal_the_speakers_of_the_matches() {
+    let corpus = tempfile::tempdir().unwrap();
+    let index_dir = tempfile::tempdir().unwrap();
+    let mut rng = verbatim_tests::Rng::new(14);
+    let mut years = write_generated_study(corpus.path(), 0, 25, &mut rng);
+    indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).unwrap();
+    // A second build adds a segment: the same participants speak in both.
+    years.extend(write_generated_study(corpus.path(), 25, 25, &mut rng));
+    indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).unwrap();
+    let index = Index::open(index_dir.path()).unwrap();
+
+    let fields = [
+        FacetField::Role,
+        FacetField::RoleGroup,
+        FacetField::Site,
+        FacetField::Speaker,
+        FacetField::Doc,
+        FacetField::Year,
+        FacetField::Attr("gender".into()),
+    ];
+    let value_of = |hit: &indexer::api::Hit, field: &FacetField| -> Option<String> {
+        let p = &hit.passage;
+        match field {
+            FacetField::Role => p.role.clone(),
+            FacetField::RoleGroup => p.role_group.clone(),
+            FacetField::Site => p.site.clone(),
+            FacetField::Speaker => p.speaker.clone(),
+            FacetField::Doc => Some(p.doc_id.clone()),
+            FacetField::Year => years.get(&p.doc_id).cloned(),
+            FacetField::Attr(name) => p.attrs.get(name).cloned(),
+            other => panic!("no rule for {other}"),
+        }
+    };
+    let tallies = |hits: &[indexer::api::Hit], field: &FacetField| {
+        let mut out: BTreeMap<String, (u64, BTreeSet<String>)> = BTreeMap::new();
+        for hit in hits {
+            if let Some(value) = value_of(hit, field) {
+                let tally = out.entry(value).or_default();
+                tally.0 += 1;
+                tally.1.extend(hit.passage.speaker.clone());
+            }
+        }
+        out
+    };
+    let every_hit = |q: &str, filters: Filters| {
+        let res = search(
+            &index,
+            SearchRequest {
+                filters,
+                limit: 1000,
+                highlight: false,
+                ..SearchRequest::new(q)
+            },
+        );
+        assert!(res.total <= 1000, "one page holds all: {}", res.total);
+        res.hits
+    };
+    let corpus_hits = every_hit("", Filters::default());
+    let gp = Filters {
+        role: vec!["GP".into()],
+        ..Filters::default()
+    };
+    for (q, filters) in [
+        ("trust", Filters::default()),
+        ("\"primary care\"", Filters::default()),
+        ("budget", gp),
+        ("", Filters::default()),
+    ] {
+        let hits = every_hit(q, filters.clone());
+        let res = search(
+            &index,
+            SearchRequest {
+                filters,
+                facets: fields.to_vec(),
+                limit: 0,
+                ..SearchRequest::new(q)
+            },
+        );
+        for field in &fields {
+            let expected = tallies(&hits, field);
+            let in_corpus = tallies(&corpus_hits, field);
+            let counted = &res.facets[&field.to_string()];
+            assert_eq!(counted.len(), expected.len(), "{q:?} {field}");
+            for count in counted {
+                let (passages, speakers) = &expected[&count.value];
+                assert_eq!(
+                    (count.count, count.participants, count.of),
+                    (
+                        *passages,
+                        speakers.len() as u64,
+                        in_corpus[&count.value].1.len() as u64
+                    ),
+                    "{q:?} {field}={:?}",
+                    count.value
+                );
+            }
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! End-to-end tests of the server: the real router (and, at the end, the real `verbatim-server`
 //! binary) over an index of the demo corpus, spoken to over HTTP on 127.0.0.1.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use axum::Router;
@@ -211,6 +211,114 @@ fn facet_counts_equal_the_matches_of_each_value() {
             }
         }
     }
+}
+
+/// Every passage matching `params`, fetched in full (the demo corpus fits in one page).
+fn every_hit(server: &TestServer, params: &[(&str, &str)]) -> Vec<Hit> {
+    let mut params = params.to_vec();
+    params.extend([("limit", "1000"), ("highlight", "false")]);
+    let response = server.search(&params);
+    assert_eq!(
+        response.hits.len() as u64,
+        response.total,
+        "one page holds all"
+    );
+    response.hits
+}
+
+/// The value a facet field has in a hit, as facets count it (`year` from the document list).
+fn facet_value_of(hit: &Hit, field: &str, years: &BTreeMap<String, String>) -> Option<String> {
+    let passage = &hit.passage;
+    match field {
+        "role" => passage.role.clone(),
+        "role_group" => passage.role_group.clone(),
+        "site" => passage.site.clone(),
+        "kind" => Some(hit.kind.to_string()),
+        "lang" => Some(passage.lang.to_string()),
+        "speaker" => passage.speaker.clone(),
+        "doc" => Some(passage.doc_id.clone()),
+        "year" => years.get(&passage.doc_id).cloned(),
+        other => panic!("no rule for facet {other}"),
+    }
+}
+
+/// Per value of `field` in `hits`: passages, and the distinct speakers among them.
+fn tally_by_value(
+    hits: &[Hit],
+    field: &str,
+    years: &BTreeMap<String, String>,
+) -> BTreeMap<String, (u64, BTreeSet<String>)> {
+    let mut tallies: BTreeMap<String, (u64, BTreeSet<String>)> = BTreeMap::new();
+    for hit in hits {
+        if let Some(value) = facet_value_of(hit, field, years) {
+            let tally = tallies.entry(value).or_default();
+            tally.0 += 1;
+            tally.1.extend(hit.passage.speaker.clone());
+        }
+    }
+    tallies
+}
+
+#[test]
+fn issue_14_participant_counts_equal_the_distinct_speakers_of_the_matches() {
+    let server = serve_corpus();
+    let documents: DocumentList = server.get_ok("/v1/documents?limit=1000");
+    let years: BTreeMap<String, String> = documents
+        .documents
+        .iter()
+        .filter_map(|d| Some((d.id.clone(), d.year?.to_string())))
+        .collect();
+    let fields = [
+        "role",
+        "role_group",
+        "site",
+        "kind",
+        "lang",
+        "speaker",
+        "doc",
+        "year",
+    ];
+    let corpus = every_hit(&server, &[]);
+    let mut some_participants = 0;
+    for params in [
+        vec![("q", "")],
+        vec![("q", "primary care")],
+        vec![("q", "commissioning"), ("role", "GP")],
+        vec![("q", "practices OR trust")],
+    ] {
+        let hits = every_hit(&server, &params);
+        let mut with_facets = params.clone();
+        with_facets.extend([("facets", "role,role_group,site,kind,lang,speaker,doc,year")]);
+        let response = server.search(&with_facets);
+        for field in fields {
+            let expected = tally_by_value(&hits, field, &years);
+            let in_corpus = tally_by_value(&corpus, field, &years);
+            let counted = &response.facets[field];
+            assert_eq!(
+                counted.len(),
+                expected.len(),
+                "{params:?}, {field}: {counted:?} vs {expected:?}"
+            );
+            for count in counted {
+                let (passages, speakers) = &expected[&count.value];
+                let of = in_corpus[&count.value].1.len() as u64;
+                assert_eq!(
+                    (count.count, count.participants, count.of),
+                    (*passages, speakers.len() as u64, of),
+                    "{params:?}: {field}={:?}, speakers {speakers:?}",
+                    count.value
+                );
+                some_participants += count.participants;
+            }
+        }
+        // The facets route answers the same counts.
+        assert_eq!(
+            facet_values(&server, "role_group", &params),
+            response.facets["role_group"],
+            "{params:?}"
+        );
+    }
+    assert!(some_participants > 20, "the queries reach participants");
 }
 
 fn facet_values(server: &TestServer, field: &str, params: &[(&str, &str)]) -> Vec<FacetCount> {

@@ -48,19 +48,21 @@ pub fn write_appendix(out: &mut impl Write, appendix: &Appendix) -> io::Result<(
     writer.flush()
 }
 
-/// Writes `field,value,count` records, fields in the order given.
+/// Writes `field,value,count,participants,of` records, fields in the order given.
 pub fn write_facets(
     out: &mut impl Write,
     fields: &[(FacetField, Vec<FacetCount>)],
 ) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(["field", "value", "count"])?;
+    writer.write_record(["field", "value", "count", "participants", "of"])?;
     for (field, values) in fields {
         for value in values {
             writer.write_record([
                 field.to_string(),
                 value.value.clone(),
                 value.count.to_string(),
+                value.participants.to_string(),
+                value.of.to_string(),
             ])?;
         }
     }
@@ -202,11 +204,13 @@ mod tests {
         let counts = vec![FacetCount {
             value: "site 1".into(),
             count: 4,
+            participants: 2,
+            of: 3,
         }];
         write_facets(&mut out, &[(FacetField::Site, counts)]).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "field,value,count\nsite,site 1,4\n"
+            "field,value,count,participants,of\nsite,site 1,4,2,3\n"
         );
     }
 }

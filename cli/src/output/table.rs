@@ -148,7 +148,10 @@ fn write_facet_summary(
     for (field, counts) in facets {
         let values: Vec<String> = counts
             .iter()
-            .map(|c| format!("{} ({})", c.value, c.count))
+            .map(|c| match participants(c) {
+                Some(said) => format!("{} ({}; {said})", c.value, c.count),
+                None => format!("{} ({})", c.value, c.count),
+            })
             .collect();
         let values = if values.is_empty() {
             palette.dim("(no values)")
@@ -215,10 +218,24 @@ pub fn write_facets(
             .max()
             .unwrap_or(0);
         for c in counts {
-            writeln!(out, "  {}  {:>count_width$}", pad(&c.value, width), c.count)?;
+            let line = format!("  {}  {:>count_width$}", pad(&c.value, width), c.count);
+            match participants(c) {
+                Some(said) => writeln!(out, "{line}  {}", palette.dim(&said))?,
+                None => writeln!(out, "{line}")?,
+            }
         }
     }
     Ok(())
+}
+
+/// `5 of 9 participants`, or nothing for a value no participant speaks in (prose).
+fn participants(count: &FacetCount) -> Option<String> {
+    let noun = if count.of == 1 {
+        "participant"
+    } else {
+        "participants"
+    };
+    (count.of > 0).then(|| format!("{} of {} {noun}", count.participants, count.of))
 }
 
 /// Writes participants as aligned columns; attributes, when the sheet has any, as `name=value`
@@ -480,6 +497,8 @@ mod tests {
                 vec![FacetCount {
                     value: "GP".into(),
                     count: 7,
+                    participants: 3,
+                    of: 5,
                 }],
             )]),
         };
@@ -496,7 +515,7 @@ mod tests {
              \x20  You can't just throw half a dozen professionals in a room\n\
              \x20  and expect them to work together\n\
              \n\
-             role_group  GP (7)\n\
+             role_group  GP (7; 3 of 5 participants)\n\
              \n\
              5–5 of 7 passages matching “professionals” (1.3 ms)\n"
         );

@@ -530,7 +530,14 @@ pub struct SearchResponse {
     pub facets: BTreeMap<String, Vec<FacetCount>>,
 }
 
-/// A value of a facet field and how many passages have it.
+/// A value of a facet field: how many matching passages have it, and how many distinct
+/// participants said them, out of how many in the whole corpus ("5 of 9 GPs").
+///
+/// Participants are the passages' speakers (interviewers too, when the transcripts name them).
+/// For fields of the participant (`role`, `role_group`, `site`, `attr.NAME`) `of` is how many
+/// participants hold the value; for the others (`kind`, `lang`, `doc`, `year`) it is how many
+/// speak in passages with the value, and for `speaker` both are 1. Passages without a speaker
+/// (prose, unattributed quotes) count as passages but add no participant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FacetCount {
@@ -538,6 +545,10 @@ pub struct FacetCount {
     pub value: String,
     /// Number of matching passages.
     pub count: u64,
+    /// Distinct speakers among the matching passages with this value.
+    pub participants: u64,
+    /// Distinct speakers among all passages of the corpus with this value.
+    pub of: u64,
 }
 
 /// A range of characters (Unicode scalar values, end exclusive) in a text.

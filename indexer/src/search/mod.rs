@@ -12,7 +12,7 @@ mod sort;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use tantivy::collector::{Count, TopDocs};
@@ -36,7 +36,7 @@ use crate::error::{Error, Result};
 use crate::model::DocId;
 use crate::schema::Fields;
 use crate::store::current_generation;
-use facets::{FacetCollector, ranked};
+use facets::{FacetCollector, corpus_participants, ranked};
 use highlight::{Highlighter, snippet};
 use passages::StoredPassage;
 
@@ -52,6 +52,9 @@ pub struct Index {
     attributes: BTreeSet<String>,
     /// Position of each document in id order and in date order (newest first).
     ranks: Arc<DocRanks>,
+    /// Distinct speakers per value of each facet column over the whole index, computed on
+    /// first use: the index never changes once open.
+    participants_of: Mutex<HashMap<String, Arc<HashMap<String, u64>>>>,
 }
 
 impl Index {
@@ -83,6 +86,7 @@ impl Index {
             catalog,
             attributes,
             ranks,
+            participants_of: Mutex::default(),
         })
     }
 
@@ -104,6 +108,7 @@ impl Index {
         let plan = query::QueryPlan::new(&req.q, self.fields)?;
         let query = self.with_filters(plan.query, &req.filters)?;
         let facet_collector = FacetCollector::new(&req.facets, &self.attributes)?;
+        let facet_collector_columns = facet_collector.columns().to_vec();
         let searcher = self.reader.searcher();
 
         // TopDocs needs room for at least one hit; `limit: 0` just asks for counts.
@@ -145,9 +150,16 @@ impl Index {
         let facets = req
             .facets
             .iter()
+            .zip(facet_collector_columns)
             .zip(facet_counts)
-            .map(|(field, counts)| (field.to_string(), ranked(counts, FACET_VALUES_IN_SEARCH)))
-            .collect();
+            .map(|((field, column), tallies)| {
+                let of = self.participants_of(&column)?;
+                Ok((
+                    field.to_string(),
+                    ranked(tallies, &of, FACET_VALUES_IN_SEARCH),
+                ))
+            })
+            .collect::<Result<_>>()?;
         Ok(SearchResponse {
             query: req.q.clone(),
             total: total as u64,
@@ -178,12 +190,34 @@ impl Index {
         let plan = query::QueryPlan::new(q, self.fields)?;
         let query = self.with_filters(plan.query, filters)?;
         let collector = FacetCollector::new(&req.facets, &self.attributes)?;
-        let counts = self.reader.searcher().search(&query, &collector)?;
-        Ok(counts
+        let column = collector.columns()[0].clone();
+        let tallies = self.reader.searcher().search(&query, &collector)?;
+        let of = self.participants_of(&column)?;
+        Ok(tallies
             .into_iter()
             .next()
-            .map(|c| ranked(c, usize::MAX))
+            .map(|t| ranked(t, &of, usize::MAX))
             .unwrap_or_default())
+    }
+
+    /// Distinct speakers per value of a facet column over the whole index, counted once.
+    fn participants_of(&self, column: &str) -> Result<Arc<HashMap<String, u64>>> {
+        let cached = self
+            .participants_of
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(column)
+            .cloned();
+        if let Some(of) = cached {
+            return Ok(of);
+        }
+        // Counted outside the lock: two first callers may both count, to the same result.
+        let of = Arc::new(corpus_participants(&self.reader.searcher(), column)?);
+        self.participants_of
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(column.to_string(), Arc::clone(&of));
+        Ok(of)
     }
 
     /// A page of documents, ordered by id.
