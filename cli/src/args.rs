@@ -319,6 +319,16 @@ pub struct FilterArgs {
     #[arg(long, value_name = "ROLE")]
     pub role: Vec<String>,
 
+    /// Only passages by this role group (e.g. GP), not a role of the same name alone.
+    #[arg(long, value_name = "GROUP")]
+    pub role_group: Vec<String>,
+
+    /// Only passages by this role exactly, without the rest of a role group of the same name.
+    ///
+    /// --role-exact GP leaves out Independent GPs, which --role GP includes.
+    #[arg(long, value_name = "ROLE")]
+    pub role_exact: Vec<String>,
+
     /// Only passages from this site (e.g. 'site 1').
     #[arg(long, value_name = "SITE")]
     pub site: Vec<String>,
@@ -359,6 +369,8 @@ impl FilterArgs {
         }
         Filters {
             role: self.role.clone(),
+            role_group: self.role_group.clone(),
+            role_exact: self.role_exact.clone(),
             site: self.site.clone(),
             kind: self.kind.clone(),
             lang: self.lang.clone(),

@@ -43,6 +43,7 @@
 pub mod analysis;
 pub mod api;
 pub mod catalog;
+pub mod compare;
 mod durable;
 pub mod error;
 pub mod ingest;

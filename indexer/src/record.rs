@@ -231,7 +231,9 @@ mod tests {
         let (_, fields) = build_schema();
         let written = to_document(fields, &document(), &passage());
         assert_eq!(
-            written.get_first(fields.word_count).and_then(|v| v.as_u64()),
+            written
+                .get_first(fields.word_count)
+                .and_then(|v| v.as_u64()),
             Some(7),
             "初级 保健 is more than co location"
         );

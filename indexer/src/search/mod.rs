@@ -16,8 +16,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::{DocAddress, IndexReader, ReloadPolicy};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher};
 
 pub use filter::Filter;
 pub use query::{Node, parse};
@@ -50,6 +50,8 @@ pub struct Index {
     attributes: BTreeSet<String>,
     /// Position of each document in id order and in date order (newest first).
     ranks: Arc<DocRanks>,
+    /// Group counts of cross-tabs and keyness, kept for the life of this generation.
+    comparisons: crate::compare::Cache,
 }
 
 impl Index {
@@ -81,6 +83,7 @@ impl Index {
             catalog,
             attributes,
             ranks,
+            comparisons: crate::compare::Cache::default(),
         })
     }
 
@@ -292,6 +295,26 @@ impl Index {
             index_bytes: dir_size(&self.generation),
             built_at: self.catalog.built_at.clone(),
         })
+    }
+
+    /// A searcher over this generation (the comparisons of [`crate::compare`] read postings).
+    pub(crate) fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The schema's fields.
+    pub(crate) fn fields(&self) -> Fields {
+        self.fields
+    }
+
+    /// The query matching every passage that passes `filters`.
+    pub(crate) fn filter_query(&self, filters: &Filters) -> Result<Box<dyn Query>> {
+        self.with_filters(Box::new(AllQuery), filters)
+    }
+
+    /// The cache of group counts.
+    pub(crate) fn comparisons(&self) -> &crate::compare::Cache {
+        &self.comparisons
     }
 
     fn catalog_document(&self, id: &str) -> Result<&CatalogDocument> {
