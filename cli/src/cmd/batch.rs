@@ -13,11 +13,11 @@ use anyhow::{Context, Result, anyhow, bail};
 use indexer::api::{Filters, SearchRequest};
 use serde::Deserialize;
 
-use crate::appendix::{Appendix, SectionQuotes};
 use crate::args::{BatchArgs, BatchFormat};
 use crate::backend::Backend;
 use crate::messages::explain;
 use crate::output::{csv, json, markdown};
+use render::{Appendix, SectionQuotes};
 
 /// Runs every section and writes the document to `--out` or `out`; `Ok(true)` when any section
 /// matched something.

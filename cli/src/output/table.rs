@@ -447,7 +447,7 @@ fn write_view(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::sample_hit;
+    use render::sample_hit;
 
     #[test]
     fn highlights_use_character_offsets() {
