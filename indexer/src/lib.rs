@@ -7,7 +7,8 @@
 //! [`schema`] names every tantivy field; [`store`] builds an index into a fresh directory and swaps
 //! it in atomically; [`Index`] opens it and answers [`api::SearchRequest`]s with hits, facet counts,
 //! highlights, context and citations, and a [`LiveIndex`] keeps serving the newest build. The
-//! server and the CLI call only this crate.
+//! server and the CLI call only this crate. For corpora that outgrow one machine, [`export`]
+//! writes an index out for OpenSearch or Quickwit with the same analysis, filters and citations.
 //!
 //! ```
 //! use indexer::api::{Filters, SearchRequest};
@@ -46,6 +47,7 @@ pub mod catalog;
 pub mod compare;
 mod durable;
 pub mod error;
+pub mod export;
 pub mod ingest;
 mod live;
 pub mod model;

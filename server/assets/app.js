@@ -13,15 +13,17 @@ const KEY_STORAGE = "verbatim.apiKey";
 
 // Filters a facet panel sets, and the facet fields it counts. Role groups carry their roles.
 const FACETS = [
-  { param: "role", label: "Role", fields: ["role_group", "role"] },
-  { param: "site", label: "Site", fields: ["site"] },
-  { param: "kind", label: "Kind", fields: ["kind"] },
-  { param: "lang", label: "Language", fields: ["lang"] },
-  { param: "speaker", label: "Speaker", fields: ["speaker"] },
+  { param: "role", label: "Role", plural: "roles", fields: ["role_group", "role"] },
+  { param: "site", label: "Site", plural: "sites", fields: ["site"] },
+  { param: "kind", label: "Kind", plural: "kinds", fields: ["kind"] },
+  { param: "lang", label: "Language", plural: "languages", fields: ["lang"] },
+  { param: "speaker", label: "Speaker", plural: "speakers", fields: ["speaker"] },
 ];
 // Every filter the page sets: one per facet panel, and the document a translation link opens.
 const LIST_PARAMS = [...FACETS.map((f) => f.param), "doc"];
-const LANGUAGE_NAMES = { en: "English", zh: "Chinese (中文)" };
+// Languages by code: the English name, and the language's own name (marked with its `lang`, so
+// a screen reader says it in that language).
+const LANGUAGES = { en: { name: "English" }, zh: { name: "Chinese", own: "中文" } };
 // Same columns, in the same order, as `verbatim search --format csv`.
 const CSV_COLUMNS = [
   "citation", "speaker", "role", "role_group", "site", "doc", "passage", "title",
@@ -35,7 +37,9 @@ const ui = {
   facets: $("facets"), clearFilters: $("clear-filters"), docFilter: $("doc-filter"),
   pager: $("pager"), prev: $("prev-page"), next: $("next-page"), pageInfo: $("page-info"),
   exportMd: $("export-md"), exportCsv: $("export-csv"), announcer: $("announcer"),
+  countsTable: $("counts-table"),
   keyPanel: $("key-panel"), keyForm: $("key-form"), keyInput: $("api-key"), keyError: $("key-error"),
+  skipLink: $("skip-link"),
 };
 
 let state = readUrl();
@@ -48,6 +52,7 @@ let memoryKey = storedKey(); // the API key in use ("" for none)
 const roleGroupOf = new Map(); // role -> role group, learnt from participants and hits
 const closedFacets = new Set();
 const expandedFacets = new Set();
+let countsAsTables = false; // facet counts drawn as tables instead of ticked lists with bars
 
 // ---- State and URL ------------------------------------------------------------------------
 
@@ -135,7 +140,7 @@ function askForKey(error) {
     pendingKey = new Promise((resolve) => {
       ui.keyError.textContent = error;
       ui.keyPanel.hidden = false;
-      ui.layout.hidden = true;
+      ui.layout.hidden = ui.skipLink.hidden = true;
       ui.keyInput.value = "";
       ui.keyInput.focus();
       ui.keyForm.onsubmit = (event) => {
@@ -144,7 +149,7 @@ function askForKey(error) {
         if (!key) return;
         storeKey(key);
         ui.keyPanel.hidden = true;
-        ui.layout.hidden = false;
+        ui.layout.hidden = ui.skipLink.hidden = false;
         ui.keyInput.value = "";
         pendingKey = null;
         resolve();
@@ -260,6 +265,19 @@ function render(s, answer) {
   renderPager(s, answer.total);
   ui.exportMd.disabled = ui.exportCsv.disabled = answer.total === 0;
   if (answer.total === 0) renderNoResults(s);
+  announce(resultsSummary(s, answer));
+}
+
+// What a screen reader hears after each search: the count, the query, the filters and the page.
+function resultsSummary(s, answer) {
+  const count = answer.total === 0 ? "No passages" : plural(answer.total, "passage", "passages");
+  const what = s.q ? ` ${answer.total === 1 ? "matches" : "match"} “${s.q}”` : "";
+  const filters = FACETS.filter((f) => s[f.param].length > 0)
+    .map((f) => `${f.label}: ${s[f.param].map((v) => valueText(f, v)).join(" or ")}`);
+  if (s.doc.length > 0) filters.push(`Document: ${s.doc.join(" or ")}`);
+  const filtered = filters.length > 0 ? `, filtered by ${filters.join("; ")}` : "";
+  const page = s.page > 1 ? `, page ${s.page} of ${Math.ceil(answer.total / PAGE_SIZE)}` : "";
+  return `${count}${what}${filtered}${page}`;
 }
 
 function plural(n, one, many) {
@@ -292,6 +310,7 @@ function renderProblem(error) {
   const children = [el("p", {}, el("strong", {}, title), error.message || String(error))];
   if (error.hint) children.push(el("p", { class: "hint" }, error.hint));
   showMessage(children, true);
+  announce(`${title}${error.message || String(error)}${error.hint ? `. ${error.hint}` : ""}`);
   ui.status.replaceChildren("No results");
   ui.hits.replaceChildren();
   ui.pager.hidden = true;
@@ -319,8 +338,11 @@ function renderPager(s, total) {
 
 function renderDocFilter(s) {
   ui.docFilter.hidden = s.doc.length === 0;
-  const remove = el("button", { type: "button", class: "link-button" }, "Remove");
-  remove.addEventListener("click", () => commit((n) => { n.doc = []; n.page = 1; }));
+  const remove = el("button", { type: "button", class: "link-button", "aria-label": "Remove the document filter" }, "Remove");
+  remove.addEventListener("click", () => {
+    commit((n) => { n.doc = []; n.page = 1; });
+    ui.q.focus(); // the button goes with the filter
+  });
   ui.docFilter.replaceChildren(el("span", {}, `Document: ${s.doc.join(", ")}`), remove);
   ui.clearFilters.hidden = !hasFilters(s);
 }
@@ -346,13 +368,15 @@ function withSelected(counts, selected) {
   return values;
 }
 
+// A facet panel: a foldable group of tick boxes with counts and bars, or its counts as a table.
 function renderFacet(facet, s, facets) {
   const details = el("details", { class: "facet", "data-facet": facet.param });
   details.open = !closedFacets.has(facet.param);
   details.addEventListener("toggle", () => {
     if (details.open) closedFacets.delete(facet.param); else closedFacets.add(facet.param);
   });
-  details.append(el("summary", {}, facet.label));
+  const titleId = `facet-${facet.param}-title`;
+  details.append(el("summary", { id: titleId }, facet.label));
   const selected = s[facet.param];
   const items = facet.param === "role"
     ? roleItems(facets, selected)
@@ -361,11 +385,18 @@ function renderFacet(facet, s, facets) {
     details.append(el("p", { class: "empty" }, "None in these results"));
     return details;
   }
+  if (countsAsTables) {
+    details.append(countsTable(facet, items));
+    return details;
+  }
   const showAll = expandedFacets.has(facet.param) || items.length <= FACET_VALUES_SHOWN + 2;
   const shown = showAll ? items : items.slice(0, FACET_VALUES_SHOWN);
-  details.append(el("ul", {}, shown.map((item) => facetItem(facet, item, selected))));
+  const largest = Math.max(...items.flatMap((i) => [i.count, ...i.children.map((c) => c.count)]));
+  const group = el("div", { role: "group", "aria-labelledby": titleId },
+    el("ul", {}, shown.map((item) => facetItem(facet, item, selected, largest))));
+  details.append(group);
   if (!showAll) {
-    const more = el("button", { type: "button", class: "link-button" }, `Show all ${items.length}`);
+    const more = el("button", { type: "button", class: "link-button" }, `Show all ${items.length} ${facet.plural}`);
     more.addEventListener("click", () => {
       expandedFacets.add(facet.param);
       const full = renderFacet(facet, state, facets);
@@ -374,7 +405,7 @@ function renderFacet(facet, s, facets) {
       const firstNew = full.querySelectorAll("input")[FACET_VALUES_SHOWN];
       if (firstNew) firstNew.focus();
     });
-    details.append(more);
+    group.append(more);
   }
   return details;
 }
@@ -398,7 +429,27 @@ function roleItems(facets, selected) {
   return items;
 }
 
-function facetItem(facet, item, selected) {
+// A facet value as words, and as what the page shows (a language with its own name beside it).
+function valueText(facet, value) {
+  return facet.param === "lang" ? (LANGUAGES[value] || { name: value }).name : value;
+}
+
+function valueLabel(facet, value) {
+  return facet.param === "lang" ? languageLabel(value) : value;
+}
+
+function languageLabel(code) {
+  const language = LANGUAGES[code];
+  if (!language) return code;
+  return language.own ? [language.name, " (", el("span", { lang: code }, language.own), ")"] : language.name;
+}
+
+// A count as text: the number, read out as "3 passages".
+function countText(count) {
+  return [count.toLocaleString("en"), el("span", { class: "visually-hidden" }, count === 1 ? " passage" : " passages")];
+}
+
+function facetItem(facet, item, selected, largest) {
   const isOn = selected.some((v) => v.toLowerCase() === item.value.toLowerCase());
   const box = el("input", {
     type: "checkbox", value: item.value, "data-facet": facet.param,
@@ -406,11 +457,40 @@ function facetItem(facet, item, selected) {
   });
   box.checked = isOn;
   box.addEventListener("change", () => toggleFilter(facet.param, item.value, box.checked));
-  const label = facet.param === "lang" ? LANGUAGE_NAMES[item.value] || item.value : item.value;
-  const li = el("li", {}, el("label", {}, box, el("span", { class: "value" }, label),
-    el("span", { class: "count" }, item.count.toLocaleString("en"))));
-  if (item.children.length > 0) li.append(el("ul", {}, item.children.map((c) => facetItem(facet, c, selected))));
+  const li = el("li", {}, el("label", {}, box, el("span", { class: "value" }, valueLabel(facet, item.value)),
+    el("span", { class: "count" }, countText(item.count))), bar(item.count, largest));
+  if (item.children.length > 0) {
+    li.append(el("ul", {}, item.children.map((c) => facetItem(facet, c, selected, largest))));
+  }
   return li;
+}
+
+// A bar as long as `count` is against `largest`; decoration only, as the count is written beside it.
+function bar(count, largest) {
+  const fill = el("span");
+  // Set through the CSSOM: the page's Content-Security-Policy refuses inline style attributes.
+  fill.style.width = `${largest > 0 ? (100 * count) / largest : 0}%`;
+  return el("span", { class: "bar", "aria-hidden": "true" }, fill);
+}
+
+// The panel's counts as a table (the bars' text alternative): a row per value, roles under their group.
+function countsTable(facet, items) {
+  const row = (item, group) => el("tr", {},
+    el("th", { scope: "row", class: group ? "nested" : null }, valueLabel(facet, item.value),
+      group ? el("span", { class: "visually-hidden" }, ` (in ${group})`) : null),
+    el("td", {}, item.count.toLocaleString("en")));
+  const rows = items.flatMap((item) => [row(item, null), ...item.children.map((c) => row(c, item.value))]);
+  return el("table", { class: "counts" },
+    el("caption", { class: "visually-hidden" }, `Passages by ${facet.label.toLowerCase()}`),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, facet.label), el("th", { scope: "col" }, "Passages"))),
+    el("tbody", {}, rows));
+}
+
+function toggleCountsTables() {
+  countsAsTables = !countsAsTables;
+  ui.countsTable.textContent = countsAsTables ? "Show tick boxes" : "Show counts as tables";
+  if (lastResponse) renderFacets(state, lastResponse.facets);
+  announce(countsAsTables ? "Filter counts shown as tables" : "Filter counts shown as tick boxes");
 }
 
 function toggleFilter(param, value, on) {
@@ -439,15 +519,20 @@ function highlighted(text, highlights) {
   return parts;
 }
 
+// A badge says what it is in words for screen readers; its look says it for the eye.
+function badge(kind, what, value) {
+  return el("span", { class: `badge ${kind}`, title: what }, el("span", { class: "visually-hidden" }, `${what}: `), value);
+}
+
 function badges(p) {
   const list = [];
-  if (p.speaker) list.push(el("span", { class: "badge speaker", title: "Speaker" }, p.speaker));
-  if (p.role) list.push(el("span", { class: "badge role", title: "Role" }, p.role));
+  if (p.speaker) list.push(badge("speaker", "Speaker", p.speaker));
+  if (p.role) list.push(badge("role", "Role", p.role));
   if (p.role_group && (!p.role || p.role_group.toLowerCase() !== p.role.toLowerCase())) {
-    list.push(el("span", { class: "badge group", title: "Role group" }, p.role_group));
+    list.push(badge("group", "Role group", p.role_group));
   }
-  if (p.site) list.push(el("span", { class: "badge site", title: "Site" }, p.site));
-  if (!p.speaker && p.attribution) list.push(el("span", { class: "badge attribution", title: "Attribution" }, p.attribution));
+  if (p.site) list.push(badge("site", "Site", p.site));
+  if (!p.speaker && p.attribution) list.push(badge("attribution", "Attribution", p.attribution));
   return list;
 }
 
@@ -457,62 +542,71 @@ function renderHit(hit) {
   const id = `hit-${++hitCounter}`;
   if (hit.role && hit.role_group) roleGroupOf.set(hit.role, hit.role_group);
   const hitBadges = badges(hit);
-  if (hit.lang !== "en") hitBadges.push(el("span", { class: "badge lang" }, LANGUAGE_NAMES[hit.lang] || hit.lang));
+  if (hit.lang !== "en") hitBadges.push(badge("lang", "Language", languageLabel(hit.lang)));
   const before = el("div", { class: "context", id: `${id}-before`, hidden: true });
   const after = el("div", { class: "context", id: `${id}-after`, hidden: true });
   const quote = el("blockquote", { class: "quote", lang: hit.lang }, highlighted(hit.text, hit.highlights));
   const source = el("p", { class: "source" }, el("cite", {}, hit.title), hit.section ? ` · ${hit.section}` : "");
-  const citation = el("p", { class: "citation" }, hit.citation);
+  const citation = el("p", { class: "citation", id: `${id}-cite` }, hit.citation);
   const actions = el("div", { class: "hit-actions" },
-    copyButton("Copy citation", () => hit.citation, "Citation copied"),
-    copyButton("Copy quote with citation", () => markdownQuote(hit.text, hit.citation), "Quote and citation copied"),
-    contextButton(hit, before, after));
+    copyButton(`${id}-copy-citation`, "Copy citation", citation.id,
+      () => hit.citation, `Copied the citation ${hit.citation}`),
+    copyButton(`${id}-copy-quote`, "Copy quote with citation", citation.id,
+      () => markdownQuote(hit.text, hit.citation), `Copied the quote with its citation, ${hit.citation}`),
+    contextButton(hit, before, after, citation.id));
   if (hit.translation) {
     const link = el("a", { href: urlFor({ ...emptyState(), doc: [hit.translation], sort: "doc" }) },
       "Read the translation");
     actions.append(link);
   }
-  return el("li", { class: "hit", "aria-labelledby": `${id}-cite` },
-    el("article", {}, el("div", { class: "badges" }, hitBadges), before, quote, after, source,
-      el("div", { id: `${id}-cite` }, citation), actions));
+  return el("li", { class: "hit", "aria-labelledby": citation.id },
+    el("article", {}, el("div", { class: "badges" }, hitBadges), before, quote, after, source, citation, actions));
 }
 
-function contextButton(hit, before, after) {
+// `citationId` says whose context the button shows, as every hit has such a button.
+function contextButton(hit, before, after, citationId) {
   const button = el("button", {
     type: "button", "aria-expanded": "false", "aria-controls": `${before.id} ${after.id}`,
+    "aria-describedby": citationId,
   }, "Show context");
   let loaded = false;
+  const show = (open) => {
+    before.hidden = after.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+    button.textContent = open ? "Hide context" : "Show context";
+  };
   button.addEventListener("click", async () => {
     const open = button.getAttribute("aria-expanded") === "true";
     if (open || loaded) {
-      before.hidden = after.hidden = open;
-      button.setAttribute("aria-expanded", String(!open));
-      button.textContent = open ? "Show context" : "Hide context";
+      show(!open);
       return;
     }
-    button.disabled = true;
-    try {
-      const context = hit.context || (await api(
-        `/v1/documents/${encodeURIComponent(hit.doc_id)}/passages/${hit.passage}`, "context=2")).context;
-      before.replaceChildren(...context.before.map(contextPassage));
-      after.replaceChildren(...context.after.map(contextPassage));
-      if (context.before.length + context.after.length === 0) {
-        after.replaceChildren(el("p", { class: "context-passage" }, "This passage stands alone in its document."));
-      }
-      loaded = true;
-      before.hidden = after.hidden = false;
-      button.setAttribute("aria-expanded", "true");
-      button.textContent = "Hide context";
-      announce(`${plural(context.before.length + context.after.length, "neighbouring passage", "neighbouring passages")} shown`);
-    } catch (error) {
-      announce(`Context unavailable: ${error.message}`);
-      after.replaceChildren(el("p", { class: "context-passage" }, `Context unavailable: ${error.message}`));
-      after.hidden = false;
-    } finally {
-      button.disabled = false;
-    }
+    await whileBusy(button, async () => {
+      loaded = await loadContext(hit, before, after);
+      if (loaded) show(true);
+    });
   });
   return button;
+}
+
+// Fills `before` and `after` with the passages around the hit; says whether it could.
+async function loadContext(hit, before, after) {
+  try {
+    const context = hit.context || (await api(
+      `/v1/documents/${encodeURIComponent(hit.doc_id)}/passages/${hit.passage}`, "context=2")).context;
+    before.replaceChildren(...context.before.map(contextPassage));
+    after.replaceChildren(...context.after.map(contextPassage));
+    if (context.before.length + context.after.length === 0) {
+      after.replaceChildren(el("p", { class: "context-passage" }, "This passage stands alone in its document."));
+    }
+    announce(`${plural(context.before.length + context.after.length, "neighbouring passage", "neighbouring passages")} shown`);
+    return true;
+  } catch (error) {
+    announce(`Context unavailable: ${error.message}`);
+    after.replaceChildren(el("p", { class: "context-passage" }, `Context unavailable: ${error.message}`));
+    after.hidden = false;
+    return false;
+  }
 }
 
 function contextPassage(p) {
@@ -523,8 +617,10 @@ function contextPassage(p) {
 
 // ---- Copy and export ----------------------------------------------------------------------
 
-function copyButton(label, text, done) {
-  const button = el("button", { type: "button" }, label);
+// A button named by its label and the citation it belongs to ("Copy citation [Manager ID19]
+// ..."), so a list of buttons read out of context still says what each one copies.
+function copyButton(id, label, citationId, text, done) {
+  const button = el("button", { type: "button", id, "aria-labelledby": `${id} ${citationId}` }, label);
   button.addEventListener("click", async () => {
     const ok = await copyText(text());
     announce(ok ? done : "Copying failed: select the text and copy it by hand");
@@ -576,7 +672,10 @@ function csvExport(hits) {
 
 async function exportResults(format) {
   const button = format === "md" ? ui.exportMd : ui.exportCsv;
-  button.disabled = true;
+  await whileBusy(button, () => exportAll(format));
+}
+
+async function exportAll(format) {
   try {
     const answer = await api("/v1/search", searchParams(state, {
       limit: String(EXPORT_LIMIT), offset: "0", highlight: "false",
@@ -589,8 +688,19 @@ async function exportResults(format) {
   } catch (error) {
     // Keep the results on screen: only the export failed.
     showMessage([el("p", {}, `Export failed: ${error.message}`), el("p", { class: "hint" }, error.hint || "")], true);
+    announce(`Export failed: ${error.message}`);
+  }
+}
+
+// Runs `work` with `button` marked busy, ignoring clicks meanwhile. The button is not disabled:
+// that would take the keyboard focus away from it.
+async function whileBusy(button, work) {
+  if (button.getAttribute("aria-disabled") === "true") return;
+  button.setAttribute("aria-disabled", "true");
+  try {
+    await work();
   } finally {
-    button.disabled = false;
+    button.removeAttribute("aria-disabled");
   }
 }
 
@@ -651,10 +761,14 @@ function wireEvents() {
     searchTyped({ replace: false });
   });
   ui.sort.addEventListener("change", () => commit((n) => { n.sort = ui.sort.value; n.page = 1; }));
-  ui.clearFilters.addEventListener("click", () => commit((n) => {
-    for (const p of LIST_PARAMS) n[p] = [];
-    n.page = 1;
-  }));
+  ui.clearFilters.addEventListener("click", () => {
+    commit((n) => {
+      for (const p of LIST_PARAMS) n[p] = [];
+      n.page = 1;
+    });
+    // The button hides itself: hand the keyboard to the search box rather than lose it.
+    ui.q.focus();
+  });
   ui.prev.addEventListener("click", () => turnPage(-1));
   ui.next.addEventListener("click", () => turnPage(1));
   ui.exportMd.addEventListener("click", () => exportResults("md"));
@@ -664,14 +778,7 @@ function wireEvents() {
     syncControls();
     search();
   });
-  document.addEventListener("keydown", (event) => {
-    const typing = event.target.closest && event.target.closest("input, textarea, select");
-    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      event.preventDefault();
-      ui.q.focus();
-      ui.q.select();
-    }
-  });
+  ui.countsTable.addEventListener("click", toggleCountsTables);
 }
 
 function turnPage(step) {

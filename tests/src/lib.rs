@@ -4,10 +4,11 @@
 //! `127.0.0.1:0` ([`TestServer`]), the workspace's built binaries ([`Binary`]) and child
 //! processes that say where they listen ([`ListeningChild`]), an HTTP client whose answers
 //! deserialize into the API's own types ([`HttpApi`], [`Reply`]), memory figures from `/proc`
-//! ([`Memory`]), a seeded generator ([`Rng`]) and waiting for events rather than for time
-//! ([`wait_for`]).
+//! ([`Memory`]), a seeded generator ([`Rng`]) and the synthetic corpora it drives
+//! ([`corpus_gen`]), and waiting for events rather than for time ([`wait_for`]).
 
 mod child;
+pub mod corpus_gen;
 mod http;
 mod index;
 mod memory;

@@ -1,11 +1,16 @@
 //! The search page at `/`, driven in real headless Chromium against the real server: searching,
 //! attributed hits with highlights, facets, context, Chinese input, exports, the API key form,
-//! and no request to any host but the server.
+//! and no request to any host but the server. `accessibility` holds the WCAG 2.2 AA audit of
+//! every state (with `audit::assert_accessible`, which any new view calls too), the
+//! keyboard-only test and the reflow tests.
 //!
 //! Screenshots of each step land in the test's temp dir (the path is printed on failure). With
 //! `VERBATIM_UPDATE_SCREENSHOT=1` the laptop-size view of a filtered search is also written to
-//! `docs/screenshot.png`, the picture in the README.
+//! `docs/screenshot.png`, and the 375-pixel view to `docs/screenshot-narrow.png`
+//! (`accessibility`), the pictures in the README.
 
+mod accessibility;
+mod audit;
 mod browser;
 
 use std::collections::BTreeSet;
@@ -14,11 +19,9 @@ use std::path::Path;
 use indexer::api::{ParticipantInfo, PassageDetail, SearchResponse};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use verbatim_tests::{
-    Binary, HttpApi, TestServer, demo_index, query_string, wait_for, workspace_root,
-};
+use verbatim_tests::{Binary, HttpApi, TestServer, demo_index, query_string, workspace_root};
 
-use browser::Browser;
+use browser::{Browser, Key};
 
 const LAPTOP: (u32, u32) = (1280, 860);
 const PHONE: (u32, u32) = (390, 844);
@@ -30,10 +33,10 @@ const CHINESE_WORD: &str = "初级保健";
 /// role badge, highlighted words and quote.
 const RESULTS_SNAPSHOT: &str = r#"(() => {
   const total = document.getElementById('total');
-  if (document.body.classList.contains('busy') || !total) return null;
+  if (!total || document.body.classList.contains('busy')) return null;
   const hits = [...document.querySelectorAll('#hits .hit')].map((hit) => ({
     citation: hit.querySelector('.citation').textContent,
-    role: hit.querySelector('.badge.role')?.textContent ?? null,
+    role: hit.querySelector('.badge.role')?.lastChild.textContent ?? null,
     marks: [...hit.querySelectorAll('.quote mark')].map((m) => m.textContent),
     quote: hit.querySelector('.quote').textContent,
     translation: hit.querySelector('.hit-actions a')?.getAttribute('href') ?? null,
@@ -83,13 +86,18 @@ fn url_query_is(q: &str) -> String {
     )
 }
 
+/// Loads the page with a search in its address (`params` as `?q=...&role=...`).
+fn open_search(page: &mut Browser, server: &TestServer, params: &[(&str, &str)]) {
+    page.navigate(&format!("{}/{}", server.url, query_string(params)));
+}
+
 /// Replaces the search box's text with `text` by typing, then presses Enter.
 fn search_for(page: &mut Browser, text: &str) {
     page.eval(
         "(() => { const q = document.getElementById('q'); q.focus(); q.select(); return true; })()",
     );
     page.insert_text(text);
-    page.press("Enter");
+    page.press(Key::Enter);
 }
 
 /// Asserts every request the page made went to the server's own origin.
@@ -119,10 +127,9 @@ fn assert_no_page_errors(page: &mut Browser) {
 #[test]
 fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     let server = TestServer::start(demo_index(), None);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
 
-    page.navigate(&format!("{}/", server.url));
+    open_search(&mut page, &server, &[]);
     let everything = results_when(&mut page, "the first page of every passage", "true");
     assert_eq!(everything.total, server.total(&[]));
 
@@ -177,7 +184,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     page.eval(
         "document.querySelector('#facets input[data-facet=\"role\"][value=\"manager\"]').focus()",
     );
-    page.press(" ");
+    page.press(Key::Space);
     let narrow = results_when(
         &mut page,
         "results narrowed to managers",
@@ -218,7 +225,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
         server.total(&[("q", "work"), ("role", "manager")])
     );
     let gp_count = page.eval(
-        "document.querySelector('#facets input[value=\"GP\"]')?.closest('label').querySelector('.count').textContent",
+        "document.querySelector('#facets input[value=\"GP\"]')?.closest('label').querySelector('.count').firstChild.textContent",
     );
     assert_eq!(
         gp_count,
@@ -227,9 +234,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     // The focus ring and caret of the search box would distract in the README's picture.
     page.eval("document.activeElement.blur()");
     let shot = page.screenshot("3-role-facet");
-    if std::env::var_os("VERBATIM_UPDATE_SCREENSHOT").is_some_and(|v| v == "1") {
-        update_readme_screenshot(&shot);
-    }
+    update_docs_screenshot(&shot, "screenshot.png");
     page.eval("document.querySelector('#facets input[value=\"GP\"]').click()");
     let either = results_when(
         &mut page,
@@ -294,7 +299,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
         "the page searched while a word was still being composed"
     );
     page.insert_text(CHINESE_WORD);
-    page.press("Enter");
+    page.press(Key::Enter);
     let chinese = results_when(
         &mut page,
         "the Chinese results",
@@ -369,8 +374,12 @@ fn search_requests(page: &mut Browser) -> Vec<String> {
         .collect()
 }
 
-fn update_readme_screenshot(shot: &Path) {
-    let target = workspace_root().join("docs").join("screenshot.png");
+/// With `VERBATIM_UPDATE_SCREENSHOT=1`, copies `shot` to `docs/<name>`, a picture in the README.
+fn update_docs_screenshot(shot: &Path, name: &str) {
+    if std::env::var_os("VERBATIM_UPDATE_SCREENSHOT").is_none_or(|v| v != "1") {
+        return;
+    }
+    let target = workspace_root().join("docs").join(name);
     std::fs::create_dir_all(target.parent().expect("docs/ has a parent"))
         .unwrap_or_else(|e| panic!("cannot create docs/: {e}"));
     std::fs::copy(shot, &target).unwrap_or_else(|e| {
@@ -385,24 +394,21 @@ fn update_readme_screenshot(shot: &Path) {
 #[test]
 fn exports_are_the_clis_markdown_and_csv() {
     let server = TestServer::start(demo_index(), None);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let downloads = dir.path().join("downloads");
-    std::fs::create_dir_all(&downloads).expect("downloads dir");
-    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
-    page.allow_downloads(&downloads);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
+    page.allow_downloads();
 
-    page.navigate(&format!(
-        "{}/{}",
-        server.url,
-        query_string(&[("q", "primary care"), ("role", "GP"), ("role", "manager")])
-    ));
+    open_search(
+        &mut page,
+        &server,
+        &[("q", "primary care"), ("role", "GP"), ("role", "manager")],
+    );
     results_when(&mut page, "the filtered results", "true");
     for (button, file, format) in [
         ("export-md", "verbatim-primary-care.md", "md"),
         ("export-csv", "verbatim-primary-care.csv", "csv"),
     ] {
         page.eval(&format!("document.getElementById('{button}').click()"));
-        let exported = wait_for_file(&downloads.join(file));
+        let exported = page.downloaded(file);
         let cli = verbatim_output(&[
             "search",
             "--server",
@@ -426,14 +432,6 @@ fn exports_are_the_clis_markdown_and_csv() {
     assert_no_page_errors(&mut page);
 }
 
-/// The contents of a finished download.
-fn wait_for_file(path: &Path) -> String {
-    wait_for(&format!("{} to be downloaded", path.display()), || {
-        path.is_file().then_some(())
-    });
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
 fn verbatim_output(args: &[&str]) -> String {
     let output = Binary::Cli
         .command()
@@ -452,16 +450,15 @@ fn verbatim_output(args: &[&str]) -> String {
 fn the_page_asks_for_the_api_key_once_and_keeps_it_out_of_the_url() {
     const KEY: &str = "s3cret-key";
     let server = TestServer::start(demo_index(), Some(KEY));
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
 
-    page.navigate(&format!("{}/?q=trust", server.url));
+    open_search(&mut page, &server, &[("q", "trust")]);
     page.wait_until(
         "the API key form",
         "!document.getElementById('key-panel').hidden && document.activeElement.id === 'api-key'",
     );
     page.insert_text("wrong-key");
-    page.press("Enter");
+    page.press(Key::Enter);
     let error = page.wait_until(
         "the wrong key to be refused",
         "document.getElementById('key-error').textContent",
@@ -471,7 +468,7 @@ fn the_page_asks_for_the_api_key_once_and_keeps_it_out_of_the_url() {
         "{error}"
     );
     page.insert_text(KEY);
-    page.press("Enter");
+    page.press(Key::Enter);
     let found = results_when(&mut page, "results with the key", "true");
     let expected: SearchResponse = server
         .request("GET", "/v1/search?q=trust&limit=0", Some(KEY), None)
@@ -480,7 +477,7 @@ fn the_page_asks_for_the_api_key_once_and_keeps_it_out_of_the_url() {
     page.screenshot("key-accepted");
 
     // Loading the page again in the same tab does not ask again.
-    page.navigate(&format!("{}/?q=care", server.url));
+    open_search(&mut page, &server, &[("q", "care")]);
     results_when(&mut page, "results without asking again", "true");
     assert_eq!(
         page.eval("document.getElementById('key-panel').hidden"),

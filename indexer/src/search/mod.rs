@@ -20,7 +20,10 @@ use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher};
 
 pub use filter::Filter;
+pub(crate) use filter::resolve_attribute;
+pub(crate) use query::QueryPlan;
 pub use query::{Node, parse};
+pub(crate) use sort::DocRanks;
 
 use crate::analysis;
 use crate::api::{
@@ -36,7 +39,6 @@ use crate::store::current_generation;
 use facets::{FacetCollector, ranked};
 use highlight::{Highlighter, snippet};
 use passages::StoredPassage;
-use sort::DocRanks;
 
 /// An open index: the tantivy index plus the catalog of documents and participants.
 /// Searches only need `&Index`, so one can be shared between threads.

@@ -40,6 +40,18 @@ impl DocRanks {
         DocRanks { by_id, by_date }
     }
 
+    /// A document's position in the order of `sort` (`Date`: newest first; otherwise by id).
+    pub fn rank(&self, sort: Sort, doc: &str) -> Option<u32> {
+        self.table(sort).get(doc).copied()
+    }
+
+    fn table(&self, sort: Sort) -> &HashMap<String, u32> {
+        match sort {
+            Sort::Date => &self.by_date,
+            _ => &self.by_id,
+        }
+    }
+
     /// A sort key computer ordering hits by document rank then passage ordinal, ascending.
     pub fn sort_key(
         self: &Arc<Self>,
@@ -53,10 +65,7 @@ impl DocRanks {
         let ranks = Arc::clone(self);
         move |segment: &SegmentReader| {
             let fast = segment.fast_fields();
-            let table = match sort {
-                Sort::Date => &ranks.by_date,
-                _ => &ranks.by_id,
-            };
+            let table = ranks.table(sort);
             // Term ordinals are per segment: map each to its document's global rank once.
             let doc_ids = fast.str(names::DOC_ID).ok().flatten();
             let rank_of_ord: Vec<u64> = doc_ids.as_ref().map_or_else(Vec::new, |column| {
