@@ -32,13 +32,16 @@ impl Index {
         let words = self.column_words(by, &req.filters, &columns)?;
         let columns: Vec<CrosstabColumn> = columns
             .into_iter()
-            .map(|facet| CrosstabColumn {
-                words: words.get(&facet.value).copied().unwrap_or(0),
-                value: facet.value,
-                passages: facet.count,
-                participants: 0,
+            .map(|facet| {
+                let narrowed = req.filters.narrowed(by, &facet.value)?;
+                Ok(CrosstabColumn {
+                    words: words.get(&facet.value).copied().unwrap_or(0),
+                    participants: self.speakers("", &narrowed)?,
+                    value: facet.value,
+                    passages: facet.count,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let rows = req
             .rows
             .iter()
@@ -61,7 +64,9 @@ impl Index {
                     .collect();
                 let cells = columns
                     .iter()
-                    .map(|column| cell(&row.q, &req.filters, by, column, counts.get(&column.value)))
+                    .map(|column| {
+                        self.cell(&row.q, &req.filters, by, column, counts.get(&column.value))
+                    })
                     .collect::<Result<Vec<_>>>()?;
                 Ok(CrosstabRowResult {
                     label: row.shown_label(),
@@ -102,23 +107,36 @@ impl Index {
     }
 }
 
-fn cell(
-    q: &str,
-    filters: &Filters,
-    by: &FacetField,
-    column: &CrosstabColumn,
-    count: Option<&FacetCount>,
-) -> Result<CrosstabCell> {
-    let passages = count.map_or(0, |facet| facet.count);
-    Ok(CrosstabCell {
-        passages,
-        participants: 0,
-        per_10k_words: per_10k(passages, column.words),
-        search: SearchRequest {
+impl Index {
+    fn cell(
+        &self,
+        q: &str,
+        filters: &Filters,
+        by: &FacetField,
+        column: &CrosstabColumn,
+        count: Option<&FacetCount>,
+    ) -> Result<CrosstabCell> {
+        let passages = count.map_or(0, |facet| facet.count);
+        let search = SearchRequest {
             filters: filters.narrowed(by, &column.value)?,
             ..SearchRequest::new(q)
-        },
-    })
+        };
+        Ok(CrosstabCell {
+            passages,
+            participants: if passages == 0 {
+                0
+            } else {
+                self.speakers(q, &search.filters)?
+            },
+            per_10k_words: per_10k(passages, column.words),
+            search,
+        })
+    }
+
+    /// Distinct speakers of the passages matching `q` and `filters`, from the speaker facet.
+    fn speakers(&self, q: &str, filters: &Filters) -> Result<u64> {
+        Ok(self.facet_values(&FacetField::Speaker, q, filters)?.len() as u64)
+    }
 }
 
 /// An error about the facet field, renamed to the request's `by`.
