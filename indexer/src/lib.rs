@@ -45,6 +45,7 @@
 pub mod analysis;
 pub mod api;
 pub mod catalog;
+pub mod compare;
 mod durable;
 pub mod error;
 pub mod export;

@@ -20,7 +20,7 @@ mod wait;
 mod workspace;
 
 pub use child::{ListeningChild, server_command};
-pub use http::{HttpApi, Reply, http_request, query_string};
+pub use http::{HttpApi, Reply, http_request, query_string, sample_body};
 pub use index::{demo_index, open_demo_index};
 pub use memory::{Memory, reset_peak_memory, total_memory};
 pub use rng::Rng;

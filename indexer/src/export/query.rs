@@ -259,6 +259,8 @@ fn filter_clause(filter: &Filter, attributes: &BTreeSet<String>) -> Result<Claus
             keyword(Field::Role, values),
             keyword(Field::RoleGroup, values),
         ]),
+        Filter::RoleGroup(values) => keyword(Field::RoleGroup, values),
+        Filter::RoleExact(values) => keyword(Field::Role, values),
         Filter::Site(values) => keyword(Field::Site, values),
         Filter::Kind(values) => keyword(Field::Kind, values),
         Filter::Lang(values) => keyword(Field::Lang, values),

@@ -18,6 +18,10 @@ use crate::schema::{Fields, names};
 pub enum Filter {
     /// Any of these roles or role groups (case-insensitive).
     Role(Vec<String>),
+    /// Any of these role groups only.
+    RoleGroup(Vec<String>),
+    /// Any of these roles only, not the role groups of the same name.
+    RoleExact(Vec<String>),
     /// Any of these sites.
     Site(Vec<String>),
     /// Any of these document kinds.
@@ -49,6 +53,8 @@ impl Filter {
             }
         };
         push(filters.role.clone(), Filter::Role);
+        push(filters.role_group.clone(), Filter::RoleGroup);
+        push(filters.role_exact.clone(), Filter::RoleExact);
         push(filters.site.clone(), Filter::Site);
         push(
             filters.kind.iter().map(ToString::to_string).collect(),
@@ -91,6 +97,12 @@ impl Filter {
                     keyword_term(fields.role_group, v),
                 ]
             })),
+            Filter::RoleGroup(values) => {
+                any_of(values.iter().map(|v| keyword_term(fields.role_group, v)))
+            }
+            Filter::RoleExact(values) => {
+                any_of(values.iter().map(|v| keyword_term(fields.role, v)))
+            }
             Filter::Site(values) => any_of(values.iter().map(|v| keyword_term(fields.site, v))),
             Filter::Kind(values) => any_of(values.iter().map(|v| keyword_term(fields.kind, v))),
             Filter::Lang(values) => any_of(values.iter().map(|v| keyword_term(fields.lang, v))),

@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::{DocAddress, IndexReader, ReloadPolicy};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher};
 
 pub use filter::Filter;
 pub(crate) use filter::resolve_attribute;
@@ -55,6 +55,8 @@ pub struct Index {
     /// Distinct speakers per value of each facet column over the whole index, computed on
     /// first use: the index never changes once open.
     participants_of: Mutex<HashMap<String, Arc<HashMap<String, u64>>>>,
+    /// Group counts of cross-tabs and keyness, kept for the life of this generation.
+    comparisons: crate::compare::Cache,
 }
 
 impl Index {
@@ -87,6 +89,7 @@ impl Index {
             attributes,
             ranks,
             participants_of: Mutex::default(),
+            comparisons: crate::compare::Cache::default(),
         })
     }
 
@@ -328,6 +331,26 @@ impl Index {
             index_bytes: dir_size(&self.generation),
             built_at: self.catalog.built_at.clone(),
         })
+    }
+
+    /// A searcher over this generation (the comparisons of [`crate::compare`] read postings).
+    pub(crate) fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The schema's fields.
+    pub(crate) fn fields(&self) -> Fields {
+        self.fields
+    }
+
+    /// The query matching every passage that passes `filters`.
+    pub(crate) fn filter_query(&self, filters: &Filters) -> Result<Box<dyn Query>> {
+        self.with_filters(Box::new(AllQuery), filters)
+    }
+
+    /// The cache of group counts.
+    pub(crate) fn comparisons(&self) -> &crate::compare::Cache {
+        &self.comparisons
     }
 
     fn catalog_document(&self, id: &str) -> Result<&CatalogDocument> {
