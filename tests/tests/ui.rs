@@ -1,20 +1,25 @@
 //! The search page at `/`, driven in real headless Chromium against the real server: searching,
-//! attributed hits with highlights, facets, context, Chinese input, exports, the API key form,
-//! and no request to any host but the server. `accessibility` holds the WCAG 2.2 AA audit of
-//! every state (with `audit::assert_accessible`, which any new view calls too), the
-//! keyboard-only test and the reflow tests.
+//! attributed hits with highlights, facets with participant counts, context, Chinese input,
+//! exports, the API key form, and no request to any host but the server. `views` drives the
+//! cross-tab, keyness and concordance views against the API's answers; `accessibility` holds the
+//! WCAG 2.2 AA audit of every state of every view (with `audit::assert_accessible`), the
+//! keyboard-only tests and the reflow tests.
 //!
 //! Screenshots of each step land in the test's temp dir (the path is printed on failure). With
 //! `VERBATIM_UPDATE_SCREENSHOT=1` the laptop-size view of a filtered search is also written to
-//! `docs/screenshot.png`, and the 375-pixel view to `docs/screenshot-narrow.png`
-//! (`accessibility`), the pictures in the README.
+//! `docs/screenshot.png`, the keyness chart to `docs/screenshot-keyness.png` (`views`) and the
+//! 375-pixel view to `docs/screenshot-narrow.png` (`accessibility`), the pictures in the README.
 
 mod accessibility;
 mod audit;
 mod browser;
+mod views;
 
 use std::collections::BTreeSet;
+use std::io::{Cursor, Read as _};
 use std::path::Path;
+
+use calamine::{Reader, Xlsx};
 
 use indexer::api::{ParticipantInfo, PassageDetail, SearchResponse};
 use serde::Deserialize;
@@ -286,7 +291,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     for step in ["chuji", "初级"] {
         page.compose(step);
         // Each step outlasts the typing delay: a search the page had scheduled would have run.
-        page.after_page_timer("2 * TYPING_DELAY_MS");
+        page.after_page_timer("2 * document.getElementById('q').dataset.typingDelayMs");
     }
     assert_eq!(
         page.eval("document.getElementById('q').value"),
@@ -392,23 +397,20 @@ fn update_docs_screenshot(shot: &Path, name: &str) {
 }
 
 #[test]
-fn exports_are_the_clis_markdown_and_csv() {
+fn exports_are_the_servers_files_in_every_format() {
     let server = TestServer::start(demo_index(), None);
     let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
     page.allow_downloads();
 
-    open_search(
-        &mut page,
-        &server,
-        &[("q", "primary care"), ("role", "GP"), ("role", "manager")],
-    );
+    let search = [("q", "primary care"), ("role", "GP"), ("role", "manager")];
+    open_search(&mut page, &server, &search);
     results_when(&mut page, "the filtered results", "true");
-    for (button, file, format) in [
-        ("export-md", "verbatim-primary-care.md", "md"),
-        ("export-csv", "verbatim-primary-care.csv", "csv"),
-    ] {
-        page.eval(&format!("document.getElementById('{button}').click()"));
-        let exported = page.downloaded(file);
+    // Markdown and CSV are the CLI's output to the letter: one writer serves both.
+    for format in ["md", "csv"] {
+        page.eval(&format!(
+            "document.getElementById('export-{format}').click()"
+        ));
+        let exported = page.downloaded(&format!("verbatim-primary-care.{format}"));
         let cli = verbatim_output(&[
             "search",
             "--server",
@@ -424,12 +426,84 @@ fn exports_are_the_clis_markdown_and_csv() {
             "primary care",
         ]);
         assert_eq!(
-            exported, cli,
+            String::from_utf8(exported).expect("UTF-8"),
+            cli,
             "the page's {format} export differs from the CLI's"
+        );
+    }
+    // Excel and Word are the server's files for the same search, every hit with its citation.
+    let all = [&search[..], &[("limit", "1000"), ("highlight", "false")]].concat();
+    let citations: Vec<String> = server
+        .search(&all)
+        .hits
+        .into_iter()
+        .map(|hit| hit.passage.citation)
+        .collect();
+    assert!(!citations.is_empty());
+    let file = |format: &str| {
+        let query = query_string(&[&all[..], &[("format", format)]].concat());
+        fetch_raw(&format!("{}/v1/search{query}", server.url), None).2
+    };
+    page.eval("document.getElementById('export-xlsx').click()");
+    let xlsx = page.downloaded("verbatim-primary-care.xlsx");
+    assert_same_workbook(&xlsx, &file("xlsx"));
+    let cells = workbook_cells(&xlsx).concat().concat();
+    for citation in &citations {
+        assert!(
+            cells.contains(citation),
+            "{citation} is not in the workbook"
+        );
+    }
+    page.eval("document.getElementById('export-docx').click()");
+    let docx = page.downloaded("verbatim-primary-care.docx");
+    let document = docx_document(&docx);
+    assert_eq!(document, docx_document(&file("docx")));
+    for citation in &citations {
+        assert!(
+            document.contains(citation.as_str()),
+            "{citation} is not in the document"
         );
     }
     assert_only_own_origin(&mut page, &server);
     assert_no_page_errors(&mut page);
+}
+
+/// Every sheet of a workbook as rows of cell texts, read by an independent reader (calamine).
+fn workbook_cells(bytes: &[u8]) -> Vec<Vec<Vec<String>>> {
+    let mut book: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes)).unwrap_or_else(|e| panic!("not a workbook: {e}"));
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book
+                .worksheet_range(&name)
+                .unwrap_or_else(|e| panic!("sheet {name} cannot be read: {e}"));
+            range
+                .rows()
+                .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+                .collect()
+        })
+        .collect()
+}
+
+/// Asserts two workbooks hold the same sheets and cells (their timestamps may differ).
+fn assert_same_workbook(page: &[u8], server: &[u8]) {
+    let (page, server) = (workbook_cells(page), workbook_cells(server));
+    assert!(!page.concat().is_empty(), "the page's workbook is empty");
+    assert_eq!(page, server, "the page's workbook is not the server's");
+}
+
+/// The text of a Word file's body (`word/document.xml`).
+fn docx_document(bytes: &[u8]) -> String {
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).unwrap_or_else(|e| panic!("not a zip: {e}"));
+    let mut document = String::new();
+    archive
+        .by_name("word/document.xml")
+        .unwrap_or_else(|e| panic!("no word/document.xml: {e}"))
+        .read_to_string(&mut document)
+        .unwrap_or_else(|e| panic!("word/document.xml is not text: {e}"));
+    document
 }
 
 fn verbatim_output(args: &[&str]) -> String {
@@ -499,10 +573,16 @@ fn the_page_is_public_and_served_under_a_strict_policy() {
     for (path, content_type) in [
         ("/", "text/html"),
         ("/assets/app.js", "text/javascript"),
+        ("/assets/api.js", "text/javascript"),
+        ("/assets/state.js", "text/javascript"),
+        ("/assets/crosstab.js", "text/javascript"),
+        ("/assets/keyness.js", "text/javascript"),
+        ("/assets/kwic.js", "text/javascript"),
         ("/assets/style.css", "text/css"),
         ("/assets/favicon.svg", "image/svg+xml"),
     ] {
-        let (status, headers, body) = fetch_raw(&format!("{}{path}", server.url));
+        let (status, headers, body) = fetch_raw(&format!("{}{path}", server.url), None);
+        let body = String::from_utf8(body).expect("UTF-8");
         assert_eq!(status, 200, "{path} needs no key");
         let header = |name: &str| {
             headers
@@ -533,18 +613,28 @@ fn the_page_is_public_and_served_under_a_strict_policy() {
     assert_eq!(server.get("/v1/search?q=trust").status, 401);
 }
 
-fn fetch_raw(url: &str) -> (u16, verbatim_tests::HeaderMap, String) {
+/// GETs `url`, or POSTs `body` to it as JSON, as the page does, and returns the status, headers
+/// and raw body: a page, a script, or a file in one of the export formats.
+fn fetch_raw(url: &str, body: Option<&str>) -> (u16, verbatim_tests::HeaderMap, Vec<u8>) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
         .into();
-    let mut response = agent
-        .get(url)
-        .call()
-        .unwrap_or_else(|e| panic!("GET {url} failed: {e}"));
-    let body = response
+    let sent = match body {
+        Some(body) => agent
+            .post(url)
+            .header("Content-Type", "application/json")
+            .send(body),
+        None => agent.get(url).call(),
+    };
+    let mut response = sent.unwrap_or_else(|e| panic!("{url} failed: {e}"));
+    let bytes = response
         .body_mut()
-        .read_to_string()
-        .unwrap_or_else(|e| panic!("GET {url}: cannot read the body: {e}"));
-    (response.status().as_u16(), response.headers().clone(), body)
+        .read_to_vec()
+        .unwrap_or_else(|e| panic!("{url}: cannot read the body: {e}"));
+    (
+        response.status().as_u16(),
+        response.headers().clone(),
+        bytes,
+    )
 }

@@ -234,9 +234,14 @@ fn the_keyboard_alone_searches_filters_copies_and_turns_pages() {
             "#facet-kind-title",
             "#facet-lang-title",
             "#facet-speaker-title",
+            "#view-kwic",
+            "#view-crosstab",
+            "#view-keyness",
             "#sort",
             "#export-md",
             "#export-csv",
+            "#export-xlsx",
+            "#export-docx",
             "hit 1: button Copy citation",
             "hit 1: button Copy quote with citation",
             "hit 1: button Show context",
@@ -267,7 +272,16 @@ fn the_keyboard_alone_searches_filters_copies_and_turns_pages() {
         &format!("{} passages match “care”, page 2 of {pages}", care.total),
     );
     assert_eq!(focused(&mut page).name, "#results");
-    assert_eq!(tab_to(&mut page, Direction::Forward, "#sort"), ["#sort"]);
+    assert_eq!(
+        tab_to(&mut page, Direction::Forward, "#sort"),
+        [
+            "#view-search",
+            "#view-kwic",
+            "#view-crosstab",
+            "#view-keyness",
+            "#sort"
+        ]
+    );
 
     // Shift+Tab walks back the way Tab came.
     let backward = tab_to(&mut page, Direction::Backward, "box role:manager");
@@ -308,8 +322,11 @@ fn the_keyboard_alone_searches_filters_copies_and_turns_pages() {
     // Export from the keyboard.
     tab_to(&mut page, Direction::Forward, "#export-md");
     page.press(Key::Enter);
-    assert_announced(&mut page, &format!("Exported {} passages", managers.total));
-    let exported = page.downloaded("verbatim-care.md");
+    assert_announced(
+        &mut page,
+        &format!("Exported {} passages as Markdown", managers.total),
+    );
+    let exported = String::from_utf8(page.downloaded("verbatim-care.md")).expect("UTF-8");
     assert!(exported.contains(&managers.hits[0].citation), "{exported}");
 
     // Copy a citation: the button says which, the copy is announced and is on the clipboard.
@@ -418,4 +435,232 @@ fn assert_fits_the_width(page: &mut Browser, state: &str) {
         widths[0],
         widths[1]
     );
+}
+
+/// The addresses of the views beside the quotes, in the states the audit and the reflow tests
+/// visit, with a JavaScript condition that holds once each is drawn.
+/// A view in one state: its address's parameters, and a condition that holds once it is drawn.
+struct ViewState {
+    name: &'static str,
+    params: &'static [(&'static str, &'static str)],
+    drawn: &'static str,
+}
+
+const VIEW_STATES: [ViewState; 7] = [
+    ViewState {
+        name: "the cross-tab",
+        params: &[
+            ("view", "crosstab"),
+            ("row", "trust"),
+            ("row", "\"primary care\""),
+            ("row", "STP"),
+            ("by", "role"),
+        ],
+        drawn: "document.querySelector('#crosstab table')",
+    },
+    ViewState {
+        name: "the cross-tab before any row",
+        params: &[("view", "crosstab")],
+        drawn: "!document.getElementById('message').hidden",
+    },
+    ViewState {
+        name: "a cross-tab row that cannot be read",
+        params: &[
+            ("view", "crosstab"),
+            ("row", "trust"),
+            ("row", "\"unclosed"),
+        ],
+        drawn: "document.getElementById('message').classList.contains('error')",
+    },
+    ViewState {
+        name: "the keyness chart",
+        params: &[
+            ("view", "keyness"),
+            ("target", "GP"),
+            ("reference", "manager"),
+            ("min_freq", "2"),
+        ],
+        drawn: "document.querySelector('#keyness .keyness-chart')",
+    },
+    ViewState {
+        name: "keyness without key terms",
+        params: &[("view", "keyness"), ("target", "lay"), ("min_freq", "1000")],
+        drawn: "!document.getElementById('message').hidden && document.getElementById('keyness-target').value === 'lay'",
+    },
+    ViewState {
+        name: "the concordance",
+        params: &[("view", "kwic"), ("q", "primary care"), ("role", "manager")],
+        drawn: "document.querySelector('#kwic table')",
+    },
+    ViewState {
+        name: "a Chinese concordance",
+        params: &[("view", "kwic"), ("q", CHINESE_WORD), ("width", "20")],
+        drawn: "document.querySelector('#kwic table')",
+    },
+];
+
+/// Opens each of [`VIEW_STATES`] and waits until it is drawn, calling `check` with its name.
+fn visit_view_states(
+    page: &mut Browser,
+    server: &TestServer,
+    mut check: impl FnMut(&mut Browser, &str),
+) {
+    for state in VIEW_STATES {
+        open_search(page, server, state.params);
+        page.wait_until(
+            state.name,
+            &format!(
+                "!document.body.classList.contains('busy') && ({})",
+                state.drawn
+            ),
+        );
+        check(page, state.name);
+    }
+}
+
+#[test]
+fn every_view_passes_the_audit() {
+    let server = TestServer::start(demo_index(), None);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
+    visit_view_states(&mut page, &server, |page, state| {
+        assert_accessible(page, state);
+    });
+    // The participant counts as table columns, beside a cross-tab.
+    page.eval("document.getElementById('counts-table').click()");
+    page.wait_until(
+        "the counts as tables",
+        "document.querySelectorAll('#facets table.counts thead th').length > 2",
+    );
+    assert_accessible(&mut page, "filter counts with participants as tables");
+    assert_only_own_origin(&mut page, &server);
+    assert_no_page_errors(&mut page);
+}
+
+/// Presses the down arrow on the focused list box until it has chosen `value`.
+fn choose_with_arrows(page: &mut Browser, value: &str) {
+    let chosen = format!(
+        "document.activeElement.value === {}",
+        serde_json::Value::from(value)
+    );
+    let options = page.eval("document.activeElement.options.length");
+    for _ in 0..options.as_u64().expect("a list box") {
+        if page.eval(&chosen) == true {
+            return;
+        }
+        page.press(Key::ArrowDown);
+    }
+    assert_eq!(page.eval(&chosen), true, "the arrows never reached {value}");
+}
+
+#[test]
+fn the_keyboard_alone_compares_groups_and_follows_a_term_to_its_quotes() {
+    let server = TestServer::start(demo_index(), None);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
+    open_search(&mut page, &server, &[]);
+    results_when(&mut page, "every passage", ROLE_GROUPS_SHOWN);
+
+    // The views come after the filters, before the quotes' order and exports.
+    let to_keyness = tab_to(&mut page, Direction::Forward, "#view-keyness");
+    assert_in_order(
+        &to_keyness,
+        &[
+            "#q",
+            "#facet-speaker-title",
+            "#view-search",
+            "#view-kwic",
+            "#view-crosstab",
+            "#view-keyness",
+        ],
+    );
+    page.press(Key::Enter);
+    page.wait_until(
+        "the keyness form",
+        "!document.body.classList.contains('busy') && document.getElementById('keyness-target').options.length > 0",
+    );
+    assert_announced(&mut page, "Keyness: choose the groups to compare");
+    assert_eq!(
+        focused(&mut page).name,
+        "#view-keyness",
+        "the link keeps the focus"
+    );
+
+    // The form in reading order: groups by, target, reference, fewest uses, terms, Compare.
+    assert_eq!(
+        tab_to(&mut page, Direction::Forward, "#keyness-target"),
+        ["#keyness-by", "#keyness-target"]
+    );
+    choose_with_arrows(&mut page, "GP");
+    assert_eq!(
+        tab_to(&mut page, Direction::Forward, "#keyness-reference"),
+        ["#keyness-reference"]
+    );
+    choose_with_arrows(&mut page, "manager");
+    assert_eq!(
+        tab_to(&mut page, Direction::Forward, "#keyness-min-freq"),
+        ["#keyness-min-freq"]
+    );
+    // Tab selects the box's number, so typing replaces it.
+    page.insert_text("2");
+    assert_eq!(page.eval("document.activeElement.value"), "2");
+    assert_eq!(
+        tab_to(&mut page, Direction::Forward, "button Compare"),
+        ["#keyness-terms", "button Compare"]
+    );
+    page.press(Key::Enter);
+    let expected: indexer::api::KeynessResponse = server
+        .post(
+            "/v1/keyness",
+            r#"{"target": {"role_group": "GP"}, "reference": {"role_group": "manager"}, "min_freq": 2, "limit": 20}"#,
+        )
+        .ok("keyness of GPs against managers");
+    assert_announced(
+        &mut page,
+        &format!("{} key terms of GP against manager", expected.terms.len()),
+    );
+
+    // After the exports, the chart's first term; Enter opens its quotes.
+    let first = &expected.terms[0];
+    let to_term = tab_to(&mut page, Direction::Forward, &format!("a {}", first.term));
+    assert_in_order(&to_term, &["#export-csv", "#export-md", "#export-xlsx"]);
+    page.press(Key::Enter);
+    let quotes = results_when(
+        &mut page,
+        "the term's quotes",
+        "!new URLSearchParams(location.search).has('view')",
+    );
+    assert_eq!(focused(&mut page).name, "#results");
+    assert_eq!(
+        quotes.total,
+        server.total(&[("q", &first.search.q), ("role_group", "GP")])
+    );
+    let matching = match quotes.total {
+        1 => "1 passage matches".to_string(),
+        n => format!("{n} passages match"),
+    };
+    assert_announced(
+        &mut page,
+        &format!(
+            "{matching} “{}”, filtered by Role group: GP",
+            first.search.q
+        ),
+    );
+    assert_no_page_errors(&mut page);
+}
+
+#[test]
+fn every_view_reflows_on_a_narrow_screen_and_when_zoomed() {
+    let server = TestServer::start(demo_index(), None);
+    let mut page = Browser::launch(NARROW.0, NARROW.1);
+    visit_view_states(&mut page, &server, |page, state| {
+        let narrow = format!("{state} on a 375-pixel screen");
+        assert_fits_the_width(page, &narrow);
+        assert_accessible(page, &narrow);
+    });
+    for factor in [2, 4] {
+        page.zoom(LAPTOP.0, LAPTOP.1, factor);
+        visit_view_states(&mut page, &server, |page, state| {
+            assert_fits_the_width(page, &format!("{state} at {}% zoom", factor * 100));
+        });
+    }
+    assert_no_page_errors(&mut page);
 }

@@ -62,6 +62,7 @@ pub enum Key {
     Enter,
     Space,
     Tab,
+    ArrowDown,
 }
 
 impl Key {
@@ -72,6 +73,7 @@ impl Key {
             Key::Enter => ("Enter", "Enter", 13, "\r"),
             Key::Space => (" ", "Space", 32, " "),
             Key::Tab => ("Tab", "Tab", 9, ""),
+            Key::ArrowDown => ("ArrowDown", "ArrowDown", 40, ""),
         }
     }
 }
@@ -191,8 +193,8 @@ impl Browser {
         );
     }
 
-    /// Waits until the download the page named `name` has finished and returns its contents.
-    pub fn downloaded(&mut self, name: &str) -> String {
+    /// Waits until the download the page named `name` has finished and returns its bytes.
+    pub fn downloaded(&mut self, name: &str) -> Vec<u8> {
         let finished = poll(|| {
             self.drain_events();
             let guids: Vec<&Value> = self
@@ -209,8 +211,7 @@ impl Browser {
             "waited {PATIENCE:?} for {name} to be downloaded"
         );
         let path = self.dir.path().join("downloads").join(name);
-        std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+        std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
     /// Emulates a viewport of `width`×`height` CSS pixels (a laptop, a phone).
