@@ -4,6 +4,13 @@
 // search, their concordance (keyword in context), a cross-tab of queries by a field, and the
 // key terms of one group against another. This module draws the view the state names, with the
 // filters beside it, and wires the controls every view shares.
+//
+// A view is an object: its `title`, the ids of the `parts` shown only with it and of its
+// `result` (emptied on an error), whether it has the filters beside it (`sidebar`) and the
+// order control (`sorted`), its export formats; `load(state, signal)` asks the API, `render(state,
+// answer)` draws the answer and returns the status line, the announcement, the total to page
+// through and whether there is anything to export; `exportFile(state, answer)` names the file
+// the API writes; `wire()` and `sync(state)`, when present, set up and fill its controls.
 
 import { announce, el, hideMessage, showMessage } from "./dom.js";
 import { crosstabView } from "./crosstab.js";
@@ -114,7 +121,7 @@ function renderProblem(view, error) {
   showMessage(children, true);
   announce(`${title}${error.message || String(error)}${error.hint ? `. ${error.hint}` : ""}`);
   ui.status.replaceChildren("No results");
-  view.clear();
+  $(view.result).replaceChildren();
   ui.pager.hidden = true;
   showExports(view, null, false);
 }
@@ -164,6 +171,8 @@ function followLink(event) {
   const link = event.target.closest("a[data-view], a[data-internal]");
   if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   event.preventDefault();
+  // The view on screen is already drawn: another history entry would only repeat it.
+  if (link.href === location.href) return;
   go(link.getAttribute("href"));
   if (link.dataset.view === undefined) {
     ui.results.focus({ preventScroll: true });

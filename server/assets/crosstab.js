@@ -3,7 +3,7 @@
 // column's text, and links to the cell's quotes.
 
 import { api } from "./api.js";
-import { el, plural, decimal, scrollingTable, showMessage } from "./dom.js";
+import { decimal, el, plural, showMessage, titledTable } from "./dom.js";
 import { fillFieldOptions, valueLabel, valueText } from "./labels.js";
 import { slug } from "./quotes.js";
 import { apiFilters, commit, fieldLabel, quotesUrl } from "./state.js";
@@ -21,9 +21,9 @@ function crosstabBody(s) {
 }
 
 export const crosstabView = {
-  name: "crosstab",
   title: "Cross-tab",
   parts: ["crosstab-form", "crosstab"],
+  result: "crosstab",
   sidebar: true,
   sorted: false,
   exports: ["csv", "md", "xlsx"],
@@ -50,7 +50,7 @@ export const crosstabView = {
       showMessage([el("p", {}, "Type one query per line under Rows, choose the columns, then press Cross-tabulate.")], false);
       return { status: [], announcement: "Cross-tab: no rows yet", exportable: false };
     }
-    ui.result.replaceChildren(crosstabTable(answer));
+    ui.result.replaceChildren(...crosstabTable(answer));
     const field = fieldLabel(answer.by).toLowerCase();
     const shape = `${plural(answer.rows.length, "query", "queries")} by ${field}, ${plural(answer.columns.length, "column", "columns")}`;
     return {
@@ -60,9 +60,6 @@ export const crosstabView = {
     };
   },
 
-  clear() {
-    ui.result.replaceChildren();
-  },
 
   exportFile(s) {
     return {
@@ -76,7 +73,7 @@ export const crosstabView = {
 
 function crosstabTable(answer) {
   const field = answer.by;
-  const caption = el("caption", { id: "crosstab-caption" },
+  const title = el("p", { id: "crosstab-title" },
     `Passages, participants and passages per 10,000 words, by ${fieldLabel(field).toLowerCase()}`);
   const head = el("thead", {}, el("tr", {},
     el("th", { scope: "col" }, "Query"),
@@ -88,7 +85,7 @@ function crosstabTable(answer) {
     el("th", { scope: "row" }, row.label),
     row.cells.map((cell, i) => el("td", {}, cellContent(cell, row, answer.columns[i], field))),
     el("td", { class: "row-total" }, rowTotal(row, answer)))));
-  return scrollingTable(el("table", { class: "crosstab" }, caption, head, body), "crosstab-caption");
+  return titledTable(title, el("table", { class: "crosstab" }, head, body));
 }
 
 // A cell's three figures; a link to its quotes when it has any.

@@ -28,10 +28,14 @@ export function decimal(value, digits = 2) {
   return value.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-// A wide table in a region of its own that scrolls sideways, so the page around it does not
-// (WCAG reflow); the region takes the keyboard focus, so it can be scrolled without a mouse.
-export function scrollingTable(table, captionId) {
-  return el("div", { class: "table-scroll", role: "region", tabindex: "0", "aria-labelledby": captionId }, table);
+// A wide table under its title, in a region of its own that scrolls sideways, so the page
+// around it does not (WCAG reflow); the region takes the keyboard focus, so it can be scrolled
+// without a mouse. The title (a heading or a paragraph with an id) names both, and stays put
+// while the table scrolls.
+export function titledTable(title, table) {
+  table.setAttribute("aria-labelledby", title.id);
+  title.classList.add("table-title");
+  return [title, el("div", { class: "table-scroll", role: "region", tabindex: "0", "aria-labelledby": title.id }, table)];
 }
 
 // A bar as long as `value` is against `largest`; `extra` classes style it (a series' pattern).

@@ -3,7 +3,7 @@
 // statistics come from; each word links to the target's quotes using it.
 
 import { api } from "./api.js";
-import { bar, decimal, el, plural, scrollingTable, showMessage } from "./dom.js";
+import { bar, decimal, el, plural, showMessage, titledTable } from "./dom.js";
 import { fillFieldOptions, valueText } from "./labels.js";
 import { slug } from "./quotes.js";
 import { apiFilters, commit, exactFilter, fieldLabel, quotesUrl } from "./state.js";
@@ -14,7 +14,7 @@ const ui = {
   minFreq: $("keyness-min-freq"), terms: $("keyness-terms"), result: $("keyness"),
 };
 
-const EVERYONE_ELSE = "Everyone else";
+const EVERYONE_ELSE = "everyone else";
 const valuesOf = new Map(); // field -> its values with counts, as /v1/facets answers
 
 function fieldValues(field, signal) {
@@ -31,7 +31,7 @@ function fillGroupOptions(values, target, reference) {
   const option = (v) => el("option", { value: v.value },
     `${valueText(ui.by.value, v.value)} (${plural(v.count, "passage", "passages")}, ${plural(v.participants, "participant", "participants")})`);
   ui.target.replaceChildren(...values.map(option));
-  ui.reference.replaceChildren(el("option", { value: "" }, EVERYONE_ELSE), ...values.map(option));
+  ui.reference.replaceChildren(el("option", { value: "" }, "Everyone else"), ...values.map(option));
   if (values.some((v) => v.value === target)) ui.target.value = target;
   ui.reference.value = values.some((v) => v.value === reference) ? reference : "";
 }
@@ -46,15 +46,17 @@ function keynessBody(s) {
   };
 }
 
-// The groups' names as the page writes them: "GP", "manager", "Everyone else".
+// The groups' names as the page writes them ("GP", "manager", "everyone else"), and the
+// reference's at the start of a sentence ("Everyone else").
 function groupNames(s) {
-  return { target: valueText(s.by, s.target), reference: s.reference ? valueText(s.by, s.reference) : EVERYONE_ELSE };
+  const reference = s.reference ? valueText(s.by, s.reference) : EVERYONE_ELSE;
+  return { target: valueText(s.by, s.target), reference, Reference: s.reference ? reference : "Everyone else" };
 }
 
 export const keynessView = {
-  name: "keyness",
   title: "Keyness",
   parts: ["keyness-form", "keyness"],
+  result: "keyness",
   sidebar: false,
   sorted: false,
   exports: ["csv", "md", "xlsx"],
@@ -100,10 +102,10 @@ export const keynessView = {
       return { status: [], announcement: "Keyness: choose the groups to compare", exportable: false };
     }
     const names = groupNames(s);
-    const against = `${names.target} against ${s.reference ? names.reference : "everyone else"}`;
+    const against = `${names.target} against ${names.reference}`;
     if (answer.terms.length === 0) {
       ui.result.replaceChildren(groupSizes(answer, names));
-      showMessage([el("p", {}, `No word is used at least ${plural(answer.min_freq, "time", "times")} by ${names.target} more than by ${s.reference ? names.reference : "everyone else"}.`),
+      showMessage([el("p", {}, `No word is used at least ${plural(answer.min_freq, "time", "times")} by ${names.target} more than by ${names.reference}.`),
         el("p", { class: "hint" }, "Lower the fewest uses, or choose a larger group.")], false);
     } else {
       ui.result.replaceChildren(groupSizes(answer, names), chart(answer, names, against), termsTable(answer, names));
@@ -115,9 +117,6 @@ export const keynessView = {
     };
   },
 
-  clear() {
-    ui.result.replaceChildren();
-  },
 
   exportFile(s) {
     return {
@@ -131,7 +130,7 @@ export const keynessView = {
 
 function groupSizes(answer, names) {
   const size = (name, group) => `${name}: ${plural(group.words, "word", "words")} in ${plural(group.passages, "passage", "passages")} by ${plural(group.participants, "participant", "participants")}.`;
-  return el("p", { class: "group-sizes" }, size(names.target, answer.target), " ", size(names.reference, answer.reference));
+  return el("p", { class: "group-sizes" }, size(names.target, answer.target), " ", size(names.Reference, answer.reference));
 }
 
 // Each term with two bars, its rate per 10,000 words in the target (solid) and in the reference
@@ -144,12 +143,12 @@ function chart(answer, names, against) {
     el("figcaption", { id: "keyness-chart-title" }, `Key terms of ${against}: uses per 10,000 words`),
     el("p", { class: "legend" },
       el("span", { class: "swatch target", "aria-hidden": "true" }), `${names.target} (solid)`,
-      el("span", { class: "swatch reference", "aria-hidden": "true" }), `${names.reference} (striped)`),
+      el("span", { class: "swatch reference", "aria-hidden": "true" }), `${names.Reference} (striped)`),
     el("ol", { class: "key-terms" }, answer.terms.map((term) => el("li", {},
       termLink(term),
       el("span", { class: "pair" },
         series("target", names.target, term.target_per_10k),
-        series("reference", names.reference, term.reference_per_10k))))));
+        series("reference", names.Reference, term.reference_per_10k))))));
 }
 
 function termLink(term) {
@@ -159,7 +158,7 @@ function termLink(term) {
 // The chart's figures and the raw counts and sizes they come from, so anyone can recompute them.
 function termsTable(answer, names) {
   const number = (value, digits) => el("td", {}, digits === undefined ? value.toLocaleString("en") : decimal(value, digits));
-  const heads = ["Term", `${names.target} per 10,000 words`, `${names.reference} per 10,000 words`, "G²",
+  const heads = ["Term", `${names.target} per 10,000 words`, `${names.Reference} per 10,000 words`, "G²",
     "Log Ratio", `${names.target} participants using it`, `Uses by ${names.target}`, `Uses by ${names.reference}`];
   const rows = answer.terms.map((t) => el("tr", {},
     el("th", { scope: "row" }, termLink(t)),
@@ -167,11 +166,9 @@ function termsTable(answer, names) {
     number(t.log_ratio, 2), number(t.participants), number(t.target_count), number(t.reference_count)));
   const sizes = el("tr", {}, el("th", { scope: "row", colspan: "6" }, "Words in each group"),
     number(answer.target.words), number(answer.reference.words));
-  return el("section", { class: "keyness-table", "aria-labelledby": "keyness-table-title" },
-    el("h3", { id: "keyness-table-title" }, "The key terms as a table"),
-    scrollingTable(el("table", { class: "figures" },
-      el("caption", { id: "keyness-table-caption" },
-        `Key terms of ${names.target}: rates, log-likelihood (G²), Log Ratio, participants, uses and sizes`),
-      el("thead", {}, el("tr", {}, heads.map((h) => el("th", { scope: "col" }, h)))),
-      el("tbody", {}, rows), el("tfoot", {}, sizes)), "keyness-table-caption"));
+  return el("div", { class: "keyness-table" },
+    titledTable(el("h3", { id: "keyness-table-title" }, `The key terms of ${names.target} as a table`),
+      el("table", { class: "figures" },
+        el("thead", {}, el("tr", {}, heads.map((h) => el("th", { scope: "col" }, h)))),
+        el("tbody", {}, rows), el("tfoot", {}, sizes))));
 }

@@ -2,7 +2,7 @@
 // the context before it right-aligned against the keyword, the context after it, the citation.
 
 import { api } from "./api.js";
-import { el, langOf, plural, scrollingTable } from "./dom.js";
+import { el, langOf, plural, titledTable } from "./dom.js";
 import { EXPORT_LIMIT, showNoResults, slug, totalStatus } from "./quotes.js";
 import { PAGE_SIZE, commit, searchBody } from "./state.js";
 
@@ -14,9 +14,9 @@ function kwicBody(s, page) {
 }
 
 export const kwicView = {
-  name: "kwic",
   title: "Concordance",
   parts: ["kwic", "width-control"],
+  result: "kwic",
   sidebar: true,
   sorted: true,
   exports: ["txt", "csv", "xlsx"],
@@ -51,7 +51,8 @@ export const kwicView = {
       container.replaceChildren();
       showNoResults(s);
     } else {
-      container.replaceChildren(linesTable(s, answer, shown));
+      container.replaceChildren(...linesTable(s, answer, shown));
+      centreKeywords(container);
     }
     const occurrences = plural(answer.lines.length, "occurrence", "occurrences");
     const first = (s.page - 1) * PAGE_SIZE + 1;
@@ -64,9 +65,6 @@ export const kwicView = {
     };
   },
 
-  clear() {
-    document.getElementById("kwic").replaceChildren();
-  },
 
   exportFile(s, answer) {
     const count = Math.min(answer.total, EXPORT_LIMIT);
@@ -81,7 +79,7 @@ export const kwicView = {
 
 function linesTable(s, answer, shown) {
   const first = (s.page - 1) * PAGE_SIZE + 1;
-  const caption = el("caption", { id: "kwic-caption" },
+  const title = el("p", { id: "kwic-title" },
     `Each occurrence in passages ${first}–${first + shown - 1}, with up to ${s.width} characters either side`);
   const head = el("thead", {}, el("tr", {},
     el("th", { scope: "col", class: "left" }, "Before"),
@@ -93,5 +91,16 @@ function linesTable(s, answer, shown) {
     el("td", { class: "keyword", lang: langOf(line.keyword) }, el("mark", {}, line.keyword)),
     el("td", { class: "right", lang: langOf(line.right) }, line.right),
     el("td", { class: "cite" }, line.citation)));
-  return scrollingTable(el("table", { class: "kwic" }, caption, head, el("tbody", {}, rows)), "kwic-caption");
+  return titledTable(title, el("table", { class: "kwic" }, head, el("tbody", {}, rows)));
+}
+
+// On a screen too narrow for the contexts either side, scrolls the lines so the keywords are in
+// the middle.
+function centreKeywords(container) {
+  const region = container.querySelector(".table-scroll");
+  const keyword = container.querySelector("th.keyword");
+  if (!region || !keyword) return;
+  const after = keyword.nextElementSibling;
+  if (after.offsetLeft + after.offsetWidth <= region.clientWidth) return;
+  region.scrollLeft = keyword.offsetLeft + keyword.offsetWidth / 2 - region.clientWidth / 2;
 }

@@ -12,9 +12,9 @@ import { PAGE_SIZE, commit, emptyState, hasFilters, searchParams, urlFor } from 
 export const EXPORT_LIMIT = 1000;
 
 export const quotesView = {
-  name: "search",
   title: "Quotes",
   parts: ["hits"],
+  result: "hits",
   sidebar: true,
   sorted: true,
   exports: ["md", "csv", "xlsx", "docx"],
@@ -40,9 +40,6 @@ export const quotesView = {
     };
   },
 
-  clear() {
-    document.getElementById("hits").replaceChildren();
-  },
 
   // Every hit (up to the API's largest page) in `format`, as the CLI writes it.
   exportFile(s, answer) {

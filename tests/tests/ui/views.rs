@@ -162,15 +162,28 @@ fn check_crosstab(page: &mut Browser, server: &TestServer, body: &Value) -> Cros
     expected
 }
 
-/// Replaces the cross-tab's rows and columns as a person would, and presses Cross-tabulate.
-fn crosstabulate(page: &mut Browser, rows: &[&str], by: &str) {
+/// Fills in the form `form`'s fields (`(id, value)`) as a person would, and presses its button.
+fn submit_form(page: &mut Browser, form: &str, fields: &[(&str, &str)]) {
+    for (id, value) in fields {
+        page.eval(&format!(
+            "document.getElementById({}).value = {}",
+            Value::from(*id),
+            Value::from(*value)
+        ));
+    }
     page.eval(&format!(
-        "(() => {{ document.getElementById('crosstab-rows').value = {}; \
-         document.getElementById('crosstab-by').value = {}; \
-         document.querySelector('#crosstab-form button[type=submit]').click(); return true; }})()",
-        Value::from(rows.join("\n")),
-        Value::from(by)
+        "document.querySelector('#{form} button[type=submit]').click()"
     ));
+}
+
+/// Replaces the cross-tab's rows and columns, and presses Cross-tabulate.
+fn crosstabulate(page: &mut Browser, rows: &[&str], by: &str) {
+    let rows = rows.join("\n");
+    submit_form(
+        page,
+        "crosstab-form",
+        &[("crosstab-rows", &rows), ("crosstab-by", by)],
+    );
 }
 
 #[test]
@@ -377,14 +390,15 @@ fn compare_groups(page: &mut Browser, target: &str, reference: &str, min_freq: u
         "the groups to choose from",
         "document.getElementById('keyness-target').options.length > 0",
     );
-    page.eval(&format!(
-        "(() => {{ document.getElementById('keyness-target').value = {}; \
-         document.getElementById('keyness-reference').value = {}; \
-         document.getElementById('keyness-min-freq').value = {min_freq}; \
-         document.querySelector('#keyness-form button[type=submit]').click(); return true; }})()",
-        Value::from(target),
-        Value::from(reference)
-    ));
+    submit_form(
+        page,
+        "keyness-form",
+        &[
+            ("keyness-target", target),
+            ("keyness-reference", reference),
+            ("keyness-min-freq", &min_freq.to_string()),
+        ],
+    );
 }
 
 #[test]
