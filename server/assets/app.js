@@ -92,9 +92,11 @@ function syncControls(s, view) {
     else link.removeAttribute("aria-current");
   }
   if (view.sync) view.sync(s);
+  // What the view is about: the query, the cross-tab's rows or the keyness target.
+  const subject = SEARCHING_VIEWS.has(s.view) ? s.q : s.view === "keyness" ? s.target : s.rows.join(", ");
   document.title = s.view === "search"
     ? (s.q ? `${s.q} · Verbatim` : "Verbatim search")
-    : `${view.title}${s.q ? `: ${s.q}` : ""} · Verbatim`;
+    : `${view.title}${subject ? `: ${subject}` : ""} · Verbatim`;
 }
 
 // The address of view `name` from here: the same query and filters (a cross-tab starts with the

@@ -34,6 +34,10 @@ const SEED_PHRASE: &str = "\"more than co-location\"";
 const SEED_DOC: &str = "mcdermott-2019-integrated-care";
 const CHINESE_WORD: &str = "初级保健";
 
+/// The search page's results are loaded and the role facet shows roles under their groups (the
+/// participants list has arrived, so the facets will not be redrawn under the keyboard).
+const ROLE_GROUPS_SHOWN: &str = "document.querySelector('#facets [data-facet=\"role\"] ul ul')";
+
 /// What the page shows once a search has finished: the total and, for each hit, its citation,
 /// role badge, highlighted words and quote.
 const RESULTS_SNAPSHOT: &str = r#"(() => {
@@ -359,6 +363,107 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     page.screenshot("5-phone");
 
     assert_only_own_origin(&mut page, &server);
+    assert_no_page_errors(&mut page);
+}
+
+/// Every value of every filter panel as the page shows it: its panel, value, passages and who
+/// said them.
+const FACET_VALUES: &str = r#"[...document.querySelectorAll('#facets input[data-facet]')].map((box) => {
+  const label = box.closest('label');
+  return [box.dataset.facet, box.value, label.querySelector('.count').firstChild.textContent,
+    label.querySelector('.who')?.textContent ?? ''];
+})"#;
+
+/// The same counts as tables: each panel's rows of cells.
+const FACET_TABLES: &str = r#"[...document.querySelectorAll('#facets details')].map((panel) =>
+  [panel.dataset.facet, [...panel.querySelectorAll('tbody tr')].map((tr) =>
+    [...tr.children].map((cell) => cell.firstChild.textContent))])"#;
+
+#[test]
+fn each_filter_value_shows_its_passages_and_how_many_participants_said_them() {
+    let server = TestServer::start(demo_index(), None);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
+    open_search(&mut page, &server, &[("q", "work"), ("kind", "article")]);
+    results_when(&mut page, "results about work", ROLE_GROUPS_SHOWN);
+
+    // A panel with a ticked value counts without its own filter; the others with every filter.
+    let counts = |params: &[(&str, &str)]| {
+        let params = [
+            params,
+            &[("facets", "role_group,role,site,kind,lang,speaker")],
+        ]
+        .concat();
+        server.search(&params).facets
+    };
+    let filtered = counts(&[("q", "work"), ("kind", "article")]);
+    let kinds = counts(&[("q", "work")]);
+    let expected = |panel: &str, value: &str| {
+        let (facets, fields) = match panel {
+            "kind" => (&kinds, &["kind"][..]),
+            "role" => (&filtered, &["role_group", "role"][..]),
+            other => (&filtered, &[other][..]),
+        };
+        fields
+            .iter()
+            .flat_map(|field| &facets[*field])
+            .find(|count| count.value == value)
+            .unwrap_or_else(|| panic!("{panel}: {value} is not among the API's counts"))
+            .clone()
+    };
+    let values: Vec<(String, String, String, String)> =
+        serde_json::from_value(page.eval(FACET_VALUES)).expect("the filters' values");
+    assert!(values.len() > 5, "{values:#?}");
+    for (panel, value, count, who) in &values {
+        let want = expected(panel, value);
+        assert_eq!(count, &want.count.to_string(), "{panel}: {value}");
+        let participants = match want.of {
+            _ if panel == "speaker" => String::new(),
+            0 => String::new(),
+            1 => format!("{} of 1 participant", want.participants),
+            of => format!("{} of {of} participants", want.participants),
+        };
+        assert_eq!(who, &participants, "{panel}: {value}");
+    }
+    let managers = page.eval(
+        "document.querySelector('#facets input[value=\"manager\"]').closest('label').textContent",
+    );
+    let want = expected("role", "manager");
+    assert!(want.count > 1 && want.of > 1, "{want:?}");
+    assert_eq!(
+        managers,
+        format!(
+            "manager{} passages,{} of {} participants",
+            want.count, want.participants, want.of
+        ),
+        "what a screen reader reads for the managers' box"
+    );
+
+    // As tables: passages, participants and all with the value, in columns.
+    page.eval("document.getElementById('counts-table').click()");
+    page.wait_until(
+        "the counts as tables",
+        "document.querySelectorAll('#facets table.counts').length > 0",
+    );
+    let tables: Vec<(String, Vec<Vec<String>>)> =
+        serde_json::from_value(page.eval(FACET_TABLES)).expect("the filters' tables");
+    for (panel, rows) in tables {
+        let ticks = values.iter().filter(|(p, ..)| *p == panel).count();
+        assert_eq!(rows.len(), ticks, "{panel}: a row per tick box");
+        for row in rows {
+            // A language is shown by its name.
+            let value = match (panel.as_str(), row[0].as_str()) {
+                ("lang", "English") => "en",
+                ("lang", "Chinese") => "zh",
+                (_, value) => value,
+            };
+            let want = expected(&panel, value);
+            let mut cells = vec![want.count.to_string()];
+            if panel != "speaker" {
+                cells.extend([want.participants.to_string(), want.of.to_string()]);
+            }
+            assert_eq!(row[1..], cells, "{panel}: {}", row[0]);
+        }
+    }
     assert_no_page_errors(&mut page);
 }
 

@@ -11,16 +11,13 @@ use verbatim_tests::{HttpApi, TestServer, demo_index};
 use super::audit::assert_accessible;
 use super::browser::{Browser, Key};
 use super::{
-    CHINESE_WORD, LAPTOP, SEED_PHRASE, assert_no_page_errors, assert_only_own_origin, open_search,
-    results_when, search_for, update_docs_screenshot, url_query_is,
+    CHINESE_WORD, LAPTOP, ROLE_GROUPS_SHOWN, SEED_PHRASE, assert_no_page_errors,
+    assert_only_own_origin, open_search, results_when, search_for, update_docs_screenshot,
+    url_query_is,
 };
 
 /// A phone's width.
 const NARROW: (u32, u32) = (375, 667);
-
-/// The search page's results are loaded and the role facet shows roles under their groups (the
-/// participants list has arrived, so the facets will not be redrawn under the keyboard).
-const ROLE_GROUPS_SHOWN: &str = "document.querySelector('#facets [data-facet=\"role\"] ul ul')";
 
 #[test]
 fn every_state_of_the_page_passes_the_audit() {
