@@ -9,7 +9,7 @@ import { el } from "./dom.js";
 const KEY_STORAGE = "verbatim.apiKey";
 
 // An error answer of the API (or none at all), with the API's code, message and hint.
-export class ApiProblem extends Error {
+class ApiProblem extends Error {
   constructor(code, message, hint) {
     super(message);
     this.code = code;

@@ -15,25 +15,26 @@ const ui = {
 };
 
 const EVERYONE_ELSE = "everyone else";
-const valuesOf = new Map(); // field -> its values with counts, as /v1/facets answers
 
+// Every value of `field` in the corpus, with its passages and participants.
 function fieldValues(field, signal) {
-  if (!valuesOf.has(field)) {
-    valuesOf.set(field, api(`/v1/facets/${encodeURIComponent(field)}`, { signal })
-      .catch((error) => { valuesOf.delete(field); throw error; }));
-  }
-  return valuesOf.get(field);
+  return api(`/v1/facets/${encodeURIComponent(field)}`, { signal });
 }
 
 // The groups' options: every value of the field with its passages and participants; the
-// reference also offers everyone else, its default.
+// reference also offers everyone else, its default. A chosen value the corpus does not hold (from
+// an old bookmark) stays chosen, saying it has no passages.
 function fillGroupOptions(values, target, reference) {
   const option = (v) => el("option", { value: v.value },
     `${valueText(ui.by.value, v.value)} (${plural(v.count, "passage", "passages")}, ${plural(v.participants, "participant", "participants")})`);
-  ui.target.replaceChildren(...values.map(option));
-  ui.reference.replaceChildren(el("option", { value: "" }, "Everyone else"), ...values.map(option));
-  if (values.some((v) => v.value === target)) ui.target.value = target;
-  ui.reference.value = values.some((v) => v.value === reference) ? reference : "";
+  const known = new Set(values.map((v) => v.value));
+  const chosen = [target, reference].filter((v) => v && !known.has(v))
+    .map((value) => ({ value, count: 0, participants: 0 }));
+  const all = [...values, ...new Map(chosen.map((v) => [v.value, v])).values()];
+  ui.target.replaceChildren(...all.map(option));
+  ui.reference.replaceChildren(el("option", { value: "" }, "Everyone else"), ...all.map(option));
+  if (target) ui.target.value = target;
+  ui.reference.value = reference;
 }
 
 function keynessBody(s) {

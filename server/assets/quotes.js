@@ -60,18 +60,18 @@ export function slug(text) {
 }
 
 // The status line of a page of passages: the total (which the tests read), the range shown and
-// the time taken.
+// the time taken, when the answer says.
 export function totalStatus(s, total, shown, tookMs) {
   const first = (s.page - 1) * PAGE_SIZE + 1;
   const last = first + shown - 1;
-  const took = `${tookMs < 10 ? tookMs.toFixed(1) : Math.round(tookMs)} ms`;
   const strong = el("strong", { id: "total", "data-total": String(total) }, plural(total, "passage", "passages"));
   const range = total > shown && shown > 0 ? `, showing ${first}–${last}` : "";
-  return [strong, `${range}${tookMs === undefined ? "" : ` · ${took}`}`];
+  const took = tookMs === undefined ? "" : ` · ${tookMs < 10 ? tookMs.toFixed(1) : Math.round(tookMs)} ms`;
+  return [strong, `${range}${took}`];
 }
 
 // What a screen reader hears after each search: the count, the query, the filters and the page.
-export function resultsSummary(s, total) {
+function resultsSummary(s, total) {
   const count = total === 0 ? "No passages" : plural(total, "passage", "passages");
   const what = s.q ? ` ${total === 1 ? "matches" : "match"} “${s.q}”` : "";
   const filters = filtersText(s);

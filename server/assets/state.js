@@ -6,7 +6,7 @@
 // they are.
 
 export const PAGE_SIZE = 20;
-export const VIEWS = ["search", "kwic", "crosstab", "keyness"];
+const VIEW_NAMES = ["search", "kwic", "crosstab", "keyness"];
 
 // The filters the API takes, with their names in words. Participant attributes (`attr.NAME`)
 // come on top, named after the participants sheet's column.
@@ -20,14 +20,19 @@ const ATTR = "attr.";
 export const GROUP_FIELDS = ["role_group", "role", "site", "kind", "lang", "year", "speaker", "doc"];
 
 const DEFAULTS = {
-  view: "search", q: "", sort: "relevance", page: 1, width: 40, by: "role_group", rows: [],
-  target: "", reference: "", minFreq: 3, terms: 20,
+  view: "search", q: "", sort: "relevance", page: 1, width: 40, by: "role_group", target: "",
+  reference: "", minFreq: 3, terms: 20,
 };
 const SORTS = ["relevance", "doc", "date"];
 const TERM_COUNTS = [10, 20, 50, 100];
 
-export function isFilter(param) {
-  return Object.hasOwn(FILTER_LABELS, param) || (param.startsWith(ATTR) && param.length > ATTR.length);
+// `attr.NAME`: a column of the participants sheet.
+function isAttribute(param) {
+  return param.startsWith(ATTR) && param.length > ATTR.length;
+}
+
+function isFilter(param) {
+  return Object.hasOwn(FILTER_LABELS, param) || isAttribute(param);
 }
 
 // A filter or field in words: "Role group", or an attribute's column ("Years in post").
@@ -53,11 +58,11 @@ function whole(text, min, max, fallback) {
   return text !== null && Number.isInteger(n) && n >= min && n <= max ? n : fallback;
 }
 
-export function readUrl(search = location.search) {
-  const params = new URLSearchParams(search);
+function readUrl() {
+  const params = new URLSearchParams(location.search);
   const s = emptyState();
   const view = params.get("view");
-  if (VIEWS.includes(view)) s.view = view;
+  if (VIEW_NAMES.includes(view)) s.view = view;
   s.q = params.get("q") || "";
   for (const [name, value] of params) {
     if (isFilter(name) && value.trim() !== "") (s.filters[name] ||= []).push(value);
@@ -67,7 +72,7 @@ export function readUrl(search = location.search) {
   s.page = whole(params.get("page"), 1, Number.MAX_SAFE_INTEGER, 1);
   s.width = whole(params.get("width"), 1, 200, DEFAULTS.width);
   const by = params.get("by");
-  if (by && (GROUP_FIELDS.includes(by) || (by.startsWith(ATTR) && by.length > ATTR.length))) s.by = by;
+  if (by && (GROUP_FIELDS.includes(by) || isAttribute(by))) s.by = by;
   s.rows = params.getAll("row").filter((row) => row.trim() !== "");
   s.target = params.get("target") || "";
   s.reference = params.get("reference") || "";
