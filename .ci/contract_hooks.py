@@ -39,6 +39,13 @@ def map_case(ctx, case):
     if isinstance(case.query, dict) and "year" in case.query:
         case.query["year"] = ordered(case.query["year"])
     body = case.body
-    if isinstance(body, dict) and isinstance(body.get("filters"), dict) and "year" in body["filters"]:
-        body["filters"]["year"] = ordered(body["filters"]["year"])
+    if isinstance(body, dict):
+        # Filters sit in `filters` (search, crosstab), `search.filters` (kwic), `target` and
+        # `reference` (keyness).
+        search = body.get("search")
+        groups = [body.get("filters"), body.get("target"), body.get("reference")]
+        groups.append(search.get("filters") if isinstance(search, dict) else None)
+        for filters in groups:
+            if isinstance(filters, dict) and "year" in filters:
+                filters["year"] = ordered(filters["year"])
     return case

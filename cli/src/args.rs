@@ -13,8 +13,9 @@ use anyhow::anyhow;
 use clap::builder::{PossibleValuesParser, RangedU64ValueParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 use indexer::api::{
-    DEFAULT_LIMIT, DocumentsRequest, FacetField, Filters, MAX_CONTEXT, MAX_LIMIT, MAX_OFFSET,
-    SearchRequest, Sort, YearRange,
+    DEFAULT_KEY_TERMS, DEFAULT_KWIC_WIDTH, DEFAULT_LIMIT, DEFAULT_MIN_FREQ, DocumentsRequest,
+    FacetField, Filters, KeynessRequest, MAX_CONTEXT, MAX_KEY_TERMS, MAX_KWIC_WIDTH, MAX_LIMIT,
+    MAX_MIN_FREQ, MAX_OFFSET, QueryForm, SearchRequest, Sort, YearRange,
 };
 use indexer::model::{DocId, Kind, Lang};
 
@@ -32,6 +33,8 @@ Examples:
   verbatim show mcdermott-2019-integrated-care#12 --context 2
   verbatim documents --kind article
   verbatim batch appendix.toml --out appendix.md
+  verbatim crosstab trust '\"primary care\"' --by role_group
+  verbatim keyness --target role_group=GP --reference role_group=manager
   verbatim --index ./index stats          (no server needed)
 
 Exit status: 0 when something matched, 1 when nothing matched, 2 on error.";
@@ -43,7 +46,31 @@ Examples:
   verbatim search commissioning --attr gender=female --facets role,site
   verbatim search '\"primary care\"' --kind interview --year 2015..2019 --sort date
   verbatim search trust --format csv > trust.csv      one row per quote, with citations
-  verbatim search --speaker ID9 --sort doc            everything ID9 said, in order";
+  verbatim search --speaker ID9 --sort doc            everything ID9 said, in order
+  verbatim search trust --format kwic --width 30      every occurrence on a line, aligned
+  verbatim search trust --format xlsx > trust.xlsx    a workbook of hits with citations";
+
+const CROSSTAB_EXAMPLES: &str = "\
+A rows file has one query per line (blank lines and # comments skipped), or is TOML with one
+[[row]] table per row:
+
+  [[row]]
+  label = \"Working together\"
+  query = \"\\\"work together\\\" OR collaboration\"
+
+Examples:
+  verbatim crosstab trust '\"primary care\"' STP --by role_group
+  verbatim crosstab --rows themes.txt --by site --role GP
+  verbatim crosstab trust --by attr.gender --format xlsx > trust.xlsx";
+
+const KEYNESS_EXAMPLES: &str = "\
+A group is FIELD=VALUE, FIELD one of role, role_group, role_exact, site, kind, lang, speaker,
+doc, year or attr.NAME; repeat a flag to combine (the same field: any of; different: all of).
+
+Examples:
+  verbatim keyness --target role_group=GP --reference role_group=manager
+  verbatim keyness --target role_group=GP                     GPs against everyone else
+  verbatim keyness --target site='site 1' --min-freq 5 -n 20 --format csv";
 
 const FACETS_EXAMPLES: &str = "\
 Examples:
@@ -222,6 +249,12 @@ pub enum Command {
     /// Run many searches from a file and write one document of quotes with citations.
     #[command(after_help = BATCH_EXAMPLES)]
     Batch(BatchArgs),
+    /// Cross queries with the values of a field: passages, participants and rates per cell.
+    #[command(after_help = CROSSTAB_EXAMPLES)]
+    Crosstab(CrosstabArgs),
+    /// List the words a group uses more than another (or than everyone else).
+    #[command(after_help = KEYNESS_EXAMPLES)]
+    Keyness(KeynessArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
@@ -267,9 +300,16 @@ pub struct SearchArgs {
     ///
     /// table (the default) is for reading: colour on a terminal, plain text in a pipe. json is
     /// exactly the API's response; jsonl is one hit per line; csv has a header row and one hit
-    /// per row; md is a Markdown blockquote per hit followed by its citation.
+    /// per row; md is a Markdown blockquote per hit followed by its citation; kwic is every
+    /// matched occurrence on its own line, keywords aligned; xlsx (an Excel workbook) and docx
+    /// (a Word document of quotes) are files: redirect them.
     #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = SearchFormat::Table)]
     pub format: SearchFormat,
+
+    /// With --format kwic: columns of context either side of a keyword (1 to 200; a Chinese
+    /// character takes two).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_KWIC_WIDTH, value_parser = from_one_to(MAX_KWIC_WIDTH))]
+    pub width: usize,
 }
 
 impl SearchArgs {
@@ -304,6 +344,12 @@ pub enum SearchFormat {
     /// Markdown blockquotes with citations.
     #[value(alias = "markdown")]
     Md,
+    /// Keyword in context: one aligned line per occurrence.
+    Kwic,
+    /// An Excel workbook.
+    Xlsx,
+    /// A Word document.
+    Docx,
 }
 
 /// The filters shared by `search` and `facets`.
@@ -318,6 +364,16 @@ pub struct FilterArgs {
     /// roles: GP matches GP and Independent GP.
     #[arg(long, value_name = "ROLE")]
     pub role: Vec<String>,
+
+    /// Only passages by this role group (e.g. GP), not a role of the same name alone.
+    #[arg(long, value_name = "GROUP")]
+    pub role_group: Vec<String>,
+
+    /// Only passages by this role exactly, without the rest of a role group of the same name.
+    ///
+    /// --role-exact GP leaves out Independent GPs, which --role GP includes.
+    #[arg(long, value_name = "ROLE")]
+    pub role_exact: Vec<String>,
 
     /// Only passages from this site (e.g. 'site 1').
     #[arg(long, value_name = "SITE")]
@@ -346,7 +402,7 @@ pub struct FilterArgs {
     /// Only passages whose speaker has this participant attribute, e.g. gender=female.
     ///
     /// NAME is a column of the participants sheet; repeat with the same NAME for any-of.
-    #[arg(long, value_name = "NAME=VALUE", value_parser = parse_attr)]
+    #[arg(long, value_name = "NAME=VALUE", value_parser = parse_assignment)]
     pub attr: Vec<(String, String)>,
 }
 
@@ -359,6 +415,8 @@ impl FilterArgs {
         }
         Filters {
             role: self.role.clone(),
+            role_group: self.role_group.clone(),
+            role_exact: self.role_exact.clone(),
             site: self.site.clone(),
             kind: self.kind.clone(),
             lang: self.lang.clone(),
@@ -533,8 +591,9 @@ pub struct BatchArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
-    /// Output format: md (a draft appendix), json (sections with their hits) or csv (one row
-    /// per quote, with its section).
+    /// Output format: md (a draft appendix), json (sections with their hits), csv (one row
+    /// per quote, with its section), xlsx (the same rows as a workbook) or docx (the appendix
+    /// as a Word document).
     #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = BatchFormat::Md)]
     pub format: BatchFormat,
 
@@ -557,6 +616,134 @@ pub enum BatchFormat {
     Json,
     /// One row per quote, with its section heading.
     Csv,
+    /// An Excel workbook, one row per quote.
+    Xlsx,
+    /// A Word document: headings, block quotes, citations.
+    Docx,
+}
+
+impl BatchFormat {
+    /// The shared format this one is.
+    pub fn render(self) -> render::Format {
+        match self {
+            BatchFormat::Md => render::Format::Md,
+            BatchFormat::Json => render::Format::Json,
+            BatchFormat::Csv => render::Format::Csv,
+            BatchFormat::Xlsx => render::Format::Xlsx,
+            BatchFormat::Docx => render::Format::Docx,
+        }
+    }
+}
+
+/// `verbatim crosstab`.
+#[derive(Debug, clap::Args)]
+pub struct CrosstabArgs {
+    /// Queries, one row each (in the query syntax of `search`).
+    #[arg(value_name = "QUERY")]
+    pub queries: Vec<String>,
+
+    /// A file of rows, after the QUERY rows: one query per line, or TOML [[row]] tables with
+    /// `label` and `query`.
+    #[arg(long, value_name = "FILE")]
+    pub rows: Option<PathBuf>,
+
+    /// The field whose values are the columns: role_group, role, site, kind, lang, year,
+    /// speaker, doc or attr.NAME.
+    #[arg(long, value_name = "FIELD", default_value = "role_group", value_parser = parse_facet_field)]
+    pub by: FacetField,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Output format: table, json (the API's answer), csv (one row per cell), md or xlsx.
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+/// `verbatim keyness`.
+#[derive(Debug, clap::Args)]
+pub struct KeynessArgs {
+    /// The target group, e.g. role_group=GP (repeat to combine conditions).
+    #[arg(long, value_name = "FIELD=VALUE", required = true, value_parser = parse_assignment)]
+    pub target: Vec<(String, String)>,
+
+    /// The group to compare with (default: everyone outside the target).
+    #[arg(long, value_name = "FIELD=VALUE", value_parser = parse_assignment)]
+    pub reference: Vec<(String, String)>,
+
+    /// Fewest occurrences in the target for a term to be listed.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_FREQ, value_parser = RangedU64ValueParser::<u64>::new().range(1..=MAX_MIN_FREQ))]
+    pub min_freq: u64,
+
+    /// Most terms to list (1 to 1000).
+    #[arg(long, short = 'n', value_name = "N", default_value_t = DEFAULT_KEY_TERMS, value_parser = from_one_to(MAX_KEY_TERMS))]
+    pub limit: usize,
+
+    /// Output format: table, json (the API's answer), csv, md or xlsx.
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+impl KeynessArgs {
+    /// The API request these flags describe.
+    pub fn to_request(&self) -> anyhow::Result<KeynessRequest> {
+        let reference = if self.reference.is_empty() {
+            None
+        } else {
+            Some(group("--reference", &self.reference)?)
+        };
+        let request = KeynessRequest {
+            reference,
+            min_freq: self.min_freq,
+            limit: self.limit,
+            ..KeynessRequest::new(group("--target", &self.target)?)
+        };
+        request.validate().map_err(|error| {
+            let message = explain(&error);
+            match &error {
+                indexer::Error::InvalidValue { field, .. } => {
+                    let rest = message.strip_prefix(field.as_str()).unwrap_or(&message);
+                    anyhow!("--{}{rest}", field.replace('_', "-"))
+                }
+                _ => anyhow!(message),
+            }
+        })?;
+        Ok(request)
+    }
+}
+
+/// A group's conditions as filters, read by the API's query-string codec.
+fn group(flag: &str, conditions: &[(String, String)]) -> anyhow::Result<Filters> {
+    Filters::from_query(conditions.to_vec()).map_err(|error| anyhow!("{flag} {}", explain(&error)))
+}
+
+/// Output formats of tables (`crosstab`, `keyness`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// Aligned columns, for reading.
+    Table,
+    /// The API response.
+    Json,
+    /// RFC 4180, header row.
+    Csv,
+    /// A Markdown table.
+    #[value(alias = "markdown")]
+    Md,
+    /// An Excel workbook.
+    Xlsx,
+}
+
+impl TableFormat {
+    /// The shared format this one is, or `None` for the terminal's table.
+    pub fn render(self) -> Option<render::Format> {
+        match self {
+            TableFormat::Table => None,
+            TableFormat::Json => Some(render::Format::Json),
+            TableFormat::Csv => Some(render::Format::Csv),
+            TableFormat::Md => Some(render::Format::Md),
+            TableFormat::Xlsx => Some(render::Format::Xlsx),
+        }
+    }
 }
 
 /// `verbatim completions`.
@@ -565,6 +752,11 @@ pub struct CompletionsArgs {
     /// The shell to generate completions for.
     #[arg(value_enum, value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+/// A parser for a count from 1 to `max`.
+fn from_one_to(max: usize) -> RangedU64ValueParser<usize> {
+    RangedU64ValueParser::new().range(1..=max as u64)
 }
 
 /// A parser for a count from 0 to `max`.
@@ -595,12 +787,14 @@ fn parse_year_range(s: &str) -> Result<YearRange, String> {
     s.parse().map_err(|e| value_error(&e))
 }
 
-fn parse_attr(s: &str) -> Result<(String, String), String> {
+fn parse_assignment(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((name, value)) if !name.trim().is_empty() => {
             Ok((name.trim().to_string(), value.trim().to_string()))
         }
-        _ => Err(format!("{s:?} is not NAME=VALUE; write e.g. gender=female")),
+        _ => Err(format!(
+            "{s:?} is not NAME=VALUE; write e.g. gender=female or role_group=GP"
+        )),
     }
 }
 

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use indexer::api::{
-    DocumentDetail, DocumentList, DocumentsRequest, FacetCount, FacetField, FacetQuery, Filters,
-    ParticipantInfo, PassageDetail, PassageQuery, QueryForm, QueryPairs, SearchRequest,
-    SearchResponse, Stats,
+    CrosstabRequest, CrosstabResponse, DocumentDetail, DocumentList, DocumentsRequest, FacetCount,
+    FacetField, FacetQuery, Filters, KeynessRequest, KeynessResponse, ParticipantInfo,
+    PassageDetail, PassageQuery, QueryForm, QueryPairs, SearchRequest, SearchResponse, Stats,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -56,6 +56,22 @@ impl Backend {
         match self {
             Backend::Remote(remote) => remote.post("/v1/search", request),
             Backend::Local(index) => index.latest().search(request).map_err(engine_error),
+        }
+    }
+
+    /// A cross-tab of queries by the values of a field.
+    pub fn crosstab(&self, request: &CrosstabRequest) -> anyhow::Result<CrosstabResponse> {
+        match self {
+            Backend::Remote(remote) => remote.post("/v1/crosstab", request),
+            Backend::Local(index) => index.latest().crosstab(request).map_err(engine_error),
+        }
+    }
+
+    /// The key terms of a group against another (or everyone else).
+    pub fn keyness(&self, request: &KeynessRequest) -> anyhow::Result<KeynessResponse> {
+        match self {
+            Backend::Remote(remote) => remote.post("/v1/keyness", request),
+            Backend::Local(index) => index.latest().keyness(request).map_err(engine_error),
         }
     }
 

@@ -3,7 +3,6 @@
 //!
 //! Exit status like grep: 0 when something matched, 1 when nothing did, 2 on any error.
 
-mod appendix;
 mod args;
 mod backend;
 mod cmd;

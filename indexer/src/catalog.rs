@@ -21,7 +21,8 @@ pub const CATALOG_FILE: &str = "catalog.json";
 pub struct Catalog {
     /// [`crate::schema::SCHEMA_VERSION`] of the index.
     pub schema_version: u32,
-    /// Hash of the participants sheet and role groups: when it changes, every passage is re-joined.
+    /// Hash of the participants sheet, role groups and documents sheet: when it changes, every
+    /// file is read again.
     pub config_hash: String,
     /// When this generation was built (RFC 3339, UTC).
     pub built_at: String,
@@ -52,6 +53,9 @@ pub struct FileEntry {
     /// Problems found in it (reported again on runs that find nothing changed).
     #[serde(default)]
     pub errors: Vec<StoredError>,
+    /// Its speaker labels that name no participant, with their turn counts.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unmapped: BTreeMap<String, u32>,
 }
 
 /// A document with its passage count.

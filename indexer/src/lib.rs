@@ -1,13 +1,15 @@
 //! Verbatim's engine: turns a corpus of transcripts, papers and policy texts into a searchable
 //! index of attributed passages, and answers searches over it.
 //!
-//! The pipeline: [`ingest`] reads a corpus directory (transcripts and prose with YAML front matter,
-//! JSONL imports, the participants sheet and role groups) into [`model::Document`]s and
+//! The pipeline: [`ingest`] reads a corpus directory (transcripts and prose in Markdown or text,
+//! Word, OpenDocument, PDF and caption files, JSONL imports, the participants, documents and role
+//! group sheets) into [`model::Document`]s and
 //! [`model::Passage`]s; [`analysis`] tokenizes English and Chinese text (lindera for Chinese);
 //! [`schema`] names every tantivy field; [`store`] builds an index into a fresh directory and swaps
 //! it in atomically; [`Index`] opens it and answers [`api::SearchRequest`]s with hits, facet counts,
 //! highlights, context and citations, and a [`LiveIndex`] keeps serving the newest build. The
-//! server and the CLI call only this crate.
+//! server and the CLI call only this crate. For corpora that outgrow one machine, [`export`]
+//! writes an index out for OpenSearch or Quickwit with the same analysis, filters and citations.
 //!
 //! ```
 //! use indexer::api::{Filters, SearchRequest};
@@ -43,8 +45,10 @@
 pub mod analysis;
 pub mod api;
 pub mod catalog;
+pub mod compare;
 mod durable;
 pub mod error;
+pub mod export;
 pub mod ingest;
 mod live;
 pub mod model;

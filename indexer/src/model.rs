@@ -253,6 +253,25 @@ pub struct Document {
 }
 
 impl Document {
+    /// A document with what every document has, in English, and nothing else yet.
+    pub fn new(id: DocId, title: String, kind: Kind, file: String) -> Document {
+        Document {
+            id,
+            title,
+            kind,
+            lang: Lang::En,
+            date: None,
+            authors: Vec::new(),
+            source: None,
+            reference: None,
+            licence: None,
+            url: None,
+            translation: None,
+            site: None,
+            file,
+        }
+    }
+
     /// The year of [`Document::date`], when it starts with four digits.
     pub fn year(&self) -> Option<i32> {
         self.date.as_deref().and_then(year_of)
@@ -394,6 +413,9 @@ pub struct Participant {
     pub role: Option<Role>,
     /// Site, where a source states it.
     pub site: Option<Site>,
+    /// Other labels transcripts use for this participant (`Dr Jane Smith`, `Jane`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<SpeakerId>,
     /// Every other column of the sheet, by column name.
     #[serde(default)]
     pub attrs: BTreeMap<String, String>,

@@ -5,11 +5,14 @@
 //! filters and facets on them need no join; reading a passage back ignores them, since the
 //! catalog holds the document.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use tantivy::TantivyDocument;
 use tantivy::schema::{Field, OwnedValue, Value};
+use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token};
 
+use crate::analysis::{self, Mode};
 use crate::error::{Error, Result};
 use crate::model::{DocId, Document, Lang, Origin, Passage, Role, RoleGroup, Site, SpeakerId};
 use crate::schema::Fields;
@@ -25,6 +28,15 @@ pub fn to_document(fields: Fields, document: &Document, passage: &Passage) -> Ta
     if passage.text.chars().any(crate::analysis::is_cjk) {
         doc.add_text(fields.text_chars, &passage.text);
     }
+    let words = whole_words(&passage.text);
+    doc.add_u64(fields.word_count, words.len() as u64);
+    doc.add_pre_tokenized_text(
+        fields.words,
+        PreTokenizedString {
+            text: String::new(),
+            tokens: words,
+        },
+    );
     doc.add_text(fields.kind, document.kind.as_str());
     doc.add_text(fields.lang, passage.lang.as_str());
     let optional = [
@@ -58,6 +70,24 @@ pub fn to_document(fields: Fields, document: &Document, passage: &Passage) -> Ta
     doc.add_u64(fields.line, u64::from(passage.origin.line));
     doc.add_text(fields.locator, &passage.locator);
     doc
+}
+
+thread_local! {
+    /// Whole words: the query-mode analysis gives Chinese words without the sub-words that
+    /// indexing adds for recall, and no stemming, so words are counted as people wrote them.
+    static WORDS: RefCell<TextAnalyzer> = RefCell::new(analysis::plain_analyzer(Mode::Query));
+}
+
+/// The whole words of `text`, analysed once for both the word count and the `words` field.
+fn whole_words(text: &str) -> Vec<Token> {
+    WORDS.with_borrow_mut(|analyzer| {
+        let mut stream = analyzer.token_stream(text);
+        let mut tokens = Vec::new();
+        while let Some(token) = stream.next() {
+            tokens.push(token.clone());
+        }
+        tokens
+    })
 }
 
 /// The passage stored in a tantivy document written by [`to_document`].
@@ -192,6 +222,24 @@ mod tests {
         assert_eq!(
             written.get_first(fields.year).and_then(|v| v.as_i64()),
             Some(2016)
+        );
+    }
+
+    #[test]
+    fn whole_words_are_counted_without_chinese_sub_words_or_stems() {
+        let words: Vec<String> = whole_words("Commissioning 卫生保健 CCGs")
+            .into_iter()
+            .map(|token| token.text)
+            .collect();
+        assert_eq!(words, ["commissioning", "卫生保健", "ccgs"]);
+        let (_, fields) = build_schema();
+        let written = to_document(fields, &document(), &passage());
+        assert_eq!(
+            written
+                .get_first(fields.word_count)
+                .and_then(|v| v.as_u64()),
+            Some(7),
+            "初级 保健 is more than co location"
         );
     }
 }

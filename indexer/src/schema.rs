@@ -12,7 +12,7 @@ use crate::analysis;
 use crate::error::{Error, Result};
 
 /// Bumped whenever fields or analysis change, so an older index is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Field names, as used in fast-field lookups.
 pub mod names {
@@ -54,6 +54,11 @@ pub mod names {
     pub const SECTION: &str = "section";
     /// Attribution tag when it names no participant.
     pub const ATTRIBUTION: &str = "attribution";
+    /// Whole words as written (lowercased, unstemmed, no Chinese sub-words), with frequencies:
+    /// what keyness counts.
+    pub const WORDS: &str = "words";
+    /// Number of whole words in the passage, for rates per 10,000 words.
+    pub const WORD_COUNT: &str = "word_count";
 }
 
 /// Handles to every field of the schema.
@@ -97,6 +102,10 @@ pub struct Fields {
     pub section: Field,
     /// See [`names::ATTRIBUTION`].
     pub attribution: Field,
+    /// See [`names::WORDS`].
+    pub words: Field,
+    /// See [`names::WORD_COUNT`].
+    pub word_count: Field,
 }
 
 /// Builds the schema and returns it with its field handles.
@@ -145,6 +154,12 @@ pub fn build_schema() -> (Schema, Fields) {
         )
         .set_fast("raw")
         .set_stored();
+    // Always written pre-tokenized (see `record`); the tokenizer named here is never run.
+    let words = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::PLAIN)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
     let number = NumericOptions::default()
         .set_indexed()
         .set_fast()
@@ -170,6 +185,8 @@ pub fn build_schema() -> (Schema, Fields) {
         locator: b.add_text_field(names::LOCATOR, STORED),
         section: b.add_text_field(names::SECTION, STORED),
         attribution: b.add_text_field(names::ATTRIBUTION, STORED),
+        words: b.add_text_field(names::WORDS, words),
+        word_count: b.add_u64_field(names::WORD_COUNT, NumericOptions::default().set_fast()),
     };
     (b.build(), fields)
 }
@@ -204,6 +221,8 @@ impl Fields {
             locator: get(names::LOCATOR)?,
             section: get(names::SECTION)?,
             attribution: get(names::ATTRIBUTION)?,
+            words: get(names::WORDS)?,
+            word_count: get(names::WORD_COUNT)?,
         })
     }
 }

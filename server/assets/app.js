@@ -1,617 +1,131 @@
 // Verbatim search page: talks to the /v1 API of the server that serves it, and nothing else.
 //
-// The page state (query, filters, order, page) lives in the URL, so a search can be bookmarked
-// and shared. Corpus text is only ever inserted as text nodes, never as HTML. The API key, when
-// the server has one, lives in sessionStorage and travels in the Authorization header only.
-"use strict";
+// Four views of the corpus, each an address of its own (see state.js): the quotes matching a
+// search, their concordance (keyword in context), a cross-tab of queries by a field, and the
+// key terms of one group against another. This module draws the view the state names, with the
+// filters beside it, and wires the controls every view shares.
+//
+// A view is an object: its `title`, the ids of the `parts` shown only with it and of its
+// `result` (emptied on an error), whether it has the filters beside it (`sidebar`) and the
+// order control (`sorted`), its export formats; `load(state, signal)` asks the API, `render(state,
+// answer)` draws the answer and returns the status line, the announcement, the total to page
+// through and whether there is anything to export; `exportFile(state, answer)` names the file
+// the API writes; `wire()` and `sync(state)`, when present, set up and fill its controls.
 
-const PAGE_SIZE = 20;
-const EXPORT_LIMIT = 1000; // the API's largest page
-const TYPING_DELAY_MS = 450;
-const FACET_VALUES_SHOWN = 10;
-const KEY_STORAGE = "verbatim.apiKey";
+import { announce, el, hideMessage, showMessage } from "./dom.js";
+import { crosstabView } from "./crosstab.js";
+import { showExports } from "./exports.js";
+import { foldPanels, loadFacets, redrawFacets, renderFacets, toggleCountsTables } from "./facets.js";
+import { keynessView } from "./keyness.js";
+import { kwicView } from "./kwic.js";
+import { fillFieldOptions } from "./labels.js";
+import { loadParticipants } from "./participants.js";
+import { quotesView } from "./quotes.js";
+import { PAGE_SIZE, commit, followUrl, go, state, urlFor, whenStateChanges } from "./state.js";
 
-// Filters a facet panel sets, and the facet fields it counts. Role groups carry their roles.
-const FACETS = [
-  { param: "role", label: "Role", fields: ["role_group", "role"] },
-  { param: "site", label: "Site", fields: ["site"] },
-  { param: "kind", label: "Kind", fields: ["kind"] },
-  { param: "lang", label: "Language", fields: ["lang"] },
-  { param: "speaker", label: "Speaker", fields: ["speaker"] },
-];
-// Every filter the page sets: one per facet panel, and the document a translation link opens.
-const LIST_PARAMS = [...FACETS.map((f) => f.param), "doc"];
-const LANGUAGE_NAMES = { en: "English", zh: "Chinese (中文)" };
-// Same columns, in the same order, as `verbatim search --format csv`.
-const CSV_COLUMNS = [
-  "citation", "speaker", "role", "role_group", "site", "doc", "passage", "title",
-  "kind", "lang", "section", "source_file", "source_line", "text",
-];
+const VIEWS = { search: quotesView, kwic: kwicView, crosstab: crosstabView, keyness: keynessView };
+// The views that show the search box's query; from the others, a search shows its quotes.
+const SEARCHING_VIEWS = new Set(["search", "kwic"]);
 
 const $ = (id) => document.getElementById(id);
 const ui = {
-  form: $("search-form"), q: $("q"), sort: $("sort"), layout: $("layout"),
-  status: $("status"), message: $("message"), hits: $("hits"), results: $("results"),
-  facets: $("facets"), clearFilters: $("clear-filters"), docFilter: $("doc-filter"),
+  form: $("search-form"), q: $("q"), sort: $("sort"), sortControl: $("sort-control"), layout: $("layout"),
+  filters: $("filters"), status: $("status"), results: $("results"), title: $("results-title"),
+  clearFilters: $("clear-filters"), countsTable: $("counts-table"),
   pager: $("pager"), prev: $("prev-page"), next: $("next-page"), pageInfo: $("page-info"),
-  exportMd: $("export-md"), exportCsv: $("export-csv"), announcer: $("announcer"),
-  keyPanel: $("key-panel"), keyForm: $("key-form"), keyInput: $("api-key"), keyError: $("key-error"),
+  viewLinks: [...document.querySelectorAll("a[data-view]")],
+  fieldSelects: [$("crosstab-by"), $("keyness-by")],
 };
 
-let state = readUrl();
-let lastResponse = null;
-let searchController = null;
+// How long typing must pause before the search runs (set in index.html, where tests read it too).
+const TYPING_DELAY_MS = Number(ui.q.dataset.typingDelayMs);
+
+let controller = null;
 let typingTimer = 0;
 let composing = false;
-let pendingKey = null; // the key form's answer, while it is shown
-let memoryKey = storedKey(); // the API key in use ("" for none)
-const roleGroupOf = new Map(); // role -> role group, learnt from participants and hits
-const closedFacets = new Set();
-const expandedFacets = new Set();
 
-// ---- State and URL ------------------------------------------------------------------------
-
-function emptyState() {
-  const s = { q: "", sort: "relevance", page: 1 };
-  for (const p of LIST_PARAMS) s[p] = [];
-  return s;
-}
-
-function readUrl() {
-  const params = new URLSearchParams(location.search);
-  const s = emptyState();
-  s.q = params.get("q") || "";
-  for (const p of LIST_PARAMS) s[p] = params.getAll(p).filter((v) => v.trim() !== "");
-  const sort = params.get("sort");
-  if (sort === "doc" || sort === "date") s.sort = sort;
-  const page = Number.parseInt(params.get("page") || "1", 10);
-  s.page = Number.isFinite(page) && page > 0 ? page : 1;
-  return s;
-}
-
-function urlFor(s) {
-  const params = new URLSearchParams();
-  if (s.q) params.set("q", s.q);
-  for (const p of LIST_PARAMS) for (const v of s[p]) params.append(p, v);
-  if (s.sort !== "relevance") params.set("sort", s.sort);
-  if (s.page > 1) params.set("page", String(s.page));
-  const query = params.toString();
-  return query ? `?${query}` : location.pathname;
-}
-
-function hasFilters(s) {
-  return LIST_PARAMS.some((p) => s[p].length > 0);
-}
-
-// ---- API ----------------------------------------------------------------------------------
-
-class ApiProblem extends Error {
-  constructor(code, message, hint) {
-    super(message);
-    this.code = code;
-    this.hint = hint;
-  }
-}
-
-function storedKey() {
-  try { return sessionStorage.getItem(KEY_STORAGE) || ""; } catch { return ""; }
-}
-
-function storeKey(key) {
-  try {
-    if (key) sessionStorage.setItem(KEY_STORAGE, key); else sessionStorage.removeItem(KEY_STORAGE);
-  } catch { /* storage disabled: the key lasts until the page is left */ }
-  memoryKey = key;
-}
-
-// GET an API path; on 401 asks for the key (once, shared by concurrent calls) and retries.
-async function api(path, params, signal) {
-  const url = params ? `${path}?${params}` : path;
-  for (;;) {
-    const headers = { Accept: "application/json" };
-    if (memoryKey) headers.Authorization = `Bearer ${memoryKey}`;
-    let response;
-    try {
-      response = await fetch(url, { headers, signal });
-    } catch (error) {
-      if (error.name === "AbortError") throw error;
-      throw new ApiProblem("unreachable", "The server could not be reached.",
-        "Check that the Verbatim server is running and your network is up, then press Enter to retry.");
-    }
-    const body = await response.json().catch(() => null);
-    if (response.ok && body) return body;
-    const problem = body && body.error
-      ? new ApiProblem(body.error.code, body.error.message, body.error.hint)
-      : new ApiProblem("unexpected", `The server answered ${response.status} without an explanation.`,
-        "Try again; if it persists, the server's log says more.");
-    if (response.status !== 401) throw problem;
-    await askForKey(memoryKey ? "That key was not accepted. Check it and try again." : "");
-  }
-}
-
-function askForKey(error) {
-  if (!pendingKey) {
-    storeKey("");
-    pendingKey = new Promise((resolve) => {
-      ui.keyError.textContent = error;
-      ui.keyPanel.hidden = false;
-      ui.layout.hidden = true;
-      ui.keyInput.value = "";
-      ui.keyInput.focus();
-      ui.keyForm.onsubmit = (event) => {
-        event.preventDefault();
-        const key = ui.keyInput.value.trim();
-        if (!key) return;
-        storeKey(key);
-        ui.keyPanel.hidden = true;
-        ui.layout.hidden = false;
-        ui.keyInput.value = "";
-        pendingKey = null;
-        resolve();
-        ui.q.focus();
-      };
-    });
-  }
-  return pendingKey;
-}
-
-function searchParams(s, overrides) {
-  const params = new URLSearchParams();
-  params.set("q", s.q);
-  for (const p of LIST_PARAMS) for (const v of s[p]) params.append(p, v);
-  if (s.sort !== "relevance") params.set("sort", s.sort);
-  for (const [name, value] of Object.entries(overrides)) params.set(name, value);
-  return params;
-}
-
-// Counts for a panel whose values are ticked come from the search without that panel's own
-// filter, so the other values keep their counts and can be added (any-of within a panel).
-function facetRequests(s, signal) {
-  return FACETS.filter((f) => s[f.param].length > 0).map((f) => {
-    const without = { ...s, [f.param]: [] };
-    return api("/v1/search", searchParams(without, { limit: "0", facets: f.fields.join(",") }), signal)
-      .then((answer) => answer.facets);
-  });
-}
-
-async function loadRoleGroups() {
-  try {
-    const participants = await api("/v1/participants");
-    for (const p of participants) if (p.role && p.role_group) roleGroupOf.set(p.role, p.role_group);
-  } catch (error) {
-    // Without the list, roles learnt from hits still nest; the rest are listed on their own.
-    if (error.name !== "AbortError") console.warn("participants unavailable:", error.message);
-  }
-}
-
-// ---- Searching ----------------------------------------------------------------------------
-
-async function search() {
-  if (searchController) searchController.abort();
-  const controller = new AbortController();
-  searchController = controller;
+// Draws the view the state names: its answer, the filters' counts beside it (when it has
+// filters), the status line, pages and exports; and says what changed in the live region.
+async function run() {
+  if (controller) controller.abort();
+  const mine = new AbortController();
+  controller = mine;
   const s = state;
+  const view = VIEWS[s.view];
+  syncControls(s, view);
   document.body.classList.add("busy");
   try {
-    const allFields = FACETS.flatMap((f) => f.fields).join(",");
-    const main = api("/v1/search", searchParams(s, {
-      limit: String(PAGE_SIZE), offset: String((s.page - 1) * PAGE_SIZE), facets: allFields,
-    }), controller.signal);
-    const [answer, ...ownCounts] = await Promise.all([main, ...facetRequests(s, controller.signal)]);
-    if (controller !== searchController) return;
-    for (const counts of ownCounts) Object.assign(answer.facets, counts);
-    lastResponse = answer;
-    render(s, answer);
+    const [answer, facets] = await Promise.all([
+      view.load(s, mine.signal),
+      view.sidebar ? loadFacets(s, mine.signal) : null,
+    ]);
+    if (mine !== controller) return;
+    hideMessage();
+    if (facets) renderFacets(s, facets);
+    const shown = view.render(s, answer);
+    if (!shown) return;
+    ui.status.replaceChildren(...shown.status);
+    renderPager(s, shown.total);
+    showExports(view, answer, shown.exportable ?? shown.total > 0);
+    announce(shown.announcement);
   } catch (error) {
-    if (error.name === "AbortError" || controller !== searchController) return;
-    lastResponse = null;
-    renderProblem(error);
+    if (error.name === "AbortError" || mine !== controller) return;
+    renderProblem(view, error);
   } finally {
-    if (controller === searchController) document.body.classList.remove("busy");
+    if (mine === controller) document.body.classList.remove("busy");
   }
 }
 
-// Runs `change` on a copy of the state, records it in the URL and searches.
-function commit(change, { replace = false } = {}) {
-  const next = { ...state };
-  change(next);
-  state = next;
-  const url = urlFor(state);
-  if (replace) history.replaceState(null, "", url); else history.pushState(null, "", url);
-  syncControls();
-  search();
-}
-
-function syncControls() {
-  if (ui.q.value.trim() !== state.q) ui.q.value = state.q;
-  ui.sort.value = state.sort;
-  document.title = state.q ? `${state.q} · Verbatim` : "Verbatim search";
-}
-
-// ---- Rendering ----------------------------------------------------------------------------
-
-// Builds an element; strings become text nodes, so corpus text is never parsed as HTML.
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value === true ? "" : value);
+function syncControls(s, view) {
+  if (ui.q.value.trim() !== s.q) ui.q.value = s.q;
+  ui.sort.value = s.sort;
+  for (const v of Object.values(VIEWS)) {
+    for (const part of v.parts) $(part).hidden = v !== view;
   }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  ui.filters.hidden = !view.sidebar;
+  ui.layout.classList.toggle("without-filters", !view.sidebar);
+  ui.sortControl.hidden = !view.sorted;
+  ui.title.textContent = view.title;
+  for (const link of ui.viewLinks) {
+    link.href = viewUrl(s, link.dataset.view);
+    if (link.dataset.view === s.view) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
   }
-  return node;
+  if (view.sync) view.sync(s);
+  // What the view is about: the query, the cross-tab's rows or the keyness target.
+  const subject = SEARCHING_VIEWS.has(s.view) ? s.q : s.view === "keyness" ? s.target : s.rows.join(", ");
+  document.title = s.view === "search"
+    ? (s.q ? `${s.q} · Verbatim` : "Verbatim search")
+    : `${view.title}${subject ? `: ${subject}` : ""} · Verbatim`;
 }
 
-function render(s, answer) {
-  if (answer.hits.length === 0 && answer.total > 0 && s.page > 1) {
-    // A bookmarked page past the end (the corpus shrank): show the first page instead.
-    commit((n) => { n.page = 1; }, { replace: true });
-    return;
-  }
-  hideMessage();
-  renderStatus(s, answer);
-  renderFacets(s, answer.facets);
-  renderDocFilter(s);
-  ui.hits.replaceChildren(...answer.hits.map(renderHit));
-  renderPager(s, answer.total);
-  ui.exportMd.disabled = ui.exportCsv.disabled = answer.total === 0;
-  if (answer.total === 0) renderNoResults(s);
-}
-
-function plural(n, one, many) {
-  return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
-}
-
-function renderStatus(s, answer) {
-  const first = (s.page - 1) * PAGE_SIZE + 1;
-  const last = first + answer.hits.length - 1;
-  const took = `${answer.took_ms < 10 ? answer.took_ms.toFixed(1) : Math.round(answer.took_ms)} ms`;
-  const total = el("strong", { id: "total", "data-total": String(answer.total) },
-    plural(answer.total, "passage", "passages"));
-  const range = answer.total > answer.hits.length && answer.hits.length > 0
-    ? `, showing ${first}–${last}` : "";
-  ui.status.replaceChildren(total, `${range} · ${took}`);
-}
-
-function renderNoResults(s) {
-  const what = s.q ? `“${s.q}”` : "these filters";
-  const children = [el("p", {}, `No passages match ${what}${s.q && hasFilters(s) ? " with these filters" : ""}.`)];
-  const hint = hasFilters(s)
-    ? "Untick some filters, use fewer words, or try a shorter prefix with *."
-    : "Check the spelling, use fewer words, or try a shorter prefix with *.";
-  children.push(el("p", { class: "hint" }, hint));
-  showMessage(children, false);
-}
-
-function renderProblem(error) {
-  const title = error.code === "invalid_query" ? "This query cannot be read: " : "";
-  const children = [el("p", {}, el("strong", {}, title), error.message || String(error))];
-  if (error.hint) children.push(el("p", { class: "hint" }, error.hint));
-  showMessage(children, true);
-  ui.status.replaceChildren("No results");
-  ui.hits.replaceChildren();
-  ui.pager.hidden = true;
-  ui.exportMd.disabled = ui.exportCsv.disabled = true;
-}
-
-function showMessage(children, isError) {
-  ui.message.className = isError ? "message error" : "message";
-  ui.message.replaceChildren(...children);
-  ui.message.hidden = false;
-}
-
-function hideMessage() {
-  ui.message.hidden = true;
-  ui.message.replaceChildren();
+// The address of view `name` from here: the same query and filters (a cross-tab starts with the
+// query as its first row), the same page between quotes and their concordance.
+function viewUrl(s, name) {
+  const next = { ...s, view: name };
+  if (!(SEARCHING_VIEWS.has(s.view) && SEARCHING_VIEWS.has(name))) next.page = 1;
+  if (name === "crosstab" && next.rows.length === 0 && s.q) next.rows = [s.q];
+  return urlFor(next);
 }
 
 function renderPager(s, total) {
-  const pages = Math.ceil(total / PAGE_SIZE);
+  const pages = total === undefined ? 0 : Math.ceil(total / PAGE_SIZE);
   ui.pager.hidden = pages <= 1;
   ui.prev.disabled = s.page <= 1;
   ui.next.disabled = s.page >= pages;
   ui.pageInfo.textContent = `Page ${s.page} of ${pages}`;
 }
 
-function renderDocFilter(s) {
-  ui.docFilter.hidden = s.doc.length === 0;
-  const remove = el("button", { type: "button", class: "link-button" }, "Remove");
-  remove.addEventListener("click", () => commit((n) => { n.doc = []; n.page = 1; }));
-  ui.docFilter.replaceChildren(el("span", {}, `Document: ${s.doc.join(", ")}`), remove);
-  ui.clearFilters.hidden = !hasFilters(s);
-}
-
-// ---- Facets -------------------------------------------------------------------------------
-
-function renderFacets(s, facets) {
-  const focused = document.activeElement && document.activeElement.dataset
-    ? document.activeElement.dataset.focusKey : undefined;
-  ui.facets.replaceChildren(...FACETS.map((f) => renderFacet(f, s, facets)));
-  if (focused) {
-    const again = [...ui.facets.querySelectorAll("[data-focus-key]")].find((e) => e.dataset.focusKey === focused);
-    if (again) again.focus();
-  }
-}
-
-// Values with counts, plus ticked values the current search no longer finds (so they can be unticked).
-function withSelected(counts, selected) {
-  const values = (counts || []).map((c) => ({ value: c.value, count: c.count }));
-  for (const v of selected) {
-    if (!values.some((c) => c.value.toLowerCase() === v.toLowerCase())) values.push({ value: v, count: 0 });
-  }
-  return values;
-}
-
-function renderFacet(facet, s, facets) {
-  const details = el("details", { class: "facet", "data-facet": facet.param });
-  details.open = !closedFacets.has(facet.param);
-  details.addEventListener("toggle", () => {
-    if (details.open) closedFacets.delete(facet.param); else closedFacets.add(facet.param);
-  });
-  details.append(el("summary", {}, facet.label));
-  const selected = s[facet.param];
-  const items = facet.param === "role"
-    ? roleItems(facets, selected)
-    : withSelected(facets[facet.fields[0]], selected).map((c) => ({ ...c, children: [] }));
-  if (items.length === 0) {
-    details.append(el("p", { class: "empty" }, "None in these results"));
-    return details;
-  }
-  const showAll = expandedFacets.has(facet.param) || items.length <= FACET_VALUES_SHOWN + 2;
-  const shown = showAll ? items : items.slice(0, FACET_VALUES_SHOWN);
-  details.append(el("ul", {}, shown.map((item) => facetItem(facet, item, selected))));
-  if (!showAll) {
-    const more = el("button", { type: "button", class: "link-button" }, `Show all ${items.length}`);
-    more.addEventListener("click", () => {
-      expandedFacets.add(facet.param);
-      const full = renderFacet(facet, state, facets);
-      details.replaceWith(full);
-      // Keep the keyboard where the list grew: on the first value that was hidden.
-      const firstNew = full.querySelectorAll("input")[FACET_VALUES_SHOWN];
-      if (firstNew) firstNew.focus();
-    });
-    details.append(more);
-  }
-  return details;
-}
-
-// Role groups, each with the roles it holds; a role named like its group adds nothing (the
-// filter matches groups and roles alike) and is left out.
-function roleItems(facets, selected) {
-  const roles = facets.role || [];
-  const groups = withSelected(facets.role_group, []).map((g) => ({ ...g, children: [] }));
-  const loose = [];
-  for (const role of roles) {
-    const groupName = roleGroupOf.get(role.value);
-    const group = groups.find((g) => g.value === groupName);
-    if (group && group.value.toLowerCase() === role.value.toLowerCase()) continue;
-    if (group) group.children.push({ ...role, children: [] }); else loose.push({ ...role, children: [] });
-  }
-  const items = groups.concat(loose);
-  const present = (v) => items.some((i) => i.value.toLowerCase() === v.toLowerCase()
-    || i.children.some((c) => c.value.toLowerCase() === v.toLowerCase()));
-  for (const v of selected) if (!present(v)) items.push({ value: v, count: 0, children: [] });
-  return items;
-}
-
-function facetItem(facet, item, selected) {
-  const isOn = selected.some((v) => v.toLowerCase() === item.value.toLowerCase());
-  const box = el("input", {
-    type: "checkbox", value: item.value, "data-facet": facet.param,
-    "data-focus-key": `${facet.param}:${item.value}`,
-  });
-  box.checked = isOn;
-  box.addEventListener("change", () => toggleFilter(facet.param, item.value, box.checked));
-  const label = facet.param === "lang" ? LANGUAGE_NAMES[item.value] || item.value : item.value;
-  const li = el("li", {}, el("label", {}, box, el("span", { class: "value" }, label),
-    el("span", { class: "count" }, item.count.toLocaleString("en"))));
-  if (item.children.length > 0) li.append(el("ul", {}, item.children.map((c) => facetItem(facet, c, selected))));
-  return li;
-}
-
-function toggleFilter(param, value, on) {
-  commit((n) => {
-    const rest = n[param].filter((v) => v.toLowerCase() !== value.toLowerCase());
-    n[param] = on ? rest.concat(value) : rest;
-    n.page = 1;
-  });
-}
-
-// ---- Hits ---------------------------------------------------------------------------------
-
-// The text with <mark> around each highlight; ranges count Unicode code points, not UTF-16 units.
-function highlighted(text, highlights) {
-  const chars = Array.from(text);
-  const parts = [];
-  let at = 0;
-  const ranges = (highlights || []).slice().sort((a, b) => a.start - b.start);
-  for (const { start, end } of ranges) {
-    if (start < at || end <= start || end > chars.length) continue;
-    if (start > at) parts.push(chars.slice(at, start).join(""));
-    parts.push(el("mark", {}, chars.slice(start, end).join("")));
-    at = end;
-  }
-  if (at < chars.length) parts.push(chars.slice(at).join(""));
-  return parts;
-}
-
-function badges(p) {
-  const list = [];
-  if (p.speaker) list.push(el("span", { class: "badge speaker", title: "Speaker" }, p.speaker));
-  if (p.role) list.push(el("span", { class: "badge role", title: "Role" }, p.role));
-  if (p.role_group && (!p.role || p.role_group.toLowerCase() !== p.role.toLowerCase())) {
-    list.push(el("span", { class: "badge group", title: "Role group" }, p.role_group));
-  }
-  if (p.site) list.push(el("span", { class: "badge site", title: "Site" }, p.site));
-  if (!p.speaker && p.attribution) list.push(el("span", { class: "badge attribution", title: "Attribution" }, p.attribution));
-  return list;
-}
-
-let hitCounter = 0;
-
-function renderHit(hit) {
-  const id = `hit-${++hitCounter}`;
-  if (hit.role && hit.role_group) roleGroupOf.set(hit.role, hit.role_group);
-  const hitBadges = badges(hit);
-  if (hit.lang !== "en") hitBadges.push(el("span", { class: "badge lang" }, LANGUAGE_NAMES[hit.lang] || hit.lang));
-  const before = el("div", { class: "context", id: `${id}-before`, hidden: true });
-  const after = el("div", { class: "context", id: `${id}-after`, hidden: true });
-  const quote = el("blockquote", { class: "quote", lang: hit.lang }, highlighted(hit.text, hit.highlights));
-  const source = el("p", { class: "source" }, el("cite", {}, hit.title), hit.section ? ` · ${hit.section}` : "");
-  const citation = el("p", { class: "citation" }, hit.citation);
-  const actions = el("div", { class: "hit-actions" },
-    copyButton("Copy citation", () => hit.citation, "Citation copied"),
-    copyButton("Copy quote with citation", () => markdownQuote(hit.text, hit.citation), "Quote and citation copied"),
-    contextButton(hit, before, after));
-  if (hit.translation) {
-    const link = el("a", { href: urlFor({ ...emptyState(), doc: [hit.translation], sort: "doc" }) },
-      "Read the translation");
-    actions.append(link);
-  }
-  return el("li", { class: "hit", "aria-labelledby": `${id}-cite` },
-    el("article", {}, el("div", { class: "badges" }, hitBadges), before, quote, after, source,
-      el("div", { id: `${id}-cite` }, citation), actions));
-}
-
-function contextButton(hit, before, after) {
-  const button = el("button", {
-    type: "button", "aria-expanded": "false", "aria-controls": `${before.id} ${after.id}`,
-  }, "Show context");
-  let loaded = false;
-  button.addEventListener("click", async () => {
-    const open = button.getAttribute("aria-expanded") === "true";
-    if (open || loaded) {
-      before.hidden = after.hidden = open;
-      button.setAttribute("aria-expanded", String(!open));
-      button.textContent = open ? "Show context" : "Hide context";
-      return;
-    }
-    button.disabled = true;
-    try {
-      const context = hit.context || (await api(
-        `/v1/documents/${encodeURIComponent(hit.doc_id)}/passages/${hit.passage}`, "context=2")).context;
-      before.replaceChildren(...context.before.map(contextPassage));
-      after.replaceChildren(...context.after.map(contextPassage));
-      if (context.before.length + context.after.length === 0) {
-        after.replaceChildren(el("p", { class: "context-passage" }, "This passage stands alone in its document."));
-      }
-      loaded = true;
-      before.hidden = after.hidden = false;
-      button.setAttribute("aria-expanded", "true");
-      button.textContent = "Hide context";
-      announce(`${plural(context.before.length + context.after.length, "neighbouring passage", "neighbouring passages")} shown`);
-    } catch (error) {
-      announce(`Context unavailable: ${error.message}`);
-      after.replaceChildren(el("p", { class: "context-passage" }, `Context unavailable: ${error.message}`));
-      after.hidden = false;
-    } finally {
-      button.disabled = false;
-    }
-  });
-  return button;
-}
-
-function contextPassage(p) {
-  const who = [p.speaker, p.role, p.attribution].filter(Boolean).join(" · ");
-  return el("div", { class: "context-passage", lang: p.lang },
-    el("span", { class: "who" }, `${p.locator}${who ? ` · ${who}` : ""}`), p.text);
-}
-
-// ---- Copy and export ----------------------------------------------------------------------
-
-function copyButton(label, text, done) {
-  const button = el("button", { type: "button" }, label);
-  button.addEventListener("click", async () => {
-    const ok = await copyText(text());
-    announce(ok ? done : "Copying failed: select the text and copy it by hand");
-    button.textContent = ok ? "Copied" : "Copy failed";
-    setTimeout(() => { button.textContent = label; }, 1600);
-  });
-  return button;
-}
-
-async function copyText(text) {
-  if (navigator.clipboard && window.isSecureContext) {
-    try { await navigator.clipboard.writeText(text); return true; } catch { /* fall back below */ }
-  }
-  // Plain http on a LAN is not a secure context: the clipboard API is missing there.
-  const area = el("textarea", { class: "visually-hidden", readonly: true });
-  area.value = text;
-  document.body.append(area);
-  area.select();
-  let ok = false;
-  try { ok = document.execCommand("copy"); } catch { ok = false; }
-  area.remove();
-  return ok;
-}
-
-// The CLI's Markdown layout: every line quoted, a blank line, the citation.
-function markdownQuote(text, citation) {
-  const lines = text.trim().split("\n").map((line) => line.replace(/\r$/, "").trimEnd());
-  return `${lines.map((line) => (line ? `> ${line}` : ">")).join("\n")}\n\n${citation}\n`;
-}
-
-function markdownExport(hits) {
-  return hits.map((hit) => markdownQuote(hit.text, hit.citation)).join("\n");
-}
-
-// RFC 4180 as the CLI writes it: quotes only where needed, "\n" between records.
-function csvField(value) {
-  const text = value === null || value === undefined ? "" : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll("\"", "\"\"")}"` : text;
-}
-
-function csvExport(hits) {
-  const rows = [CSV_COLUMNS];
-  for (const h of hits) {
-    rows.push([h.citation, h.speaker, h.role, h.role_group, h.site, h.doc_id, h.passage, h.title,
-      h.kind, h.lang, h.section, h.origin.file, h.origin.line, h.text]);
-  }
-  return rows.map((row) => row.map(csvField).join(",")).join("\n") + "\n";
-}
-
-async function exportResults(format) {
-  const button = format === "md" ? ui.exportMd : ui.exportCsv;
-  button.disabled = true;
-  try {
-    const answer = await api("/v1/search", searchParams(state, {
-      limit: String(EXPORT_LIMIT), offset: "0", highlight: "false",
-    }));
-    const body = format === "md" ? markdownExport(answer.hits) : csvExport(answer.hits);
-    const type = format === "md" ? "text/markdown;charset=utf-8" : "text/csv;charset=utf-8";
-    download(`${exportName()}.${format}`, body, type);
-    const capped = answer.total > answer.hits.length ? ` (the first ${answer.hits.length} of ${answer.total})` : "";
-    announce(`Exported ${plural(answer.hits.length, "passage", "passages")}${capped}`);
-  } catch (error) {
-    // Keep the results on screen: only the export failed.
-    showMessage([el("p", {}, `Export failed: ${error.message}`), el("p", { class: "hint" }, error.hint || "")], true);
-  } finally {
-    button.disabled = false;
-  }
-}
-
-function exportName() {
-  const slug = state.q.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 40);
-  return `verbatim-${slug || "passages"}`;
-}
-
-function download(name, body, type) {
-  const url = URL.createObjectURL(new Blob([body], { type }));
-  const link = el("a", { href: url, download: name });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-}
-
-function announce(text) {
-  ui.announcer.textContent = "";
-  // A fresh node makes screen readers repeat an identical message.
-  setTimeout(() => { ui.announcer.textContent = text; }, 50);
+function renderProblem(view, error) {
+  const title = error.code === "invalid_query" ? "This query cannot be read: " : "";
+  const children = [el("p", {}, el("strong", {}, title), error.message || String(error))];
+  if (error.hint) children.push(el("p", { class: "hint" }, error.hint));
+  showMessage(children, true);
+  announce(`${title}${error.message || String(error)}${error.hint ? `. ${error.hint}` : ""}`);
+  ui.status.replaceChildren("No results");
+  $(view.result).replaceChildren();
+  ui.pager.hidden = true;
+  showExports(view, null, false);
 }
 
 // ---- Events -------------------------------------------------------------------------------
@@ -619,16 +133,16 @@ function announce(text) {
 function searchTyped({ replace }) {
   clearTimeout(typingTimer);
   const q = ui.q.value.trim();
-  if (q === state.q && !replace) {
+  const view = SEARCHING_VIEWS.has(state.view) ? state.view : "search";
+  if (q === state.q && view === state.view) {
     // Enter on an unchanged query searches again (e.g. after the server came back).
-    search();
+    if (!replace) run();
     return;
   }
-  if (q === state.q) return;
-  commit((n) => { n.q = q; n.page = 1; }, { replace });
+  commit((n) => { n.q = q; n.page = 1; n.view = view; }, { replace: replace && view === state.view });
 }
 
-function wireEvents() {
+function wireSearchBox() {
   // An input method composes a word in steps (pinyin -> 初级); search only once it is committed.
   ui.q.addEventListener("compositionstart", () => { composing = true; clearTimeout(typingTimer); });
   ui.q.addEventListener("compositionend", () => {
@@ -650,28 +164,22 @@ function wireEvents() {
     if (composing) return;
     searchTyped({ replace: false });
   });
-  ui.sort.addEventListener("change", () => commit((n) => { n.sort = ui.sort.value; n.page = 1; }));
-  ui.clearFilters.addEventListener("click", () => commit((n) => {
-    for (const p of LIST_PARAMS) n[p] = [];
-    n.page = 1;
-  }));
-  ui.prev.addEventListener("click", () => turnPage(-1));
-  ui.next.addEventListener("click", () => turnPage(1));
-  ui.exportMd.addEventListener("click", () => exportResults("md"));
-  ui.exportCsv.addEventListener("click", () => exportResults("csv"));
-  window.addEventListener("popstate", () => {
-    state = readUrl();
-    syncControls();
-    search();
-  });
-  document.addEventListener("keydown", (event) => {
-    const typing = event.target.closest && event.target.closest("input, textarea, select");
-    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      event.preventDefault();
-      ui.q.focus();
-      ui.q.select();
-    }
-  });
+}
+
+// Links to another view or to a cell's or a term's quotes change the view in place, as a new
+// history entry; a link to quotes hands the keyboard to the results. Clicks with a modifier
+// (a new tab or window) are the browser's.
+function followLink(event) {
+  const link = event.target.closest("a[data-view], a[data-internal]");
+  if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  // The view on screen is already drawn: another history entry would only repeat it.
+  if (link.href === location.href) return;
+  go(link.getAttribute("href"));
+  if (link.dataset.view === undefined) {
+    ui.results.focus({ preventScroll: true });
+    window.scrollTo({ top: 0 });
+  }
 }
 
 function turnPage(step) {
@@ -680,15 +188,33 @@ function turnPage(step) {
   window.scrollTo({ top: 0 });
 }
 
+function wireEvents() {
+  wireSearchBox();
+  ui.sort.addEventListener("change", () => commit((n) => { n.sort = ui.sort.value; n.page = 1; }));
+  ui.clearFilters.addEventListener("click", () => {
+    commit((n) => { n.filters = {}; n.page = 1; });
+    // The button hides itself: hand the keyboard to the search box rather than lose it.
+    ui.q.focus();
+  });
+  ui.countsTable.addEventListener("click", () => announce(toggleCountsTables()));
+  ui.prev.addEventListener("click", () => turnPage(-1));
+  ui.next.addEventListener("click", () => turnPage(1));
+  document.addEventListener("click", followLink);
+  window.addEventListener("popstate", followUrl);
+  for (const view of Object.values(VIEWS)) if (view.wire) view.wire();
+}
+
 function start() {
   // On a phone the panels start folded, so the results are one short scroll away.
-  if (window.matchMedia("(max-width: 760px)").matches) {
-    for (const f of FACETS) closedFacets.add(f.param);
-  }
+  if (window.matchMedia("(max-width: 760px)").matches) foldPanels();
   wireEvents();
-  syncControls();
-  // The first search may ask for the key; role groups are loaded after it, with the key in hand.
-  search().then(loadRoleGroups).then(() => { if (lastResponse) renderFacets(state, lastResponse.facets); });
+  whenStateChanges(run);
+  // The first call may ask for the key; participants are loaded after it, with the key in hand:
+  // their roles nest under role groups, their attributes become fields to group by.
+  run().then(loadParticipants).then(() => {
+    redrawFacets();
+    for (const select of ui.fieldSelects) if (select.value) fillFieldOptions(select, select.value);
+  });
 }
 
 start();

@@ -16,6 +16,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod listener;
 pub mod middleware;

@@ -35,6 +35,16 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
     format!("?{}", encoded.join("&"))
 }
 
+/// A body each `POST` route of the API accepts, for tests that visit every route.
+pub fn sample_body(path: &str) -> &'static str {
+    match path {
+        "/v1/crosstab" => r#"{"rows": [{"q": "trust"}], "by": "role_group"}"#,
+        "/v1/keyness" => r#"{"target": {"role_group": "GP"}}"#,
+        "/v1/kwic" => r#"{"search": {"q": "trust"}}"#,
+        _ => r#"{"q": "trust"}"#,
+    }
+}
+
 /// An HTTP answer with its body parsed as JSON.
 #[derive(Debug)]
 pub struct Reply {

@@ -4,10 +4,13 @@
 //! `127.0.0.1:0` ([`TestServer`]), the workspace's built binaries ([`Binary`]) and child
 //! processes that say where they listen ([`ListeningChild`]), an HTTP client whose answers
 //! deserialize into the API's own types ([`HttpApi`], [`Reply`]), memory figures from `/proc`
-//! ([`Memory`]), a seeded generator ([`Rng`]) and waiting for events rather than for time
-//! ([`wait_for`]).
+//! ([`Memory`]), a seeded generator ([`Rng`]) and the synthetic corpora it drives
+//! ([`corpus_gen`]), the Word and PDF files of the ingest tests ([`fixtures`]), and waiting for
+//! events rather than for time ([`wait_for`]).
 
 mod child;
+pub mod corpus_gen;
+pub mod fixtures;
 mod http;
 mod index;
 mod memory;
@@ -17,7 +20,7 @@ mod wait;
 mod workspace;
 
 pub use child::{ListeningChild, server_command};
-pub use http::{HttpApi, Reply, http_request, query_string};
+pub use http::{HttpApi, Reply, http_request, query_string, sample_body};
 pub use index::{demo_index, open_demo_index};
 pub use memory::{Memory, reset_peak_memory, total_memory};
 pub use rng::Rng;

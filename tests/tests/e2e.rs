@@ -6,7 +6,10 @@
 //! every binary first. The benchmark harness has a crate of its own, `tests/bench`.
 
 mod cli;
+mod compare;
+mod export;
 mod indexer;
+mod ingest_formats;
 mod proximity;
 mod reliability;
 mod server;

@@ -316,7 +316,7 @@ fn rebuilds_do_only_what_changed() {
     let options = BuildOptions::default();
     let first = indexer::build(corpus.path(), index_dir.path(), &options).unwrap();
     assert!(first.errors.is_empty(), "{:?}", first.errors);
-    assert_eq!(first.files_indexed, 10);
+    assert_eq!(first.files_indexed, 12);
 
     let second = indexer::build(corpus.path(), index_dir.path(), &options).unwrap();
     assert!(second.up_to_date);
@@ -324,10 +324,10 @@ fn rebuilds_do_only_what_changed() {
 
     let doc = corpus
         .path()
-        .join("documents/prucomm-research-review-2017.md");
+        .join("documents/prucomm-research-review-2017.txt");
     let text = fs::read_to_string(&doc).unwrap() + "\nA new paragraph about quokkas.\n";
     fs::write(&doc, text).unwrap();
-    fs::remove_file(corpus.path().join("documents/prucomm-qof-review.md")).unwrap();
+    fs::remove_file(corpus.path().join("documents/prucomm-qof-review.docx")).unwrap();
     let third = indexer::build(corpus.path(), index_dir.path(), &options).unwrap();
     assert_eq!((third.files_indexed, third.files_removed), (1, 1));
     assert_eq!(third.documents, first.documents - 1);
@@ -359,32 +359,39 @@ fn malformed_files_are_reported_and_the_rest_indexed() {
     )
     .unwrap();
     fs::write(docs.join("notes.docx"), b"PK\x03\x04").unwrap();
+    fs::write(docs.join("slides.pptx"), b"PK\x03\x04").unwrap();
     let index_dir = tempfile::tempdir().unwrap();
     let report = indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).unwrap();
-    assert_eq!(report.documents, 10);
-    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert_eq!(report.documents, 12);
+    assert_eq!(report.errors.len(), 2, "{:?}", report.errors);
     let message = report.errors[0].to_string();
     assert!(
         message.contains("bad.md:3:"),
         "error should name file and line: {message}"
     );
+    // A truncated Word file is named as such.
+    let message = report.errors[1].to_string();
+    assert!(
+        message.contains("notes.docx:0: the Word document cannot be opened"),
+        "{message}"
+    );
     assert!(
         report
             .skipped
             .iter()
-            .any(|(file, _)| file.ends_with("notes.docx"))
+            .any(|(file, _)| file.ends_with("slides.pptx"))
     );
-    // A second run with nothing changed still reports the problem.
+    // A second run with nothing changed still reports the problems.
     let again = indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).unwrap();
     assert!(again.up_to_date);
-    assert_eq!(again.errors.len(), 1);
+    assert_eq!(again.errors.len(), 2);
 }
 
 #[test]
 fn stats_and_participants() {
     let index = open_demo_index();
     let stats = index.stats().unwrap();
-    assert_eq!(stats.documents, 10);
+    assert_eq!(stats.documents, 12);
     assert_eq!(stats.languages.values().sum::<u64>(), stats.passages);
     assert!(stats.languages["zh"] >= 5);
     let participants = index.participants().unwrap();

@@ -1,24 +1,32 @@
 //! The search page at `/`, driven in real headless Chromium against the real server: searching,
-//! attributed hits with highlights, facets, context, Chinese input, exports, the API key form,
-//! and no request to any host but the server.
+//! attributed hits with highlights, facets with participant counts, context, Chinese input,
+//! exports, the API key form, and no request to any host but the server. `views` drives the
+//! cross-tab, keyness and concordance views against the API's answers; `accessibility` holds the
+//! WCAG 2.2 AA audit of every state of every view (with `audit::assert_accessible`), the
+//! keyboard-only tests and the reflow tests.
 //!
 //! Screenshots of each step land in the test's temp dir (the path is printed on failure). With
 //! `VERBATIM_UPDATE_SCREENSHOT=1` the laptop-size view of a filtered search is also written to
-//! `docs/screenshot.png`, the picture in the README.
+//! `docs/screenshot.png`, the keyness chart to `docs/screenshot-keyness.png` (`views`) and the
+//! 375-pixel view to `docs/screenshot-narrow.png` (`accessibility`), the pictures in the README.
 
+mod accessibility;
+mod audit;
 mod browser;
+mod views;
 
 use std::collections::BTreeSet;
+use std::io::{Cursor, Read as _};
 use std::path::Path;
+
+use calamine::{Reader, Xlsx};
 
 use indexer::api::{ParticipantInfo, PassageDetail, SearchResponse};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use verbatim_tests::{
-    Binary, HttpApi, TestServer, demo_index, query_string, wait_for, workspace_root,
-};
+use verbatim_tests::{Binary, HttpApi, TestServer, demo_index, query_string, workspace_root};
 
-use browser::Browser;
+use browser::{Browser, Key};
 
 const LAPTOP: (u32, u32) = (1280, 860);
 const PHONE: (u32, u32) = (390, 844);
@@ -26,14 +34,18 @@ const SEED_PHRASE: &str = "\"more than co-location\"";
 const SEED_DOC: &str = "mcdermott-2019-integrated-care";
 const CHINESE_WORD: &str = "初级保健";
 
+/// The search page's results are loaded and the role facet shows roles under their groups (the
+/// participants list has arrived, so the facets will not be redrawn under the keyboard).
+const ROLE_GROUPS_SHOWN: &str = "document.querySelector('#facets [data-facet=\"role\"] ul ul')";
+
 /// What the page shows once a search has finished: the total and, for each hit, its citation,
 /// role badge, highlighted words and quote.
 const RESULTS_SNAPSHOT: &str = r#"(() => {
   const total = document.getElementById('total');
-  if (document.body.classList.contains('busy') || !total) return null;
+  if (!total || document.body.classList.contains('busy')) return null;
   const hits = [...document.querySelectorAll('#hits .hit')].map((hit) => ({
     citation: hit.querySelector('.citation').textContent,
-    role: hit.querySelector('.badge.role')?.textContent ?? null,
+    role: hit.querySelector('.badge.role')?.lastChild.textContent ?? null,
     marks: [...hit.querySelectorAll('.quote mark')].map((m) => m.textContent),
     quote: hit.querySelector('.quote').textContent,
     translation: hit.querySelector('.hit-actions a')?.getAttribute('href') ?? null,
@@ -83,13 +95,18 @@ fn url_query_is(q: &str) -> String {
     )
 }
 
+/// Loads the page with a search in its address (`params` as `?q=...&role=...`).
+fn open_search(page: &mut Browser, server: &TestServer, params: &[(&str, &str)]) {
+    page.navigate(&format!("{}/{}", server.url, query_string(params)));
+}
+
 /// Replaces the search box's text with `text` by typing, then presses Enter.
 fn search_for(page: &mut Browser, text: &str) {
     page.eval(
         "(() => { const q = document.getElementById('q'); q.focus(); q.select(); return true; })()",
     );
     page.insert_text(text);
-    page.press("Enter");
+    page.press(Key::Enter);
 }
 
 /// Asserts every request the page made went to the server's own origin.
@@ -119,10 +136,9 @@ fn assert_no_page_errors(page: &mut Browser) {
 #[test]
 fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     let server = TestServer::start(demo_index(), None);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
 
-    page.navigate(&format!("{}/", server.url));
+    open_search(&mut page, &server, &[]);
     let everything = results_when(&mut page, "the first page of every passage", "true");
     assert_eq!(everything.total, server.total(&[]));
 
@@ -177,7 +193,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     page.eval(
         "document.querySelector('#facets input[data-facet=\"role\"][value=\"manager\"]').focus()",
     );
-    page.press(" ");
+    page.press(Key::Space);
     let narrow = results_when(
         &mut page,
         "results narrowed to managers",
@@ -218,7 +234,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
         server.total(&[("q", "work"), ("role", "manager")])
     );
     let gp_count = page.eval(
-        "document.querySelector('#facets input[value=\"GP\"]')?.closest('label').querySelector('.count').textContent",
+        "document.querySelector('#facets input[value=\"GP\"]')?.closest('label').querySelector('.count').firstChild.textContent",
     );
     assert_eq!(
         gp_count,
@@ -227,9 +243,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     // The focus ring and caret of the search box would distract in the README's picture.
     page.eval("document.activeElement.blur()");
     let shot = page.screenshot("3-role-facet");
-    if std::env::var_os("VERBATIM_UPDATE_SCREENSHOT").is_some_and(|v| v == "1") {
-        update_readme_screenshot(&shot);
-    }
+    update_docs_screenshot(&shot, "screenshot.png");
     page.eval("document.querySelector('#facets input[value=\"GP\"]').click()");
     let either = results_when(
         &mut page,
@@ -281,7 +295,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     for step in ["chuji", "初级"] {
         page.compose(step);
         // Each step outlasts the typing delay: a search the page had scheduled would have run.
-        page.after_page_timer("2 * TYPING_DELAY_MS");
+        page.after_page_timer("2 * document.getElementById('q').dataset.typingDelayMs");
     }
     assert_eq!(
         page.eval("document.getElementById('q').value"),
@@ -294,7 +308,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
         "the page searched while a word was still being composed"
     );
     page.insert_text(CHINESE_WORD);
-    page.press("Enter");
+    page.press(Key::Enter);
     let chinese = results_when(
         &mut page,
         "the Chinese results",
@@ -352,6 +366,107 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     assert_no_page_errors(&mut page);
 }
 
+/// Every value of every filter panel as the page shows it: its panel, value, passages and who
+/// said them.
+const FACET_VALUES: &str = r#"[...document.querySelectorAll('#facets input[data-facet]')].map((box) => {
+  const label = box.closest('label');
+  return [box.dataset.facet, box.value, label.querySelector('.count').firstChild.textContent,
+    label.querySelector('.who')?.textContent ?? ''];
+})"#;
+
+/// The same counts as tables: each panel's rows of cells.
+const FACET_TABLES: &str = r#"[...document.querySelectorAll('#facets details')].map((panel) =>
+  [panel.dataset.facet, [...panel.querySelectorAll('tbody tr')].map((tr) =>
+    [...tr.children].map((cell) => cell.firstChild.textContent))])"#;
+
+#[test]
+fn each_filter_value_shows_its_passages_and_how_many_participants_said_them() {
+    let server = TestServer::start(demo_index(), None);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
+    open_search(&mut page, &server, &[("q", "work"), ("kind", "article")]);
+    results_when(&mut page, "results about work", ROLE_GROUPS_SHOWN);
+
+    // A panel with a ticked value counts without its own filter; the others with every filter.
+    let counts = |params: &[(&str, &str)]| {
+        let params = [
+            params,
+            &[("facets", "role_group,role,site,kind,lang,speaker")],
+        ]
+        .concat();
+        server.search(&params).facets
+    };
+    let filtered = counts(&[("q", "work"), ("kind", "article")]);
+    let kinds = counts(&[("q", "work")]);
+    let expected = |panel: &str, value: &str| {
+        let (facets, fields) = match panel {
+            "kind" => (&kinds, &["kind"][..]),
+            "role" => (&filtered, &["role_group", "role"][..]),
+            other => (&filtered, &[other][..]),
+        };
+        fields
+            .iter()
+            .flat_map(|field| &facets[*field])
+            .find(|count| count.value == value)
+            .unwrap_or_else(|| panic!("{panel}: {value} is not among the API's counts"))
+            .clone()
+    };
+    let values: Vec<(String, String, String, String)> =
+        serde_json::from_value(page.eval(FACET_VALUES)).expect("the filters' values");
+    assert!(values.len() > 5, "{values:#?}");
+    for (panel, value, count, who) in &values {
+        let want = expected(panel, value);
+        assert_eq!(count, &want.count.to_string(), "{panel}: {value}");
+        let participants = match want.of {
+            _ if panel == "speaker" => String::new(),
+            0 => String::new(),
+            1 => format!("{} of 1 participant", want.participants),
+            of => format!("{} of {of} participants", want.participants),
+        };
+        assert_eq!(who, &participants, "{panel}: {value}");
+    }
+    let managers = page.eval(
+        "document.querySelector('#facets input[value=\"manager\"]').closest('label').textContent",
+    );
+    let want = expected("role", "manager");
+    assert!(want.count > 1 && want.of > 1, "{want:?}");
+    assert_eq!(
+        managers,
+        format!(
+            "manager{} passages,{} of {} participants",
+            want.count, want.participants, want.of
+        ),
+        "what a screen reader reads for the managers' box"
+    );
+
+    // As tables: passages, participants and all with the value, in columns.
+    page.eval("document.getElementById('counts-table').click()");
+    page.wait_until(
+        "the counts as tables",
+        "document.querySelectorAll('#facets table.counts').length > 0",
+    );
+    let tables: Vec<(String, Vec<Vec<String>>)> =
+        serde_json::from_value(page.eval(FACET_TABLES)).expect("the filters' tables");
+    for (panel, rows) in tables {
+        let ticks = values.iter().filter(|(p, ..)| *p == panel).count();
+        assert_eq!(rows.len(), ticks, "{panel}: a row per tick box");
+        for row in rows {
+            // A language is shown by its name.
+            let value = match (panel.as_str(), row[0].as_str()) {
+                ("lang", "English") => "en",
+                ("lang", "Chinese") => "zh",
+                (_, value) => value,
+            };
+            let want = expected(&panel, value);
+            let mut cells = vec![want.count.to_string()];
+            if panel != "speaker" {
+                cells.extend([want.participants.to_string(), want.of.to_string()]);
+            }
+            assert_eq!(row[1..], cells, "{panel}: {}", row[0]);
+        }
+    }
+    assert_no_page_errors(&mut page);
+}
+
 /// Roles whose group is `group`, from the participants sheet.
 fn roles_in_group(server: &TestServer, group: &str) -> BTreeSet<String> {
     let participants: Vec<ParticipantInfo> = server.get_ok("/v1/participants");
@@ -369,8 +484,12 @@ fn search_requests(page: &mut Browser) -> Vec<String> {
         .collect()
 }
 
-fn update_readme_screenshot(shot: &Path) {
-    let target = workspace_root().join("docs").join("screenshot.png");
+/// With `VERBATIM_UPDATE_SCREENSHOT=1`, copies `shot` to `docs/<name>`, a picture in the README.
+fn update_docs_screenshot(shot: &Path, name: &str) {
+    if std::env::var_os("VERBATIM_UPDATE_SCREENSHOT").is_none_or(|v| v != "1") {
+        return;
+    }
+    let target = workspace_root().join("docs").join(name);
     std::fs::create_dir_all(target.parent().expect("docs/ has a parent"))
         .unwrap_or_else(|e| panic!("cannot create docs/: {e}"));
     std::fs::copy(shot, &target).unwrap_or_else(|e| {
@@ -383,26 +502,20 @@ fn update_readme_screenshot(shot: &Path) {
 }
 
 #[test]
-fn exports_are_the_clis_markdown_and_csv() {
+fn exports_are_the_servers_files_in_every_format() {
     let server = TestServer::start(demo_index(), None);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let downloads = dir.path().join("downloads");
-    std::fs::create_dir_all(&downloads).expect("downloads dir");
-    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
-    page.allow_downloads(&downloads);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
+    page.allow_downloads();
 
-    page.navigate(&format!(
-        "{}/{}",
-        server.url,
-        query_string(&[("q", "primary care"), ("role", "GP"), ("role", "manager")])
-    ));
+    let search = [("q", "primary care"), ("role", "GP"), ("role", "manager")];
+    open_search(&mut page, &server, &search);
     results_when(&mut page, "the filtered results", "true");
-    for (button, file, format) in [
-        ("export-md", "verbatim-primary-care.md", "md"),
-        ("export-csv", "verbatim-primary-care.csv", "csv"),
-    ] {
-        page.eval(&format!("document.getElementById('{button}').click()"));
-        let exported = wait_for_file(&downloads.join(file));
+    // Markdown and CSV are the CLI's output to the letter: one writer serves both.
+    for format in ["md", "csv"] {
+        page.eval(&format!(
+            "document.getElementById('export-{format}').click()"
+        ));
+        let exported = page.downloaded(&format!("verbatim-primary-care.{format}"));
         let cli = verbatim_output(&[
             "search",
             "--server",
@@ -418,20 +531,84 @@ fn exports_are_the_clis_markdown_and_csv() {
             "primary care",
         ]);
         assert_eq!(
-            exported, cli,
+            String::from_utf8(exported).expect("UTF-8"),
+            cli,
             "the page's {format} export differs from the CLI's"
+        );
+    }
+    // Excel and Word are the server's files for the same search, every hit with its citation.
+    let all = [&search[..], &[("limit", "1000"), ("highlight", "false")]].concat();
+    let citations: Vec<String> = server
+        .search(&all)
+        .hits
+        .into_iter()
+        .map(|hit| hit.passage.citation)
+        .collect();
+    assert!(!citations.is_empty());
+    let file = |format: &str| {
+        let query = query_string(&[&all[..], &[("format", format)]].concat());
+        fetch_raw(&format!("{}/v1/search{query}", server.url), None).2
+    };
+    page.eval("document.getElementById('export-xlsx').click()");
+    let xlsx = page.downloaded("verbatim-primary-care.xlsx");
+    assert_same_workbook(&xlsx, &file("xlsx"));
+    let cells = workbook_cells(&xlsx).concat().concat();
+    for citation in &citations {
+        assert!(
+            cells.contains(citation),
+            "{citation} is not in the workbook"
+        );
+    }
+    page.eval("document.getElementById('export-docx').click()");
+    let docx = page.downloaded("verbatim-primary-care.docx");
+    let document = docx_document(&docx);
+    assert_eq!(document, docx_document(&file("docx")));
+    for citation in &citations {
+        assert!(
+            document.contains(citation.as_str()),
+            "{citation} is not in the document"
         );
     }
     assert_only_own_origin(&mut page, &server);
     assert_no_page_errors(&mut page);
 }
 
-/// The contents of a finished download.
-fn wait_for_file(path: &Path) -> String {
-    wait_for(&format!("{} to be downloaded", path.display()), || {
-        path.is_file().then_some(())
-    });
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+/// Every sheet of a workbook as rows of cell texts, read by an independent reader (calamine).
+fn workbook_cells(bytes: &[u8]) -> Vec<Vec<Vec<String>>> {
+    let mut book: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes)).unwrap_or_else(|e| panic!("not a workbook: {e}"));
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book
+                .worksheet_range(&name)
+                .unwrap_or_else(|e| panic!("sheet {name} cannot be read: {e}"));
+            range
+                .rows()
+                .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+                .collect()
+        })
+        .collect()
+}
+
+/// Asserts two workbooks hold the same sheets and cells (their timestamps may differ).
+fn assert_same_workbook(page: &[u8], server: &[u8]) {
+    let (page, server) = (workbook_cells(page), workbook_cells(server));
+    assert!(!page.concat().is_empty(), "the page's workbook is empty");
+    assert_eq!(page, server, "the page's workbook is not the server's");
+}
+
+/// The text of a Word file's body (`word/document.xml`).
+fn docx_document(bytes: &[u8]) -> String {
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).unwrap_or_else(|e| panic!("not a zip: {e}"));
+    let mut document = String::new();
+    archive
+        .by_name("word/document.xml")
+        .unwrap_or_else(|e| panic!("no word/document.xml: {e}"))
+        .read_to_string(&mut document)
+        .unwrap_or_else(|e| panic!("word/document.xml is not text: {e}"));
+    document
 }
 
 fn verbatim_output(args: &[&str]) -> String {
@@ -452,16 +629,15 @@ fn verbatim_output(args: &[&str]) -> String {
 fn the_page_asks_for_the_api_key_once_and_keeps_it_out_of_the_url() {
     const KEY: &str = "s3cret-key";
     let server = TestServer::start(demo_index(), Some(KEY));
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut page = Browser::launch(dir.path(), LAPTOP.0, LAPTOP.1);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
 
-    page.navigate(&format!("{}/?q=trust", server.url));
+    open_search(&mut page, &server, &[("q", "trust")]);
     page.wait_until(
         "the API key form",
         "!document.getElementById('key-panel').hidden && document.activeElement.id === 'api-key'",
     );
     page.insert_text("wrong-key");
-    page.press("Enter");
+    page.press(Key::Enter);
     let error = page.wait_until(
         "the wrong key to be refused",
         "document.getElementById('key-error').textContent",
@@ -471,7 +647,7 @@ fn the_page_asks_for_the_api_key_once_and_keeps_it_out_of_the_url() {
         "{error}"
     );
     page.insert_text(KEY);
-    page.press("Enter");
+    page.press(Key::Enter);
     let found = results_when(&mut page, "results with the key", "true");
     let expected: SearchResponse = server
         .request("GET", "/v1/search?q=trust&limit=0", Some(KEY), None)
@@ -480,7 +656,7 @@ fn the_page_asks_for_the_api_key_once_and_keeps_it_out_of_the_url() {
     page.screenshot("key-accepted");
 
     // Loading the page again in the same tab does not ask again.
-    page.navigate(&format!("{}/?q=care", server.url));
+    open_search(&mut page, &server, &[("q", "care")]);
     results_when(&mut page, "results without asking again", "true");
     assert_eq!(
         page.eval("document.getElementById('key-panel').hidden"),
@@ -502,10 +678,16 @@ fn the_page_is_public_and_served_under_a_strict_policy() {
     for (path, content_type) in [
         ("/", "text/html"),
         ("/assets/app.js", "text/javascript"),
+        ("/assets/api.js", "text/javascript"),
+        ("/assets/state.js", "text/javascript"),
+        ("/assets/crosstab.js", "text/javascript"),
+        ("/assets/keyness.js", "text/javascript"),
+        ("/assets/kwic.js", "text/javascript"),
         ("/assets/style.css", "text/css"),
         ("/assets/favicon.svg", "image/svg+xml"),
     ] {
-        let (status, headers, body) = fetch_raw(&format!("{}{path}", server.url));
+        let (status, headers, body) = fetch_raw(&format!("{}{path}", server.url), None);
+        let body = String::from_utf8(body).expect("UTF-8");
         assert_eq!(status, 200, "{path} needs no key");
         let header = |name: &str| {
             headers
@@ -536,18 +718,28 @@ fn the_page_is_public_and_served_under_a_strict_policy() {
     assert_eq!(server.get("/v1/search?q=trust").status, 401);
 }
 
-fn fetch_raw(url: &str) -> (u16, verbatim_tests::HeaderMap, String) {
+/// GETs `url`, or POSTs `body` to it as JSON, as the page does, and returns the status, headers
+/// and raw body: a page, a script, or a file in one of the export formats.
+fn fetch_raw(url: &str, body: Option<&str>) -> (u16, verbatim_tests::HeaderMap, Vec<u8>) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
         .into();
-    let mut response = agent
-        .get(url)
-        .call()
-        .unwrap_or_else(|e| panic!("GET {url} failed: {e}"));
-    let body = response
+    let sent = match body {
+        Some(body) => agent
+            .post(url)
+            .header("Content-Type", "application/json")
+            .send(body),
+        None => agent.get(url).call(),
+    };
+    let mut response = sent.unwrap_or_else(|e| panic!("{url} failed: {e}"));
+    let bytes = response
         .body_mut()
-        .read_to_string()
-        .unwrap_or_else(|e| panic!("GET {url}: cannot read the body: {e}"));
-    (response.status().as_u16(), response.headers().clone(), body)
+        .read_to_vec()
+        .unwrap_or_else(|e| panic!("{url}: cannot read the body: {e}"));
+    (
+        response.status().as_u16(),
+        response.headers().clone(),
+        bytes,
+    )
 }

@@ -13,11 +13,10 @@ use anyhow::{Context, Result, anyhow, bail};
 use indexer::api::{Filters, SearchRequest};
 use serde::Deserialize;
 
-use crate::appendix::{Appendix, SectionQuotes};
-use crate::args::{BatchArgs, BatchFormat};
+use crate::args::BatchArgs;
 use crate::backend::Backend;
 use crate::messages::explain;
-use crate::output::{csv, json, markdown};
+use render::{Appendix, SectionQuotes};
 
 /// Runs every section and writes the document to `--out` or `out`; `Ok(true)` when any section
 /// matched something.
@@ -33,12 +32,7 @@ pub fn run(args: &BatchArgs, backend: &Backend, out: &mut Vec<u8>) -> Result<boo
     };
     let appendix = collect(plan, backend, path)?;
 
-    let mut rendered = Vec::new();
-    match args.format {
-        BatchFormat::Md => markdown::write_appendix(&mut rendered, &appendix)?,
-        BatchFormat::Json => json::write(&mut rendered, &appendix)?,
-        BatchFormat::Csv => csv::write_appendix(&mut rendered, &appendix)?,
-    }
+    let rendered = render::appendix(args.format.render(), &appendix)?;
     match &args.out {
         Some(target) => {
             write_atomically(target, &rendered)?;
@@ -98,7 +92,7 @@ fn collect(plan: Plan, backend: &Backend, path: &Path) -> Result<Appendix> {
 }
 
 /// TOML when the name says so or the file opens with a `[[section]]` table or a `title`.
-fn is_toml(path: &Path, text: &str) -> bool {
+pub(crate) fn is_toml(path: &Path, text: &str) -> bool {
     let named_toml = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
@@ -106,6 +100,7 @@ fn is_toml(path: &Path, text: &str) -> bool {
     named_toml
         || first.is_some_and(|line| {
             line.starts_with("[[section]]")
+                || line.starts_with("[[row]]")
                 || line
                     .strip_prefix("title")
                     .is_some_and(|rest| rest.trim_start().starts_with('='))
@@ -113,7 +108,7 @@ fn is_toml(path: &Path, text: &str) -> bool {
 }
 
 /// Non-blank lines that are not `#` comments, trimmed, with their 1-based numbers.
-fn meaningful_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+pub(crate) fn meaningful_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines()
         .enumerate()
         .map(|(i, line)| (i + 1, line.trim()))
@@ -246,7 +241,7 @@ fn line_of_culprit(text: &str, span: std::ops::Range<usize>, message: &str) -> O
 }
 
 /// The 1-based line holding byte `offset` of `text`.
-fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset)
         .map_or(0, |before| before.matches('\n').count() + 1)
 }

@@ -3,8 +3,10 @@
 
 mod batch;
 mod completions;
+mod crosstab;
 mod documents;
 mod facets;
+mod keyness;
 mod participants;
 mod search;
 mod show;
@@ -34,6 +36,8 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
         }
         Command::Stats(c) => stats::run(c, &Backend::open(&source)?, &mut out, palette)?,
         Command::Batch(c) => batch::run(c, &Backend::open(&source)?, &mut out)?,
+        Command::Crosstab(c) => crosstab::run(c, &Backend::open(&source)?, &mut out, palette)?,
+        Command::Keyness(c) => keyness::run(c, &Backend::open(&source)?, &mut out, palette)?,
     };
     let mut stdout = io::stdout().lock();
     stdout.write_all(&out)?;

@@ -1,6 +1,8 @@
 //! `verbatim search`: one API search, rendered in the chosen format.
 
 use anyhow::Result;
+use indexer::api::KwicResponse;
+use indexer::compare::kwic_lines;
 
 use crate::args::{SearchArgs, SearchFormat};
 use crate::backend::Backend;
@@ -21,6 +23,21 @@ pub fn run(
         SearchFormat::Jsonl => jsonl::write_lines(out, &response.hits)?,
         SearchFormat::Csv => csv::write_hits(out, &response.hits)?,
         SearchFormat::Md => markdown::write_quotes(out, &response.hits)?,
+        SearchFormat::Xlsx => {
+            out.extend(render::search(render::Format::Xlsx, &request, &response)?)
+        }
+        SearchFormat::Docx => {
+            out.extend(render::search(render::Format::Docx, &request, &response)?)
+        }
+        SearchFormat::Kwic => render::kwic::write(
+            out,
+            &KwicResponse {
+                query: response.query.clone(),
+                total: response.total,
+                width: args.width,
+                lines: kwic_lines(&response.hits, args.width),
+            },
+        )?,
     }
     Ok(response.total > 0)
 }

@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use indexer::api::{
-    DocumentDetail, DocumentInfo, DocumentList, FacetCount, FacetField, Hit, ParticipantInfo,
-    PassageDetail, PassageView, SearchRequest, SearchResponse, Span, Stats,
+    CrosstabResponse, DocumentDetail, DocumentInfo, DocumentList, FacetCount, FacetField,
+    GroupSize, Hit, KeynessResponse, ParticipantInfo, PassageDetail, PassageView, SearchRequest,
+    SearchResponse, Span, Stats,
 };
+use render::sheet::Sheet;
 
 use unicode_width::UnicodeWidthStr;
 
@@ -302,6 +304,89 @@ pub fn write_documents(
     Ok(())
 }
 
+/// Columns of the shared sheets that a terminal table leaves out: the searches behind each
+/// figure and the repeated group sizes (the JSON, CSV and XLSX formats keep them).
+const SHEET_COLUMNS_LEFT_OUT: [&str; 4] =
+    ["search", "target_words", "reference_words", "column_words"];
+
+/// Writes key terms as aligned columns after a line giving both groups' sizes.
+pub fn write_keyness(
+    out: &mut impl Write,
+    response: &KeynessResponse,
+    palette: Palette,
+) -> io::Result<()> {
+    let size = |group: &GroupSize| {
+        format!(
+            "{} words in {} passages by {} participants",
+            group.words, group.passages, group.participants
+        )
+    };
+    writeln!(out, "target:    {}", size(&response.target))?;
+    writeln!(out, "reference: {}\n", size(&response.reference))?;
+    write_sheet(out, &render::sheet::keyness(response), palette)
+}
+
+/// Writes a cross-tab as a matrix: in each cell the passages, the participants in parentheses
+/// and the rate per 10,000 words after a slash; the columns' word totals below.
+pub fn write_crosstab(
+    out: &mut impl Write,
+    response: &CrosstabResponse,
+    palette: Palette,
+) -> io::Result<()> {
+    let header: Vec<String> = std::iter::once(response.by.to_string().to_uppercase())
+        .chain(response.columns.iter().map(|c| c.value.clone()))
+        .collect();
+    let mut rows: Vec<Vec<String>> = response
+        .rows
+        .iter()
+        .map(|row| {
+            std::iter::once(row.label.clone())
+                .chain(row.cells.iter().map(|cell| {
+                    format!(
+                        "{} ({}) / {:.2}",
+                        cell.passages, cell.participants, cell.per_10k_words
+                    )
+                }))
+                .collect()
+        })
+        .collect();
+    rows.push(
+        std::iter::once("(words)".to_string())
+            .chain(response.columns.iter().map(|c| c.words.to_string()))
+            .collect(),
+    );
+    write_columns(out, &header, &rows, palette)?;
+    writeln!(
+        out,
+        "{}",
+        palette.dim("passages (participants) / per 10,000 words of the column's text")
+    )
+}
+
+/// Writes a shared sheet as aligned columns, without the columns a terminal has no room for.
+fn write_sheet(out: &mut impl Write, sheet: &Sheet, palette: Palette) -> io::Result<()> {
+    let kept: Vec<usize> = (0..sheet.columns.len())
+        .filter(|&i| !SHEET_COLUMNS_LEFT_OUT.contains(&sheet.columns[i].as_str()))
+        .collect();
+    let header: Vec<String> = kept
+        .iter()
+        .map(|&i| sheet.columns[i].to_uppercase())
+        .collect();
+    let rows: Vec<Vec<String>> = sheet
+        .rows
+        .iter()
+        .map(|row| {
+            kept.iter()
+                .map(|&i| match &row[i] {
+                    render::sheet::Value::Number(n) => format!("{n:.2}"),
+                    value => value.text(),
+                })
+                .collect()
+        })
+        .collect();
+    write_columns(out, &header, &rows, palette)
+}
+
 /// Writes a header and rows as columns two spaces apart, each as wide as its widest cell.
 fn write_columns(
     out: &mut impl Write,
@@ -464,7 +549,7 @@ fn write_view(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::sample_hit;
+    use render::sample_hit;
 
     #[test]
     fn highlights_use_character_offsets() {

@@ -101,6 +101,16 @@ pub fn keyword_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// The texts of the tokens `analyzer` makes of `text`, in order.
+pub fn token_texts(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push(token.text.clone());
+    }
+    out
+}
+
 /// [`text_analyzer`] and [`plain_analyzer`] (indexing mode) for highlighting: Han runs that
 /// contain none of `han_needles` are skipped rather than segmented.
 ///

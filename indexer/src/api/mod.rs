@@ -6,6 +6,7 @@
 //! `GET` routes ([`QueryForm`]) and the text forms of single values ([`YearRange`], [`FacetField`],
 //! [`Sort`]) are all defined here, next to the types.
 
+mod compare;
 mod one_or_many;
 #[cfg(feature = "openapi")]
 mod openapi;
@@ -22,6 +23,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::Error;
 use crate::model::{Kind, Lang, Origin};
 
+pub use compare::{
+    CrosstabCell, CrosstabColumn, CrosstabRequest, CrosstabResponse, CrosstabRow,
+    CrosstabRowResult, DEFAULT_KEY_TERMS, DEFAULT_KWIC_WIDTH, DEFAULT_MIN_FREQ, GroupSize, KeyTerm,
+    KeynessRequest, KeynessResponse, KwicLine, KwicRequest, KwicResponse, MAX_CROSSTAB_ROWS,
+    MAX_KEY_TERMS, MAX_KWIC_WIDTH, MAX_MIN_FREQ,
+};
 pub use one_or_many::OneOrMany;
 #[cfg(feature = "openapi")]
 use openapi::attribute_filters_schema;
@@ -160,6 +167,23 @@ pub struct Filters {
     )]
     #[cfg_attr(feature = "openapi", schema(schema_with = OneOrMany::<String>::schema))]
     pub role: Vec<String>,
+    /// Role groups only, e.g. `GP` (case-insensitive).
+    #[serde(
+        default,
+        deserialize_with = "OneOrMany::deserialize_vec",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = OneOrMany::<String>::schema))]
+    pub role_group: Vec<String>,
+    /// Roles only, as written, without the members of a role group of the same name
+    /// (case-insensitive): `GP` here leaves out `Independent GP`.
+    #[serde(
+        default,
+        deserialize_with = "OneOrMany::deserialize_vec",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = OneOrMany::<String>::schema))]
+    pub role_exact: Vec<String>,
     /// Sites, e.g. `site 1`.
     #[serde(
         default,
@@ -217,6 +241,27 @@ impl Filters {
     /// Whether no filter is set.
     pub fn is_empty(&self) -> bool {
         self == &Filters::default()
+    }
+
+    /// These filters narrowed to the passages whose `field` has `value` (exactly: a `role` value
+    /// leaves out the rest of a role group of the same name), as one column of a cross-tab.
+    pub fn narrowed(&self, field: &FacetField, value: &str) -> Result<Filters, Error> {
+        let mut narrowed = self.clone();
+        let one = || vec![value.to_string()];
+        match field {
+            FacetField::Role => narrowed.role_exact = one(),
+            FacetField::RoleGroup => narrowed.role_group = one(),
+            FacetField::Site => narrowed.site = one(),
+            FacetField::Kind => narrowed.kind = vec![value.parse()?],
+            FacetField::Lang => narrowed.lang = vec![value.parse()?],
+            FacetField::Speaker => narrowed.speaker = one(),
+            FacetField::Doc => narrowed.doc = one(),
+            FacetField::Year => narrowed.year = Some(value.parse()?),
+            FacetField::Attr(name) => {
+                narrowed.attr.insert(name.clone(), one());
+            }
+        }
+        Ok(narrowed)
     }
 
     fn validate(&self) -> Result<(), Error> {

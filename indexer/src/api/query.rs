@@ -131,11 +131,22 @@ const LANG: Param = Param {
     description: "Languages: en, zh (repeat or comma-separate for any-of)",
 };
 
-const FILTER_PARAMS: [Param; 8] = [
+const FILTER_PARAMS: [Param; 10] = [
     Param {
         name: "role",
         shape: ParamShape::Values,
         description: "Roles or role groups, case-insensitive (repeat for any-of)",
+    },
+    Param {
+        name: "role_group",
+        shape: ParamShape::Values,
+        description: "Role groups only, case-insensitive (repeat for any-of)",
+    },
+    Param {
+        name: "role_exact",
+        shape: ParamShape::Values,
+        description: "Roles only, without the members of a role group of the same name, \
+                      case-insensitive (repeat for any-of)",
     },
     Param {
         name: "site",
@@ -257,6 +268,8 @@ impl QueryForm for Filters {
     fn read(params: &mut QueryReader) -> Result<Self> {
         Ok(Filters {
             role: params.values("role"),
+            role_group: params.values("role_group"),
+            role_exact: params.values("role_exact"),
             site: params.values("site"),
             kind: params.names("kind")?,
             lang: params.names("lang")?,
@@ -269,6 +282,8 @@ impl QueryForm for Filters {
 
     fn write(&self, pairs: &mut QueryPairs) {
         push_all(pairs, "role", &self.role);
+        push_all(pairs, "role_group", &self.role_group);
+        push_all(pairs, "role_exact", &self.role_exact);
         push_all(pairs, "site", &self.site);
         push_all(pairs, "kind", &self.kind);
         push_all(pairs, "lang", &self.lang);
@@ -616,7 +631,7 @@ mod tests {
         assert_eq!(
             search(&[("rol", "GP")]),
             "rol: unknown parameter (hint: accepted parameters: q, facets, limit, offset, sort, \
-             context, highlight, role, site, kind, lang, speaker, doc, year, attr.NAME)"
+             context, highlight, role, role_group, role_exact, site, kind, lang, speaker, doc, year, attr.NAME)"
         );
     }
 
@@ -649,6 +664,8 @@ mod tests {
     fn requests_round_trip_through_their_query_form() {
         let mut filters = Filters {
             role: vec!["GP".into(), "Lay member".into()],
+            role_group: vec!["manager".into()],
+            role_exact: vec!["Manager".into()],
             site: vec!["Leeds, West".into()],
             kind: vec![Kind::Interview, Kind::Article],
             lang: vec![Lang::Zh],

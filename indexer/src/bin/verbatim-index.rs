@@ -1,31 +1,52 @@
-//! `verbatim-index`: builds or updates the search index of a corpus directory and prints a summary.
+//! `verbatim-index`: builds or updates the search index of a corpus directory and prints a summary;
+//! `verbatim-index export` writes an index out for OpenSearch or Quickwit.
 //!
-//! Exit codes: 0 when everything was indexed, 1 when some files were malformed (they are listed;
-//! everything else was indexed), 2 when the index could not be built at all.
+//! Exit codes: 0 when everything was indexed (or exported), 1 when some files were malformed
+//! (they are listed; everything else was indexed), 2 when the index could not be built (or
+//! exported) at all.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, OnceLock};
 
-use clap::Parser;
+use clap::{Parser, Subcommand, ValueEnum};
+use indexer::export::{ExportEvent, ExportOptions, ExportProgress, ExportReport, Target};
 use indexer::{BuildEvent, BuildOptions, BuildReport, Progress};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 use tracing_subscriber::EnvFilter;
 
 /// Build or update the Verbatim search index of a corpus.
 ///
-/// The corpus is a directory of transcripts and prose documents (Markdown or text with YAML
-/// front matter), JSONL imports, `participants.csv` and `role_groups.toml`. Only files that
+/// The corpus is a directory of transcripts and prose documents (Markdown or text, with or
+/// without YAML front matter, Word, OpenDocument, PDF, WebVTT and SRT captions), JSONL imports,
+/// `participants.csv`, `role_groups.toml` and optionally `documents.csv`. Only files that
 /// changed since the last run are re-read; the new index replaces the old one atomically.
 #[derive(Debug, Parser)]
 #[command(
     version,
-    after_help = "Examples:\n  verbatim-index corpus --index .verbatim-index\n  verbatim-index ~/study/transcripts --index ~/study/index --force"
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "Examples:\n  verbatim-index corpus --index .verbatim-index\n  verbatim-index ~/study/transcripts --index ~/study/index --force\n  verbatim-index export --index .verbatim-index --to opensearch --out export/opensearch"
 )]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    build: Args,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Export(ExportArgs),
+}
+
+/// Building (the command without a subcommand).
+#[derive(Debug, clap::Args)]
 struct Args {
-    /// The corpus directory.
-    corpus: PathBuf,
+    /// The corpus directory (a corpus directory named `export` is written `./export`).
+    #[arg(required = true)]
+    corpus: Option<PathBuf>,
     /// Where to keep the index (created if missing).
     #[arg(long, env = "VERBATIM_INDEX", default_value = ".verbatim-index")]
     index: PathBuf,
@@ -37,6 +58,48 @@ struct Args {
     quiet: bool,
 }
 
+/// Export an index for OpenSearch (or Elasticsearch) or Quickwit.
+///
+/// Reads the index (not the corpus) and writes into an empty directory the engine's index
+/// definition, NDJSON files of at most 10 MB each (one `_bulk` or ingest request each) and
+/// `export.json`, which says what was written. `docs/scale-out.md` shows how to load them.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  verbatim-index export --to opensearch --out export/opensearch\n  verbatim-index export --index ~/study/index --to quickwit --out /tmp/quickwit-export"
+)]
+struct ExportArgs {
+    /// The index to export.
+    #[arg(long, env = "VERBATIM_INDEX", default_value = ".verbatim-index")]
+    index: PathBuf,
+    /// The engine to export for.
+    #[arg(long, value_enum)]
+    to: Engine,
+    /// Where to write the export (created if missing; must be empty).
+    #[arg(long)]
+    out: PathBuf,
+    /// Print only errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Engines on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Engine {
+    /// OpenSearch or Elasticsearch: index.json and _bulk files.
+    Opensearch,
+    /// Quickwit: index-config.yaml and ingest files.
+    Quickwit,
+}
+
+impl From<Engine> for Target {
+    fn from(engine: Engine) -> Target {
+        match engine {
+            Engine::Opensearch => Target::OpenSearch,
+            Engine::Quickwit => Target::Quickwit,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -44,15 +107,27 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let args = Args::parse();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Export(args)) => export(&args),
+        None => build(&cli.build),
+    }
+}
+
+fn build(args: &Args) -> ExitCode {
+    let Some(corpus) = &args.corpus else {
+        // clap requires the corpus when there is no subcommand; this is only a safety net.
+        eprintln!("verbatim-index: give the corpus directory (see --help)");
+        return ExitCode::from(2);
+    };
     let options = BuildOptions {
         progress: (!args.quiet && std::io::stderr().is_terminal()).then(progress_bar),
         force: args.force,
     };
-    match indexer::build(&args.corpus, &args.index, &options) {
+    match indexer::build(corpus, &args.index, &options) {
         Ok(report) => {
             if !args.quiet {
-                print!("{}", summary(&args, &report));
+                print!("{}", summary(args, corpus, &report));
             }
             for error in &report.errors {
                 eprintln!("error: {error}");
@@ -104,8 +179,95 @@ fn progress_bar() -> Progress {
     })
 }
 
+fn export(args: &ExportArgs) -> ExitCode {
+    let options = ExportOptions {
+        progress: (!args.quiet && std::io::stderr().is_terminal()).then(export_progress_bar),
+        ..ExportOptions::new(args.to.into())
+    };
+    match indexer::export::export(&args.index, &args.out, &options) {
+        Ok(report) => {
+            if !args.quiet {
+                print!("{}", export_summary(args, &report));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("verbatim-index: {e}");
+            if let indexer::Error::InvalidValue {
+                hint: Some(hint), ..
+            } = &e
+            {
+                eprintln!("  hint: {hint}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A progress bar on stderr of the passages written, cleared when the last one is.
+fn export_progress_bar() -> ExportProgress {
+    let bar = OnceLock::<ProgressBar>::new();
+    Arc::new(move |event| match event {
+        ExportEvent::Planned { passages } => {
+            bar.get_or_init(|| {
+                let bar = ProgressBar::new(passages);
+                if let Ok(style) =
+                    ProgressStyle::with_template("{bar:40} {pos}/{len} passages ({per_sec}, {eta})")
+                {
+                    bar.set_style(style);
+                }
+                bar
+            });
+        }
+        ExportEvent::Exported { passages } => {
+            if let Some(bar) = bar.get() {
+                bar.inc(passages);
+                if bar.position() >= bar.length().unwrap_or(0) {
+                    bar.finish_and_clear();
+                }
+            }
+        }
+        _ => {}
+    })
+}
+
+/// The human summary of an export: what was written, and where to read how to load it.
+fn export_summary(args: &ExportArgs, report: &ExportReport) -> String {
+    let data_bytes: u64 = report.files.iter().map(|f| f.bytes).sum();
+    let names = match report.files.as_slice() {
+        [] => "none".to_string(),
+        [one] => one.name.clone(),
+        [first, .., last] => format!("{} to {}", first.name, last.name),
+    };
+    let mut out = format!(
+        "Exported {} for {} into {} in {:.2} s\n",
+        args.index.display(),
+        report.target,
+        args.out.display(),
+        report.elapsed.as_secs_f64()
+    );
+    out.push_str(&format!(
+        "  passages    {} (of {} documents)\n",
+        report.passages, report.documents
+    ));
+    out.push_str(&format!(
+        "  definition  {} ({})\n",
+        report.definition.name,
+        HumanBytes(report.definition.bytes)
+    ));
+    out.push_str(&format!(
+        "  data        {} file(s), {}: {names}\n",
+        report.files.len(),
+        HumanBytes(data_bytes)
+    ));
+    out.push_str(&format!("  total       {}\n", HumanBytes(report.bytes())));
+    out.push_str(&format!("  build id    {}\n", report.build_id));
+    out.push_str("How to load it: docs/scale-out.md\n");
+    out
+}
+
 /// The human summary of a build.
-fn summary(args: &Args, report: &BuildReport) -> String {
+fn summary(args: &Args, corpus: &std::path::Path, report: &BuildReport) -> String {
     let counts = |map: &std::collections::BTreeMap<String, u64>| {
         map.iter()
             .map(|(k, v)| format!("{k} {v}"))
@@ -118,13 +280,13 @@ fn summary(args: &Args, report: &BuildReport) -> String {
         out.push_str(&format!(
             "Index {} is up to date with {}: nothing to do.\n",
             args.index.display(),
-            args.corpus.display()
+            corpus.display()
         ));
     } else {
         let mb = report.bytes_read as f64 / 1_000_000.0;
         out.push_str(&format!(
             "Indexed {} into {} in {seconds:.2} s ({mb:.2} MB read, {:.1} MB/s)\n",
-            args.corpus.display(),
+            corpus.display(),
             args.index.display(),
             if seconds > 0.0 { mb / seconds } else { 0.0 },
         ));
@@ -144,6 +306,19 @@ fn summary(args: &Args, report: &BuildReport) -> String {
     out.push_str(&format!("  languages  {}\n", counts(&report.by_lang)));
     for (file, why) in &report.skipped {
         out.push_str(&format!("  skipped    {file}: {why}\n"));
+    }
+    if !report.unmapped.is_empty() {
+        let labels: std::collections::BTreeSet<&String> =
+            report.unmapped.iter().map(|(_, label, _)| label).collect();
+        out.push_str(&format!(
+            "  unmapped   {} speaker label(s) name no participant: add them to participants.csv (as an id or in `aliases`) or map them in the document's `speakers`\n",
+            labels.len()
+        ));
+        for (file, label, turns) in &report.unmapped {
+            out.push_str(&format!(
+                "             {label:?} in {file}: {turns} turn(s)\n"
+            ));
+        }
     }
     out.push_str(&format!("  errors     {}\n", report.errors.len()));
     out

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use walkdir::{DirEntry, WalkDir};
 
+use super::documents_sheet::DOCUMENTS_FILE;
+use super::formats::Format;
 use crate::error::Error;
 
 /// The participants sheet, at the corpus root.
@@ -18,14 +20,16 @@ const IGNORED_PREFIXES: [&str; 3] = ["readme", "license", "notice"];
 /// What a corpus file is, judged by its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileKind {
-    /// A document with front matter (`.md`, `.txt`).
-    Document,
+    /// A document, in the format its extension names.
+    Document(Format),
     /// Passages imported as JSON lines (`.jsonl`).
     Jsonl,
     /// `participants.csv` at the root.
     Participants,
     /// `role_groups.toml` at the root.
     RoleGroups,
+    /// `documents.csv` at the root: metadata for files without front matter.
+    DocumentsSheet,
     /// README*, LICENSE*, NOTICE*, dotfiles: skipped silently.
     Ignored,
     /// Anything else: skipped with a warning naming the file.
@@ -44,12 +48,12 @@ impl FileKind {
             FileKind::Participants
         } else if at_root && lower == ROLE_GROUPS_FILE {
             FileKind::RoleGroups
-        } else if lower.ends_with(".md") || lower.ends_with(".txt") {
-            FileKind::Document
+        } else if at_root && lower == DOCUMENTS_FILE {
+            FileKind::DocumentsSheet
         } else if lower.ends_with(".jsonl") {
             FileKind::Jsonl
         } else {
-            FileKind::Unsupported
+            Format::of_name(&lower).map_or(FileKind::Unsupported, FileKind::Document)
         }
     }
 }
@@ -63,6 +67,18 @@ pub struct CorpusFile {
     pub path: PathBuf,
     /// What the file is.
     pub kind: FileKind,
+}
+
+#[cfg(test)]
+impl CorpusFile {
+    /// A document at `/c/REL` in the format its name says, for tests.
+    pub(crate) fn document_at(rel: &str) -> CorpusFile {
+        CorpusFile {
+            rel: rel.into(),
+            path: Path::new("/c").join(rel),
+            kind: FileKind::of(rel),
+        }
+    }
 }
 
 /// Walks the corpus (sorted, deterministic; follows symlinks but reports loops and unreadable
@@ -154,18 +170,21 @@ mod tests {
             ("participants.csv", FileKind::Participants),
             ("Participants.CSV", FileKind::Participants),
             ("role_groups.toml", FileKind::RoleGroups),
+            ("Documents.csv", FileKind::DocumentsSheet),
+            ("documents/documents.csv", FileKind::Unsupported),
             ("documents/participants.csv", FileKind::Unsupported),
             ("documents/role_groups.toml", FileKind::Unsupported),
-            ("documents/a.md", FileKind::Document),
-            ("a.TXT", FileKind::Document),
+            ("documents/a.md", FileKind::Document(Format::Text)),
+            ("a.TXT", FileKind::Document(Format::Text)),
             ("imports/x.jsonl", FileKind::Jsonl),
             ("README.md", FileKind::Ignored),
             ("documents/readme.txt", FileKind::Ignored),
             ("LICENSE-MIT", FileKind::Ignored),
             ("NOTICE", FileKind::Ignored),
             ("documents/.draft.md", FileKind::Ignored),
-            ("notes.docx", FileKind::Unsupported),
+            ("notes.docx", FileKind::Document(Format::Docx)),
             ("data.csv", FileKind::Unsupported),
+            ("slides.pptx", FileKind::Unsupported),
         ];
         for (rel, kind) in cases {
             assert_eq!(FileKind::of(rel), kind, "{rel}");
@@ -181,7 +200,7 @@ mod tests {
         for file in [
             "README.md",
             ".hidden",
-            "notes.docx",
+            "slides.pptx",
             "participants.csv",
             "role_groups.toml",
             "documents/b.md",
@@ -200,13 +219,13 @@ mod tests {
             [
                 (".hidden", FileKind::Ignored),
                 ("README.md", FileKind::Ignored),
-                ("documents/a.md", FileKind::Document),
-                ("documents/b.md", FileKind::Document),
-                ("documents/sub/c.txt", FileKind::Document),
+                ("documents/a.md", FileKind::Document(Format::Text)),
+                ("documents/b.md", FileKind::Document(Format::Text)),
+                ("documents/sub/c.txt", FileKind::Document(Format::Text)),
                 ("import.jsonl", FileKind::Jsonl),
-                ("notes.docx", FileKind::Unsupported),
                 ("participants.csv", FileKind::Participants),
                 ("role_groups.toml", FileKind::RoleGroups),
+                ("slides.pptx", FileKind::Unsupported),
             ]
         );
         assert_eq!(files[2].path, root.join("documents/a.md"));

@@ -5,6 +5,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::discover::CorpusFile;
+use super::documents_sheet::SpeakerMap;
 use super::fields::{self, DOCUMENT_KEYS, DocFields};
 use crate::error::Error;
 use crate::model::{DocId, Document};
@@ -23,6 +24,8 @@ pub(super) enum Format {
 pub(super) struct FrontMatter<'a> {
     pub document: Document,
     pub format: Format,
+    /// The document's own speaker labels mapped to participants (`speakers:`).
+    pub speakers: SpeakerMap,
     /// Everything after the closing `---` line.
     pub body: &'a str,
     /// The 1-based file line where `body` starts.
@@ -45,12 +48,14 @@ pub(super) fn parse<'a>(file: &CorpusFile, text: &'a str) -> Result<FrontMatter<
     let mut fields = DocFields::default();
     let mut id = None;
     let mut format = None;
+    let mut speakers = SpeakerMap::default();
     let mut invalid = Vec::new();
     for (key, value) in &map {
         let line = key_line(split.yaml, key);
         let result = match key.as_str() {
             "id" => read_id(value).map(|v| id = v),
             "format" => read_format(value).map(|v| format = v),
+            "speakers" => read_speakers(value).map(|v| speakers = v),
             k if DOCUMENT_KEYS.contains(&k) => fields.set(k, value),
             _ => Err(format!(
                 "front matter: unknown key {key:?} (allowed: {})",
@@ -93,6 +98,7 @@ pub(super) fn parse<'a>(file: &CorpusFile, text: &'a str) -> Result<FrontMatter<
     Ok(FrontMatter {
         document,
         format,
+        speakers,
         body: split.body,
         body_line: split.body_line,
     })
@@ -101,7 +107,7 @@ pub(super) fn parse<'a>(file: &CorpusFile, text: &'a str) -> Result<FrontMatter<
 fn allowed_keys() -> String {
     let keys: Vec<&str> = std::iter::once("id")
         .chain(DOCUMENT_KEYS)
-        .chain(["format"])
+        .chain(["format", "speakers"])
         .collect();
     keys.join(", ")
 }
@@ -218,6 +224,10 @@ fn id_from_file_name(rel: &str) -> Result<DocId, String> {
         .map_err(|e| format!("{e}: add an `id:` line to the front matter or rename the file"))
 }
 
+fn read_speakers(value: &Value) -> Result<SpeakerMap, String> {
+    fields::text("speakers", value)?.map_or(Ok(SpeakerMap::default()), |t| SpeakerMap::parse(&t))
+}
+
 fn read_format(value: &Value) -> Result<Option<Format>, String> {
     match fields::text("format", value)?.as_deref() {
         None => Ok(None),
@@ -237,7 +247,7 @@ mod tests {
         CorpusFile {
             rel: rel.into(),
             path: Path::new("/corpus").join(rel),
-            kind: FileKind::Document,
+            kind: FileKind::Document(crate::ingest::Format::Text),
         }
     }
 
@@ -330,7 +340,7 @@ mod tests {
             errs,
             [
                 "/corpus/a.md:3: front matter: unknown key \"titel\" (allowed: id, title, kind, lang, date, authors, \
-                 source, reference, licence, url, translation, site, format)",
+                 source, reference, licence, url, translation, site, format, speakers)",
                 "/corpus/a.md:4: unknown kind \"memo\" (allowed: interview, meeting, abstract, article, report, policy, other)",
             ]
         );

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::body::{ParsedDocument, to_u32};
 use super::discover::CorpusFile;
-use super::document::{ParsedDocument, to_u32};
 use super::fields::{self, DOCUMENT_KEYS, DocFields};
 use super::frontmatter::without_location;
 use crate::error::Error;

@@ -1,29 +1,38 @@
 //! Reading a corpus directory into documents and passages.
 //!
-//! A corpus is a directory: documents (`.md`, `.txt`) with YAML front matter anywhere below it,
-//! `.jsonl` imports, and at its root `participants.csv` (who the speakers are) and
-//! `role_groups.toml` (which roles count as one group). [`discover`] lists and classifies the
-//! files, [`decode`] turns bytes into text, [`parse_documents`] splits a document into passages
+//! A corpus is a directory: documents anywhere below it (Markdown or text with or without YAML
+//! front matter, captions; each format read by a module of its own under `formats/`), `.jsonl`
+//! imports, and at its root `participants.csv` (who the speakers are) and `role_groups.toml`
+//! (which roles count as one group). [`discover`] lists and classifies the files,
+//! [`read_documents`] checks a file's bytes against its format and splits it into passages
 //! (speaker turns, paragraphs, attributed quotes), and [`join_participants`] fills in each
 //! passage's role, site, attributes and role group from the sheet. A malformed file or row is
 //! an [`Error::Malformed`](crate::Error::Malformed) naming its line; the rest is still read.
 
 mod attribution;
+mod body;
 mod decode;
 mod discover;
 mod document;
+mod documents_sheet;
 mod fields;
+mod formats;
 mod frontmatter;
 mod jsonl;
 mod participants;
 mod prose;
 mod role_groups;
+mod sheet;
 mod transcript;
 
+pub use body::ParsedDocument;
 pub use decode::decode;
 pub use discover::{CorpusFile, FileKind, PARTICIPANTS_FILE, ROLE_GROUPS_FILE, discover};
-pub use document::ParsedDocument;
-pub use participants::{join_participants, parse_participants};
+pub use documents_sheet::{
+    DOCUMENTS_FILE, Description, DocumentsSheet, SpeakerMap, parse_documents_sheet, unknown_files,
+};
+pub use formats::{DOCUMENT_EXTENSIONS, Format};
+pub use participants::{join_participants, parse_participants, unmapped_speakers};
 pub use role_groups::parse_role_groups;
 
 use crate::error::Error;
@@ -33,19 +42,27 @@ use crate::error::Error;
 /// it would make every search that hits it return megabytes.
 pub const MAX_PASSAGE_BYTES: usize = 1 << 20;
 
-/// Parses one Document or Jsonl file. A JSONL file may hold many documents; bad lines are errors, good lines are kept.
-/// A file with a line or passage over [`MAX_PASSAGE_BYTES`] is left out whole, with an error at that line.
+/// Reads one document or JSONL file from its bytes, with what `documents.csv` says about it.
+/// A JSONL file may hold many documents; bad lines are errors, good lines are kept. A file with
+/// a line or passage over [`MAX_PASSAGE_BYTES`] is left out whole, with an error at that line.
 #[tracing::instrument(level = "debug", skip_all, fields(file = %file.rel))]
-pub fn parse_documents(file: &CorpusFile, text: &str) -> (Vec<ParsedDocument>, Vec<Error>) {
-    if let Some(error) = overlong_line(file, text) {
-        return (Vec::new(), vec![error]);
-    }
+pub fn read_documents(
+    file: &CorpusFile,
+    bytes: &[u8],
+    description: Option<&Description>,
+) -> (Vec<ParsedDocument>, Vec<Error>) {
     let (documents, errors) = match file.kind {
-        FileKind::Document => document::parse_document_file(file, text),
-        FileKind::Jsonl => jsonl::parse(file, text),
+        FileKind::Document(format) => formats::read(file, format, bytes, description),
+        FileKind::Jsonl => match decode(&file.path, bytes) {
+            Ok(text) => match overlong_line(file, &text) {
+                Some(error) => (Vec::new(), vec![error]),
+                None => jsonl::parse(file, &text),
+            },
+            Err(e) => (Vec::new(), vec![e]),
+        },
         other => {
             let reason =
-                format!("parse_documents was given a {other:?} file, which holds no documents");
+                format!("read_documents was given a {other:?} file, which holds no documents");
             (
                 Vec::new(),
                 vec![Error::Internal(format!(
@@ -110,11 +127,11 @@ mod tests {
         let file = CorpusFile {
             rel: "documents/dump.md".into(),
             path: "corpus/documents/dump.md".into(),
-            kind: FileKind::Document,
+            kind: FileKind::Document(Format::Text),
         };
         let header = "---\ntitle: Dump\nkind: interview\n---\n";
         let long_line = format!("{header}ID9: ok\nID9: {}\n", "x".repeat(MAX_PASSAGE_BYTES));
-        let (documents, errors) = parse_documents(&file, &long_line);
+        let (documents, errors) = read_documents(&file, long_line.as_bytes(), None);
         assert!(documents.is_empty());
         assert_eq!(errors.len(), 1);
         let message = errors[0].to_string();
@@ -128,7 +145,7 @@ mod tests {
             "{header}ID9: start\n{}",
             chunk.repeat(MAX_PASSAGE_BYTES / 1000 + 1)
         );
-        let (documents, errors) = parse_documents(&file, &long_turn);
+        let (documents, errors) = read_documents(&file, long_turn.as_bytes(), None);
         assert!(documents.is_empty());
         let message = errors[0].to_string();
         assert!(
@@ -177,16 +194,17 @@ mod tests {
         let mut groups = Default::default();
         let mut passages: Vec<Passage> = Vec::new();
         for file in &found {
-            let text = decode(&file.path, &fs::read(&file.path).unwrap()).unwrap();
+            let bytes = fs::read(&file.path).unwrap();
+            let text = || decode(&file.path, &bytes).unwrap();
             match file.kind {
-                FileKind::Participants => participants = parse_participants(&file.path, &text).0,
-                FileKind::RoleGroups => groups = parse_role_groups(&file.path, &text).unwrap(),
-                FileKind::Document | FileKind::Jsonl => {
-                    let (docs, errors) = parse_documents(file, &text);
+                FileKind::Participants => participants = parse_participants(&file.path, &text()).0,
+                FileKind::RoleGroups => groups = parse_role_groups(&file.path, &text()).unwrap(),
+                FileKind::Document(_) | FileKind::Jsonl => {
+                    let (docs, errors) = read_documents(file, &bytes, None);
                     assert!(errors.is_empty(), "{errors:?}");
                     passages.extend(docs.into_iter().flat_map(|d| d.passages));
                 }
-                FileKind::Ignored | FileKind::Unsupported => {}
+                FileKind::Ignored | FileKind::Unsupported | FileKind::DocumentsSheet => {}
             }
         }
         join_participants(&mut passages, &participants, &groups);
@@ -228,7 +246,7 @@ mod tests {
             path: "/c/participants.csv".into(),
             kind: FileKind::Participants,
         };
-        let (docs, errors) = parse_documents(&file, "id\n");
+        let (docs, errors) = read_documents(&file, b"id\n", None);
         assert!(docs.is_empty());
         assert!(
             matches!(errors.as_slice(), [Error::Internal(_)]),

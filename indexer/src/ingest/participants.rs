@@ -2,11 +2,14 @@
 //!
 //! Transcripts and tags name participants by id (`ID9`); the sheet says who they are: their
 //! role, site and any other column (years in post, gender...), which become filterable attributes.
-//! Ids compare case-insensitively, so `id9` in a transcript finds `ID9` in the sheet.
+//! Ids compare case-insensitively, so `id9` in a transcript finds `ID9` in the sheet. An optional
+//! `aliases` column lists other labels that mean the participant (`Dr Jane Smith; Jane`), so
+//! transcripts that name people rather than ids are attributed too.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use super::sheet::{line_of, read_sheet};
 use crate::error::Error;
 use crate::model::{Participant, Passage, Role, RoleGroups, Site, SpeakerId};
 
@@ -15,6 +18,7 @@ struct Columns {
     id: usize,
     role: Option<usize>,
     site: Option<usize>,
+    aliases: Option<usize>,
     /// Every other column: its index and attribute name.
     attrs: Vec<(usize, String)>,
     /// Fields per row.
@@ -23,46 +27,27 @@ struct Columns {
 
 /// Reads the participants sheet; bad rows are errors naming their line, the other rows are kept.
 pub fn parse_participants(path: &Path, text: &str) -> (Vec<Participant>, Vec<Error>) {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let columns = match records.next() {
-        None => {
-            return (
-                Vec::new(),
-                vec![Error::malformed(
-                    path,
-                    1,
-                    "the participants sheet is empty: add a header row such as `id,role,site`",
-                )],
-            );
+    let sheet = match read_sheet(path, text) {
+        Ok(Some(sheet)) => sheet,
+        Ok(None) => {
+            let reason = "the participants sheet is empty: add a header row such as `id,role,site`";
+            return (Vec::new(), vec![Error::malformed(path, 1, reason)]);
         }
-        Some(Err(e)) => return (Vec::new(), vec![csv_error(path, &e)]),
-        Some(Ok(header)) => match columns(&header) {
-            Ok(columns) => columns,
-            Err(reason) => {
-                return (
-                    Vec::new(),
-                    vec![Error::malformed(path, line_of(&header), reason)],
-                );
-            }
-        },
+        Err(e) => return (Vec::new(), vec![e]),
+    };
+    let columns = match columns(&sheet.header) {
+        Ok(columns) => columns,
+        Err(reason) => {
+            let line = line_of(&sheet.header);
+            return (Vec::new(), vec![Error::malformed(path, line, reason)]);
+        }
     };
     let mut participants = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors = sheet.errors;
     let mut first_line: HashMap<String, usize> = HashMap::new();
-    for record in records {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                errors.push(csv_error(path, &e));
-                continue;
-            }
-        };
-        let line = line_of(&record);
-        match participant(&columns, &record) {
+    for record in &sheet.rows {
+        let line = line_of(record);
+        match participant(&columns, record) {
             Ok(participant) => match first_line.get(&participant.id.as_str().to_lowercase()) {
                 Some(first) => errors.push(Error::malformed(
                     path,
@@ -83,22 +68,21 @@ pub fn parse_participants(path: &Path, text: &str) -> (Vec<Participant>, Vec<Err
     (participants, errors)
 }
 
-/// Joins the participants sheet onto passages (role, site, attrs where the passage lacks them) and sets role_group.
+/// Joins the participants sheet onto passages (role, site, attrs where the passage lacks them)
+/// and sets role_group. A speaker named by an alias becomes the participant's id.
 pub fn join_participants(
     passages: &mut [Passage],
     participants: &[Participant],
     groups: &RoleGroups,
 ) {
-    let by_id: HashMap<String, &Participant> = participants
-        .iter()
-        .map(|p| (p.id.as_str().to_lowercase(), p))
-        .collect();
+    let by_label = by_label(participants);
     for passage in passages {
         let known = passage
             .speaker
             .as_ref()
-            .and_then(|s| by_id.get(&s.as_str().to_lowercase()));
+            .and_then(|s| by_label.get(&s.as_str().to_lowercase()));
         if let Some(participant) = known {
+            passage.speaker = Some(participant.id.clone());
             // What the source wrote (a tag's role, a passage's site) wins over the sheet.
             if passage.role.is_none() {
                 passage.role = participant.role.clone();
@@ -117,8 +101,50 @@ pub fn join_participants(
     }
 }
 
+/// Participants by every label that names them: id first, then aliases (an id always wins).
+fn by_label(participants: &[Participant]) -> HashMap<String, &Participant> {
+    let aliases = participants.iter().flat_map(|p| {
+        p.aliases
+            .iter()
+            .map(move |a| (a.as_str().to_lowercase(), p))
+    });
+    let ids = participants
+        .iter()
+        .map(|p| (p.id.as_str().to_lowercase(), p));
+    aliases.chain(ids).collect()
+}
+
+/// Speaker labels of joined passages that name no participant, with their turn counts; the
+/// interviewer's usual labels are left out, since they are meant to stay labels.
+pub fn unmapped_speakers(
+    passages: &[Passage],
+    participants: &[Participant],
+) -> BTreeMap<String, u32> {
+    let by_label = by_label(participants);
+    let mut unmapped = BTreeMap::new();
+    for speaker in passages.iter().filter_map(|p| p.speaker.as_ref()) {
+        let label = speaker.as_str().to_lowercase();
+        if !by_label.contains_key(&label) && !INTERVIEWER_LABELS.contains(&label.as_str()) {
+            *unmapped.entry(speaker.to_string()).or_default() += 1;
+        }
+    }
+    unmapped
+}
+
+/// Labels of the person asking the questions (lower case): not participants, never reported.
+pub(super) const INTERVIEWER_LABELS: [&str; 8] = [
+    "interviewer",
+    "int",
+    "i",
+    "q",
+    "question",
+    "moderator",
+    "facilitator",
+    "researcher",
+];
+
 fn columns(header: &csv::StringRecord) -> Result<Columns, String> {
-    const KNOWN: [&str; 3] = ["id", "role", "site"];
+    const KNOWN: [&str; 4] = ["id", "role", "site", "aliases"];
     let names: Vec<String> = header.iter().map(attribute_name).collect();
     for (index, name) in names.iter().enumerate() {
         if name.is_empty() {
@@ -143,6 +169,7 @@ fn columns(header: &csv::StringRecord) -> Result<Columns, String> {
         id,
         role: find("role"),
         site: find("site"),
+        aliases: find("aliases"),
         attrs: names
             .iter()
             .cloned()
@@ -167,6 +194,17 @@ fn participant(columns: &Columns, record: &csv::StringRecord) -> Result<Particip
         id: SpeakerId::from(id),
         role: columns.role.and_then(cell).map(Role::from),
         site: columns.site.and_then(cell).map(Site::from),
+        aliases: columns
+            .aliases
+            .and_then(cell)
+            .map(|list| {
+                list.split(';')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(SpeakerId::from)
+                    .collect()
+            })
+            .unwrap_or_default(),
         attrs: columns
             .attrs
             .iter()
@@ -182,19 +220,6 @@ fn attribute_name(header: &str) -> String {
         .collect::<Vec<_>>()
         .join("_")
         .to_lowercase()
-}
-
-fn line_of(record: &csv::StringRecord) -> usize {
-    record
-        .position()
-        .map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX))
-}
-
-fn csv_error(path: &Path, error: &csv::Error) -> Error {
-    let line = error
-        .position()
-        .map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-    Error::malformed(path, line, format!("cannot read this row: {error}"))
 }
 
 #[cfg(test)]
@@ -218,12 +243,14 @@ mod tests {
                     id: SpeakerId::from("ID9"),
                     role: Some(Role::from("Independent GP")),
                     site: Some(Site::from("site 1")),
+                    aliases: Vec::new(),
                     attrs: BTreeMap::from([("years_in_post".into(), "12".into())]),
                 },
                 Participant {
                     id: SpeakerId::from("ID18"),
                     role: Some(Role::from("CCG Accountable Officer")),
                     site: None,
+                    aliases: Vec::new(),
                     attrs: BTreeMap::from([
                         ("gender".into(), "F".into()),
                         ("years_in_post".into(), "3".into())
@@ -364,5 +391,32 @@ mod tests {
             Some("as tagged")
         );
         assert_eq!(passages[3].attrs.get("years"), None);
+    }
+
+    #[test]
+    fn aliases_name_participants_and_the_rest_are_unmapped() {
+        let (participants, errs) = parse_participants(
+            Path::new("p.csv"),
+            "id,role,aliases\nID9,Independent GP,Dr Jane Smith; Jane\nID14,Lay member,\n",
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(
+            participants[0].aliases,
+            [SpeakerId::from("Dr Jane Smith"), SpeakerId::from("Jane")]
+        );
+        assert!(participants[0].attrs.is_empty());
+        let mut passages = [
+            passage(Some("dr jane smith"), None, None),
+            passage(Some("Speaker 2"), None, None),
+            passage(Some("Speaker 2"), None, None),
+            passage(Some("Interviewer"), None, None),
+        ];
+        join_participants(&mut passages, &participants, &RoleGroups::default());
+        assert_eq!(passages[0].speaker, Some(SpeakerId::from("ID9")));
+        assert_eq!(passages[0].role, Some(Role::from("Independent GP")));
+        assert_eq!(
+            unmapped_speakers(&passages, &participants),
+            BTreeMap::from([("Speaker 2".to_string(), 2)])
+        );
     }
 }

@@ -9,8 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::attribution::{Attribution, inline_quotes, split_end_tag};
-use super::document::{Body, heading};
+use super::body::{Body, Passages, Place, heading};
 use crate::model::Passage;
 
 /// A list item: a bullet (`-`, `*`, `•`) or a number (`1.`, `2)`), then a space.
@@ -21,10 +20,7 @@ static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| {
 /// Splits a prose body into passages.
 pub(super) fn parse(body: &Body) -> Vec<Passage> {
     let mut prose = Prose {
-        body,
-        passages: Vec::new(),
-        section: None,
-        paragraphs: 0,
+        out: Passages::new(body.document),
         open: None,
     };
     for (line, raw) in body.lines() {
@@ -33,7 +29,7 @@ pub(super) fn parse(body: &Body) -> Vec<Passage> {
             prose.end_paragraph();
         } else if let Some(section) = heading(content) {
             prose.end_paragraph();
-            prose.section = section;
+            prose.out.set_section(section);
         } else if let Some(item) = LIST_ITEM.captures(content) {
             prose.end_paragraph();
             // Bullets are markup; numbers are content people cite ("recommendation 3").
@@ -48,20 +44,16 @@ pub(super) fn parse(body: &Body) -> Vec<Passage> {
         }
     }
     prose.end_paragraph();
-    prose.passages
+    prose.out.finish()
 }
 
-struct Prose<'a, 'b> {
-    body: &'a Body<'b>,
-    passages: Vec<Passage>,
-    section: Option<String>,
-    /// Paragraphs emitted so far (extracted quotes are not counted).
-    paragraphs: usize,
+struct Prose<'a> {
+    out: Passages<'a>,
     /// The paragraph being read: its first line and its text so far.
     open: Option<(usize, String)>,
 }
 
-impl Prose<'_, '_> {
+impl Prose<'_> {
     fn add_line(&mut self, line: usize, content: &str) {
         let content = content.trim();
         match &mut self.open {
@@ -74,34 +66,9 @@ impl Prose<'_, '_> {
     }
 
     fn end_paragraph(&mut self) {
-        let Some((line, text)) = self.open.take() else {
-            return;
-        };
-        self.paragraphs += 1;
-        let locator = format!("para {}", self.paragraphs);
-        let (text, attribution) = match split_end_tag(&text) {
-            Some((quote, attribution)) => (quote.to_string(), attribution),
-            None => (text, Attribution::default()),
-        };
-        let quotes = inline_quotes(&text);
-        self.push(locator.clone(), line, text, attribution);
-        for quote in quotes {
-            self.push(locator.clone(), line, quote.text, quote.attribution);
+        if let Some((line, text)) = self.open.take() {
+            self.out.paragraph(line, text, Place::Counted);
         }
-    }
-
-    fn push(&mut self, locator: String, line: usize, text: String, attribution: Attribution) {
-        let mut passage = self
-            .body
-            .passage(self.passages.len() + 1, locator, line, text);
-        passage.section = self.section.clone();
-        passage.speaker = attribution.speaker;
-        passage.role = attribution.role;
-        passage.attribution = attribution.attribution;
-        if attribution.site.is_some() {
-            passage.site = attribution.site;
-        }
-        self.passages.push(passage);
     }
 }
 
@@ -129,19 +96,13 @@ mod tests {
 
     fn document(site: Option<&str>) -> Document {
         Document {
-            id: DocId("paper".into()),
-            title: "Paper".into(),
-            kind: Kind::Article,
-            lang: Lang::En,
-            date: None,
-            authors: Vec::new(),
-            source: None,
-            reference: None,
-            licence: None,
-            url: None,
-            translation: None,
             site: site.map(Site::from),
-            file: "documents/paper.md".into(),
+            ..Document::new(
+                DocId("paper".into()),
+                "Paper".into(),
+                Kind::Article,
+                "documents/paper.md".into(),
+            )
         }
     }
 

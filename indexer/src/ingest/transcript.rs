@@ -2,44 +2,80 @@
 //!
 //! A turn runs from its `SPEAKER:` line until the next turn or heading; its lines are joined
 //! with spaces and blank lines inside it become one `\n`. Speakers are participant ids or short
-//! labels; their roles and sites come later from the participants sheet.
+//! labels; their roles and sites come later from the participants sheet. The layouts that
+//! transcription services and typists write are all turns: `Name: text`, `[00:01:02] Name: text`,
+//! `Speaker 1 (00:01:02): text`, `Q:`/`A:`, `INTERVIEWER:`, and otter.ai's `Name  0:03` line
+//! with the words on the lines after it.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::document::{Body, heading};
+use super::body::{Body, Passages, heading};
 use crate::error::Error;
-use crate::model::{Passage, SpeakerId};
+use crate::model::Passage;
 
 /// Longest speaker label, so that a sentence with a colon is not taken for a turn.
 const MAX_LABEL_CHARS: usize = 40;
 
-/// `[hh:mm:ss] SPEAKER: text` or `SPEAKER [hh:mm:ss]: text` (timestamps optional). A label is
-/// 1–4 words starting with a letter; the colon is followed by a space (or is a full-width `：`).
+/// A timestamp as transcripts write it: `m:ss`, `mm:ss`, `h:mm:ss`, `hh:mm:ss`.
+const TIMESTAMP: &str = r"\d{1,2}:\d{2}(?::\d{2})?";
+
+/// `[hh:mm:ss] SPEAKER: text`, `SPEAKER [hh:mm:ss]: text` or `SPEAKER (hh:mm:ss): text`
+/// (timestamps optional). A label is 1–4 words starting with a letter; the colon is followed by
+/// a space (or is a full-width `：`).
 static TURN: LazyLock<Regex> = LazyLock::new(|| {
-    let ts = r"\d{1,2}:\d{2}(?::\d{2})?";
-    let word = r"[^\s:：\[\]]+";
+    let ts = TIMESTAMP;
+    let word = r"[^\s:：\[\]()]+";
     Regex::new(&format!(
-        r"^\s*(?:\[(?P<ts1>{ts})\]\s*)?(?P<speaker>\p{{L}}[^\s:：\[\]]*(?:[ \t]+{word}){{0,3}})\s*(?:\[(?P<ts2>{ts})\]\s*)?(?::(?:\s+|$)|：\s*)(?P<text>.*)$"
+        r"^\s*(?:\[(?P<ts1>{ts})\]\s*)?(?P<speaker>\p{{L}}[^\s:：\[\]()]*(?:[ \t]+{word}){{0,3}})\s*(?:[\[(](?P<ts2>{ts})[\])]\s*)?(?::(?:\s+|$)|：\s*)(?P<text>.*)$"
     ))
     .expect("turn pattern is valid")
 });
 
-/// Splits a transcript body into turns; text outside any turn is reported and skipped.
-pub(super) fn parse(body: &Body) -> (Vec<Passage>, Vec<Error>) {
+/// otter.ai's speaker line: `Name  0:03` alone on its line (two spaces or a tab before the time,
+/// so a sentence ending `at 10:30` is not one), the words following on the next lines.
+static SPEAKER_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^\s*(?P<speaker>\p{{L}}[^\s:：\[\]()]*(?:[ \t]+[^\s:：\[\]()]+){{0,3}})(?:\t|[ ]{{2,}})(?P<ts>{TIMESTAMP})\s*$"
+    ))
+    .expect("speaker line pattern is valid")
+});
+
+/// How the file came to be read as a transcript, which decides what text outside turns means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Layout {
+    /// Its front matter says so: text outside any turn is a mistake, reported by line.
+    Declared,
+    /// Its lines look like turns: text outside any turn (a title, a preamble) is kept, unattributed.
+    Detected,
+}
+
+/// A turn's opening line, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Turn {
+    pub line: usize,
+    pub speaker: Option<String>,
+    pub timestamp: Option<String>,
+    pub text: String,
+    /// A blank line was seen since the last text: the next text starts a new paragraph.
+    paragraph_break: bool,
+}
+
+/// Splits a transcript body into turns; with a declared layout, text outside any turn is reported and skipped.
+pub(super) fn parse(body: &Body, layout: Layout) -> (Vec<Passage>, Vec<Error>) {
     let mut transcript = Transcript {
         body,
-        passages: Vec::new(),
+        layout,
+        out: Passages::new(body.document),
         errors: Vec::new(),
-        section: None,
         turn: None,
         stray: None,
     };
     for (line, content) in body.lines() {
         if let Some(section) = heading(content) {
             transcript.end_turn();
-            transcript.section = section;
+            transcript.out.set_section(section);
             transcript.stray = Some(Stray::AfterHeading(line));
         } else if let Some(turn) = turn_start(line, content) {
             transcript.end_turn();
@@ -50,17 +86,58 @@ pub(super) fn parse(body: &Body) -> (Vec<Passage>, Vec<Error>) {
         }
     }
     transcript.end_turn();
-    (transcript.passages, transcript.errors)
+    (transcript.out.finish(), transcript.errors)
 }
 
-/// A turn being read.
-struct Turn {
-    line: usize,
-    speaker: String,
-    timestamp: Option<String>,
-    text: String,
-    /// A blank line was seen since the last text: the next text starts a new paragraph.
-    paragraph_break: bool,
+/// Whether a body without front matter reads as a transcript (see [`enough_turns`]).
+pub(super) fn looks_like_transcript(text: &str) -> bool {
+    let mut turns = Turns::default();
+    let mut in_paragraph = false;
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            in_paragraph = false;
+        } else if let Some(turn) = turn_start(index, line) {
+            turns.written(turn.speaker.as_deref());
+            in_paragraph = true;
+        } else if !in_paragraph && heading(line).is_none() {
+            turns.others += 1;
+            in_paragraph = true;
+        }
+    }
+    turns.enough()
+}
+
+/// The turns a body without front matter has, to tell a transcript from prose.
+#[derive(Debug, Default)]
+pub(super) struct Turns {
+    /// Speaker labels of the turns written as text (`Name: ...`), lower-cased.
+    written: Vec<String>,
+    /// Turns whose speaker the layout names (a table column, a bold label, a voice tag).
+    marked: usize,
+    /// Paragraphs that start no turn.
+    pub others: usize,
+}
+
+impl Turns {
+    pub fn written(&mut self, speaker: Option<&str>) {
+        self.written
+            .push(speaker.unwrap_or_default().to_lowercase());
+    }
+
+    pub fn marked(&mut self) {
+        self.marked += 1;
+    }
+
+    /// The rule every format shares: at least two turns, turns open at least a third of the
+    /// paragraphs (an answer may run over several), and, unless the layout marks the turns,
+    /// some speaker speaks twice, so a paper with the odd `Note:` line or a structured
+    /// abstract's `Background:` and `Results:` stays prose.
+    pub fn enough(&self) -> bool {
+        let turns = self.written.len() + self.marked;
+        let mut seen = std::collections::HashSet::new();
+        let recurs = self.written.iter().any(|label| !seen.insert(label));
+        turns >= 2 && turns * 2 >= self.others && (self.marked >= 2 || recurs)
+    }
 }
 
 /// Where text outside any turn sits, so that one error is reported per stretch of it.
@@ -74,9 +151,9 @@ enum Stray {
 
 struct Transcript<'a, 'b> {
     body: &'a Body<'b>,
-    passages: Vec<Passage>,
+    layout: Layout,
+    out: Passages<'b>,
     errors: Vec<Error>,
-    section: Option<String>,
     turn: Option<Turn>,
     /// `None` before the first turn or inside one.
     stray: Option<Stray>,
@@ -87,15 +164,17 @@ impl Transcript<'_, '_> {
         let content = content.trim();
         match &mut self.turn {
             Some(turn) if content.is_empty() => turn.paragraph_break = !turn.text.is_empty(),
-            Some(turn) => {
-                if !turn.text.is_empty() {
-                    turn.text
-                        .push(if turn.paragraph_break { '\n' } else { ' ' });
-                }
-                turn.text.push_str(content);
-                turn.paragraph_break = false;
-            }
+            Some(turn) => turn.push(content),
             None if content.is_empty() => {}
+            None if self.layout == Layout::Detected => {
+                self.turn = Some(Turn {
+                    line,
+                    speaker: None,
+                    timestamp: None,
+                    text: content.to_string(),
+                    paragraph_break: false,
+                });
+            }
             None => self.report_stray(line),
         }
     }
@@ -116,40 +195,51 @@ impl Transcript<'_, '_> {
     }
 
     fn end_turn(&mut self) {
-        let Some(turn) = self.turn.take() else {
-            return;
-        };
-        // A speaker line with nothing said (e.g. a bare `Interviewer:`) is not a passage.
-        if turn.text.is_empty() {
-            return;
+        if let Some(turn) = self.turn.take() {
+            self.out.turn(
+                turn.line,
+                turn.speaker.as_deref(),
+                turn.timestamp.as_deref(),
+                turn.text,
+            );
         }
-        let ordinal = self.passages.len() + 1;
-        let locator = match &turn.timestamp {
-            Some(ts) => format!("turn {ordinal}, {ts}"),
-            None => format!("turn {ordinal}"),
-        };
-        let mut passage = self.body.passage(ordinal, locator, turn.line, turn.text);
-        passage.speaker = Some(SpeakerId::from(turn.speaker.as_str()));
-        passage.section = self.section.clone();
-        self.passages.push(passage);
     }
 }
 
-/// Reads a line that starts a turn.
-fn turn_start(line: usize, content: &str) -> Option<Turn> {
-    let caps = TURN.captures(content)?;
-    let speaker = caps["speaker"].trim();
+impl Turn {
+    /// Adds a line of text, after a space or, past a blank line, a `\n`.
+    fn push(&mut self, content: &str) {
+        if !self.text.is_empty() {
+            self.text
+                .push(if self.paragraph_break { '\n' } else { ' ' });
+        }
+        self.text.push_str(content);
+        self.paragraph_break = false;
+    }
+}
+
+/// Reads a line that starts a turn, in any of the layouts above.
+pub(super) fn turn_start(line: usize, content: &str) -> Option<Turn> {
+    let (speaker, timestamp, text) = if let Some(caps) = TURN.captures(content) {
+        let timestamp = caps.name("ts1").or(caps.name("ts2"));
+        (
+            caps.name("speaker")?,
+            timestamp,
+            caps["text"].trim().to_string(),
+        )
+    } else {
+        let caps = SPEAKER_LINE.captures(content)?;
+        (caps.name("speaker")?, caps.name("ts"), String::new())
+    };
+    let speaker = speaker.as_str().trim();
     if speaker.chars().count() > MAX_LABEL_CHARS {
         return None;
     }
     Some(Turn {
         line,
-        speaker: speaker.to_string(),
-        timestamp: caps
-            .name("ts1")
-            .or(caps.name("ts2"))
-            .map(|t| t.as_str().to_string()),
-        text: caps["text"].trim().to_string(),
+        speaker: Some(speaker.to_string()),
+        timestamp: timestamp.map(|t| t.as_str().to_string()),
+        text,
         paragraph_break: false,
     })
 }
@@ -163,19 +253,13 @@ mod tests {
 
     fn document() -> Document {
         Document {
-            id: DocId("int-01".into()),
-            title: "Interview".into(),
-            kind: Kind::Interview,
-            lang: Lang::En,
-            date: None,
-            authors: Vec::new(),
-            source: None,
-            reference: None,
-            licence: None,
-            url: None,
-            translation: None,
             site: Some(Site::from("site 2")),
-            file: "documents/int-01.md".into(),
+            ..Document::new(
+                DocId("int-01".into()),
+                "Interview".into(),
+                Kind::Interview,
+                "documents/int-01.md".into(),
+            )
         }
     }
 
@@ -187,7 +271,7 @@ mod tests {
             text,
             first_line: 6,
         };
-        let (passages, errors) = parse(&body);
+        let (passages, errors) = parse(&body, Layout::Declared);
         (passages, errors.iter().map(ToString::to_string).collect())
     }
 

@@ -8,6 +8,10 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use tantivy::index::SegmentId;
+use tantivy::query::{ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
+
 use crate::analysis;
 use crate::api::{Filters, YearRange};
 use crate::error::{Error, Result};
@@ -19,6 +23,10 @@ use crate::search::columns::{Column, Columns, NONE, SegmentBitmaps};
 pub enum Filter {
     /// Any of these roles or role groups (case-insensitive).
     Role(Vec<String>),
+    /// Any of these role groups only.
+    RoleGroup(Vec<String>),
+    /// Any of these roles only, not the role groups of the same name.
+    RoleExact(Vec<String>),
     /// Any of these sites.
     Site(Vec<String>),
     /// Any of these document kinds.
@@ -50,6 +58,8 @@ impl Filter {
             }
         };
         push(filters.role.clone(), Filter::Role);
+        push(filters.role_group.clone(), Filter::RoleGroup);
+        push(filters.role_exact.clone(), Filter::RoleExact);
         push(filters.site.clone(), Filter::Site);
         push(
             filters.kind.iter().map(ToString::to_string).collect(),
@@ -88,7 +98,7 @@ impl Filter {
         match self {
             Filter::Role(values) => {
                 let wanted = keywords(values);
-                columns.filter(format!("role:{wanted:?}"), || {
+                columns.filter(format!("role or role_group:{wanted:?}"), || {
                     // A role filter matches a role or a role group.
                     let role = columns.column(names::ROLE)?;
                     let group = columns.column(names::ROLE_GROUP)?;
@@ -101,6 +111,8 @@ impl Filter {
                     }))
                 })
             }
+            Filter::RoleGroup(values) => keyword_filter(columns, names::ROLE_GROUP, values),
+            Filter::RoleExact(values) => keyword_filter(columns, names::ROLE, values),
             Filter::Site(values) => keyword_filter(columns, names::SITE, values),
             Filter::Kind(values) => keyword_filter(columns, names::KIND, values),
             Filter::Lang(values) => keyword_filter(columns, names::LANG, values),
@@ -147,6 +159,89 @@ pub fn filters_passages(
         });
     }
     Ok(combined)
+}
+
+/// A tantivy query matching the passages of per-segment bitmaps, for code that runs tantivy
+/// collectors over filtered passages (the comparisons of [`crate::compare`]).
+#[derive(Debug, Clone)]
+pub struct PassingQuery {
+    passages: Arc<SegmentBitmaps>,
+    /// The segment each bitmap is of, in the searcher's order.
+    segments: Arc<Vec<SegmentId>>,
+}
+
+impl PassingQuery {
+    /// The query of `passages`, the bitmaps of `searcher`'s segments.
+    pub fn new(passages: Arc<SegmentBitmaps>, searcher: &Searcher) -> PassingQuery {
+        let segments = searcher
+            .segment_readers()
+            .iter()
+            .map(SegmentReader::segment_id)
+            .collect();
+        PassingQuery {
+            passages,
+            segments: Arc::new(segments),
+        }
+    }
+}
+
+impl Query for PassingQuery {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for PassingQuery {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let passages = self
+            .segments
+            .iter()
+            .position(|id| *id == reader.segment_id())
+            .map(|segment| self.passages[segment].clone())
+            .unwrap_or_default();
+        let mut docs = passages.into_iter();
+        let doc = docs.next().unwrap_or(TERMINATED);
+        Ok(Box::new(ConstScorer::new(BitmapDocs { docs, doc }, boost)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not pass the filters"
+            )));
+        }
+        Ok(Explanation::new("passes the filters", scorer.score()))
+    }
+}
+
+/// The passages of a bitmap as a tantivy doc set.
+struct BitmapDocs {
+    docs: roaring::bitmap::IntoIter,
+    doc: DocId,
+}
+
+impl DocSet for BitmapDocs {
+    fn advance(&mut self) -> DocId {
+        self.doc = self.docs.next().unwrap_or(TERMINATED);
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc < target {
+            self.docs.advance_to(target);
+            self.advance();
+        }
+        self.doc
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.docs.len() as u32
+    }
 }
 
 /// A filter on a keyword column: any of `values`, compared as indexed (case-insensitively).

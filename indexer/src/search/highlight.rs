@@ -448,8 +448,15 @@ mod tests {
         // The highlighter stems only words whose first letter starts a term: this must hold.
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/documents");
         let mut checked = 0;
-        for entry in std::fs::read_dir(&dir).expect("corpus documents") {
-            let text = std::fs::read_to_string(entry.expect("entry").path()).expect("readable");
+        // Documents of every format, read as the indexer reads them.
+        for file in crate::ingest::discover(&dir).0 {
+            let bytes = std::fs::read(&file.path).expect("readable");
+            let (documents, _) = crate::ingest::read_documents(&file, &bytes, None);
+            let passages = documents.iter().flat_map(|d| &d.passages);
+            let text = passages
+                .map(|p| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             let text = format!(
                 "{text} skies skis dying lying tying idly gently ugly early only singly news"
             );

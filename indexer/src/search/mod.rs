@@ -17,11 +17,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use tantivy::query::EnableScoring;
+use tantivy::query::{AllQuery, EnableScoring, Query};
 use tantivy::{ReloadPolicy, Searcher};
 
 pub use filter::Filter;
+pub(crate) use filter::resolve_attribute;
+pub(crate) use query::QueryPlan;
 pub use query::{Node, parse};
+pub(crate) use sort::DocRanks;
 
 use crate::analysis::{self, PairWords};
 use crate::api::{
@@ -39,7 +42,6 @@ use columns::{Columns, SegmentBitmaps};
 use facets::{FacetTally, column_name};
 use highlight::{Highlighter, snippet};
 use passages::StoredPassage;
-use sort::DocRanks;
 
 /// An open index: the tantivy index plus the catalog of documents and participants.
 /// Searches only need `&Index`, so one can be shared between threads.
@@ -58,6 +60,8 @@ pub struct Index {
     columns: Columns,
     /// The words indexed in pairs, for phrases.
     pair_words: PairWords,
+    /// Group counts of cross-tabs and keyness, kept for the life of this generation.
+    comparisons: crate::compare::Cache,
 }
 
 impl Index {
@@ -93,6 +97,7 @@ impl Index {
             attributes,
             ranks,
             pair_words,
+            comparisons: crate::compare::Cache::default(),
         })
     }
 
@@ -200,9 +205,9 @@ impl Index {
             _ if req.limit == 0 => Ranking::Nothing,
             Sort::Relevance => Ranking::by_score(wanted),
             Sort::Doc | Sort::Date => {
-                keys = self
-                    .columns
-                    .sort_keys(sort.as_str(), |id| self.ranks.rank(sort, id))?;
+                keys = self.columns.sort_keys(sort.as_str(), |id| {
+                    self.ranks.rank(sort, id).unwrap_or(u32::MAX)
+                })?;
                 Ranking::by_key(&keys, wanted)
             }
         };
@@ -340,6 +345,29 @@ impl Index {
             index_bytes: dir_size(&self.generation),
             built_at: self.catalog.built_at.clone(),
         })
+    }
+
+    /// A searcher over this generation (the comparisons of [`crate::compare`] read postings).
+    pub(crate) fn searcher(&self) -> Searcher {
+        self.searcher.clone()
+    }
+
+    /// The schema's fields.
+    pub(crate) fn fields(&self) -> Fields {
+        self.fields
+    }
+
+    /// The query matching every passage that passes `filters` (from the cached bitmaps).
+    pub(crate) fn filter_query(&self, filters: &Filters) -> Result<Box<dyn Query>> {
+        Ok(match self.filter_passages(filters)? {
+            Some(passages) => Box::new(filter::PassingQuery::new(passages, &self.searcher)),
+            None => Box::new(AllQuery),
+        })
+    }
+
+    /// The cache of group counts.
+    pub(crate) fn comparisons(&self) -> &crate::compare::Cache {
+        &self.comparisons
     }
 
     fn catalog_document(&self, id: &str) -> Result<&CatalogDocument> {

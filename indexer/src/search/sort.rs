@@ -37,14 +37,16 @@ impl DocRanks {
         DocRanks { by_id, by_date }
     }
 
-    /// The position of document `id` in the order of `sort` (id order for relevance), or
-    /// `u32::MAX` for a document the catalog does not know.
-    pub fn rank(&self, sort: Sort, id: &str) -> u32 {
-        let table = match sort {
+    /// A document's position in the order of `sort` (`Date`: newest first; otherwise by id).
+    pub fn rank(&self, sort: Sort, doc: &str) -> Option<u32> {
+        self.table(sort).get(doc).copied()
+    }
+
+    fn table(&self, sort: Sort) -> &HashMap<String, u32> {
+        match sort {
             Sort::Date => &self.by_date,
-            Sort::Doc | Sort::Relevance => &self.by_id,
-        };
-        table.get(id).copied().unwrap_or(u32::MAX)
+            _ => &self.by_id,
+        }
     }
 }
 

@@ -102,6 +102,8 @@ pub struct BuildReport {
     pub skipped: Vec<(String, String)>,
     /// Malformed files and rows; everything else was indexed.
     pub errors: Vec<Error>,
+    /// Speaker labels that name no participant: (file, label, turns), for the researcher to map.
+    pub unmapped: Vec<(String, String, u32)>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -206,6 +208,15 @@ fn stored_errors(catalog: &Catalog) -> impl Iterator<Item = Error> + '_ {
 }
 
 fn fill_totals(report: &mut BuildReport, catalog: &Catalog) {
+    report.unmapped = catalog
+        .files
+        .iter()
+        .flat_map(|(rel, f)| {
+            f.unmapped
+                .iter()
+                .map(|(label, n)| (rel.clone(), label.clone(), *n))
+        })
+        .collect();
     report.documents = catalog.documents.len() as u64;
     report.passages = catalog.passage_count();
     for doc in catalog.documents.values() {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::catalog::StoredError;
 use crate::error::{Error, Result};
@@ -17,8 +17,11 @@ pub(super) struct Scan {
     pub(super) documents: BTreeMap<String, ScannedFile>,
     pub(super) participants: Vec<Participant>,
     pub(super) role_groups: RoleGroups,
+    /// `documents.csv`: descriptions of files that carry none of their own.
+    pub(super) documents_sheet: ingest::DocumentsSheet,
+    pub(super) documents_sheet_path: PathBuf,
     pub(super) config_hash: String,
-    /// Errors of the config files (participants sheet, role groups).
+    /// Errors of the config files (participants sheet, role groups, documents sheet).
     pub(super) config_errors: Vec<Error>,
     /// Errors of the walk itself (unreadable files, loops).
     pub(super) walk_errors: Vec<Error>,
@@ -67,6 +70,8 @@ pub(super) fn scan_corpus(root: &Path) -> Result<Scan> {
         documents: BTreeMap::new(),
         participants: Vec::new(),
         role_groups: RoleGroups::default(),
+        documents_sheet: ingest::DocumentsSheet::default(),
+        documents_sheet_path: PathBuf::new(),
         config_hash: String::new(),
         config_errors: Vec::new(),
         walk_errors,
@@ -81,26 +86,35 @@ pub(super) fn scan_corpus(root: &Path) -> Result<Scan> {
                 tracing::warn!(file = %file.path.display(), "skipped: not a corpus format");
                 scan.skipped.push((
                     file.rel.clone(),
-                    "not a corpus format (.md, .txt, .jsonl, participants.csv, role_groups.toml)"
-                        .into(),
+                    format!(
+                        "not a corpus format ({}, .jsonl, participants.csv, role_groups.toml)",
+                        ingest::DOCUMENT_EXTENSIONS
+                    ),
                 ));
             }
-            FileKind::Participants | FileKind::RoleGroups => {
+            FileKind::Participants | FileKind::RoleGroups | FileKind::DocumentsSheet => {
                 let Some(text) = read_text(&file, &mut scan.config_errors, &mut config) else {
                     continue;
                 };
-                if file.kind == FileKind::Participants {
-                    let (participants, errors) = ingest::parse_participants(&file.path, &text);
-                    scan.participants = participants;
-                    scan.config_errors.extend(errors);
-                } else {
-                    match ingest::parse_role_groups(&file.path, &text) {
+                match file.kind {
+                    FileKind::Participants => {
+                        let (participants, errors) = ingest::parse_participants(&file.path, &text);
+                        scan.participants = participants;
+                        scan.config_errors.extend(errors);
+                    }
+                    FileKind::DocumentsSheet => {
+                        let (sheet, errors) = ingest::parse_documents_sheet(&file.path, &text);
+                        scan.documents_sheet = sheet;
+                        scan.documents_sheet_path = file.path.clone();
+                        scan.config_errors.extend(errors);
+                    }
+                    _ => match ingest::parse_role_groups(&file.path, &text) {
                         Ok(groups) => scan.role_groups = groups,
                         Err(e) => scan.config_errors.push(e),
-                    }
+                    },
                 }
             }
-            FileKind::Document | FileKind::Jsonl => match fs::read(&file.path) {
+            FileKind::Document(_) | FileKind::Jsonl => match fs::read(&file.path) {
                 Ok(bytes) => {
                     let hash = blake3::hash(&bytes).to_hex().to_string();
                     scan.documents
@@ -111,6 +125,10 @@ pub(super) fn scan_corpus(root: &Path) -> Result<Scan> {
         }
     }
     scan.config_hash = config.finalize().to_hex().to_string();
+    let unknown = ingest::unknown_files(&scan.documents_sheet_path, &scan.documents_sheet, |rel| {
+        scan.documents.contains_key(rel)
+    });
+    scan.config_errors.extend(unknown);
     Ok(scan)
 }
 

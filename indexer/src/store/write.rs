@@ -111,10 +111,8 @@ fn sample_pair_words(scan: &Scan, plan: &Plan) -> Vec<String> {
         let Some(scanned) = scan.documents.get(rel) else {
             continue;
         };
-        let Ok(text) = ingest::decode(&scanned.file.path, &scanned.bytes) else {
-            continue;
-        };
-        for parsed in ingest::parse_documents(&scanned.file, &text).0 {
+        let description = scan.documents_sheet.get(&scanned.file.rel);
+        for parsed in ingest::read_documents(&scanned.file, &scanned.bytes, description).0 {
             for passage in &parsed.passages {
                 let mut stream = analyzer.token_stream(&passage.text);
                 while let Some(token) = stream.next() {
@@ -145,14 +143,8 @@ fn index_file(
         hash: scanned.hash.clone(),
         ..FileEntry::default()
     };
-    let text = match ingest::decode(&scanned.file.path, &scanned.bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            entry.errors.push(StoredError::from_error(&e));
-            return Ok(entry);
-        }
-    };
-    let (parsed, errors) = ingest::parse_documents(&scanned.file, &text);
+    let description = scan.documents_sheet.get(&scanned.file.rel);
+    let (parsed, errors) = ingest::read_documents(&scanned.file, &scanned.bytes, description);
     entry
         .errors
         .extend(errors.iter().map(StoredError::from_error));
@@ -174,6 +166,9 @@ fn index_file(
             continue;
         }
         ingest::join_participants(&mut passages, &scan.participants, &scan.role_groups);
+        for (label, turns) in ingest::unmapped_speakers(&passages, &scan.participants) {
+            *entry.unmapped.entry(label).or_default() += turns;
+        }
         for passage in &passages {
             writer.add_document(record::to_document(fields, &document, passage))?;
         }

@@ -11,6 +11,7 @@ use crate::auth::require_api_key;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
+mod compare;
 mod documents;
 mod facets;
 mod health;
@@ -60,7 +61,22 @@ fn table() -> Vec<Route> {
         Route::get("/v1/documents/{id}/passages/{n}", documents::passage),
         Route::get("/v1/facets/{field}", facets::values),
         Route::get("/v1/participants", participants::list),
+        Route::post("/v1/crosstab", compare::crosstab),
+        Route::post("/v1/keyness", compare::keyness),
+        Route::post("/v1/kwic", compare::kwic),
     ]
+}
+
+/// Fails on a query-string parameter a `POST` route does not take (only `format` is read there).
+pub(crate) fn no_other_parameter(pairs: Vec<(String, String)>) -> Result<(), ApiError> {
+    match pairs.into_iter().next() {
+        None => Ok(()),
+        Some((name, _)) => Err(ApiError::invalid_value(
+            &name,
+            "unknown parameter",
+            "the request goes in the JSON body; the query string takes only `format`",
+        )),
+    }
 }
 
 /// Every API route the server answers, as `(method, path)` with paths in OpenAPI syntax

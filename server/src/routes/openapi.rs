@@ -11,17 +11,20 @@ use indexer::api::{
     DocumentsRequest, FacetQuery, Param, PassageQuery, QueryForm, SearchRequest,
     attribute_filters_schema_for, facet_field_schema, query_parameters,
 };
-use utoipa::openapi::path::{Operation, PathItem};
-use utoipa::openapi::schema::Schema;
+use render::Format;
+use utoipa::openapi::Required;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, ErrorCode};
+use crate::export::FORMAT_PARAM;
 use crate::extract::Json;
 use crate::state::AppState;
 
-use super::{documents, facets, health, participants, search, stats};
+use super::{compare, documents, facets, health, participants, search, stats};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -43,11 +46,15 @@ use super::{documents, facets, health, participants, search, stats};
         documents::passage,
         facets::values,
         participants::list,
+        compare::crosstab,
+        compare::keyness,
+        compare::kwic,
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&BearerKey),
     tags(
         (name = "search", description = "Search passages and count facet values"),
+        (name = "compare", description = "Compare groups of speakers: cross-tabs, keyness, keyword in context"),
         (name = "documents", description = "Browse documents and passages"),
         (name = "index", description = "What the index holds"),
         (name = "service", description = "Liveness, readiness and this document"),
@@ -85,6 +92,66 @@ const QUERY_FORMS: [(&str, ParamList); 4] = [
     ("/v1/documents/{id}/passages/{n}", PassageQuery::params),
 ];
 
+/// The operations that also answer as files, with the formats each takes (`?format=`).
+const EXPORTS: [(&str, Method, &[Format]); 5] = [
+    ("/v1/search", Method::Get, &render::SEARCH_FORMATS),
+    ("/v1/search", Method::Post, &render::SEARCH_FORMATS),
+    ("/v1/crosstab", Method::Post, &render::TABLE_FORMATS),
+    ("/v1/keyness", Method::Post, &render::TABLE_FORMATS),
+    ("/v1/kwic", Method::Post, &render::KWIC_FORMATS),
+];
+
+#[derive(Clone, Copy)]
+enum Method {
+    Get,
+    Post,
+}
+
+/// Adds the `format` parameter and the files' media types to the operations of [`EXPORTS`].
+fn add_formats(doc: &mut utoipa::openapi::OpenApi) {
+    for (path, method, formats) in EXPORTS {
+        let Some(item) = doc.paths.paths.get_mut(path) else {
+            continue;
+        };
+        let operation = match method {
+            Method::Get => item.get.as_mut(),
+            Method::Post => item.post.as_mut(),
+        };
+        let Some(operation) = operation else {
+            continue;
+        };
+        let names: Vec<&str> = formats.iter().map(|format| format.as_str()).collect();
+        operation.parameters.get_or_insert_with(Vec::new).push(
+            ParameterBuilder::new()
+                .name(FORMAT_PARAM)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(format!(
+                    "Answer as a file instead of JSON: {} (default json; an Accept header \
+                         naming one of their media types does the same)",
+                    names.join(", ")
+                )))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .enum_values(Some(names)),
+                ))
+                .build(),
+        );
+        if let Some(RefOr::T(response)) = operation.responses.responses.get_mut("200") {
+            for format in formats.iter().filter(|format| **format != Format::Json) {
+                let essence = format.media_type().split(';').next().unwrap_or_default();
+                response.content.insert(
+                    essence.to_string(),
+                    ContentBuilder::new()
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .build(),
+                );
+            }
+        }
+    }
+}
+
 /// What the document says about a server: whether it needs a key, and its index's participant
 /// attributes (`None`: any server's, with `attr.NAME` standing for every attribute).
 #[derive(Debug, Clone, Copy, Default)]
@@ -102,6 +169,7 @@ pub fn openapi(served: Served<'_>) -> utoipa::openapi::OpenApi {
         attributes,
     } = served;
     let mut doc = ApiDoc::openapi();
+    add_formats(&mut doc);
     for (path, params) in QUERY_FORMS {
         if let Some(operation) = doc
             .paths

@@ -23,17 +23,35 @@ struct Asset {
     body: &'static str,
 }
 
-static ASSETS: [Asset; 4] = [
+/// One of the page's scripts: an ES module under `/assets/`.
+macro_rules! script {
+    ($name:literal) => {
+        Asset {
+            path: concat!("/assets/", $name),
+            content_type: "text/javascript; charset=utf-8",
+            body: include_str!(concat!("../../assets/", $name)),
+        }
+    };
+}
+
+static ASSETS: [Asset; 15] = [
     Asset {
         path: "/",
         content_type: "text/html; charset=utf-8",
         body: include_str!("../../assets/index.html"),
     },
-    Asset {
-        path: "/assets/app.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../assets/app.js"),
-    },
+    script!("app.js"),
+    script!("api.js"),
+    script!("dom.js"),
+    script!("state.js"),
+    script!("labels.js"),
+    script!("participants.js"),
+    script!("facets.js"),
+    script!("exports.js"),
+    script!("quotes.js"),
+    script!("kwic.js"),
+    script!("crosstab.js"),
+    script!("keyness.js"),
     Asset {
         path: "/assets/style.css",
         content_type: "text/css; charset=utf-8",
@@ -82,6 +100,10 @@ fn serve(asset: &'static Asset) -> Response {
 mod tests {
     use super::*;
 
+    fn is_served(path: &str) -> bool {
+        ASSETS.iter().any(|asset| asset.path == path)
+    }
+
     #[test]
     fn every_asset_the_page_links_is_served() {
         let page = ASSETS[0].body;
@@ -97,8 +119,44 @@ mod tests {
         for name in linked {
             let path = format!("/assets/{name}");
             assert!(
-                ASSETS.iter().any(|asset| asset.path == path),
+                is_served(&path),
                 "index.html links {path}, which is not served"
+            );
+        }
+    }
+
+    #[test]
+    fn every_module_a_script_imports_is_served() {
+        for script in ASSETS.iter().filter(|asset| asset.path.ends_with(".js")) {
+            let imported = script
+                .body
+                .split(" from \"./")
+                .skip(1)
+                .filter_map(|rest| rest.split('"').next());
+            for name in imported {
+                let path = format!("/assets/{name}");
+                assert!(
+                    is_served(&path),
+                    "{} imports {path}, which is not served",
+                    script.path
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_script_served_is_imported() {
+        let scripts = ASSETS.iter().filter(|asset| asset.path.ends_with(".js"));
+        for script in scripts {
+            let name = script.path.trim_start_matches("/assets/");
+            let imported = ASSETS
+                .iter()
+                .any(|asset| asset.body.contains(&format!("\"./{name}\"")));
+            let linked = ASSETS[0].body.contains(&format!("\"{}\"", script.path));
+            assert!(
+                imported || linked,
+                "{} is served but nothing loads it",
+                script.path
             );
         }
     }

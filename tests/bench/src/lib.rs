@@ -10,7 +10,7 @@
 //! The seeded generator, the `/proc` memory reader and the server child come from the test
 //! harness (`verbatim-tests`), which the end-to-end tests share.
 
-pub mod corpus_gen;
+pub use verbatim_tests::corpus_gen;
 pub mod fts5;
 pub mod http_load;
 pub mod queries;

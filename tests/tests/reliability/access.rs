@@ -30,7 +30,7 @@ fn concrete(pattern: &str) -> String {
 }
 
 fn send(server: &TestServer, method: &Method, path: &str, bearer: Option<&str>) -> Reply {
-    let body = (method == Method::POST).then_some(r#"{"q": "trust"}"#);
+    let body = (method == Method::POST).then(|| verbatim_tests::sample_body(path));
     server.request(method.as_str(), path, bearer, body)
 }
 

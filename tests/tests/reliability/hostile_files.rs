@@ -67,8 +67,8 @@ fn write_corpus(root: &Path, huge_line_bytes: usize) -> Vec<(&'static str, u64)>
     odd_utf16.push(0x41);
     write("documents/truncated-utf16.md", &odd_utf16);
     write(
-        "documents/no-front-matter.md",
-        b"ID9: words without a title or kind\n",
+        "documents/unclosed-front-matter.md",
+        b"---\ntitle: Never closed\nID9: words after an unclosed header\n",
     );
     let mut huge = String::from("---\ntitle: One huge line\nkind: interview\n---\nID9:");
     while huge.len() < huge_line_bytes {
@@ -104,7 +104,7 @@ const REJECTED: [(&str, Option<usize>); 10] = [
     ("documents/binary.md", None),
     ("documents/latin1.md", Some(10)),
     ("documents/truncated-utf16.md", None),
-    ("documents/no-front-matter.md", None),
+    ("documents/unclosed-front-matter.md", None),
     ("documents/huge-line.md", Some(5)),
     ("documents/loop", None),
     ("documents/dangling.md", None),

@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
+use tempfile::TempDir;
 use tungstenite::{Message, WebSocket};
 use verbatim_tests::{ListeningChild, PATIENCE, poll};
 
@@ -55,6 +56,44 @@ fn install_chromium_if_missing() {
     });
 }
 
+/// A key the tests press.
+#[derive(Clone, Copy, Debug)]
+pub enum Key {
+    Enter,
+    Space,
+    Tab,
+    ArrowDown,
+}
+
+impl Key {
+    /// The DevTools names of the key: its `key`, its `code`, its Windows key code and the text it
+    /// types.
+    fn codes(self) -> (&'static str, &'static str, u8, &'static str) {
+        match self {
+            Key::Enter => ("Enter", "Enter", 13, "\r"),
+            Key::Space => (" ", "Space", 32, " "),
+            Key::Tab => ("Tab", "Tab", 9, ""),
+            Key::ArrowDown => ("ArrowDown", "ArrowDown", 40, ""),
+        }
+    }
+}
+
+/// The colour scheme a page is asked for, as the operating system's light or dark setting would.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorScheme {
+    Light,
+    Dark,
+}
+
+impl ColorScheme {
+    fn media_value(self) -> &'static str {
+        match self {
+            ColorScheme::Light => "light",
+            ColorScheme::Dark => "dark",
+        }
+    }
+}
+
 /// A headless Chromium with one page (tab) attached; killed on drop.
 pub struct Browser {
     socket: WebSocket<TcpStream>,
@@ -63,20 +102,23 @@ pub struct Browser {
     session: String,
     next_id: u64,
     events: Vec<Value>,
-    screenshots: PathBuf,
+    /// Chromium's profile, screenshots, and downloads in a `downloads` folder; the last field, so
+    /// it is removed after Chromium has stopped.
+    dir: TempDir,
 }
 
 impl Browser {
-    /// Starts Chromium with a fresh profile in `dir` and a `width`×`height` viewport; screenshots
-    /// go to `dir` too.
-    pub fn launch(dir: &Path, width: u32, height: u32) -> Browser {
+    /// Starts Chromium with a fresh profile and a `width`×`height` viewport, in a temp dir of
+    /// its own where screenshots and downloads go too (removed with the browser).
+    pub fn launch(width: u32, height: u32) -> Browser {
         install_chromium_if_missing();
         assert!(
             Path::new(CHROMIUM).is_file(),
             "{CHROMIUM} is missing: install Debian's browser with \
              `apt-get install --no-install-recommends chromium`, or run the tests as root"
         );
-        let profile = dir.join("chromium-profile");
+        let dir = tempfile::tempdir().expect("a temp dir for the browser");
+        let profile = dir.path().join("chromium-profile");
         let mut command = Command::new(CHROMIUM);
         command
             .args([
@@ -101,7 +143,7 @@ impl Browser {
             .arg(format!("--window-size={width},{height}"))
             .arg("about:blank")
             // Chromium's own temp files go with the test's dir instead of piling up in /tmp.
-            .env("TMPDIR", dir)
+            .env("TMPDIR", dir.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null());
         let chromium = ListeningChild::start(&mut command)
@@ -113,7 +155,7 @@ impl Browser {
             session: String::new(),
             next_id: 0,
             events: Vec::new(),
-            screenshots: dir.to_path_buf(),
+            dir,
         };
         let target = browser.send(None, "Target.createTarget", json!({"url": "about:blank"}));
         let target_id = target["targetId"].clone();
@@ -138,13 +180,38 @@ impl Browser {
         browser
     }
 
-    /// Saves downloads (exports) into `dir` under the names the page suggests.
-    pub fn allow_downloads(&mut self, dir: &Path) {
+    /// Saves downloads (exports) under the names the page suggests, in a `downloads` folder of
+    /// the test's dir, and reports their progress (see [`Browser::downloaded`]).
+    pub fn allow_downloads(&mut self) {
+        let dir = self.dir.path().join("downloads");
+        std::fs::create_dir_all(&dir)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
         self.send(
             None,
             "Browser.setDownloadBehavior",
-            json!({"behavior": "allow", "downloadPath": dir.display().to_string()}),
+            json!({"behavior": "allow", "downloadPath": dir.display().to_string(), "eventsEnabled": true}),
         );
+    }
+
+    /// Waits until the download the page named `name` has finished and returns its bytes.
+    pub fn downloaded(&mut self, name: &str) -> Vec<u8> {
+        let finished = poll(|| {
+            self.drain_events();
+            let guids: Vec<&Value> = self
+                .events_named("Browser.downloadWillBegin")
+                .filter(|params| params["suggestedFilename"] == name)
+                .map(|params| &params["guid"])
+                .collect();
+            self.events_named("Browser.downloadProgress")
+                .any(|params| params["state"] == "completed" && guids.contains(&&params["guid"]))
+                .then_some(())
+        });
+        assert!(
+            finished.is_some(),
+            "waited {PATIENCE:?} for {name} to be downloaded"
+        );
+        let path = self.dir.path().join("downloads").join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
     /// Emulates a viewport of `width`×`height` CSS pixels (a laptop, a phone).
@@ -152,6 +219,16 @@ impl Browser {
         self.call(
             "Emulation.setDeviceMetricsOverride",
             json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700}),
+        );
+    }
+
+    /// Emulates a `width`×`height` window zoomed to `factor` (2 for 200%): the page lays out in
+    /// a viewport `factor` times narrower and shorter, drawn with `factor` device pixels per CSS
+    /// pixel, as a browser's zoom does.
+    pub fn zoom(&mut self, width: u32, height: u32, factor: u32) {
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width / factor, "height": height / factor, "deviceScaleFactor": factor, "mobile": false}),
         );
     }
 
@@ -222,24 +299,72 @@ impl Browser {
         );
     }
 
-    /// Presses and releases a key: `"Enter"`, `" "` (space), `"Tab"`...
-    pub fn press(&mut self, key: &str) {
-        let (code, key_code, text) = match key {
-            "Enter" => ("Enter", 13, "\r"),
-            " " => ("Space", 32, " "),
-            "Tab" => ("Tab", 9, ""),
-            other => panic!("press() does not know the key {other:?}"),
-        };
-        let mut down =
-            json!({"type": "keyDown", "key": key, "code": code, "windowsVirtualKeyCode": key_code});
+    /// Presses and releases `key`, as a keyboard does.
+    pub fn press(&mut self, key: Key) {
+        self.dispatch_key(key, 0);
+    }
+
+    /// Presses `key` with Shift held (Shift+Tab moves the focus backwards).
+    pub fn press_shifted(&mut self, key: Key) {
+        const SHIFT: u8 = 8;
+        self.dispatch_key(key, SHIFT);
+    }
+
+    fn dispatch_key(&mut self, key: Key, modifiers: u8) {
+        let (name, code, key_code, text) = key.codes();
+        // Like a real keyboard: a key that types something sends `keyDown` with its text, one that
+        // does not (Tab) a raw key-down the page sees without any text input.
+        let mut down = json!({
+            "type": if text.is_empty() { "rawKeyDown" } else { "keyDown" },
+            "key": name, "code": code, "windowsVirtualKeyCode": key_code, "modifiers": modifiers,
+        });
         if !text.is_empty() {
             down["text"] = json!(text);
         }
         self.call("Input.dispatchKeyEvent", down);
         self.call(
             "Input.dispatchKeyEvent",
-            json!({"type": "keyUp", "key": key, "code": code, "windowsVirtualKeyCode": key_code}),
+            json!({"type": "keyUp", "key": name, "code": code, "windowsVirtualKeyCode": key_code, "modifiers": modifiers}),
         );
+    }
+
+    /// Makes the page see `prefers-color-scheme: scheme` (the dark theme's colours, say).
+    pub fn emulate_color_scheme(&mut self, scheme: ColorScheme) {
+        self.call(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme.media_value()}]}),
+        );
+    }
+
+    /// Lets the page at `origin` write and read the clipboard without asking, and keeps the page
+    /// focused as a visible tab would be (the clipboard API refuses pages without focus).
+    pub fn grant_clipboard(&mut self, origin: &str) {
+        self.send(
+            None,
+            "Browser.grantPermissions",
+            json!({"origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]}),
+        );
+        self.call(
+            "Emulation.setFocusEmulationEnabled",
+            json!({"enabled": true}),
+        );
+    }
+
+    /// The accessible name of the focused element, as Chromium gives it to screen readers.
+    pub fn focused_accessible_name(&mut self) -> String {
+        let focused = self.call(
+            "Runtime.evaluate",
+            json!({"expression": "document.activeElement"}),
+        );
+        let object_id = focused["result"]["objectId"].clone();
+        let tree = self.call(
+            "Accessibility.getPartialAXTree",
+            json!({"objectId": object_id, "fetchRelatives": false}),
+        );
+        tree["nodes"][0]["name"]["value"]
+            .as_str()
+            .unwrap_or_else(|| panic!("the focused element has no accessible name: {tree:#}"))
+            .to_string()
     }
 
     /// Saves a PNG of the viewport as `<dir>/<name>.png` and returns its path.
@@ -248,7 +373,7 @@ impl Browser {
         let data = answer["data"]
             .as_str()
             .expect("Page.captureScreenshot returns base64 data");
-        let path = self.screenshots.join(format!("{name}.png"));
+        let path = self.dir.path().join(format!("{name}.png"));
         let png = BASE64
             .decode(data)
             .unwrap_or_else(|e| panic!("Chromium sent a screenshot that is not base64: {e}"));

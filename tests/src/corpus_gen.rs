@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use verbatim_tests::Rng;
+use crate::Rng;
 
 /// English words and terms, most frequent first (rank decides frequency under the Zipf law).
 const ENGLISH_HEAD: &[&str] = &[

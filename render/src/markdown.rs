@@ -1,5 +1,6 @@
-//! `--format md`: each passage as a `> ` blockquote followed by its citation line, ready to
-//! paste into a report; batch output adds a heading per section.
+//! Markdown: each passage as a `> ` blockquote followed by its citation line, ready to paste into
+//! a report; batch output adds a heading per section; tables (cross-tabs, key terms) are pipe
+//! tables.
 //!
 //! Text stays verbatim (no Markdown escaping: researchers paste the source, and escapes would
 //! show up in it). Every line of a multi-line passage is quoted, so a paragraph break cannot end
@@ -8,10 +9,12 @@
 use std::io::{self, Write};
 
 use indexer::api::{
-    ATTR_PREFIX, DocumentDetail, Filters, Hit, PassageDetail, PassageView, QueryForm,
+    ATTR_PREFIX, CrosstabResponse, DocumentDetail, Filters, Hit, PassageDetail, PassageView,
+    QueryForm,
 };
 
-use crate::appendix::Appendix;
+use crate::Appendix;
+use crate::sheet::{Sheet, Value};
 
 /// Writes each hit as a blockquote and its citation, separated by blank lines.
 pub fn write_quotes(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
@@ -109,6 +112,77 @@ fn write_quote(out: &mut impl Write, text: &str, citation: &str) -> io::Result<(
     writeln!(out, "\n{citation}")
 }
 
+/// Writes a sheet as a pipe table: numbers right-aligned, cells on one line.
+pub fn write_sheet(out: &mut impl Write, sheet: &Sheet) -> io::Result<()> {
+    let numeric: Vec<bool> = (0..sheet.columns.len())
+        .map(|i| {
+            sheet
+                .rows
+                .iter()
+                .all(|row| !matches!(row.get(i), Some(Value::Text(_))))
+        })
+        .collect();
+    write_row(out, sheet.columns.iter().map(|c| table_cell(c)))?;
+    write_row(
+        out,
+        numeric
+            .iter()
+            .map(|&right| if right { "---:" } else { "---" }.to_string()),
+    )?;
+    for row in &sheet.rows {
+        write_row(out, row.iter().map(|value| table_cell(&value.text())))?;
+    }
+    Ok(())
+}
+
+/// Writes a cross-tab as one table, rows by columns: in each cell the passages, the
+/// participants in parentheses and the rate per 10,000 words after a slash.
+pub fn write_crosstab(out: &mut impl Write, response: &CrosstabResponse) -> io::Result<()> {
+    writeln!(
+        out,
+        "*Passages (participants) / per 10,000 words, by {}{}.*\n",
+        response.by,
+        match describe_search("", &response.filters).as_str() {
+            "everything" => String::new(),
+            filters => format!(", in {filters}"),
+        }
+    )?;
+    let header = std::iter::once("query".to_string()).chain(
+        response
+            .columns
+            .iter()
+            .map(|column| format!("{} ({} words)", table_cell(&column.value), column.words)),
+    );
+    write_row(out, header)?;
+    write_row(
+        out,
+        std::iter::once("---".to_string())
+            .chain(response.columns.iter().map(|_| "---:".to_string())),
+    )?;
+    for row in &response.rows {
+        let cells = row.cells.iter().map(|cell| {
+            format!(
+                "{} ({}) / {}",
+                cell.passages,
+                cell.participants,
+                Value::Number((cell.per_10k_words * 100.0).round() / 100.0).text()
+            )
+        });
+        write_row(out, std::iter::once(table_cell(&row.label)).chain(cells))?;
+    }
+    Ok(())
+}
+
+fn write_row(out: &mut impl Write, cells: impl Iterator<Item = String>) -> io::Result<()> {
+    let cells: Vec<String> = cells.collect();
+    writeln!(out, "| {} |", cells.join(" | "))
+}
+
+/// A table cell's text: one line, pipes escaped.
+fn table_cell(text: &str) -> String {
+    one_line(text).replace('|', "\\|")
+}
+
 /// Headings and titles must stay on one line to remain a heading.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -142,8 +216,7 @@ pub fn describe_search(q: &str, filters: &Filters) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::appendix::SectionQuotes;
-    use crate::output::sample_hit;
+    use crate::{SectionQuotes, sample_hit};
     use indexer::api::SearchRequest;
 
     #[test]
@@ -160,6 +233,21 @@ mod tests {
         assert_eq!(
             describe_search("trust", &filters),
             "“trust” (role: GP, manager; gender: female)"
+        );
+    }
+
+    #[test]
+    fn sheets_are_pipe_tables_with_escaped_cells() {
+        let sheet = Sheet {
+            name: "Keyness",
+            columns: vec!["term".into(), "count".into()],
+            rows: vec![vec![Value::Text("a|b\nc".into()), Value::Count(3)]],
+        };
+        let mut out = Vec::new();
+        write_sheet(&mut out, &sheet).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "| term | count |\n| --- | ---: |\n| a\\|b c | 3 |\n"
         );
     }
 

@@ -1,49 +1,30 @@
-//! `--format csv`: RFC 4180 with a header row, one record per hit (or per facet value, per
-//! participant), for spreadsheets and qualitative-analysis tools.
+//! CSV: RFC 4180 with a header row, one record per hit (or per facet value, per participant, per
+//! cross-tab cell, per key term), for spreadsheets and qualitative-analysis tools.
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use indexer::api::{DocumentInfo, FacetCount, FacetField, Hit, ParticipantInfo};
 
-use crate::appendix::Appendix;
-
-/// Columns of a hit record; `text` comes last because it is the long one.
-const HIT_COLUMNS: [&str; 14] = [
-    "citation",
-    "speaker",
-    "role",
-    "role_group",
-    "site",
-    "doc",
-    "passage",
-    "title",
-    "kind",
-    "lang",
-    "section",
-    "source_file",
-    "source_line",
-    "text",
-];
+use crate::Appendix;
+use crate::sheet::{self, Sheet, Value};
 
 /// Writes one record per hit under a header row.
 pub fn write_hits(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(HIT_COLUMNS)?;
-    for hit in hits {
-        writer.write_record(hit_record(hit))?;
-    }
-    writer.flush()
+    write_sheet(out, &sheet::hits(hits))
 }
 
 /// Writes one record per quote of every section, the section heading first.
 pub fn write_appendix(out: &mut impl Write, appendix: &Appendix) -> io::Result<()> {
+    write_sheet(out, &sheet::appendix(appendix))
+}
+
+/// Writes a sheet: its column headings, then one record per row.
+pub fn write_sheet(out: &mut impl Write, sheet: &Sheet) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(std::iter::once("heading").chain(HIT_COLUMNS))?;
-    for section in &appendix.sections {
-        for hit in &section.hits {
-            writer.write_record(std::iter::once(section.heading.clone()).chain(hit_record(hit)))?;
-        }
+    writer.write_record(&sheet.columns)?;
+    for row in &sheet.rows {
+        writer.write_record(row.iter().map(Value::text))?;
     }
     writer.flush()
 }
@@ -120,26 +101,6 @@ pub fn write_documents(out: &mut impl Write, documents: &[DocumentInfo]) -> io::
     writer.flush()
 }
 
-fn hit_record(hit: &Hit) -> Vec<String> {
-    let p = &hit.passage;
-    vec![
-        p.citation.clone(),
-        text(&p.speaker),
-        text(&p.role),
-        text(&p.role_group),
-        text(&p.site),
-        p.doc_id.clone(),
-        p.passage.to_string(),
-        hit.title.clone(),
-        hit.kind.to_string(),
-        p.lang.to_string(),
-        text(&p.section),
-        p.origin.file.clone(),
-        p.origin.line.to_string(),
-        p.text.clone(),
-    ]
-}
-
 fn text(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
 }
@@ -181,13 +142,13 @@ mod tests {
 
     #[test]
     fn hits_round_trip_through_a_reader() {
-        let hit = crate::output::sample_hit();
+        let hit = crate::sample_hit();
         let mut out = Vec::new();
         write_hits(&mut out, &[hit.clone(), hit.clone()]).unwrap();
         let mut reader = csv::Reader::from_reader(out.as_slice());
         assert_eq!(
             reader.headers().unwrap().iter().collect::<Vec<_>>(),
-            HIT_COLUMNS
+            sheet::HIT_COLUMNS
         );
         let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(records.len(), 2);

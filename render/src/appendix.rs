@@ -1,7 +1,7 @@
 //! What `verbatim batch` produces: sections of quotes, each with the search that filled it. The
 //! command builds it and the output formats write it.
 
-use indexer::api::{Hit, SearchRequest};
+use indexer::api::{Hit, SearchRequest, SearchResponse};
 use serde::Serialize;
 
 /// The batch output: sections in file order, each with the request that filled it.
@@ -25,4 +25,19 @@ pub struct SectionQuotes {
     pub total: u64,
     /// The listed hits, in corpus order.
     pub hits: Vec<Hit>,
+}
+
+impl Appendix {
+    /// A search's page of hits as an appendix of one section, headed by what was searched.
+    pub fn of_search(request: &SearchRequest, response: &SearchResponse) -> Appendix {
+        Appendix {
+            title: None,
+            sections: vec![SectionQuotes {
+                heading: crate::markdown::describe_search(&request.q, &request.filters),
+                request: request.clone(),
+                total: response.total,
+                hits: response.hits.clone(),
+            }],
+        }
+    }
 }

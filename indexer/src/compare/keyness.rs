@@ -1,0 +1,152 @@
+//! Keyness: the words a target group uses more than a reference group does, ranked by
+//! log-likelihood, with the Log Ratio effect size and how many of the target's participants use
+//! each word.
+//!
+//! Counts are of whole words as written (lowercased, not stemmed; Chinese words as jieba
+//! segments them, without the sub-words the index adds for recall). Stop words, single Latin
+//! letters and numbers are left out of the list but not out of the groups' sizes.
+
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use crate::api::{Filters, GroupSize, KeyTerm, KeynessRequest, KeynessResponse, SearchRequest};
+use crate::compare::cache::Group;
+use crate::compare::groups::{GroupDocs, participants, term_counts};
+use crate::compare::stats::{log_likelihood, log_ratio, over_represented, per_10k};
+use crate::error::Result;
+use crate::search::Index;
+
+/// Hand-written stop lists (see the files' headers).
+const STOP_WORDS: [&str; 2] = [
+    include_str!("stopwords/en.txt"),
+    include_str!("stopwords/zh.txt"),
+];
+
+impl Index {
+    /// The terms over-represented in `req.target` against `req.reference` (everyone else when
+    /// absent). Each group's word counts are computed once per open index and reused.
+    #[tracing::instrument(skip(self))]
+    pub fn keyness(&self, req: &KeynessRequest) -> Result<KeynessResponse> {
+        let started = Instant::now();
+        req.validate()?;
+        let target = self.group(&req.target)?;
+        let reference = match &req.reference {
+            Some(filters) => self.group(filters)?,
+            None => self
+                .comparisons()
+                .everyone_but(&req.target, || self.everyone_but(&target))?,
+        };
+        let (c, d) = (target.docs.words, reference.docs.words);
+        let mut terms: Vec<(&str, u64, u64, f64)> = target
+            .terms
+            .iter()
+            .filter(|&(term, &a)| a >= req.min_freq && !is_stop_word(term))
+            .filter_map(|(term, &a)| {
+                let b = reference.terms.get(term).copied().unwrap_or(0);
+                over_represented(a, b, c, d)
+                    .then(|| (term.as_str(), a, b, log_likelihood(a, b, c, d)))
+            })
+            .collect();
+        terms.sort_by(|x, y| y.3.total_cmp(&x.3).then_with(|| x.0.cmp(y.0)));
+        terms.truncate(req.limit);
+
+        let searcher = self.searcher();
+        let terms = terms
+            .into_iter()
+            .map(|(term, a, b, g2)| {
+                Ok(KeyTerm {
+                    term: term.to_string(),
+                    target_count: a,
+                    reference_count: b,
+                    target_per_10k: per_10k(a, c),
+                    reference_per_10k: per_10k(b, d),
+                    log_likelihood: g2,
+                    log_ratio: log_ratio(a, b, c, d),
+                    participants: participants(&searcher, self.fields(), &target.docs, Some(term))?,
+                    search: SearchRequest {
+                        filters: req.target.clone(),
+                        ..SearchRequest::new(format!("\"{term}\""))
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(KeynessResponse {
+            target: self.group_size(Some(&req.target), &target.docs)?,
+            reference: self.group_size(req.reference.as_ref(), &reference.docs)?,
+            min_freq: req.min_freq,
+            terms,
+            took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+        })
+    }
+
+    /// The passages and word counts of the group `filters` select (cached).
+    fn group(&self, filters: &Filters) -> Result<Arc<Group>> {
+        self.comparisons().group(filters, || {
+            let searcher = self.searcher();
+            let docs = GroupDocs::collect(&searcher, &*self.filter_query(filters)?)?;
+            let terms = term_counts(&searcher, self.fields(), &[&docs])?
+                .pop()
+                .unwrap_or_default();
+            Ok(Group { docs, terms })
+        })
+    }
+
+    /// Every passage outside `target`: the whole index's counts less the target's.
+    fn everyone_but(&self, target: &Group) -> Result<Group> {
+        let all = self.group(&Filters::default())?;
+        let terms = all
+            .terms
+            .iter()
+            .filter_map(|(term, &count)| {
+                let rest = count - target.terms.get(term).copied().unwrap_or(0);
+                (rest > 0).then(|| (term.clone(), rest))
+            })
+            .collect();
+        Ok(Group {
+            docs: target.docs.others(&all.docs),
+            terms,
+        })
+    }
+
+    fn group_size(&self, filters: Option<&Filters>, docs: &GroupDocs) -> Result<GroupSize> {
+        Ok(GroupSize {
+            filters: filters.cloned(),
+            passages: docs.passages,
+            words: docs.words,
+            participants: participants(&self.searcher(), self.fields(), docs, None)?,
+        })
+    }
+}
+
+/// Whether a word is left out of key-term lists: a stop word, a single Latin letter or digit
+/// string.
+fn is_stop_word(term: &str) -> bool {
+    static LIST: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let list = LIST.get_or_init(|| {
+        STOP_WORDS
+            .iter()
+            .flat_map(|file| file.lines())
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .collect()
+    });
+    list.contains(term)
+        || term.chars().all(|c| c.is_ascii_digit())
+        || (term.len() == 1 && term.is_ascii())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_numbers_and_letters_are_left_out() {
+        for word in ["the", "don", "t", "的", "我们", "2019", "x"] {
+            assert!(is_stop_word(word), "{word}");
+        }
+        for word in ["commissioning", "ccg", "保健", "gp"] {
+            assert!(!is_stop_word(word), "{word}");
+        }
+    }
+}

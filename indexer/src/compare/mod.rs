@@ -1,0 +1,20 @@
+//! Comparing groups of speakers: who says what, and how much.
+//!
+//! Search finds quotes; this module counts them by group. A **cross-tab** crosses several
+//! queries with the values of a field (role group, site, an attribute...), giving per cell the
+//! matching passages, the distinct participants who said them and a rate per 10,000 words of
+//! the column's text. **Keyness** lists the words a target group uses more than a reference
+//! group, with the log-likelihood G² and the Log Ratio ([`stats`]). **Keyword in context** lays
+//! a search's matches out one per line. Every figure carries the search that lists its quotes.
+//!
+//! (Text analysis, the tokenizers, is [`crate::analysis`]; this is counting.)
+
+mod cache;
+mod crosstab;
+mod groups;
+mod keyness;
+mod kwic;
+pub mod stats;
+
+pub(crate) use cache::Cache;
+pub use kwic::kwic_lines;

@@ -1,0 +1,275 @@
+//! The document formats a research folder holds, each read by a module of its own.
+//!
+//! A file's format is chosen by its extension ([`Format::of_name`]) and checked against its
+//! first bytes ([`Format::check`]), here and nowhere else, so a PDF saved as `.docx` is named as
+//! such instead of failing deep in a parser. Every format is read into the same [`Source`]: an
+//! ordered list of headings, paragraphs and speaker turns, which [`assemble`] turns into
+//! passages with the same attribution, citations and participant join as the Markdown formats.
+//! Third-party parsers run under `catch_unwind`: a parser that panics on a hostile file costs
+//! that file, never the build.
+
+mod assemble;
+mod captions;
+mod docx;
+mod odt;
+mod package;
+mod paragraphs;
+mod pdf;
+mod plain;
+mod srt;
+mod vtt;
+
+use std::panic::{self, AssertUnwindSafe};
+
+#[cfg(test)]
+use assemble::Block;
+
+use super::body::ParsedDocument;
+use super::decode::decode;
+use super::discover::CorpusFile;
+use super::document;
+use super::documents_sheet::{Description, Stated};
+use crate::error::Error;
+
+/// A document format, by what the file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `.md` or `.txt`: YAML front matter then turns or prose, or plain text without it.
+    Text,
+    /// `.vtt`: WebVTT captions (Zoom, Teams, YouTube).
+    WebVtt,
+    /// `.srt`: SubRip captions.
+    Srt,
+    /// `.docx`: a Word document.
+    Docx,
+    /// `.odt`: an OpenDocument text (LibreOffice).
+    Odt,
+    /// `.pdf`: a PDF with a text layer.
+    Pdf,
+}
+
+/// The file name endings read as documents, for messages about the others.
+pub const DOCUMENT_EXTENSIONS: &str = ".md, .txt, .vtt, .srt, .docx, .odt, .pdf";
+
+impl Format {
+    /// The format a file name's extension stands for (`None`: not a document).
+    pub fn of_name(name: &str) -> Option<Format> {
+        let lower = name.to_ascii_lowercase();
+        let (_, extension) = lower.rsplit_once('.')?;
+        match extension {
+            "md" | "txt" => Some(Format::Text),
+            "vtt" => Some(Format::WebVtt),
+            "srt" => Some(Format::Srt),
+            "docx" => Some(Format::Docx),
+            "odt" => Some(Format::Odt),
+            "pdf" => Some(Format::Pdf),
+            _ => None,
+        }
+    }
+
+    /// What users call this format in messages.
+    fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::WebVtt => "WebVTT captions",
+            Format::Srt => "SRT captions",
+            Format::Docx => "Word document",
+            Format::Odt => "OpenDocument text",
+            Format::Pdf => "PDF",
+        }
+    }
+
+    /// What the first bytes of a file in this format are.
+    fn expected(self) -> Sniffed {
+        match self {
+            Format::Text | Format::WebVtt | Format::Srt => Sniffed::Text,
+            Format::Docx | Format::Odt => Sniffed::Zip,
+            Format::Pdf => Sniffed::Pdf,
+        }
+    }
+
+    /// Checks that the bytes are this format (binary formats by their magic bytes); the error
+    /// names what the file looks like instead and what to do.
+    pub fn check(self, bytes: &[u8]) -> Result<(), String> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(format!(
+                "the file is empty: export the {} again, or delete the file",
+                self.name()
+            ));
+        }
+        match Sniffed::of(bytes) {
+            sniffed if sniffed == self.expected() => Ok(()),
+            sniffed => Err(format!(
+                "this {} file holds {}: rename it to {} (or export it again as {})",
+                self.name(),
+                sniffed.name(),
+                sniffed.extension(),
+                self.name()
+            )),
+        }
+    }
+}
+
+/// What a file's first bytes say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sniffed {
+    Zip,
+    Pdf,
+    Text,
+}
+
+impl Sniffed {
+    fn of(bytes: &[u8]) -> Sniffed {
+        if bytes.starts_with(b"PK\x03\x04") {
+            Sniffed::Zip
+        } else if bytes[..bytes.len().min(1024)]
+            .windows(5)
+            .any(|w| w == b"%PDF-")
+        {
+            // Some PDF writers put a few bytes of junk before the header, which readers accept.
+            Sniffed::Pdf
+        } else {
+            Sniffed::Text
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Sniffed::Zip => "a ZIP archive (a Word or OpenDocument file)",
+            Sniffed::Pdf => "a PDF",
+            Sniffed::Text => "text",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Sniffed::Zip => ".docx",
+            Sniffed::Pdf => ".pdf",
+            Sniffed::Text => ".txt",
+        }
+    }
+}
+
+/// Reads one document file of any format, with what `documents.csv` says about it. A file that
+/// cannot be read at all is one error naming it; problems inside a readable file are reported
+/// and the rest of it is kept.
+pub(super) fn read(
+    file: &CorpusFile,
+    format: Format,
+    bytes: &[u8],
+    description: Option<&Description>,
+) -> (Vec<ParsedDocument>, Vec<Error>) {
+    if let Err(reason) = format.check(bytes) {
+        return (Vec::new(), vec![Error::malformed(&file.path, 0, reason)]);
+    }
+    // A parser bug must cost one file, not the whole build.
+    let read = panic::catch_unwind(AssertUnwindSafe(|| read_checked(file, format, bytes)));
+    let Ok((mut documents, errors, stated)) = read else {
+        let reason = format!(
+            "the {} reader failed on this file (it may be damaged): open it and save it again, or convert it to .txt",
+            format.name()
+        );
+        return (Vec::new(), vec![Error::malformed(&file.path, 0, reason)]);
+    };
+    if let Some(description) = description {
+        for document in &mut documents {
+            description.apply(document, stated);
+        }
+    }
+    (documents, errors)
+}
+
+/// The documents read, the problems found, and whether the file stated its own metadata.
+type Read = (Vec<ParsedDocument>, Vec<Error>, Stated);
+
+fn read_checked(file: &CorpusFile, format: Format, bytes: &[u8]) -> Read {
+    let source = match format {
+        Format::Text => {
+            let text = match decode_text(file, bytes) {
+                Ok(text) => text,
+                Err(e) => return (Vec::new(), vec![e], Stated::Guessed),
+            };
+            return if text.starts_with("---") {
+                let (documents, errors) = document::parse_document_file(file, &text);
+                (documents, errors, Stated::InFile)
+            } else {
+                let (documents, errors) = plain::parse(file, &text);
+                (documents, errors, Stated::Guessed)
+            };
+        }
+        Format::WebVtt => decode_text(file, bytes).and_then(|text| vtt::parse(&file.path, &text)),
+        Format::Srt => decode_text(file, bytes).and_then(|text| srt::parse(&file.path, &text)),
+        Format::Docx => docx::parse(bytes)
+            .map(|source| (source, Vec::new()))
+            .map_err(|reason| Error::malformed(&file.path, 0, reason)),
+        Format::Odt => odt::parse(bytes)
+            .map(|source| (source, Vec::new()))
+            .map_err(|reason| Error::malformed(&file.path, 0, reason)),
+        Format::Pdf => pdf::parse(bytes)
+            .map(|(source, failed)| (source, failed_pages(file, failed)))
+            .map_err(|reason| Error::malformed(&file.path, 0, reason)),
+    };
+    let (documents, errors) = match source {
+        Ok((source, errors)) => match assemble::assemble(file, source) {
+            Ok(parsed) => (vec![parsed], errors),
+            Err(e) => (Vec::new(), std::iter::once(e).chain(errors).collect()),
+        },
+        Err(e) => (Vec::new(), vec![e]),
+    };
+    (documents, errors, Stated::Guessed)
+}
+
+/// Errors for the pages of a PDF that could not be read (the others were).
+fn failed_pages(file: &CorpusFile, failed: Vec<(u32, String)>) -> Vec<Error> {
+    failed
+        .into_iter()
+        .map(|(page, why)| {
+            let reason = format!(
+                "page {page}: cannot read its text ({why}); the other pages were indexed: print the PDF to a new file and index that"
+            );
+            Error::malformed(&file.path, 0, reason)
+        })
+        .collect()
+}
+
+/// The text of a text format, refused whole when a line is too long to be a passage.
+fn decode_text(file: &CorpusFile, bytes: &[u8]) -> Result<String, Error> {
+    let text = decode(&file.path, bytes)?;
+    match super::overlong_line(file, &text) {
+        Some(error) => Err(error),
+        None => Ok(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_extension() {
+        let cases = [
+            ("a.md", Some(Format::Text)),
+            ("A.TXT", Some(Format::Text)),
+            ("zoom.vtt", Some(Format::WebVtt)),
+            ("x.SRT", Some(Format::Srt)),
+            ("data.csv", None),
+            ("noext", None),
+        ];
+        for (name, format) in cases {
+            assert_eq!(Format::of_name(name), format, "{name}");
+        }
+    }
+
+    #[test]
+    fn content_must_match_the_extension() {
+        assert_eq!(Format::WebVtt.check(b"WEBVTT\n"), Ok(()));
+        assert_eq!(
+            Format::Text.check(b"%PDF-1.7\n").unwrap_err(),
+            "this text file holds a PDF: rename it to .pdf (or export it again as text)"
+        );
+        assert_eq!(
+            Format::WebVtt.check(b" \n").unwrap_err(),
+            "the file is empty: export the WebVTT captions again, or delete the file"
+        );
+    }
+}

@@ -1,0 +1,79 @@
+//! SubRip captions (`.srt`): numbered cues, `00:00:01,000 --> 00:00:04,000`, then the text.
+
+use std::path::Path;
+
+use super::assemble::Source;
+use super::captions::{self, Cue};
+use super::vtt::blocks;
+use crate::error::Error;
+
+/// Reads SRT text into turns; a block that is not a cue is reported and skipped.
+pub(super) fn parse(path: &Path, text: &str) -> Result<(Source, Vec<Error>), Error> {
+    let mut cues = Vec::new();
+    let mut errors = Vec::new();
+    for block in blocks(text) {
+        let timing_at = block.iter().position(|(_, l)| l.contains("-->"));
+        let start = timing_at.and_then(|at| captions::start_time(block[at].1));
+        match (timing_at, start) {
+            (Some(at), Some(start)) => cues.push(Cue {
+                line: block[at].0,
+                start,
+                text: block[at + 1..]
+                    .iter()
+                    .map(|(_, l)| *l)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            }),
+            _ => errors.push(Error::malformed(
+                path,
+                block[0].0,
+                "not an SRT cue: write a number, then `00:01:02,000 --> 00:01:05,000`, then the text",
+            )),
+        }
+    }
+    if cues.is_empty() {
+        return Err(Error::malformed(
+            path,
+            0,
+            "no captions in the file (no `00:00:01,000 --> ...` cues): export the captions again as .srt",
+        ));
+    }
+    Ok((
+        Source {
+            blocks: captions::turns(cues),
+            ..Source::default()
+        },
+        errors,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::formats::Block;
+
+    #[test]
+    fn numbered_cues_with_speaker_prefixes() {
+        let text = "1\n00:00:01,000 --> 00:00:03,000\nJane: We <i>pooled</i>\nbudgets.\n\n2\n00:00:04,000 --> 00:00:05,000\nAnn: Why?\n\n";
+        let (source, errors) = parse(Path::new("a.srt"), text).unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            source.blocks[0],
+            Block::Turn {
+                line: 2,
+                speaker: Some("Jane".into()),
+                timestamp: Some("00:00:01".into()),
+                text: "We pooled budgets.".into()
+            }
+        );
+        assert_eq!(source.blocks.len(), 2);
+    }
+
+    #[test]
+    fn a_file_without_cues_is_an_error() {
+        let err = parse(Path::new("a.srt"), "hello\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("a.srt:0: no captions in the file"), "{err}");
+    }
+}
