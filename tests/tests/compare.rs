@@ -8,8 +8,8 @@ use calamine::{Data, Reader, Xlsx};
 use indexer::Index;
 use indexer::analysis::{Mode, plain_analyzer};
 use indexer::api::{
-    CrosstabRequest, CrosstabResponse, CrosstabRow, FacetField, Filters, KeynessRequest,
-    KeynessResponse, KwicResponse, SearchRequest, SearchResponse,
+    CrosstabRequest, CrosstabResponse, CrosstabRow, FACET_VALUES_IN_SEARCH, FacetField, Filters,
+    KeynessRequest, KeynessResponse, KwicResponse, SearchRequest, SearchResponse,
 };
 use verbatim_tests::corpus_gen::{Corpus, Vocabulary};
 use verbatim_tests::{TestServer, demo_index, http_request, open_demo_index, workspace_root};
@@ -24,33 +24,51 @@ fn group(field: &str, value: &str) -> Filters {
     filters
 }
 
-/// Every cell's count is the total of the search it carries, and the row totals and column
-/// sizes are those of plain searches too.
+/// Every passage matching `search` (all pages), in corpus order.
+fn all_hits(index: &Index, search: &SearchRequest) -> Vec<indexer::api::Hit> {
+    let mut hits = Vec::new();
+    loop {
+        let page = index
+            .search(&SearchRequest {
+                limit: 1000,
+                offset: hits.len(),
+                sort: indexer::api::Sort::Doc,
+                highlight: false,
+                ..search.clone()
+            })
+            .expect("the search runs");
+        let done = page.hits.is_empty() || (hits.len() + page.hits.len()) as u64 >= page.total;
+        hits.extend(page.hits);
+        if done {
+            return hits;
+        }
+    }
+}
+
+/// The number of passages matching `search` and their distinct speakers, fetched in full.
+fn passages_and_speakers(index: &Index, search: &SearchRequest) -> (u64, u64) {
+    let hits = all_hits(index, search);
+    let speakers: HashSet<&str> = hits
+        .iter()
+        .filter_map(|hit| hit.passage.speaker.as_deref())
+        .collect();
+    (hits.len() as u64, speakers.len() as u64)
+}
+
+/// Every cell's passages and participants are those of the search it carries, fetched in full;
+/// the row totals and the columns' sizes are those of plain searches too.
 fn check_crosstab(index: &Index, response: &CrosstabResponse) {
     let mut nonzero = 0;
     for row in &response.rows {
         for (cell, column) in row.cells.iter().zip(&response.columns) {
-            let search = SearchRequest {
-                limit: 1000,
-                ..cell.search.clone()
-            };
-            let found = index.search(&search).expect("the cell's search runs");
             assert_eq!(
-                cell.passages, found.total,
-                "by {}, row {:?}, column {:?}: {:?}",
-                response.by, row.label, column.value, cell.search
-            );
-            let speakers: HashSet<&str> = found
-                .hits
-                .iter()
-                .filter_map(|hit| hit.passage.speaker.as_deref())
-                .collect();
-            assert_eq!(
-                cell.participants,
-                speakers.len() as u64,
-                "row {:?}, column {:?}",
+                (cell.passages, cell.participants),
+                passages_and_speakers(index, &cell.search),
+                "by {}, row {:?}, column {:?}: passages and participants of {:?}",
+                response.by,
                 row.label,
-                column.value
+                column.value,
+                cell.search
             );
             let expected = cell.passages as f64 * 10_000.0 / column.words as f64;
             assert!((cell.per_10k_words - expected).abs() < 1e-9);
@@ -67,6 +85,22 @@ fn check_crosstab(index: &Index, response: &CrosstabResponse) {
             index.search(&all).unwrap().total,
             "{}",
             row.label
+        );
+    }
+    for column in &response.columns {
+        let search = SearchRequest {
+            filters: response
+                .filters
+                .narrowed(&response.by, &column.value)
+                .unwrap(),
+            ..SearchRequest::default()
+        };
+        assert_eq!(
+            (column.passages, column.participants),
+            passages_and_speakers(index, &search),
+            "by {}, column {:?}",
+            response.by,
+            column.value
         );
     }
     assert!(nonzero > 0, "some cell counts something");
@@ -95,29 +129,16 @@ fn check_keyness(index: &Index, request: &KeynessRequest, response: &KeynessResp
     // The target's passages, read back and tokenized here.
     let mut words = 0u64;
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-    let mut offset = 0;
     let mut analyzer = plain_analyzer(Mode::Query);
-    loop {
-        let page = index
-            .search(&SearchRequest {
-                filters: request.target.clone(),
-                limit: 1000,
-                offset,
-                sort: indexer::api::Sort::Doc,
-                highlight: false,
-                ..SearchRequest::default()
-            })
-            .unwrap();
-        for hit in &page.hits {
-            let mut stream = analyzer.token_stream(&hit.passage.text);
-            while let Some(token) = stream.next() {
-                words += 1;
-                *counts.entry(token.text.clone()).or_default() += 1;
-            }
-        }
-        offset += page.hits.len();
-        if page.hits.is_empty() || offset as u64 >= page.total {
-            break;
+    let target = SearchRequest {
+        filters: request.target.clone(),
+        ..SearchRequest::default()
+    };
+    for hit in all_hits(index, &target) {
+        let mut stream = analyzer.token_stream(&hit.passage.text);
+        while let Some(token) = stream.next() {
+            words += 1;
+            *counts.entry(token.text.clone()).or_default() += 1;
         }
     }
     assert_eq!(response.target.words, words, "the target's size in words");
@@ -172,7 +193,7 @@ fn generated_corpus_crosstab_and_keyness() {
     let dict = workspace_root().join("indexer/dict/jieba-dict.txt.gz");
     let vocabulary = Vocabulary::load(&dict).expect("the jieba dictionary loads");
     let corpus_dir = tempfile::tempdir().expect("temp dir");
-    Corpus::new(2_000, 14, vocabulary)
+    Corpus::new(6_000, 14, vocabulary)
         .write(corpus_dir.path())
         .expect("the corpus is written");
     let index_dir = tempfile::tempdir().expect("temp dir");
@@ -196,6 +217,19 @@ fn generated_corpus_crosstab_and_keyness() {
         filters: group("site", "site 1"),
     };
     check_crosstab(&index, &index.crosstab(&request).unwrap());
+    // More columns than a search lists facet values: every column still has its count.
+    let by_document = CrosstabRequest {
+        rows: vec![CrosstabRow::new(""), CrosstabRow::new("care")],
+        by: FacetField::Doc,
+        filters: Filters::default(),
+    };
+    let response = index.crosstab(&by_document).unwrap();
+    assert!(
+        response.columns.len() > FACET_VALUES_IN_SEARCH,
+        "{} documents",
+        response.columns.len()
+    );
+    check_crosstab(&index, &response);
 
     let keyness = KeynessRequest {
         min_freq: 5,

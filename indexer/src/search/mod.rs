@@ -181,6 +181,17 @@ impl Index {
         q: &str,
         filters: &Filters,
     ) -> Result<Vec<FacetCount>> {
+        Ok(self.total_and_facet_values(field, q, filters)?.1)
+    }
+
+    /// The number of passages matching `q` and `filters`, and every value of `field` among them
+    /// as [`Index::facet_values`] gives it, in one pass.
+    pub(crate) fn total_and_facet_values(
+        &self,
+        field: &FacetField,
+        q: &str,
+        filters: &Filters,
+    ) -> Result<(u64, Vec<FacetCount>)> {
         let req = SearchRequest {
             q: q.to_string(),
             filters: filters.clone(),
@@ -194,13 +205,14 @@ impl Index {
         let query = self.with_filters(plan.query, filters)?;
         let collector = FacetCollector::new(&req.facets, &self.attributes)?;
         let column = collector.columns()[0].clone();
-        let tallies = self.reader.searcher().search(&query, &collector)?;
+        let (total, tallies) = self.reader.searcher().search(&query, &(Count, collector))?;
         let of = self.participants_of(&column)?;
-        Ok(tallies
+        let values = tallies
             .into_iter()
             .next()
             .map(|t| ranked(t, &of, usize::MAX))
-            .unwrap_or_default())
+            .unwrap_or_default();
+        Ok((total as u64, values))
     }
 
     /// Distinct speakers per value of a facet column over the whole index, counted once.
