@@ -11,6 +11,7 @@
 //! harness (`verbatim-tests`), which the end-to-end tests share.
 
 pub use verbatim_tests::corpus_gen;
+pub mod compare;
 pub mod fts5;
 pub mod http_load;
 pub mod queries;
