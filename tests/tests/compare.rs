@@ -1,7 +1,7 @@
 //! Comparing groups (issue 14): cross-tabs, keyness, keyword in context and the XLSX and DOCX
 //! exports, over the demo corpus and a generated one, through the library and the real server.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader, Xlsx};
@@ -9,7 +9,7 @@ use indexer::Index;
 use indexer::analysis::{Mode, plain_analyzer};
 use indexer::api::{
     CrosstabRequest, CrosstabResponse, CrosstabRow, FACET_VALUES_IN_SEARCH, FacetField, Filters,
-    KeynessRequest, KeynessResponse, KwicResponse, SearchRequest, SearchResponse,
+    KeyTerm, KeynessRequest, KeynessResponse, KwicResponse, SearchRequest, SearchResponse,
 };
 use verbatim_tests::corpus_gen::{Corpus, Vocabulary};
 use verbatim_tests::{TestServer, demo_index, http_request, open_demo_index, workspace_root};
@@ -33,7 +33,6 @@ fn all_hits(index: &Index, search: &SearchRequest) -> Vec<indexer::api::Hit> {
                 limit: 1000,
                 offset: hits.len(),
                 sort: indexer::api::Sort::Doc,
-                highlight: false,
                 ..search.clone()
             })
             .expect("the search runs");
@@ -48,11 +47,7 @@ fn all_hits(index: &Index, search: &SearchRequest) -> Vec<indexer::api::Hit> {
 /// The number of passages matching `search` and their distinct speakers, fetched in full.
 fn passages_and_speakers(index: &Index, search: &SearchRequest) -> (u64, u64) {
     let hits = all_hits(index, search);
-    let speakers: HashSet<&str> = hits
-        .iter()
-        .filter_map(|hit| hit.passage.speaker.as_deref())
-        .collect();
-    (hits.len() as u64, speakers.len() as u64)
+    (hits.len() as u64, speakers(&hits))
 }
 
 /// Every cell's passages and participants are those of the search it carries, fetched in full;
@@ -129,22 +124,96 @@ fn check_keyness(index: &Index, request: &KeynessRequest, response: &KeynessResp
     // The target's passages, read back and tokenized here.
     let mut words = 0u64;
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    let mut using: BTreeMap<String, BTreeSet<(String, u32)>> = BTreeMap::new();
     let mut analyzer = plain_analyzer(Mode::Query);
     let target = SearchRequest {
         filters: request.target.clone(),
         ..SearchRequest::default()
     };
-    for hit in all_hits(index, &target) {
+    let target_hits = all_hits(index, &target);
+    for hit in &target_hits {
         let mut stream = analyzer.token_stream(&hit.passage.text);
         while let Some(token) = stream.next() {
             words += 1;
             *counts.entry(token.text.clone()).or_default() += 1;
+            using
+                .entry(token.text.clone())
+                .or_default()
+                .insert((hit.passage.doc_id.clone(), hit.passage.passage));
         }
     }
     assert_eq!(response.target.words, words, "the target's size in words");
+    assert_eq!(
+        response.target.participants,
+        speakers(&target_hits),
+        "the target's participants"
+    );
+    let reference_hits = match &request.reference {
+        Some(filters) => all_hits(
+            index,
+            &SearchRequest {
+                filters: filters.clone(),
+                ..SearchRequest::default()
+            },
+        ),
+        None => {
+            let inside: HashSet<(&str, u32)> = target_hits
+                .iter()
+                .map(|hit| (hit.passage.doc_id.as_str(), hit.passage.passage))
+                .collect();
+            all_hits(index, &SearchRequest::default())
+                .into_iter()
+                .filter(|hit| !inside.contains(&(hit.passage.doc_id.as_str(), hit.passage.passage)))
+                .collect()
+        }
+    };
+    assert_eq!(
+        response.reference.participants,
+        speakers(&reference_hits),
+        "the reference's participants"
+    );
     for term in &response.terms {
         assert_eq!(term.target_count, counts[&term.term], "{}", term.term);
+        check_term_link(index, term, &using[&term.term]);
     }
+}
+
+/// A key term's link finds exactly the target's passages holding the word as counted, by the
+/// term's participants, and highlights the word and nothing else.
+fn check_term_link(index: &Index, term: &KeyTerm, passages: &BTreeSet<(String, u32)>) {
+    assert_eq!(term.search.q, format!("={}", term.term));
+    let hits = all_hits(index, &term.search);
+    let found: BTreeSet<(String, u32)> = hits
+        .iter()
+        .map(|hit| (hit.passage.doc_id.clone(), hit.passage.passage))
+        .collect();
+    assert_eq!(&found, passages, "the passages of {:?}", term.search.q);
+    assert_eq!(term.participants, speakers(&hits), "{}", term.term);
+    let mut analyzer = plain_analyzer(Mode::Query);
+    for hit in &hits {
+        let chars: Vec<char> = hit.passage.text.chars().collect();
+        assert!(
+            !hit.highlights.is_empty(),
+            "{}: {}",
+            term.term,
+            hit.passage.text
+        );
+        for span in &hit.highlights {
+            let marked: String = chars[span.start..span.end].iter().collect();
+            let mut stream = analyzer.token_stream(&marked);
+            while let Some(token) = stream.next() {
+                assert_eq!(token.text, term.term, "highlighted {marked:?}");
+            }
+        }
+    }
+}
+
+/// Distinct speakers of `hits`.
+fn speakers(hits: &[indexer::api::Hit]) -> u64 {
+    hits.iter()
+        .filter_map(|hit| hit.passage.speaker.as_deref())
+        .collect::<HashSet<_>>()
+        .len() as u64
 }
 
 #[test]
@@ -303,7 +372,7 @@ fn download(url: &str, body: &serde_json::Value) -> (u16, String, String, Vec<u8
 #[test]
 fn kwic_keywords_are_exactly_the_matched_text() {
     let server = TestServer::start(demo_index(), None);
-    for q in ["\"primary care\"", "commissioning", "初级保健"] {
+    for q in ["\"primary care\"", "commissioning", "=commissioning", "初级保健"] {
         let search = SearchRequest {
             limit: 50,
             ..SearchRequest::new(q)

@@ -70,9 +70,10 @@ impl Index {
                         words,
                         term,
                     )?,
+                    // The word as counted: unstemmed, and never inside a longer Chinese word.
                     search: SearchRequest {
                         filters: req.target.clone(),
-                        ..SearchRequest::new(format!("\"{term}\""))
+                        ..SearchRequest::new(format!("={term}"))
                     },
                 })
             })

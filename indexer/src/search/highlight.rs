@@ -27,6 +27,8 @@ const SNIPPET_LEAD: usize = 60;
 pub struct Highlighter {
     terms: BTreeSet<String>,
     prefixes: BTreeSet<String>,
+    /// Words to highlight only where they stand whole, as written (`=word`).
+    exact: BTreeSet<String>,
     /// First letters of the non-Chinese terms.
     initials: BTreeSet<char>,
     text: TextAnalyzer,
@@ -34,11 +36,16 @@ pub struct Highlighter {
 }
 
 impl Highlighter {
-    /// A highlighter for a query's analyzed terms and unstemmed prefixes.
-    pub fn new(terms: BTreeSet<String>, prefixes: BTreeSet<String>) -> Highlighter {
+    /// A highlighter for a query's analyzed terms, unstemmed prefixes and exact words.
+    pub fn new(
+        terms: BTreeSet<String>,
+        prefixes: BTreeSet<String>,
+        exact: BTreeSet<String>,
+    ) -> Highlighter {
         let han_needles = terms
             .iter()
             .chain(&prefixes)
+            .chain(&exact)
             .filter(|word| word.chars().all(analysis::is_cjk))
             .cloned()
             .collect();
@@ -51,6 +58,7 @@ impl Highlighter {
         Highlighter {
             terms,
             prefixes,
+            exact,
             initials,
             text,
             plain,
@@ -60,20 +68,29 @@ impl Highlighter {
     /// Character ranges of matched words in `text`, sorted and merged.
     pub fn highlights(&mut self, text: &str) -> Vec<Span> {
         let mut byte_ranges = Vec::new();
-        if self.terms.is_empty() && self.prefixes.is_empty() {
+        if self.terms.is_empty() && self.prefixes.is_empty() && self.exact.is_empty() {
             return Vec::new();
         }
         let Highlighter {
             terms,
             prefixes,
+            exact,
             initials,
             text: text_analyzer,
             plain,
         } = self;
         let mut stream = plain.token_stream(text);
+        // The end of the last whole word: the sub-words of a Chinese compound come after it
+        // and start inside it.
+        let mut whole_to = 0;
         while let Some(token) = stream.next() {
             let word = token.text.as_str();
-            let matched = prefixes.iter().any(|p| word.starts_with(p.as_str()))
+            let whole = token.offset_from >= whole_to;
+            if whole {
+                whole_to = token.offset_to;
+            }
+            let matched = (whole && exact.contains(word))
+                || prefixes.iter().any(|p| word.starts_with(p.as_str()))
                 || match word.chars().next() {
                     // Chinese words pass every filter unchanged.
                     Some(first) if analysis::is_cjk(first) => terms.contains(word),
@@ -229,6 +246,7 @@ mod tests {
         let mut h = Highlighter::new(
             BTreeSet::from(["commiss".to_string()]),
             BTreeSet::from(["integrat".to_string()]),
+            BTreeSet::new(),
         );
         let text = "We commissioned integrated services; commissioning matters.";
         let spans = h.highlights(text);
@@ -242,10 +260,24 @@ mod tests {
     fn character_offsets_in_chinese_and_adjacent_words_merge() {
         // 初级保健 is not one dictionary word: it is matched as the phrase 初级 保健.
         let terms = BTreeSet::from(["初级".to_string(), "保健".to_string()]);
-        let mut h = Highlighter::new(terms, BTreeSet::new());
+        let mut h = Highlighter::new(terms, BTreeSet::new(), BTreeSet::new());
         let text = "委托初级保健服务的责任";
         let spans = h.highlights(text);
         assert_eq!(spans, [Span { start: 2, end: 6 }]);
+    }
+
+    #[test]
+    fn exact_words_are_highlighted_only_whole_and_as_written() {
+        let words = |list: &[&str]| list.iter().map(ToString::to_string).collect();
+        let mut h = Highlighter::new(
+            BTreeSet::new(),
+            BTreeSet::new(),
+            words(&["commissioning", "保健"]),
+        );
+        // 卫生保健 is one word, with the sub-word 保健 inside.
+        let text = "Commissioning, commissioned: 卫生保健 is not 保健 alone";
+        assert_eq!(marked(text, &h.highlights(text)), ["Commissioning", "保健"]);
+        assert_eq!(h.highlights(text)[1], Span { start: 41, end: 43 });
     }
 
     /// Highlights as the full analyzers give them over the whole text: what [`Highlighter`]
@@ -302,7 +334,8 @@ mod tests {
         ];
         let mut found = 0;
         for (terms, prefixes) in &queries {
-            let mut highlighter = Highlighter::new(terms.clone(), prefixes.clone());
+            let mut highlighter =
+                Highlighter::new(terms.clone(), prefixes.clone(), BTreeSet::new());
             for text in &texts {
                 let expected = analysed_whole(terms, prefixes, text);
                 assert_eq!(

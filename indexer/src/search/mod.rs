@@ -142,7 +142,7 @@ impl Index {
             addresses
         };
 
-        let mut highlighter = Highlighter::new(plan.terms, plan.prefixes);
+        let mut highlighter = Highlighter::new(plan.terms, plan.prefixes, plan.exact);
         let hits = addresses
             .into_iter()
             .map(|(score, address)| {

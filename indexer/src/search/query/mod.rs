@@ -1,5 +1,5 @@
-//! The query language: words (all must match), `"exact phrases"`, `OR`, `-exclude`, `prefix*`
-//! and `( )` grouping, in English, Chinese or both.
+//! The query language: words (all must match), `"exact phrases"`, `OR`, `-exclude`, `prefix*`,
+//! `=word` (exactly as written) and `( )` grouping, in English, Chinese or both.
 //!
 //! Query text goes through two steps, each in its own module: [`syntax`] lexes and parses it
 //! into a small syntax tree with the column of every part, so an error can say where the problem
