@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::corpus_gen::Corpus;
 use super::queries::{self, BenchQuery, Kind};
 use super::report::{Goal, Machine, goals_table, load_average};
-use super::{Latencies, corpus, disk_size, verbatim};
+use super::{Latencies, corpus, disk_size, verbatim, work_dir};
 
 /// Rows of the cross-tab.
 const CROSSTAB_ROWS: usize = 10;
@@ -105,14 +105,7 @@ pub struct CompareReport {
 /// Prepares the index, then times the cross-tab and keyness.
 pub fn run(config: &CompareConfig) -> Result<CompareReport> {
     let machine = Machine::detect();
-    let temp;
-    let work = match &config.work_dir {
-        Some(dir) => dir.clone(),
-        None => {
-            temp = tempfile::tempdir().context("creating a temp dir for the benchmark")?;
-            temp.path().to_path_buf()
-        }
-    };
+    let (work, _temp) = work_dir(config.work_dir.as_deref())?;
     let corpus = corpus(config.passages, config.seed)?;
     let index_dir = work.join("verbatim-index");
     let preparing = Instant::now();

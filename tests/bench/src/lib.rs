@@ -259,16 +259,20 @@ pub fn child_build(
     })
 }
 
+/// Where a run writes: the `--work-dir` given, or a temp dir, removed when the second value drops.
+fn work_dir(given: Option<&Path>) -> Result<(PathBuf, Option<tempfile::TempDir>)> {
+    match given {
+        Some(dir) => Ok((dir.to_path_buf(), None)),
+        None => {
+            let temp = tempfile::tempdir().context("creating a temp dir for the benchmark")?;
+            Ok((temp.path().to_path_buf(), Some(temp)))
+        }
+    }
+}
+
 /// Runs the whole benchmark.
 pub fn run(config: &Config) -> Result<Report> {
-    let temp;
-    let work = match &config.work_dir {
-        Some(dir) => dir.clone(),
-        None => {
-            temp = tempfile::tempdir().context("creating a temp dir for the benchmark")?;
-            temp.path().to_path_buf()
-        }
-    };
+    let (work, _temp) = work_dir(config.work_dir.as_deref())?;
     let corpus_dir = work.join("corpus");
     if corpus_dir.exists() {
         bail!(
