@@ -1,15 +1,15 @@
 //! Comparing groups (issue 14): cross-tabs, keyness, keyword in context and the XLSX and DOCX
 //! exports, over the demo corpus and a generated one, through the library and the real server.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader, Xlsx};
 use indexer::Index;
 use indexer::analysis::{Mode, plain_analyzer};
 use indexer::api::{
-    CrosstabRequest, CrosstabResponse, CrosstabRow, FacetField, Filters, KeynessRequest,
-    KeynessResponse, KwicResponse, SearchRequest, SearchResponse,
+    CrosstabRequest, CrosstabResponse, CrosstabRow, FACET_VALUES_IN_SEARCH, FacetField, Filters,
+    KeyTerm, KeynessRequest, KeynessResponse, KwicResponse, SearchRequest, SearchResponse,
 };
 use verbatim_tests::corpus_gen::{Corpus, Vocabulary};
 use verbatim_tests::{TestServer, demo_index, http_request, open_demo_index, workspace_root};
@@ -24,33 +24,46 @@ fn group(field: &str, value: &str) -> Filters {
     filters
 }
 
-/// Every cell's count is the total of the search it carries, and the row totals and column
-/// sizes are those of plain searches too.
+/// Every passage matching `search` (all pages), in corpus order.
+fn all_hits(index: &Index, search: &SearchRequest) -> Vec<indexer::api::Hit> {
+    let mut hits = Vec::new();
+    loop {
+        let page = index
+            .search(&SearchRequest {
+                limit: 1000,
+                offset: hits.len(),
+                sort: indexer::api::Sort::Doc,
+                ..search.clone()
+            })
+            .expect("the search runs");
+        let done = page.hits.is_empty() || (hits.len() + page.hits.len()) as u64 >= page.total;
+        hits.extend(page.hits);
+        if done {
+            return hits;
+        }
+    }
+}
+
+/// The number of passages matching `search` and their distinct speakers, fetched in full.
+fn passages_and_speakers(index: &Index, search: &SearchRequest) -> (u64, u64) {
+    let hits = all_hits(index, search);
+    (hits.len() as u64, speakers(&hits))
+}
+
+/// Every cell's passages and participants are those of the search it carries, fetched in full;
+/// the row totals and the columns' sizes are those of plain searches too.
 fn check_crosstab(index: &Index, response: &CrosstabResponse) {
     let mut nonzero = 0;
     for row in &response.rows {
         for (cell, column) in row.cells.iter().zip(&response.columns) {
-            let search = SearchRequest {
-                limit: 1000,
-                ..cell.search.clone()
-            };
-            let found = index.search(&search).expect("the cell's search runs");
             assert_eq!(
-                cell.passages, found.total,
-                "by {}, row {:?}, column {:?}: {:?}",
-                response.by, row.label, column.value, cell.search
-            );
-            let speakers: HashSet<&str> = found
-                .hits
-                .iter()
-                .filter_map(|hit| hit.passage.speaker.as_deref())
-                .collect();
-            assert_eq!(
-                cell.participants,
-                speakers.len() as u64,
-                "row {:?}, column {:?}",
+                (cell.passages, cell.participants),
+                passages_and_speakers(index, &cell.search),
+                "by {}, row {:?}, column {:?}: passages and participants of {:?}",
+                response.by,
                 row.label,
-                column.value
+                column.value,
+                cell.search
             );
             let expected = cell.passages as f64 * 10_000.0 / column.words as f64;
             assert!((cell.per_10k_words - expected).abs() < 1e-9);
@@ -67,6 +80,22 @@ fn check_crosstab(index: &Index, response: &CrosstabResponse) {
             index.search(&all).unwrap().total,
             "{}",
             row.label
+        );
+    }
+    for column in &response.columns {
+        let search = SearchRequest {
+            filters: response
+                .filters
+                .narrowed(&response.by, &column.value)
+                .unwrap(),
+            ..SearchRequest::default()
+        };
+        assert_eq!(
+            (column.passages, column.participants),
+            passages_and_speakers(index, &search),
+            "by {}, column {:?}",
+            response.by,
+            column.value
         );
     }
     assert!(nonzero > 0, "some cell counts something");
@@ -95,35 +124,96 @@ fn check_keyness(index: &Index, request: &KeynessRequest, response: &KeynessResp
     // The target's passages, read back and tokenized here.
     let mut words = 0u64;
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-    let mut offset = 0;
+    let mut using: BTreeMap<String, BTreeSet<(String, u32)>> = BTreeMap::new();
     let mut analyzer = plain_analyzer(Mode::Query);
-    loop {
-        let page = index
-            .search(&SearchRequest {
-                filters: request.target.clone(),
-                limit: 1000,
-                offset,
-                sort: indexer::api::Sort::Doc,
-                highlight: false,
-                ..SearchRequest::default()
-            })
-            .unwrap();
-        for hit in &page.hits {
-            let mut stream = analyzer.token_stream(&hit.passage.text);
-            while let Some(token) = stream.next() {
-                words += 1;
-                *counts.entry(token.text.clone()).or_default() += 1;
-            }
-        }
-        offset += page.hits.len();
-        if page.hits.is_empty() || offset as u64 >= page.total {
-            break;
+    let target = SearchRequest {
+        filters: request.target.clone(),
+        ..SearchRequest::default()
+    };
+    let target_hits = all_hits(index, &target);
+    for hit in &target_hits {
+        let mut stream = analyzer.token_stream(&hit.passage.text);
+        while let Some(token) = stream.next() {
+            words += 1;
+            *counts.entry(token.text.clone()).or_default() += 1;
+            using
+                .entry(token.text.clone())
+                .or_default()
+                .insert((hit.passage.doc_id.clone(), hit.passage.passage));
         }
     }
     assert_eq!(response.target.words, words, "the target's size in words");
+    assert_eq!(
+        response.target.participants,
+        speakers(&target_hits),
+        "the target's participants"
+    );
+    let reference_hits = match &request.reference {
+        Some(filters) => all_hits(
+            index,
+            &SearchRequest {
+                filters: filters.clone(),
+                ..SearchRequest::default()
+            },
+        ),
+        None => {
+            let inside: HashSet<(&str, u32)> = target_hits
+                .iter()
+                .map(|hit| (hit.passage.doc_id.as_str(), hit.passage.passage))
+                .collect();
+            all_hits(index, &SearchRequest::default())
+                .into_iter()
+                .filter(|hit| !inside.contains(&(hit.passage.doc_id.as_str(), hit.passage.passage)))
+                .collect()
+        }
+    };
+    assert_eq!(
+        response.reference.participants,
+        speakers(&reference_hits),
+        "the reference's participants"
+    );
     for term in &response.terms {
         assert_eq!(term.target_count, counts[&term.term], "{}", term.term);
+        check_term_link(index, term, &using[&term.term]);
     }
+}
+
+/// A key term's link finds exactly the target's passages holding the word as counted, by the
+/// term's participants, and highlights the word and nothing else.
+fn check_term_link(index: &Index, term: &KeyTerm, passages: &BTreeSet<(String, u32)>) {
+    assert_eq!(term.search.q, format!("={}", term.term));
+    let hits = all_hits(index, &term.search);
+    let found: BTreeSet<(String, u32)> = hits
+        .iter()
+        .map(|hit| (hit.passage.doc_id.clone(), hit.passage.passage))
+        .collect();
+    assert_eq!(&found, passages, "the passages of {:?}", term.search.q);
+    assert_eq!(term.participants, speakers(&hits), "{}", term.term);
+    let mut analyzer = plain_analyzer(Mode::Query);
+    for hit in &hits {
+        let chars: Vec<char> = hit.passage.text.chars().collect();
+        assert!(
+            !hit.highlights.is_empty(),
+            "{}: {}",
+            term.term,
+            hit.passage.text
+        );
+        for span in &hit.highlights {
+            let marked: String = chars[span.start..span.end].iter().collect();
+            let mut stream = analyzer.token_stream(&marked);
+            while let Some(token) = stream.next() {
+                assert_eq!(token.text, term.term, "highlighted {marked:?}");
+            }
+        }
+    }
+}
+
+/// Distinct speakers of `hits`.
+fn speakers(hits: &[indexer::api::Hit]) -> u64 {
+    hits.iter()
+        .filter_map(|hit| hit.passage.speaker.as_deref())
+        .collect::<HashSet<_>>()
+        .len() as u64
 }
 
 #[test]
@@ -172,7 +262,7 @@ fn generated_corpus_crosstab_and_keyness() {
     let dict = workspace_root().join("indexer/dict/jieba-dict.txt.gz");
     let vocabulary = Vocabulary::load(&dict).expect("the jieba dictionary loads");
     let corpus_dir = tempfile::tempdir().expect("temp dir");
-    Corpus::new(2_000, 14, vocabulary)
+    Corpus::new(6_000, 14, vocabulary)
         .write(corpus_dir.path())
         .expect("the corpus is written");
     let index_dir = tempfile::tempdir().expect("temp dir");
@@ -196,6 +286,19 @@ fn generated_corpus_crosstab_and_keyness() {
         filters: group("site", "site 1"),
     };
     check_crosstab(&index, &index.crosstab(&request).unwrap());
+    // More columns than a search lists facet values: every column still has its count.
+    let by_document = CrosstabRequest {
+        rows: vec![CrosstabRow::new(""), CrosstabRow::new("care")],
+        by: FacetField::Doc,
+        filters: Filters::default(),
+    };
+    let response = index.crosstab(&by_document).unwrap();
+    assert!(
+        response.columns.len() > FACET_VALUES_IN_SEARCH,
+        "{} documents",
+        response.columns.len()
+    );
+    check_crosstab(&index, &response);
 
     let keyness = KeynessRequest {
         min_freq: 5,
@@ -269,7 +372,12 @@ fn download(url: &str, body: &serde_json::Value) -> (u16, String, String, Vec<u8
 #[test]
 fn kwic_keywords_are_exactly_the_matched_text() {
     let server = TestServer::start(demo_index(), None);
-    for q in ["\"primary care\"", "commissioning", "初级保健"] {
+    for q in [
+        "\"primary care\"",
+        "commissioning",
+        "=commissioning",
+        "初级保健",
+    ] {
         let search = SearchRequest {
             limit: 50,
             ..SearchRequest::new(q)

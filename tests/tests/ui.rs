@@ -142,7 +142,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
     let everything = results_when(&mut page, "the first page of every passage", "true");
     assert_eq!(everything.total, server.total(&[]));
 
-    // The seed phrase, highlighted word by word, with the speaker in the citation.
+    // The seed phrase, highlighted as one span where it occurs, with the speaker in the citation.
     search_for(&mut page, SEED_PHRASE);
     let seed = results_when(
         &mut page,
@@ -155,7 +155,7 @@ fn search_page_finds_attributed_quotes_filters_and_expands_them() {
         "{seed:#?}"
     );
     assert_eq!(seed.hits[0].role.as_deref(), Some("Independent GP"));
-    assert_eq!(seed.hits[0].marks, ["more", "than", "co", "location"]);
+    assert_eq!(seed.hits[0].marks, ["more than co-location"]);
     page.screenshot("1-seed-phrase");
 
     // "Show context" puts the neighbouring passages around the quote, in document order.

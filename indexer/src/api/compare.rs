@@ -316,7 +316,8 @@ pub struct KeyTerm {
     pub log_ratio: f64,
     /// Distinct participants of the target who used the term.
     pub participants: u64,
-    /// The search that lists the target's quotes using the term.
+    /// The search that lists the target's quotes using the term (`=term`: the word exactly as
+    /// counted), its matches highlighted.
     pub search: SearchRequest,
 }
 

@@ -1,5 +1,6 @@
-//! What comparisons compute once per open index and reuse: each group's passages and word
-//! counts, keyed by the group's filters, and each cross-tab's column word totals.
+//! What comparisons compute once per open index and reuse: who spoke each passage, each group's
+//! passages and word counts, keyed by the group's filters, and each cross-tab's column word
+//! totals.
 //!
 //! An [`crate::Index`] is one generation of the index and never changes, so nothing here goes
 //! stale; a rebuilt index is a new `Index` with an empty cache. The cache is small and bounded:
@@ -9,16 +10,28 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::api::Filters;
+use crate::compare::groups::{GroupDocs, Speakers};
 
 /// Groups (or column totals) kept at most, per kind.
 const CAPACITY: usize = 16;
 
-/// A group of passages with its word frequencies.
+/// A group of passages with its word frequencies and participants.
 pub struct Group {
     /// Its passages.
-    pub docs: super::groups::GroupDocs,
+    pub docs: GroupDocs,
     /// Occurrences of each word.
     pub terms: HashMap<String, u64>,
+    /// Distinct speakers of its passages.
+    pub participants: u64,
+}
+
+/// Which passages a group is: those passing some filters, or every passage outside them.
+#[derive(Debug, Clone, Copy)]
+pub enum GroupKey<'a> {
+    /// The passages passing these filters.
+    Passing(&'a Filters),
+    /// Every passage that does not pass these filters.
+    Outside(&'a Filters),
 }
 
 /// Words per value of a field, among passages passing some filters.
@@ -27,29 +40,28 @@ pub type ColumnWords = HashMap<String, u64>;
 /// The comparisons' cache of one open index.
 #[derive(Default)]
 pub struct Cache {
+    speakers: Bounded<Speakers>,
     groups: Bounded<Group>,
     columns: Bounded<ColumnWords>,
 }
 
 impl Cache {
-    /// The group selected by `filters`, computed with `compute` when not cached.
-    pub fn group(
+    /// Who spoke each passage, read with `read` when not cached.
+    pub fn speakers(
         &self,
-        filters: &Filters,
-        compute: impl FnOnce() -> crate::Result<Group>,
-    ) -> crate::Result<Arc<Group>> {
-        self.groups.get_or_insert(key(filters, ""), compute)
+        read: impl FnOnce() -> crate::Result<Speakers>,
+    ) -> crate::Result<Arc<Speakers>> {
+        self.speakers.get_or_insert(String::new(), read)
     }
 
-    /// Every passage outside the group selected by `filters`, computed with `compute` when not
-    /// cached.
-    pub fn everyone_but(
-        &self,
-        filters: &Filters,
-        compute: impl FnOnce() -> crate::Result<Group>,
-    ) -> crate::Result<Arc<Group>> {
-        self.groups
-            .get_or_insert(key(filters, "everyone else"), compute)
+    /// The group `key` names, if it is cached.
+    pub fn group(&self, key: GroupKey<'_>) -> Option<Arc<Group>> {
+        self.groups.get(&group_key(key))
+    }
+
+    /// Keeps `group` as the group `key` names.
+    pub fn keep_group(&self, key: GroupKey<'_>, group: Group) -> Arc<Group> {
+        self.groups.insert(group_key(key), group)
     }
 
     /// The column word totals of `by` under `filters`, computed with `compute` when not cached.
@@ -60,6 +72,13 @@ impl Cache {
         compute: impl FnOnce() -> crate::Result<ColumnWords>,
     ) -> crate::Result<Arc<ColumnWords>> {
         self.columns.get_or_insert(key(filters, by), compute)
+    }
+}
+
+fn group_key(group: GroupKey<'_>) -> String {
+    match group {
+        GroupKey::Passing(filters) => key(filters, ""),
+        GroupKey::Outside(filters) => key(filters, "everyone else"),
     }
 }
 
@@ -81,22 +100,30 @@ impl<T> Default for Bounded<T> {
 }
 
 impl<T> Bounded<T> {
-    fn get_or_insert(
-        &self,
-        key: String,
-        compute: impl FnOnce() -> crate::Result<T>,
-    ) -> crate::Result<Arc<T>> {
-        if let Some(value) = self.lock().get(&key) {
-            return Ok(Arc::clone(value));
-        }
-        // Computed without the lock, so other comparisons are not held up meanwhile.
-        let value = Arc::new(compute()?);
+    fn get(&self, key: &str) -> Option<Arc<T>> {
+        self.lock().get(key).cloned()
+    }
+
+    fn insert(&self, key: String, value: T) -> Arc<T> {
+        let value = Arc::new(value);
         let mut map = self.lock();
         if map.len() >= CAPACITY {
             map.clear();
         }
         map.insert(key, Arc::clone(&value));
-        Ok(value)
+        value
+    }
+
+    fn get_or_insert(
+        &self,
+        key: String,
+        compute: impl FnOnce() -> crate::Result<T>,
+    ) -> crate::Result<Arc<T>> {
+        if let Some(value) = self.get(&key) {
+            return Ok(value);
+        }
+        // Computed without the lock, so other comparisons are not held up meanwhile.
+        Ok(self.insert(key, compute()?))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<T>>> {
@@ -139,5 +166,9 @@ mod tests {
         };
         assert_ne!(key(&gp, ""), key(&Filters::default(), ""));
         assert_ne!(key(&gp, "site"), key(&gp, "role"));
+        assert_ne!(
+            group_key(GroupKey::Passing(&gp)),
+            group_key(GroupKey::Outside(&gp))
+        );
     }
 }

@@ -2,8 +2,9 @@
 //! matching passages, the distinct participants who said them, and the rate per 10,000 words of
 //! the column's text, so that a group that talked twice as much does not look twice as keen.
 //!
-//! The cells are facet counts of each row's search, so a cell's figures are those of the search
-//! it carries; the columns' word totals are computed once per open index and field.
+//! The cells are the facet counts (passages and distinct speakers) of each row's search, so a
+//! cell's figures are those of the search it carries; the columns' word totals are computed once
+//! per open index and field.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -32,46 +33,33 @@ impl Index {
         let words = self.column_words(by, &req.filters, &columns)?;
         let columns: Vec<CrosstabColumn> = columns
             .into_iter()
-            .map(|facet| {
-                let narrowed = req.filters.narrowed(by, &facet.value)?;
-                Ok(CrosstabColumn {
-                    words: words.get(&facet.value).copied().unwrap_or(0),
-                    participants: self.speakers("", &narrowed)?,
-                    value: facet.value,
-                    passages: facet.count,
-                })
+            .map(|facet| CrosstabColumn {
+                words: words.get(&facet.value).copied().unwrap_or(0),
+                participants: facet.participants,
+                value: facet.value,
+                passages: facet.count,
             })
-            .collect::<Result<_>>()?;
+            .collect();
         let rows = req
             .rows
             .iter()
             .enumerate()
             .map(|(i, row)| {
-                let search = SearchRequest {
-                    q: row.q.clone(),
-                    filters: req.filters.clone(),
-                    facets: vec![by.clone()],
-                    limit: 0,
-                    highlight: false,
-                    ..SearchRequest::default()
-                };
-                let response = self.search(&search).map_err(|e| blame_row(e, i))?;
-                let counts: HashMap<String, FacetCount> = response
-                    .facets
-                    .into_values()
-                    .flatten()
+                let (total, counts) = self
+                    .total_and_facet_values(by, &row.q, &req.filters)
+                    .map_err(|e| blame_row(e, i))?;
+                let counts: HashMap<String, FacetCount> = counts
+                    .into_iter()
                     .map(|facet| (facet.value.clone(), facet))
                     .collect();
                 let cells = columns
                     .iter()
-                    .map(|column| {
-                        self.cell(&row.q, &req.filters, by, column, counts.get(&column.value))
-                    })
+                    .map(|column| cell(&row.q, &req.filters, by, column, counts.get(&column.value)))
                     .collect::<Result<Vec<_>>>()?;
                 Ok(CrosstabRowResult {
                     label: row.shown_label(),
                     q: row.q.clone(),
-                    total: response.total,
+                    total,
                     cells,
                 })
             })
@@ -107,36 +95,25 @@ impl Index {
     }
 }
 
-impl Index {
-    fn cell(
-        &self,
-        q: &str,
-        filters: &Filters,
-        by: &FacetField,
-        column: &CrosstabColumn,
-        count: Option<&FacetCount>,
-    ) -> Result<CrosstabCell> {
-        let passages = count.map_or(0, |facet| facet.count);
-        let search = SearchRequest {
+/// A row's cell in `column`, from the row search's facet count of the column's value (none: the
+/// query matches nothing there).
+fn cell(
+    q: &str,
+    filters: &Filters,
+    by: &FacetField,
+    column: &CrosstabColumn,
+    count: Option<&FacetCount>,
+) -> Result<CrosstabCell> {
+    let passages = count.map_or(0, |facet| facet.count);
+    Ok(CrosstabCell {
+        passages,
+        participants: count.map_or(0, |facet| facet.participants),
+        per_10k_words: per_10k(passages, column.words),
+        search: SearchRequest {
             filters: filters.narrowed(by, &column.value)?,
             ..SearchRequest::new(q)
-        };
-        Ok(CrosstabCell {
-            passages,
-            participants: if passages == 0 {
-                0
-            } else {
-                self.speakers(q, &search.filters)?
-            },
-            per_10k_words: per_10k(passages, column.words),
-            search,
-        })
-    }
-
-    /// Distinct speakers of the passages matching `q` and `filters`, from the speaker facet.
-    fn speakers(&self, q: &str, filters: &Filters) -> Result<u64> {
-        Ok(self.facet_values(&FacetField::Speaker, q, filters)?.len() as u64)
-    }
+        },
+    })
 }
 
 /// An error about the facet field, renamed to the request's `by`.

@@ -2,19 +2,21 @@
 //! how often each word occurs, and who spoke.
 //!
 //! Word frequencies come from the postings of the `words` field (whole words with their
-//! frequencies), read against the groups' bit sets: one pass over the postings, never over the
-//! stored text.
+//! frequencies), read against the groups' bit sets: one pass over the postings for every group
+//! being counted, never over the stored text. Who spoke is read from [`Speakers`], a number per
+//! passage made once per open index, so counting a group's or a word's participants is a walk
+//! over bits, not over strings.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::Query;
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{BitSet, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use crate::error::Result;
-use crate::schema::{Fields, names};
+use crate::schema::names;
 
 /// The passages of a group: one bit set per segment of the searcher it was collected with.
 pub struct GroupDocs {
@@ -31,29 +33,97 @@ impl GroupDocs {
         Ok(searcher.search(query, &GroupCollector)?)
     }
 
-    /// Every passage of `all` that is not in `self` (the complement within `all`).
-    pub fn others(&self, all: &GroupDocs) -> GroupDocs {
-        let mut segments = Vec::with_capacity(all.segments.len());
-        for (everyone, group) in all.segments.iter().zip(&self.segments) {
-            let mut rest = BitSet::with_max_value(everyone.max_value());
-            for doc in 0..everyone.max_value() {
-                if everyone.contains(doc) && !group.contains(doc) {
-                    rest.insert(doc);
+    /// Every passage of the index outside this group.
+    pub fn outside(&self, searcher: &Searcher) -> GroupDocs {
+        let mut rest = GroupDocs {
+            segments: Vec::with_capacity(self.segments.len()),
+            passages: 0,
+            words: 0,
+        };
+        for (reader, group) in searcher.segment_readers().iter().zip(&self.segments) {
+            let word_count = reader.fast_fields().u64(names::WORD_COUNT).ok();
+            let mut docs = BitSet::with_max_value(reader.max_doc());
+            for doc in 0..reader.max_doc() {
+                if reader.is_deleted(doc) || group.contains(doc) {
+                    continue;
                 }
+                docs.insert(doc);
+                rest.passages += 1;
+                rest.words += word_count.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
             }
-            segments.push(rest);
+            rest.segments.push(docs);
         }
-        GroupDocs {
-            segments,
-            passages: all.passages - self.passages,
-            words: all.words - self.words,
-        }
+        rest
     }
 
-    fn contains(&self, segment: usize, doc: DocId) -> bool {
-        self.segments
-            .get(segment)
-            .is_some_and(|docs| doc < docs.max_value() && docs.contains(doc))
+    /// Distinct speakers of the group's passages.
+    pub fn participants(&self, speakers: &Speakers) -> u64 {
+        let mut seen = speakers.none_seen();
+        for (segment, docs) in self.segments.iter().enumerate() {
+            for bucket in 0..docs.max_value().div_ceil(64) {
+                let mut set = docs.tinyset(bucket);
+                while let Some(low) = set.pop_lowest() {
+                    speakers.mark(&mut seen, segment, bucket * 64 + low);
+                }
+            }
+        }
+        seen.len() as u64
+    }
+}
+
+/// Who spoke each passage: a number per speaker, the same in every segment, per passage.
+pub struct Speakers {
+    /// Per segment, per passage: its speaker's number, or [`Speakers::NOBODY`].
+    segments: Vec<Vec<u32>>,
+    /// Distinct speakers in the index.
+    count: u32,
+}
+
+impl Speakers {
+    /// A passage without a speaker (prose, an unattributed quote).
+    const NOBODY: u32 = u32::MAX;
+
+    /// Reads the speaker column of every segment once.
+    pub fn read(searcher: &Searcher) -> tantivy::Result<Speakers> {
+        let mut numbers: HashMap<String, u32> = HashMap::new();
+        let mut segments = Vec::with_capacity(searcher.segment_readers().len());
+        let mut name = String::new();
+        for reader in searcher.segment_readers() {
+            let mut of_passage = vec![Speakers::NOBODY; reader.max_doc() as usize];
+            if let Some(column) = reader.fast_fields().str(names::SPEAKER)? {
+                // The segment's own term ordinals, mapped to numbers shared by all segments.
+                let mut of_ordinal = Vec::with_capacity(column.num_terms());
+                for ordinal in 0..column.num_terms() as u64 {
+                    name.clear();
+                    column.ord_to_str(ordinal, &mut name)?;
+                    let next = numbers.len() as u32;
+                    of_ordinal.push(*numbers.entry(name.clone()).or_insert(next));
+                }
+                for (doc, speaker) in of_passage.iter_mut().enumerate() {
+                    if let Some(ordinal) = column.term_ords(doc as DocId).next() {
+                        *speaker = of_ordinal[ordinal as usize];
+                    }
+                }
+            }
+            segments.push(of_passage);
+        }
+        Ok(Speakers {
+            segments,
+            count: numbers.len() as u32,
+        })
+    }
+
+    /// An empty set of speakers.
+    fn none_seen(&self) -> BitSet {
+        BitSet::with_max_value(self.count)
+    }
+
+    /// Adds the speaker of `doc` in `segment`, if it has one, to `seen`.
+    fn mark(&self, seen: &mut BitSet, segment: usize, doc: DocId) {
+        let speaker = self.segments[segment][doc as usize];
+        if speaker != Speakers::NOBODY {
+            seen.insert(speaker);
+        }
     }
 }
 
@@ -123,16 +193,20 @@ impl SegmentCollector for GroupSegmentCollector {
     }
 }
 
-/// How often each word occurs in each of `groups`, in one pass over the postings of `words`.
+/// How often each term of `field` occurs in each of `groups`, in one pass over its postings.
 pub fn term_counts(
     searcher: &Searcher,
-    fields: Fields,
+    field: Field,
     groups: &[&GroupDocs],
 ) -> tantivy::Result<Vec<HashMap<String, u64>>> {
     let mut counts = vec![HashMap::new(); groups.len()];
     let mut sums = vec![0u64; groups.len()];
     for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-        let inverted = reader.inverted_index(fields.words)?;
+        let sets: Vec<&BitSet> = groups
+            .iter()
+            .map(|group| &group.segments[segment])
+            .collect();
+        let inverted = reader.inverted_index(field)?;
         let mut terms = inverted.terms().stream()?;
         while terms.advance() {
             let mut postings = inverted
@@ -140,8 +214,8 @@ pub fn term_counts(
             sums.fill(0);
             while !postings.docs().is_empty() {
                 for (&doc, &freq) in postings.docs().iter().zip(postings.freqs()) {
-                    for (sum, group) in sums.iter_mut().zip(groups) {
-                        if group.contains(segment, doc) {
+                    for (sum, set) in sums.iter_mut().zip(&sets) {
+                        if set.contains(doc) {
                             *sum += u64::from(freq);
                         }
                     }
@@ -162,46 +236,29 @@ pub fn term_counts(
     Ok(counts)
 }
 
-/// Distinct speakers of the passages of `group`, or of those holding the word `term` too.
-pub fn participants(
+/// Distinct speakers of the passages of `group` holding the term `term` of `field`.
+pub fn term_participants(
     searcher: &Searcher,
-    fields: Fields,
+    speakers: &Speakers,
     group: &GroupDocs,
-    term: Option<&str>,
+    field: Field,
+    term: &str,
 ) -> tantivy::Result<u64> {
-    let mut speakers = HashSet::new();
-    let mut speaker = String::new();
+    let term = tantivy::Term::from_field_text(field, term);
+    let mut seen = speakers.none_seen();
     for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-        let Some(column) = reader.fast_fields().str(names::SPEAKER)? else {
+        let docs = &group.segments[segment];
+        let inverted = reader.inverted_index(field)?;
+        let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? else {
             continue;
         };
-        let mut ordinals = HashSet::new();
-        let mut add = |doc: DocId| {
-            if group.contains(segment, doc) {
-                ordinals.extend(column.term_ords(doc));
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if docs.contains(doc) {
+                speakers.mark(&mut seen, segment, doc);
             }
-        };
-        match term {
-            Some(term) => {
-                let term = tantivy::Term::from_field_text(fields.words, term);
-                let inverted = reader.inverted_index(fields.words)?;
-                if let Some(mut postings) =
-                    inverted.read_postings(&term, IndexRecordOption::Basic)?
-                {
-                    let mut doc = postings.doc();
-                    while doc != TERMINATED {
-                        add(doc);
-                        doc = postings.advance();
-                    }
-                }
-            }
-            None => (0..reader.max_doc()).for_each(add),
-        }
-        for ordinal in ordinals {
-            if column.ord_to_str(ordinal, &mut speaker)? {
-                speakers.insert(speaker.clone());
-            }
+            doc = postings.advance();
         }
     }
-    Ok(speakers.len() as u64)
+    Ok(seen.len() as u64)
 }

@@ -11,8 +11,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use crate::api::{Filters, GroupSize, KeyTerm, KeynessRequest, KeynessResponse, SearchRequest};
-use crate::compare::cache::Group;
-use crate::compare::groups::{GroupDocs, participants, term_counts};
+use crate::compare::cache::{Group, GroupKey};
+use crate::compare::groups::{GroupDocs, Speakers, term_counts, term_participants};
 use crate::compare::stats::{log_likelihood, log_ratio, over_represented, per_10k};
 use crate::error::Result;
 use crate::search::Index;
@@ -30,13 +30,11 @@ impl Index {
     pub fn keyness(&self, req: &KeynessRequest) -> Result<KeynessResponse> {
         let started = Instant::now();
         req.validate()?;
-        let target = self.group(&req.target)?;
-        let reference = match &req.reference {
-            Some(filters) => self.group(filters)?,
-            None => self
-                .comparisons()
-                .everyone_but(&req.target, || self.everyone_but(&target))?,
+        let reference_key = match &req.reference {
+            Some(filters) => GroupKey::Passing(filters),
+            None => GroupKey::Outside(&req.target),
         };
+        let (target, reference) = self.groups(&req.target, reference_key)?;
         let (c, d) = (target.docs.words, reference.docs.words);
         let mut terms: Vec<(&str, u64, u64, f64)> = target
             .terms
@@ -52,6 +50,8 @@ impl Index {
         terms.truncate(req.limit);
 
         let searcher = self.searcher();
+        let speakers = self.speakers()?;
+        let words = self.fields().words;
         let terms = terms
             .into_iter()
             .map(|(term, a, b, g2)| {
@@ -63,59 +63,84 @@ impl Index {
                     reference_per_10k: per_10k(b, d),
                     log_likelihood: g2,
                     log_ratio: log_ratio(a, b, c, d),
-                    participants: participants(&searcher, self.fields(), &target.docs, Some(term))?,
+                    participants: term_participants(
+                        &searcher,
+                        &speakers,
+                        &target.docs,
+                        words,
+                        term,
+                    )?,
+                    // The word as counted: unstemmed, and never inside a longer Chinese word.
                     search: SearchRequest {
                         filters: req.target.clone(),
-                        ..SearchRequest::new(format!("\"{term}\""))
+                        ..SearchRequest::new(format!("={term}"))
                     },
                 })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(KeynessResponse {
-            target: self.group_size(Some(&req.target), &target.docs)?,
-            reference: self.group_size(req.reference.as_ref(), &reference.docs)?,
+            target: group_size(Some(&req.target), &target),
+            reference: group_size(req.reference.as_ref(), &reference),
             min_freq: req.min_freq,
             terms,
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
         })
     }
 
-    /// The passages and word counts of the group `filters` select (cached).
-    fn group(&self, filters: &Filters) -> Result<Arc<Group>> {
-        self.comparisons().group(filters, || {
-            let searcher = self.searcher();
-            let docs = GroupDocs::collect(&searcher, &*self.filter_query(filters)?)?;
-            let terms = term_counts(&searcher, self.fields(), &[&docs])?
-                .pop()
-                .unwrap_or_default();
-            Ok(Group { docs, terms })
-        })
+    /// The target (the passages passing `target`) and the reference group, from the cache, or
+    /// else both counted in one pass over the postings (which costs about as much as one).
+    fn groups(
+        &self,
+        target: &Filters,
+        reference: GroupKey<'_>,
+    ) -> Result<(Arc<Group>, Arc<Group>)> {
+        let cache = self.comparisons();
+        let target_key = GroupKey::Passing(target);
+        if let (Some(target), Some(reference)) = (cache.group(target_key), cache.group(reference)) {
+            return Ok((target, reference));
+        }
+        let searcher = self.searcher();
+        let target_docs = GroupDocs::collect(&searcher, &*self.filter_query(target)?)?;
+        let reference_docs = match reference {
+            GroupKey::Outside(_) => target_docs.outside(&searcher),
+            GroupKey::Passing(filters) => {
+                GroupDocs::collect(&searcher, &*self.filter_query(filters)?)?
+            }
+        };
+        let mut counts = term_counts(
+            &searcher,
+            self.fields().words,
+            &[&target_docs, &reference_docs],
+        )?
+        .into_iter();
+        let speakers = self.speakers()?;
+        let mut keep = |key: GroupKey<'_>, docs: GroupDocs| {
+            let group = Group {
+                terms: counts.next().unwrap_or_default(),
+                participants: docs.participants(&speakers),
+                docs,
+            };
+            cache.keep_group(key, group)
+        };
+        Ok((
+            keep(target_key, target_docs),
+            keep(reference, reference_docs),
+        ))
     }
 
-    /// Every passage outside `target`: the whole index's counts less the target's.
-    fn everyone_but(&self, target: &Group) -> Result<Group> {
-        let all = self.group(&Filters::default())?;
-        let terms = all
-            .terms
-            .iter()
-            .filter_map(|(term, &count)| {
-                let rest = count - target.terms.get(term).copied().unwrap_or(0);
-                (rest > 0).then(|| (term.clone(), rest))
-            })
-            .collect();
-        Ok(Group {
-            docs: target.docs.others(&all.docs),
-            terms,
-        })
+    /// Who spoke each passage (read once per open index).
+    fn speakers(&self) -> Result<Arc<Speakers>> {
+        self.comparisons()
+            .speakers(|| Ok(Speakers::read(&self.searcher())?))
     }
+}
 
-    fn group_size(&self, filters: Option<&Filters>, docs: &GroupDocs) -> Result<GroupSize> {
-        Ok(GroupSize {
-            filters: filters.cloned(),
-            passages: docs.passages,
-            words: docs.words,
-            participants: participants(&self.searcher(), self.fields(), docs, None)?,
-        })
+fn group_size(filters: Option<&Filters>, group: &Group) -> GroupSize {
+    GroupSize {
+        filters: filters.cloned(),
+        passages: group.docs.passages,
+        words: group.docs.words,
+        participants: group.participants,
     }
 }
 

@@ -214,6 +214,7 @@ fn clause(part: &Clause) -> Value {
             _ => json!({"match_phrase": {Field::Words.name(): tokens.join(" ")}}),
         },
         Clause::SubWord(token) => json!({"term": {Field::SubWords.name(): token}}),
+        Clause::Unstemmed(word) => json!({"term": {unstemmed_text(): word}}),
         Clause::Prefix { within, prefix } => match within {
             PrefixIn::Text => json!({"prefix": {unstemmed_text(): prefix}}),
             PrefixIn::Chinese => any(&[

@@ -55,6 +55,8 @@ pub enum Clause {
     Words(Vec<String>),
     /// One token in `sub_words`.
     SubWord(String),
+    /// One (non-Chinese) word as written, in the unstemmed analysis of `text`.
+    Unstemmed(String),
     /// Words starting with a prefix.
     Prefix {
         /// Where to look.
@@ -201,6 +203,7 @@ impl Planner {
             Node::Prefix { text, .. } => self.prefix(text),
             // Refused by `Plan::new` before planning.
             Node::Near { .. } => None,
+            Node::Exact { text, .. } => self.exact(text),
             Node::Not(inner) => self.plan(inner).map(|c| Clause::Not(Box::new(c))),
             Node::And(parts) => {
                 let parts: Vec<Clause> = parts.iter().filter_map(|p| self.plan(p)).collect();
@@ -224,6 +227,17 @@ impl Planner {
             ])),
             _ => Some(Clause::Words(tokens)),
         }
+    }
+
+    /// `=word`: the word as written (Verbatim's planner refuses more than one); a Chinese word
+    /// only where it stands whole, not inside a compound.
+    fn exact(&mut self, text: &str) -> Option<Clause> {
+        let word = analysis::token_texts(&mut self.plain, text).pop()?;
+        Some(if word.chars().any(analysis::is_cjk) {
+            Clause::Words(vec![word])
+        } else {
+            Clause::Unstemmed(word)
+        })
     }
 
     /// `word*`: the last token is the prefix; earlier tokens of the word (`co-commiss*`) must
@@ -256,7 +270,9 @@ fn refuse_proximity(node: &Node) -> Result<()> {
         }),
         Node::And(parts) | Node::Or(parts) => parts.iter().try_for_each(refuse_proximity),
         Node::Not(inner) => refuse_proximity(inner),
-        Node::Word { .. } | Node::Phrase { .. } | Node::Prefix { .. } => Ok(()),
+        Node::Word { .. } | Node::Phrase { .. } | Node::Prefix { .. } | Node::Exact { .. } => {
+            Ok(())
+        }
     }
 }
 
@@ -346,6 +362,16 @@ mod tests {
         );
         assert_eq!(plan("co-location"), Some(words(&["co", "locat"])));
         assert_eq!(plan("  "), None);
+    }
+
+    #[test]
+    fn exact_words_are_looked_up_as_written() {
+        assert_eq!(
+            plan("=Commissioning"),
+            Some(Clause::Unstemmed("commissioning".into()))
+        );
+        // Whole Chinese words only: not the sub-words of compounds.
+        assert_eq!(plan("=保健"), Some(words(&["保健"])));
     }
 
     #[test]

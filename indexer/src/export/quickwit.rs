@@ -356,6 +356,7 @@ fn clause(part: &Clause) -> String {
     match part {
         Clause::Words(tokens) => format!("{}:{}", Field::Words.name(), quoted(&tokens.join(" "))),
         Clause::SubWord(token) => format!("{}:{}", Field::SubWords.name(), quoted(token)),
+        Clause::Unstemmed(word) => format!("{}:{}", Field::Text.name(), quoted(word)),
         // Analysed prefixes hold only letters and digits: nothing to escape.
         Clause::Prefix { within, prefix } => match within {
             PrefixIn::Text => format!("{}:{prefix}*", Field::Text.name()),

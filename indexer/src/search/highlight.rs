@@ -67,6 +67,7 @@ impl Highlighter {
         let han_needles = words
             .keys()
             .chain(&highlights.prefixes)
+            .chain(&highlights.exact)
             .filter(|word| word.chars().all(analysis::is_cjk))
             .cloned()
             .collect();
@@ -93,7 +94,10 @@ impl Highlighter {
             let len = c.len_utf8();
             byte_ranges.extend(text.match_indices(*c).map(|(at, _)| (at, at + len)));
         }
-        if !self.words.is_empty() || !self.highlights.prefixes.is_empty() {
+        if !self.words.is_empty()
+            || !self.highlights.prefixes.is_empty()
+            || !self.highlights.exact.is_empty()
+        {
             let occurrences = self.occurrences(text, &mut byte_ranges);
             self.mark_terms(&occurrences, &mut byte_ranges);
             self.mark_phrases(&occurrences, &mut byte_ranges);
@@ -102,7 +106,8 @@ impl Highlighter {
         to_char_spans(text, merge(byte_ranges))
     }
 
-    /// The query's words in `text`, with positions; prefix matches go straight to `ranges`.
+    /// The query's words in `text`, with positions; prefix and exact-word matches go straight
+    /// to `ranges`.
     fn occurrences(&mut self, text: &str, ranges: &mut Vec<(usize, usize)>) -> Vec<Occurrence> {
         let Highlighter {
             highlights,
@@ -114,12 +119,20 @@ impl Highlighter {
         } = self;
         let mut found = Vec::new();
         let mut stream = plain.token_stream(text);
+        // The end of the last whole word: the sub-words of a Chinese compound come after it
+        // and start inside it.
+        let mut whole_to = 0;
         while let Some(token) = stream.next() {
             let surface = token.text.as_str();
-            if highlights
-                .prefixes
-                .iter()
-                .any(|p| surface.starts_with(p.as_str()))
+            let whole = token.offset_from >= whole_to;
+            if whole {
+                whole_to = token.offset_to;
+            }
+            if (whole && highlights.exact.contains(surface))
+                || highlights
+                    .prefixes
+                    .iter()
+                    .any(|p| surface.starts_with(p.as_str()))
             {
                 ranges.push((token.offset_from, token.offset_to));
             }
@@ -370,6 +383,18 @@ mod tests {
         let text = "委托初级保健服务的责任";
         let spans = h.highlights(text);
         assert_eq!(spans, [Span { start: 2, end: 6 }]);
+    }
+
+    #[test]
+    fn exact_words_are_highlighted_only_whole_and_as_written() {
+        let mut h = Highlighter::new(Highlights {
+            exact: BTreeSet::from(["commissioning".to_string(), "保健".to_string()]),
+            ..Highlights::default()
+        });
+        // 卫生保健 is one word, with the sub-word 保健 inside.
+        let text = "Commissioning, commissioned: 卫生保健 is not 保健 alone";
+        assert_eq!(marked(text, &h.highlights(text)), ["Commissioning", "保健"]);
+        assert_eq!(h.highlights(text)[1], Span { start: 41, end: 43 });
     }
 
     /// Highlights as the full analyzers give them over the whole text: what [`Highlighter`]

@@ -156,6 +156,17 @@ impl Index {
         q: &str,
         filters: &Filters,
     ) -> Result<Vec<FacetCount>> {
+        Ok(self.total_and_facet_values(field, q, filters)?.1)
+    }
+
+    /// The number of passages matching `q` and `filters`, and every value of `field` among them
+    /// as [`Index::facet_values`] gives it, in one pass.
+    pub(crate) fn total_and_facet_values(
+        &self,
+        field: &FacetField,
+        q: &str,
+        filters: &Filters,
+    ) -> Result<(u64, Vec<FacetCount>)> {
         let req = SearchRequest {
             q: q.to_string(),
             filters: filters.clone(),
@@ -168,12 +179,13 @@ impl Index {
         let plan = query::QueryPlan::new(q, self.fields, &self.pair_words)?;
         let (collected, columns) = self.collect(&plan, &req)?;
         let of = self.columns.participants(&columns[0])?;
-        Ok(collected
+        let values = collected
             .facets
             .into_iter()
             .next()
             .map(|tally| tally.ranked(&of, usize::MAX))
-            .unwrap_or_default())
+            .unwrap_or_default();
+        Ok((collected.total, values))
     }
 
     /// One pass over the matches of `plan` and the request's filters: the hits up to the

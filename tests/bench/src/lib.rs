@@ -11,6 +11,7 @@
 //! harness (`verbatim-tests`), which the end-to-end tests share.
 
 pub use verbatim_tests::corpus_gen;
+pub mod compare;
 pub mod fts5;
 pub mod http_load;
 pub mod queries;
@@ -276,18 +277,22 @@ struct Built {
 /// Where a run's [`Built`] is saved, in its work dir.
 const BUILDS_FILE: &str = "builds.json";
 
+/// Where a run writes: the `--work-dir` given, or a temp dir, removed when the second value drops.
+fn work_dir(given: Option<&Path>) -> Result<(PathBuf, Option<tempfile::TempDir>)> {
+    match given {
+        Some(dir) => Ok((dir.to_path_buf(), None)),
+        None => {
+            let temp = tempfile::tempdir().context("creating a temp dir for the benchmark")?;
+            Ok((temp.path().to_path_buf(), Some(temp)))
+        }
+    }
+}
+
 /// Runs the whole benchmark.
 pub fn run(config: &Config) -> Result<Report> {
     // Read first: the load average of the run's start, before the bench adds its own.
     let machine = report::Machine::detect();
-    let temp;
-    let work = match &config.work_dir {
-        Some(dir) => dir.clone(),
-        None => {
-            temp = tempfile::tempdir().context("creating a temp dir for the benchmark")?;
-            temp.path().to_path_buf()
-        }
-    };
+    let (work, _temp) = work_dir(config.work_dir.as_deref())?;
     let corpus = corpus(config.passages, config.seed)?;
     let outputs = [
         (Engine::Verbatim, work.join("verbatim-index")),

@@ -41,9 +41,17 @@ impl Machine {
             cpus: std::thread::available_parallelism().map_or(1, usize::from),
             cpu_model,
             memory_bytes: total_memory().unwrap_or(0),
-            load_average_at_start: read("/proc/loadavg").trim().to_string(),
+            load_average_at_start: load_average(),
         }
     }
+}
+
+/// `/proc/loadavg` now: the 1, 5 and 15-minute load averages (other work on the machine).
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 /// One query of the published mix, as sent to Verbatim.
@@ -280,7 +288,8 @@ impl Report {
         self.query_table(&mut out);
         self.matches_table(&mut out);
         self.http_table(&mut out);
-        self.goals_table(&mut out);
+        out.push_str("### Goals\n\n");
+        goals_table(&mut out, &self.goals);
         out
     }
 
@@ -402,19 +411,20 @@ impl Report {
         }
         out.push('\n');
     }
+}
 
-    fn goals_table(&self, out: &mut String) {
-        out.push_str("### Goals\n\n| goal | target | measured | met |\n|---|---|---|---|\n");
-        for g in &self.goals {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                g.name,
-                g.target,
-                g.measured,
-                if g.met { "yes" } else { "no" }
-            );
-        }
+/// The goals as a Markdown table.
+pub fn goals_table(out: &mut String, goals: &[Goal]) {
+    out.push_str("| goal | target | measured | met |\n|---|---|---|---|\n");
+    for g in goals {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            g.name,
+            g.target,
+            g.measured,
+            if g.met { "yes" } else { "no" }
+        );
     }
 }
 

@@ -1,5 +1,6 @@
 //! The query language: words (all must match), `"exact phrases"`, proximity (`"a b"~N`,
-//! `a NEAR/N b`), `OR`, `-exclude`, `prefix*` and `( )` grouping, in English, Chinese or both.
+//! `a NEAR/N b`), `OR`, `-exclude`, `prefix*`, `=word` (exactly as written) and `( )` grouping,
+//! in English, Chinese or both.
 //!
 //! Query text goes through two steps, each in its own module: [`syntax`] lexes and parses it
 //! into a small syntax tree with the column of every part, so an error can say where the problem

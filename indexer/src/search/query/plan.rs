@@ -42,6 +42,8 @@ pub struct Highlights {
     pub near: Vec<(Vec<String>, u32)>,
     /// Single Chinese characters searched alone, wherever they occur (inside words too).
     pub chars: BTreeSet<char>,
+    /// Whole words, as written, to highlight where they are whole words.
+    pub exact: BTreeSet<String>,
 }
 
 impl QueryPlan {
@@ -91,6 +93,7 @@ impl Planner<'_> {
             Node::Word { text, .. } | Node::Phrase { text, .. } => Ok(self.phrase(text, positive)),
             Node::Near { text, distance, .. } => Ok(self.near(text, *distance, positive)),
             Node::Prefix { text, column } => self.prefix(text, *column, positive).map(Some),
+            Node::Exact { text, column } => self.exact(text, *column, positive),
             Node::Not(inner) => {
                 let Some(inner) = self.plan(inner, false)? else {
                     return Ok(None);
@@ -235,6 +238,41 @@ impl Planner<'_> {
                 })
                 .collect(),
         )
+    }
+
+    /// `=word`: the word as written, a term of the field of whole words (unstemmed, without the
+    /// sub-words of Chinese compounds): the words keyness counts.
+    fn exact(
+        &mut self,
+        text: &str,
+        column: usize,
+        positive: bool,
+    ) -> Result<Option<Box<dyn Query>>> {
+        let tokens = analyze(&mut self.plain, text);
+        let word = match tokens.as_slice() {
+            [] => return Ok(None),
+            [(_, word)] => word.clone(),
+            _ => {
+                let words: Vec<&str> = tokens.iter().map(|(_, t)| t.as_str()).collect();
+                return Err(query_error(
+                    column,
+                    &format!(
+                        "{text:?} is {} words as written ({})",
+                        words.len(),
+                        words.join(" ")
+                    ),
+                    "`=` takes one word: put it before each word, or quote the phrase without `=`",
+                ));
+            }
+        };
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.words, &word),
+            IndexRecordOption::Basic,
+        );
+        if positive {
+            self.highlights.exact.insert(word);
+        }
+        Ok(Some(Box::new(query)))
     }
 
     /// `word*`: words starting with the (unstemmed) prefix; earlier tokens of the word must match too.
@@ -432,6 +470,32 @@ mod tests {
     fn excluded_words_are_not_highlighted() {
         let (_, plan) = planned("trust -hospital");
         assert_eq!(plan.highlights.terms, BTreeSet::from(["trust".to_string()]));
+    }
+
+    #[test]
+    fn an_exact_word_is_an_unstemmed_term_of_the_whole_words() {
+        let (drawn, plan) = planned("=Commissioning -=trusts");
+        assert_eq!(drawn, "(+words:commissioning -fwd(words:trusts))");
+        assert_eq!(
+            plan.highlights.exact,
+            BTreeSet::from(["commissioning".to_string()])
+        );
+        assert!(plan.highlights.terms.is_empty());
+        // A Chinese word as segmented, never a sub-word of a longer one.
+        assert_eq!(self::drawn("=保健"), "words:保健");
+        match QueryPlan::new("trust =co-location", build_schema().1, &pair_words()) {
+            Err(Error::Query { column, reason, .. }) => {
+                assert_eq!(column, 7);
+                assert_eq!(
+                    reason,
+                    "\"co-location\" is 2 words as written (co location)"
+                );
+            }
+            other => panic!(
+                "expected a query error, got {:?}",
+                other.map(|p| p.highlights)
+            ),
+        }
     }
 
     #[test]

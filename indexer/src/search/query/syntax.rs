@@ -39,6 +39,14 @@ pub enum Node {
         /// 1-based character column where the group starts.
         column: usize,
     },
+    /// A word exactly as written, `=commissioning`: not stemmed, and in Chinese not found
+    /// inside longer words.
+    Exact {
+        /// The word, without the `=`.
+        text: String,
+        /// 1-based character column of the `=`.
+        column: usize,
+    },
     /// A word prefix, `integrat*`.
     Prefix {
         /// The prefix, without the `*`.
@@ -80,6 +88,7 @@ pub fn parse(text: &str) -> Result<Option<Node>> {
 #[derive(Debug, Clone, PartialEq)]
 enum Lexeme {
     Word(String),
+    Exact(String),
     Prefix(String),
     Phrase(String),
     /// `"a b"~N`.
@@ -167,10 +176,18 @@ fn lex(text: &str) -> Result<Vec<Token>> {
             let len = chars[i..].iter().take_while(|&&c| is_word_char(c)).count();
             let word: String = chars[i..i + len].iter().collect();
             i += len;
+            if word == "=" && chars.get(i).is_some_and(|&c| is_quote(c)) {
+                return Err(query_error(
+                    column,
+                    "`=` goes before one word, not a phrase",
+                    "write `=` before each word, or the phrase in quotes without `=`",
+                ));
+            }
             let lexeme = match word.as_str() {
                 "OR" | "|" => Lexeme::Or,
                 "AND" | "&" => Lexeme::And,
                 _ if word.starts_with("NEAR/") => Lexeme::Near(distance(&word[5..], column + 5)?),
+                _ if word.len() > 1 && word.starts_with('=') => exact(&word[1..], column)?,
                 _ => match word.strip_suffix('*') {
                     Some(stem) if !stem.is_empty() && !stem.ends_with('*') => {
                         Lexeme::Prefix(stem.to_string())
@@ -200,6 +217,18 @@ fn distance(digits: &str, column: usize) -> Result<u32> {
             &hint,
         )),
     }
+}
+
+/// The word after a leading `=`.
+fn exact(word: &str, column: usize) -> Result<Lexeme> {
+    if word.ends_with('*') {
+        return Err(query_error(
+            column,
+            "`=` and `*` do not go together",
+            "a prefix is already matched as written: drop the `=`",
+        ));
+    }
+    Ok(Lexeme::Exact(word.to_string()))
 }
 
 struct Parser {
@@ -327,6 +356,7 @@ impl Parser {
         let column = tok.column;
         match tok.lexeme {
             Lexeme::Word(text) => Ok(Node::Word { text, column }),
+            Lexeme::Exact(text) => Ok(Node::Exact { text, column }),
             Lexeme::Prefix(text) => Ok(Node::Prefix { text, column }),
             Lexeme::Phrase(text) => Ok(Node::Phrase { text, column }),
             Lexeme::NearPhrase(text, distance) => Ok(Node::Near {
@@ -528,6 +558,43 @@ mod tests {
                     assert!(hint.is_some());
                 }
                 other => panic!("{text:?}: expected a query error, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn an_equals_sign_before_a_word_asks_for_it_exactly() {
+        let exact = |text: &str, column| Node::Exact {
+            text: text.into(),
+            column,
+        };
+        assert_eq!(
+            parse("=Commissioning -=trusts").unwrap(),
+            Some(Node::And(vec![
+                exact("Commissioning", 1),
+                Node::Not(Box::new(exact("trusts", 17)))
+            ]))
+        );
+        // Elsewhere `=` is part of a word, or alone nothing to search for.
+        assert_eq!(parse("a=b").unwrap(), Some(word("a=b", 1)));
+        assert_eq!(
+            parse("= b").unwrap(),
+            Some(Node::And(vec![word("=", 1), word("b", 3)]))
+        );
+        for (text, reason) in [
+            ("x =integrat*", "`=` and `*` do not go together"),
+            (
+                "x =\"primary care\"",
+                "`=` goes before one word, not a phrase",
+            ),
+        ] {
+            match parse(text) {
+                Err(Error::Query {
+                    column: 3,
+                    reason: r,
+                    ..
+                }) => assert_eq!(r, reason),
+                other => panic!("{text:?}: expected an error at column 3, got {other:?}"),
             }
         }
     }

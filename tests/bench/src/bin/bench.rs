@@ -6,6 +6,8 @@
 //! cargo run --release -p verbatim-bench --bin bench -- --quick
 //! # queries only, on the corpus and indexes of an earlier run with --work-dir DIR:
 //! target/release/bench --passages 1000000 --work-dir DIR --reuse --kinds phrase --engines verbatim --no-http
+//! # cross-tab and keyness only (Verbatim's index alone, kept in DIR between runs):
+//! cargo run --release -p verbatim-bench --bin bench -- --compare --work-dir DIR
 //! ```
 
 use std::path::PathBuf;
@@ -79,6 +81,12 @@ struct Args {
     #[arg(long)]
     no_http: bool,
 
+    /// Measure only the comparisons on Verbatim's index: a cross-tab of 10 queries by role group
+    /// and keyness of one role group against the rest, cold and cached. With --work-dir, the
+    /// corpus and index of an earlier run there are reused (same --passages and --seed).
+    #[arg(long)]
+    compare: bool,
+
     /// Internal: build one engine's index in this process and print the result as JSON.
     #[arg(long, value_enum, value_name = "ENGINE", hide = true)]
     child_build: Option<Engine>,
@@ -115,6 +123,9 @@ fn run(args: Args) -> Result<()> {
         println!("{}", serde_json::to_string(&result)?);
         return Ok(());
     }
+    if args.compare {
+        return compare(&args, passages);
+    }
     let mut config = if args.quick {
         Config::quick(exe.clone())
     } else {
@@ -149,6 +160,27 @@ fn run(args: Args) -> Result<()> {
         sibling.is_file().then_some(sibling)
     });
     let report = bench::run(&config)?;
+    print!("{}", report.to_markdown());
+    if let Some(path) = &args.json {
+        let json = serde_json::to_string_pretty(&report)?;
+        std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The `--compare` run: cross-tab and keyness on Verbatim's index.
+fn compare(args: &Args, passages: usize) -> Result<()> {
+    let config = bench::compare::CompareConfig {
+        passages,
+        seed: args.seed,
+        work_dir: args.work_dir.clone(),
+        rounds: if args.quick { 20 } else { 200 },
+        seconds: args
+            .query_seconds
+            .unwrap_or(if args.quick { 1.0 } else { 10.0 }),
+        cold_runs: if args.quick { 2 } else { 5 },
+    };
+    let report = bench::compare::run(&config)?;
     print!("{}", report.to_markdown());
     if let Some(path) = &args.json {
         let json = serde_json::to_string_pretty(&report)?;
