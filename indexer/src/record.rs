@@ -5,38 +5,122 @@
 //! filters and facets on them need no join; reading a passage back ignores them, since the
 //! catalog holds the document.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use tantivy::TantivyDocument;
+use tantivy::schema::document::{CompactDocValue, ReferenceValue, ReferenceValueLeaf};
 use tantivy::schema::{Field, OwnedValue, Value};
-use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token};
+use tantivy::tokenizer::PreTokenizedString;
 
-use crate::analysis::{self, Mode};
+use crate::analysis::{self, IndexedText, PairWords, pre_tokenized};
 use crate::error::{Error, Result};
 use crate::model::{DocId, Document, Lang, Origin, Passage, Role, RoleGroup, Site, SpeakerId};
 use crate::schema::Fields;
 
-/// The tantivy document of one passage of `document`.
-pub fn to_document(fields: Fields, document: &Document, passage: &Passage) -> TantivyDocument {
+/// A passage as tantivy indexes it: its values, and its text fields already analysed.
+///
+/// Tantivy's own document keeps a pre-analysed value as JSON, written and parsed again for every
+/// passage, which cost more than analysing once saved; this one hands the tokens over as they are.
+#[derive(Debug, Clone, Default)]
+pub struct PassageDocument {
+    /// Every value but the analysed text.
+    pub values: TantivyDocument,
+    /// The text fields' tokens.
+    pub analysed: Vec<(Field, PreTokenizedString)>,
+}
+
+/// A value of a [`PassageDocument`].
+#[derive(Debug, Clone)]
+pub enum PassageValue<'a> {
+    /// One of [`PassageDocument::values`].
+    Plain(CompactDocValue<'a>),
+    /// One of [`PassageDocument::analysed`].
+    Analysed(&'a PreTokenizedString),
+}
+
+type PlainArray<'a> = std::iter::Map<
+    <CompactDocValue<'a> as Value<'a>>::ArrayIter,
+    fn(CompactDocValue<'a>) -> PassageValue<'a>,
+>;
+type PlainObject<'a> = std::iter::Map<
+    <CompactDocValue<'a> as Value<'a>>::ObjectIter,
+    fn((&'a str, CompactDocValue<'a>)) -> (&'a str, PassageValue<'a>),
+>;
+
+impl<'a> Value<'a> for PassageValue<'a> {
+    type ArrayIter = PlainArray<'a>;
+    type ObjectIter = PlainObject<'a>;
+
+    fn as_value(&self) -> ReferenceValue<'a, Self> {
+        match self {
+            PassageValue::Plain(value) => match value.as_value() {
+                ReferenceValue::Leaf(leaf) => ReferenceValue::Leaf(leaf),
+                ReferenceValue::Array(values) => {
+                    let plain: fn(CompactDocValue<'a>) -> PassageValue<'a> = PassageValue::Plain;
+                    ReferenceValue::Array(values.map(plain))
+                }
+                ReferenceValue::Object(entries) => {
+                    let plain: fn((&'a str, CompactDocValue<'a>)) -> (&'a str, PassageValue<'a>) =
+                        |(key, value)| (key, PassageValue::Plain(value));
+                    ReferenceValue::Object(entries.map(plain))
+                }
+            },
+            PassageValue::Analysed(tokens) => {
+                ReferenceValue::Leaf(ReferenceValueLeaf::PreTokStr(Box::new((*tokens).clone())))
+            }
+        }
+    }
+}
+
+type FieldValues<'a> = std::iter::Chain<
+    std::iter::Map<
+        <TantivyDocument as tantivy::Document>::FieldsValuesIter<'a>,
+        fn((Field, CompactDocValue<'a>)) -> (Field, PassageValue<'a>),
+    >,
+    std::iter::Map<
+        std::slice::Iter<'a, (Field, PreTokenizedString)>,
+        fn(&'a (Field, PreTokenizedString)) -> (Field, PassageValue<'a>),
+    >,
+>;
+
+impl tantivy::Document for PassageDocument {
+    type Value<'a> = PassageValue<'a>;
+    type FieldsValuesIter<'a> = FieldValues<'a>;
+
+    fn iter_fields_and_values(&self) -> FieldValues<'_> {
+        let plain: fn((Field, CompactDocValue<'_>)) -> (Field, PassageValue<'_>) =
+            |(field, value)| (field, PassageValue::Plain(value));
+        let analysed: fn(&(Field, PreTokenizedString)) -> (Field, PassageValue<'_>) =
+            |(field, tokens)| (*field, PassageValue::Analysed(tokens));
+        self.values
+            .iter_fields_and_values()
+            .map(plain)
+            .chain(self.analysed.iter().map(analysed))
+    }
+}
+
+/// The tantivy document of one passage of `document`, in an index whose pair words are
+/// `pair_words`.
+pub fn to_document(
+    fields: Fields,
+    document: &Document,
+    passage: &Passage,
+    pair_words: &PairWords,
+) -> PassageDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.doc_id, passage.doc.as_str());
     doc.add_u64(fields.ordinal, u64::from(passage.ordinal));
-    doc.add_text(fields.text, &passage.text);
-    doc.add_text(fields.text_plain, &passage.text);
-    doc.add_text(fields.text_pairs, &passage.text);
-    if passage.text.chars().any(crate::analysis::is_cjk) {
+    doc.add_text(fields.text_stored, &passage.text);
+    let analysed = IndexedText::new(&passage.text, pair_words);
+    doc.add_u64(fields.word_count, analysed.words.len() as u64);
+    let analysed = vec![
+        (fields.text, pre_tokenized(analysed.stemmed)),
+        (fields.text_pairs, pre_tokenized(analysed.pairs)),
+        (fields.words, pre_tokenized(analysed.words)),
+    ];
+    if passage.text.chars().any(analysis::is_cjk) {
         doc.add_text(fields.text_chars, &passage.text);
     }
-    let words = whole_words(&passage.text);
-    doc.add_u64(fields.word_count, words.len() as u64);
-    doc.add_pre_tokenized_text(
-        fields.words,
-        PreTokenizedString {
-            text: String::new(),
-            tokens: words,
-        },
-    );
     doc.add_text(fields.kind, document.kind.as_str());
     doc.add_text(fields.lang, passage.lang.as_str());
     let optional = [
@@ -69,25 +153,10 @@ pub fn to_document(fields: Fields, document: &Document, passage: &Passage) -> Ta
     doc.add_text(fields.file, &passage.origin.file);
     doc.add_u64(fields.line, u64::from(passage.origin.line));
     doc.add_text(fields.locator, &passage.locator);
-    doc
-}
-
-thread_local! {
-    /// Whole words: the query-mode analysis gives Chinese words without the sub-words that
-    /// indexing adds for recall, and no stemming, so words are counted as people wrote them.
-    static WORDS: RefCell<TextAnalyzer> = RefCell::new(analysis::plain_analyzer(Mode::Query));
-}
-
-/// The whole words of `text`, analysed once for both the word count and the `words` field.
-fn whole_words(text: &str) -> Vec<Token> {
-    WORDS.with_borrow_mut(|analyzer| {
-        let mut stream = analyzer.token_stream(text);
-        let mut tokens = Vec::new();
-        while let Some(token) = stream.next() {
-            tokens.push(token.clone());
-        }
-        tokens
-    })
+    PassageDocument {
+        values: doc,
+        analysed,
+    }
 }
 
 /// The passage stored in a tantivy document written by [`to_document`].
@@ -123,7 +192,7 @@ pub fn from_document(fields: Fields, doc: &TantivyDocument) -> Result<Passage> {
         site: text(fields.site).map(Site),
         attribution: text(fields.attribution),
         lang,
-        text: text(fields.text).unwrap_or_default(),
+        text: text(fields.text_stored).unwrap_or_default(),
         attrs,
         origin: Origin {
             file: text(fields.file).unwrap_or_default(),
@@ -172,10 +241,10 @@ mod tests {
 
     /// Indexes `doc` in a fresh in-memory index and reads back what it stored, so only stored
     /// fields survive, as in a real index.
-    fn stored(doc: TantivyDocument, schema: tantivy::schema::Schema) -> TantivyDocument {
+    fn stored(doc: PassageDocument, schema: tantivy::schema::Schema) -> TantivyDocument {
         let index = tantivy::Index::create_in_ram(schema);
         crate::analysis::register(index.tokenizers(), &crate::analysis::PairWords::default());
-        let mut writer: tantivy::IndexWriter<TantivyDocument> = index.writer(15_000_000).unwrap();
+        let mut writer: tantivy::IndexWriter<PassageDocument> = index.writer(15_000_000).unwrap();
         writer.add_document(doc).unwrap();
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
@@ -185,7 +254,7 @@ mod tests {
     #[test]
     fn a_passage_survives_the_round_trip_through_its_stored_document() {
         let (schema, fields) = build_schema();
-        let written = to_document(fields, &document(), &passage());
+        let written = to_document(fields, &document(), &passage(), &PairWords::default());
         let read = from_document(fields, &stored(written, schema)).unwrap();
         assert_eq!(read, passage());
     }
@@ -204,7 +273,7 @@ mod tests {
             attrs: BTreeMap::new(),
             ..passage()
         };
-        let written = to_document(fields, &document(), &bare);
+        let written = to_document(fields, &document(), &bare, &PairWords::default());
         assert_eq!(
             from_document(fields, &stored(written, schema)).unwrap(),
             bare
@@ -214,28 +283,37 @@ mod tests {
     #[test]
     fn document_fields_are_written_for_filters() {
         let (_, fields) = build_schema();
-        let written = to_document(fields, &document(), &passage());
+        let written = to_document(fields, &document(), &passage(), &PairWords::default());
         assert_eq!(
-            written.get_first(fields.kind).and_then(|v| v.as_str()),
+            written
+                .values
+                .get_first(fields.kind)
+                .and_then(|v| v.as_str()),
             Some("interview")
         );
         assert_eq!(
-            written.get_first(fields.year).and_then(|v| v.as_i64()),
+            written
+                .values
+                .get_first(fields.year)
+                .and_then(|v| v.as_i64()),
             Some(2016)
         );
     }
 
     #[test]
     fn whole_words_are_counted_without_chinese_sub_words_or_stems() {
-        let words: Vec<String> = whole_words("Commissioning 卫生保健 CCGs")
-            .into_iter()
-            .map(|token| token.text)
-            .collect();
+        let words: Vec<String> =
+            IndexedText::new("Commissioning 卫生保健 CCGs", &PairWords::default())
+                .words
+                .into_iter()
+                .map(|token| token.text)
+                .collect();
         assert_eq!(words, ["commissioning", "卫生保健", "ccgs"]);
         let (_, fields) = build_schema();
-        let written = to_document(fields, &document(), &passage());
+        let written = to_document(fields, &document(), &passage(), &PairWords::default());
         assert_eq!(
             written
+                .values
                 .get_first(fields.word_count)
                 .and_then(|v| v.as_u64()),
             Some(7),

@@ -12,7 +12,7 @@ use crate::analysis;
 use crate::error::{Error, Result};
 
 /// Bumped whenever fields or analysis change, so an older index is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Field names, as used in fast-field lookups.
 pub mod names {
@@ -20,10 +20,11 @@ pub mod names {
     pub const DOC_ID: &str = "doc_id";
     /// Passage ordinal within its document.
     pub const ORDINAL: &str = "ordinal";
+    /// The passage's text as written, stored (the text fields are written pre-analysed, which
+    /// tantivy would store with all their tokens).
+    pub const TEXT_STORED: &str = "text_stored";
     /// Searchable text (stemmed).
     pub const TEXT: &str = "text";
-    /// Unstemmed text, for prefix queries.
-    pub const TEXT_PLAIN: &str = "text_plain";
     /// Pairs of adjacent words of the text, for phrases.
     pub const TEXT_PAIRS: &str = "text_pairs";
     /// Chinese characters of the text, for one-character queries.
@@ -55,7 +56,8 @@ pub mod names {
     /// Attribution tag when it names no participant.
     pub const ATTRIBUTION: &str = "attribution";
     /// Whole words as written (lowercased, unstemmed, no Chinese sub-words), with frequencies:
-    /// what keyness counts.
+    /// what keyness counts, and where English prefixes are looked up (Chinese ones in `text`,
+    /// whose Chinese words are unstemmed and include the sub-words).
     pub const WORDS: &str = "words";
     /// Number of whole words in the passage, for rates per 10,000 words.
     pub const WORD_COUNT: &str = "word_count";
@@ -68,10 +70,10 @@ pub struct Fields {
     pub doc_id: Field,
     /// See [`names::ORDINAL`].
     pub ordinal: Field,
+    /// See [`names::TEXT_STORED`].
+    pub text_stored: Field,
     /// See [`names::TEXT`].
     pub text: Field,
-    /// See [`names::TEXT_PLAIN`].
-    pub text_plain: Field,
     /// See [`names::TEXT_PAIRS`].
     pub text_pairs: Field,
     /// See [`names::TEXT_CHARS`].
@@ -123,17 +125,10 @@ pub fn build_schema() -> (Schema, Fields) {
         )
         .set_fast("raw")
         .set_stored();
-    let text = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analysis::TEXT)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored();
-    let plain = TextOptions::default().set_indexing_options(
+    let text = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(analysis::PLAIN)
-            .set_index_option(IndexRecordOption::Basic),
+            .set_tokenizer(analysis::TEXT)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     // Positions let a longer phrase be a phrase of pairs, whose position lists are short.
     let pairs = TextOptions::default().set_indexing_options(
@@ -154,7 +149,8 @@ pub fn build_schema() -> (Schema, Fields) {
         )
         .set_fast("raw")
         .set_stored();
-    // Always written pre-tokenized (see `record`); the tokenizer named here is never run.
+    // The text fields are always written pre-tokenized (see `record`), except `text_chars`; the
+    // tokenizers named here tell tantivy how the tokens were made, and serve queries.
     let words = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(analysis::PLAIN)
@@ -168,8 +164,8 @@ pub fn build_schema() -> (Schema, Fields) {
     let fields = Fields {
         doc_id: b.add_text_field(names::DOC_ID, exact.clone()),
         ordinal: b.add_u64_field(names::ORDINAL, number.clone()),
+        text_stored: b.add_text_field(names::TEXT_STORED, STORED),
         text: b.add_text_field(names::TEXT, text),
-        text_plain: b.add_text_field(names::TEXT_PLAIN, plain),
         text_pairs: b.add_text_field(names::TEXT_PAIRS, pairs),
         text_chars: b.add_text_field(names::TEXT_CHARS, chars),
         kind: b.add_text_field(names::KIND, keyword.clone()),
@@ -204,8 +200,8 @@ impl Fields {
         Ok(Fields {
             doc_id: get(names::DOC_ID)?,
             ordinal: get(names::ORDINAL)?,
+            text_stored: get(names::TEXT_STORED)?,
             text: get(names::TEXT)?,
-            text_plain: get(names::TEXT_PLAIN)?,
             text_pairs: get(names::TEXT_PAIRS)?,
             text_chars: get(names::TEXT_CHARS)?,
             kind: get(names::KIND)?,

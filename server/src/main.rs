@@ -12,6 +12,9 @@ use server::{ApiKey, AppState, Config, GuardedListener};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXAMPLES: &str = "\
 Examples:
   verbatim-server

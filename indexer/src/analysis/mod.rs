@@ -16,6 +16,7 @@ mod chars;
 mod chinese;
 mod cjk;
 mod english;
+mod indexed;
 mod mixed;
 mod pairs;
 
@@ -27,6 +28,7 @@ use tantivy::tokenizer::{
 use chars::HanChars;
 pub use cjk::is_cjk;
 use english::AcronymPlurals;
+pub use indexed::{IndexedText, pre_tokenized};
 use mixed::MixedTokenizer;
 use pairs::WordPairs;
 pub use pairs::{PAIR_WORDS, PairWords, most_frequent_words, word_pair};

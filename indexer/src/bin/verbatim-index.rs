@@ -16,6 +16,9 @@ use indexer::{BuildEvent, BuildOptions, BuildReport, Progress};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 use tracing_subscriber::EnvFilter;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Build or update the Verbatim search index of a corpus.
 ///
 /// The corpus is a directory of transcripts and prose documents (Markdown or text, with or

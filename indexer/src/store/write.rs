@@ -2,22 +2,23 @@
 //! parsed into passages, and the catalog beside them.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::SystemTime;
 
-use tantivy::{IndexWriter, TantivyDocument, Term};
+use rayon::prelude::*;
+use tantivy::{IndexWriter, Term};
 
 use super::generations::link_segments;
 use super::plan::Plan;
 use super::scan::{Scan, ScannedFile};
 use super::{BuildEvent, BuildOptions};
-use std::sync::Arc;
-
 use crate::analysis::{self, Mode, PairWords};
 use crate::catalog::{Catalog, CatalogDocument, FileEntry, StoredError};
 use crate::durable::sync_dir;
 use crate::error::{Error, Result};
 use crate::ingest::{self, ParsedDocument};
-use crate::record;
+use crate::model::{Document, Passage};
+use crate::record::{self, PassageDocument};
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema};
 
 /// Memory the tantivy writer may use before flushing a segment.
@@ -49,7 +50,7 @@ pub(super) fn write_generation(
     let pair_words: PairWords = Arc::new(catalog.pair_words.iter().cloned().collect());
     analysis::register(index.tokenizers(), &pair_words);
     let fields = Fields::from_schema(&index.schema())?;
-    let mut writer: IndexWriter<TantivyDocument> = index.writer(WRITER_MEMORY)?;
+    let mut writer: IndexWriter<PassageDocument> = index.writer(WRITER_MEMORY)?;
 
     catalog.schema_version = SCHEMA_VERSION;
     catalog.config_hash = scan.config_hash.clone();
@@ -80,17 +81,24 @@ pub(super) fn write_generation(
         files: plan.to_index.len() as u64,
         bytes: scan.bytes_of(&plan.to_index),
     });
+    let mut pending = Pending {
+        writer: &writer,
+        fields,
+        pair_words: &pair_words,
+        passages: Vec::new(),
+    };
     for rel in &plan.to_index {
         let Some(scanned) = scan.documents.get(rel) else {
             continue;
         };
-        let entry = index_file(&writer, fields, scanned, scan, &mut catalog)?;
+        let entry = index_file(&mut pending, scanned, scan, &mut catalog)?;
         catalog.files.insert(rel.clone(), entry);
         emit(BuildEvent::Indexed {
             file: rel.clone(),
             bytes: scanned.bytes.len() as u64,
         });
     }
+    pending.flush()?;
     emit(BuildEvent::Committing);
 
     writer.commit()?;
@@ -131,10 +139,50 @@ fn sample_pair_words(scan: &Scan, plan: &Plan) -> Vec<String> {
 /// Passages read to choose the pair words.
 const PAIR_SAMPLE: usize = 20_000;
 
-/// Parses one file and adds its passages; its problems go into the returned entry.
-fn index_file(
-    writer: &IndexWriter<TantivyDocument>,
+/// Passages analysed together on every core before they are added in order: enough to keep the
+/// cores busy, few enough to bound the tokens held in memory.
+const ANALYSE_BATCH: usize = 4096;
+
+/// Parsed and attributed passages waiting to be analysed and added to the index.
+struct Pending<'a> {
+    writer: &'a IndexWriter<PassageDocument>,
     fields: Fields,
+    pair_words: &'a PairWords,
+    passages: Vec<(Arc<Document>, Passage)>,
+}
+
+impl Pending<'_> {
+    fn push(&mut self, document: &Arc<Document>, passages: Vec<Passage>) -> Result<()> {
+        for passage in passages {
+            self.passages.push((Arc::clone(document), passage));
+            if self.passages.len() >= ANALYSE_BATCH {
+                self.flush()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Analyses the waiting passages in parallel (the costly part of a build: segmenting
+    /// Chinese, stemming) and hands them to tantivy's indexing threads.
+    fn flush(&mut self) -> Result<()> {
+        let documents: Vec<PassageDocument> = self
+            .passages
+            .par_iter()
+            .map(|(document, passage)| {
+                record::to_document(self.fields, document, passage, self.pair_words)
+            })
+            .collect();
+        self.passages.clear();
+        for document in documents {
+            self.writer.add_document(document)?;
+        }
+        Ok(())
+    }
+}
+
+/// Parses one file and queues its passages; its problems go into the returned entry.
+fn index_file(
+    pending: &mut Pending,
     scanned: &ScannedFile,
     scan: &Scan,
     catalog: &mut Catalog,
@@ -169,11 +217,9 @@ fn index_file(
         for (label, turns) in ingest::unmapped_speakers(&passages, &scan.participants) {
             *entry.unmapped.entry(label).or_default() += turns;
         }
-        for passage in &passages {
-            writer.add_document(record::to_document(fields, &document, passage))?;
-        }
         entry.documents.push(document.id.clone());
         let count = u32::try_from(passages.len()).unwrap_or(u32::MAX);
+        pending.push(&Arc::new(document.clone()), passages)?;
         catalog.documents.insert(
             document.id.clone(),
             CatalogDocument {

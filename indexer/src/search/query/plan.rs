@@ -296,8 +296,15 @@ impl Planner<'_> {
         if positive {
             self.highlights.prefixes.insert(last.clone());
         }
+        // Unstemmed words: English ones are whole words, Chinese ones are unstemmed in `text`
+        // too, with the sub-words of compounds.
+        let field = if is_chinese {
+            self.fields.text
+        } else {
+            self.fields.words
+        };
         let pattern = format!("{}.*", regex::escape(last));
-        let regex = RegexQuery::from_pattern(&pattern, self.fields.text_plain)
+        let regex = RegexQuery::from_pattern(&pattern, field)
             .map_err(|e| Error::Internal(format!("prefix pattern {pattern:?}: {e}")))?;
         if rest.is_empty() {
             return Ok(Box::new(regex));
@@ -443,9 +450,9 @@ mod tests {
 
     #[test]
     fn a_prefix_is_a_regex_over_the_unstemmed_field() {
-        assert_eq!(drawn("Integrat*"), "text_plain:/integrat.*/");
+        assert_eq!(drawn("Integrat*"), "words:/integrat.*/");
         // Leading parts of a hyphenated prefix are ordinary words of the stemmed field.
-        assert_eq!(drawn("co-commiss*"), "(+text_plain:/commiss.*/ +text:co)");
+        assert_eq!(drawn("co-commiss*"), "(+words:/commiss.*/ +text:co)");
         let (_, plan) = planned("integrat*");
         assert_eq!(
             plan.highlights.prefixes,
@@ -506,7 +513,7 @@ mod tests {
         assert_eq!(drawn("服务体系"), "text:服务体系");
         assert_eq!(drawn("初级保健 CCGs"), "(+text:\"初级 保健\" +text:ccg)");
         // A Chinese prefix needs no minimum length.
-        assert_eq!(drawn("初*"), "text_plain:/初.*/");
+        assert_eq!(drawn("初*"), "text:/初.*/");
     }
 
     #[test]

@@ -18,6 +18,11 @@ use clap::Parser;
 use verbatim_bench::queries::Kind;
 use verbatim_bench::{self as bench, Config, Engine};
 
+// The engines are built in children of this binary: all three share the allocator Verbatim's
+// binaries use.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Measures index build, query latency and the HTTP server of Verbatim, SQLite FTS5 and raw
 /// tantivy on one deterministic synthetic corpus, and prints Markdown tables with ratios.
 #[derive(Debug, Parser)]
