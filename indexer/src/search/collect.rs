@@ -4,13 +4,12 @@
 //! Scores are computed only when hits are ordered by relevance; other orders read each match's
 //! precomputed sort key, and a request for counts alone ranks nothing.
 
-use roaring::RoaringBitmap;
 use tantivy::collector::TopNComputer;
 use tantivy::collector::sort_key::{NaturalComparator, ReverseComparator};
 use tantivy::query::{Scorer, Weight};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
-use super::columns::SegmentBitmaps;
+use super::columns::{Passing, SegmentBitmaps};
 use super::facets::FacetTally;
 use crate::error::Result;
 
@@ -121,7 +120,7 @@ pub fn collect(
                 }
             }
             None => match filter {
-                Some(filter) => filter.iter().for_each(|doc| visit(doc, 0.0)),
+                Some(filter) => filter.docs.iter().for_each(|doc| visit(doc, 0.0)),
                 None => super::columns::alive_docs(reader).for_each(|doc| visit(doc, 0.0)),
             },
         }
@@ -155,11 +154,11 @@ fn for_each_alive(
 /// passages is looked up for each match; a rare one leads, the scorer skipping to its passages.
 fn for_each_in(
     mut scorer: Box<dyn Scorer>,
-    filter: &RoaringBitmap,
+    filter: &Passing,
     scores: bool,
     visit: &mut impl FnMut(DocId, Score),
 ) {
-    if filter.len() * RARE_FILTER >= u64::from(scorer.size_hint()) {
+    if filter.docs.len() * RARE_FILTER >= u64::from(scorer.size_hint()) {
         let mut doc = scorer.doc();
         while doc != TERMINATED {
             if filter.contains(doc) {
@@ -170,7 +169,7 @@ fn for_each_in(
         }
         return;
     }
-    let mut passing = filter.iter();
+    let mut passing = filter.docs.iter();
     let Some(mut candidate) = passing.next() else {
         return;
     };

@@ -12,7 +12,7 @@ use std::hash::Hash;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use roaring::RoaringBitmap;
-use tantivy::{DocId, Searcher, SegmentReader};
+use tantivy::{BitSet, DocId, Searcher, SegmentReader};
 
 use crate::error::Result;
 use crate::schema::names;
@@ -39,8 +39,46 @@ impl Column {
     }
 }
 
-/// Passages per segment: one bitmap per segment of the searcher, deleted passages left out.
-pub type SegmentBitmaps = Vec<RoaringBitmap>;
+/// Passages per segment: one [`Passing`] per segment of the searcher, deleted passages left out.
+pub type SegmentBitmaps = Vec<Passing>;
+
+/// The passages of one segment that pass a filter, kept two ways: compressed, to combine filters
+/// and to walk when few pass; and one bit per passage, to test each match when many pass (a
+/// test of the compressed set costs several times more, and a search may test tens of
+/// thousands of matches).
+#[derive(Debug, Clone)]
+pub struct Passing {
+    /// The passages.
+    pub docs: RoaringBitmap,
+    bits: BitSet,
+}
+
+impl Passing {
+    /// `docs`, with their bits.
+    pub fn new(docs: RoaringBitmap) -> Passing {
+        let mut bits = BitSet::with_max_value(docs.max().map_or(0, |max| max + 1));
+        for doc in &docs {
+            bits.insert(doc);
+        }
+        Passing { docs, bits }
+    }
+
+    /// Whether passage `doc` passes.
+    #[inline]
+    pub fn contains(&self, doc: DocId) -> bool {
+        doc < self.bits.max_value() && self.bits.contains(doc)
+    }
+
+    /// The passages passing both.
+    pub fn and(&self, other: &Passing) -> Passing {
+        Passing::new(&self.docs & &other.docs)
+    }
+
+    /// Memory held, in bytes.
+    fn bytes(&self) -> usize {
+        self.docs.serialized_size() + self.bits.max_value() as usize / 8
+    }
+}
 
 /// A computed fact, per key, shared by every search of the index.
 struct Memo<K, V> {
@@ -119,7 +157,7 @@ impl Columns {
             return Ok(Arc::clone(found));
         }
         let bitmaps = Arc::new(make()?);
-        let bytes: usize = bitmaps.iter().map(RoaringBitmap::serialized_size).sum();
+        let bytes: usize = bitmaps.iter().map(Passing::bytes).sum();
         let mut held = self
             .filter_bytes
             .write()
@@ -153,7 +191,7 @@ impl Columns {
                     }
                     passes(&ords)
                 });
-                RoaringBitmap::from_sorted_iter(docs).unwrap_or_default()
+                Passing::new(RoaringBitmap::from_sorted_iter(docs).unwrap_or_default())
             })
             .collect()
     }

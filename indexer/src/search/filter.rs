@@ -153,7 +153,7 @@ pub fn filters_passages(
                 so_far
                     .iter()
                     .zip(passages.iter())
-                    .map(|(a, b)| a & b)
+                    .map(|(a, b)| a.and(b))
                     .collect(),
             ),
         });
@@ -197,7 +197,7 @@ impl Weight for PassingQuery {
             .segments
             .iter()
             .position(|id| *id == reader.segment_id())
-            .map(|segment| self.passages[segment].clone())
+            .map(|segment| self.passages[segment].docs.clone())
             .unwrap_or_default();
         let mut docs = passages.into_iter();
         let doc = docs.next().unwrap_or(TERMINATED);
