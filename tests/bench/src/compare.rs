@@ -17,6 +17,7 @@ use indexer::api::{
     CrosstabRequest, CrosstabRow, FacetField, Filters, KeynessRequest, SearchRequest,
 };
 use serde::Serialize;
+use verbatim_tests::thread_cpu_time;
 
 use super::corpus_gen::Corpus;
 use super::queries::{self, BenchQuery, Kind};
@@ -270,15 +271,6 @@ fn repeat<T>(config: &CompareConfig, mut operation: impl FnMut() -> Result<T>) -
         runs.push(run);
     }
     Ok(timed(runs))
-}
-
-/// CPU time of this thread so far, from `/proc/thread-self/schedstat` (zero where unreadable).
-fn thread_cpu_time() -> Duration {
-    let nanos = std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|line| line.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0);
-    Duration::from_nanos(nanos)
 }
 
 impl CompareReport {

@@ -1,5 +1,6 @@
 //! The HTTP server under load: a small hyper client keeping N connections busy with the query
-//! mix, bounded in requests and in seconds, while the server's memory is sampled.
+//! mix, bounded in requests and in seconds, while the server's memory is sampled and its CPU
+//! time is read before and after.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use serde::Serialize;
-use verbatim_tests::Memory;
+use verbatim_tests::{Memory, process_cpu_time};
 
 use super::Latencies;
 
@@ -58,6 +59,11 @@ pub struct LoadResult {
     pub p99_ms: f64,
     /// Highest server RSS sampled during the level, bytes.
     pub server_rss_peak: u64,
+    /// CPU time the server process used during the level (user and system, all its threads),
+    /// seconds; when the server runs in the bench process, the load client's is included.
+    pub server_cpu_seconds: f64,
+    /// `server_cpu_seconds` per request answered, milliseconds.
+    pub server_cpu_ms_per_request: f64,
 }
 
 /// Sends the `paths` round-robin to the server at `address` over `limits.connections`
@@ -93,6 +99,7 @@ pub fn run_load(
             peak
         })
     };
+    let cpu_before = process_cpu_time(pid)?;
     let started = Instant::now();
     let latencies = runtime.block_on(async move {
         let tasks: Vec<_> = (0..limits.connections)
@@ -105,6 +112,9 @@ pub fn run_load(
         Ok::<_, anyhow::Error>((all, shared.errors.load(Ordering::Relaxed)))
     });
     let seconds = started.elapsed().as_secs_f64();
+    let server_cpu_seconds = process_cpu_time(pid)?
+        .saturating_sub(cpu_before)
+        .as_secs_f64();
     sampling.store(false, Ordering::Relaxed);
     let server_rss_peak = sampler.join().unwrap_or(0);
     let (latencies, errors) = latencies?;
@@ -119,6 +129,8 @@ pub fn run_load(
         p50_ms: latencies.p50_ms,
         p99_ms: latencies.p99_ms,
         server_rss_peak,
+        server_cpu_seconds,
+        server_cpu_ms_per_request: server_cpu_seconds * 1000.0 / requests.max(1) as f64,
     })
 }
 

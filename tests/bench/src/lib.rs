@@ -4,15 +4,19 @@
 //! ingest formats; builds three indexes of it, each in a child process so its peak memory is its
 //! own (Verbatim through `indexer::build` on the files, FTS5 and raw tantivy from the same
 //! passages in memory); times the published query mix ([`queries`]) against each in process;
-//! then loads the real `verbatim-server` over loopback HTTP. [`report`] prints the figures and
-//! the ratios. The `bench` binary is the front end; nothing here asserts on time.
+//! then loads the real `verbatim-server` over loopback HTTP and splits its CPU time per request
+//! into the stages of its path ([`cpu_split`]). [`report`] prints the figures and the ratios.
+//! [`growth`] builds and queries Verbatim alone at several sizes. The `bench` binary is the
+//! front end; nothing here asserts on time.
 //!
 //! The seeded generator, the `/proc` memory reader and the server child come from the test
 //! harness (`verbatim-tests`), which the end-to-end tests share.
 
 pub use verbatim_tests::corpus_gen;
 pub mod compare;
+pub mod cpu_split;
 pub mod fts5;
+pub mod growth;
 pub mod http_load;
 pub mod queries;
 pub mod raw_tantivy;
@@ -57,6 +61,15 @@ impl Engine {
             Engine::RawTantivy => "raw_tantivy",
         }
     }
+
+    /// The name in tables and goals.
+    pub fn label(self) -> &'static str {
+        match self {
+            Engine::Verbatim => "Verbatim",
+            Engine::Fts5 => "FTS5",
+            Engine::RawTantivy => "raw tantivy",
+        }
+    }
 }
 
 /// What a run does.
@@ -74,6 +87,10 @@ pub struct Config {
     pub query_seconds: f64,
     /// HTTP load levels.
     pub http: Vec<LoadLimits>,
+    /// Rounds of the mix over which each stage of the CPU split is timed, at most.
+    pub split_rounds: usize,
+    /// Seconds spent on the CPU split, about, at most.
+    pub split_seconds: f64,
     /// This program, re-run with `--child-build` to build each index in its own process.
     pub child_exe: PathBuf,
     /// The `verbatim-server` binary; without it the server runs in process.
@@ -98,6 +115,8 @@ impl Config {
             query_rounds: 40,
             query_seconds: 3.0,
             http: LoadLimits::levels(200_000, 8.0),
+            split_rounds: 20,
+            split_seconds: 10.0,
             child_exe,
             server_binary: None,
             reuse: false,
@@ -112,6 +131,8 @@ impl Config {
             query_rounds: 10,
             query_seconds: 0.5,
             http: LoadLimits::levels(3_000, 2.0),
+            split_rounds: 3,
+            split_seconds: 1.0,
             ..Config::full(20_000, child_exe)
         }
     }
@@ -321,6 +342,18 @@ pub fn run(config: &Config) -> Result<Report> {
     eprintln!("bench: loading the HTTP server");
     let paths: Vec<String> = mix.iter().map(BenchQuery::http_path).collect();
     let server = load_server(config, &outputs[0].1, &paths)?;
+    let cpu_split = if server.load.is_empty() {
+        None
+    } else {
+        eprintln!("bench: splitting a request's CPU time into its stages");
+        Some(cpu_split::measure(
+            open_verbatim(&outputs[0].1)?,
+            &mix,
+            config.split_rounds,
+            config.split_seconds,
+            &server.load,
+        )?)
+    };
 
     let measured = report::Measured {
         corpus_bytes: built.corpus_bytes,
@@ -330,6 +363,7 @@ pub fn run(config: &Config) -> Result<Report> {
         opens,
         queries: query_results,
         server,
+        cpu_split,
     };
     Ok(Report::new(
         machine,
@@ -440,6 +474,10 @@ fn build_in_child(
     })
 }
 
+fn open_verbatim(index_dir: &Path) -> Result<indexer::Index> {
+    indexer::Index::open(index_dir).with_context(|| format!("opening {}", index_dir.display()))
+}
+
 /// The three indexes, open for searching.
 struct OpenEngines {
     verbatim: indexer::Index,
@@ -458,8 +496,7 @@ impl OpenEngines {
             });
         };
         let started = Instant::now();
-        let verbatim = indexer::Index::open(&outputs[0].1)
-            .with_context(|| format!("opening {}", outputs[0].1.display()))?;
+        let verbatim = open_verbatim(&outputs[0].1)?;
         timed(Engine::Verbatim, started);
         let started = Instant::now();
         let fts5 = fts5::Fts5::open(&outputs[1].1)?;
@@ -484,8 +521,7 @@ impl OpenEngines {
     }
 }
 
-/// One untimed pass (warm-up, and the match counts), then timed rounds until the round or
-/// time budget runs out.
+/// Times `kind` on `engine` over its `instances`.
 fn time_kind(
     config: &Config,
     engines: &OpenEngines,
@@ -493,9 +529,23 @@ fn time_kind(
     kind: Kind,
     instances: &[&BenchQuery],
 ) -> Result<QueryResult> {
+    time_queries(config, engine, kind, instances, |query| {
+        engines.search(engine, query)
+    })
+}
+
+/// One untimed pass (warm-up, and the match counts), then timed rounds of `search` over the
+/// `instances` of `kind` until the round or time budget of `config` runs out.
+fn time_queries(
+    config: &Config,
+    engine: Engine,
+    kind: Kind,
+    instances: &[&BenchQuery],
+    search: impl Fn(&BenchQuery) -> Result<u64>,
+) -> Result<QueryResult> {
     let mut matches = 0u64;
     for query in instances {
-        matches += engines.search(engine, query)?;
+        matches += search(query)?;
     }
     let budget = Duration::from_secs_f64(config.query_seconds);
     let started = Instant::now();
@@ -503,7 +553,7 @@ fn time_kind(
     'rounds: for _ in 0..config.query_rounds {
         for query in instances {
             let one = Instant::now();
-            std::hint::black_box(engines.search(engine, query)?);
+            std::hint::black_box(search(query)?);
             durations.push(one.elapsed());
             if started.elapsed() > budget {
                 break 'rounds;

@@ -1,50 +1,67 @@
 //! The benchmark harness, run end to end on a tiny corpus by `cargo test` so it cannot rot: the `bench` binary
-//! generates a corpus, builds all three indexes, runs the query mix and loads the server.
+//! generates a corpus, builds all three indexes, runs the query mix, loads the server and splits
+//! its CPU time per request; and its growth mode builds and queries Verbatim at two tiny sizes.
 //! Nothing here looks at how long anything took.
 
+use std::ffi::OsStr;
 use std::process::Command;
 
 use serde_json::Value;
 use verbatim_bench::corpus_gen::{Corpus, Vocabulary};
+use verbatim_bench::queries::Kind;
 
 const PASSAGES: u64 = 1_500;
 
-#[test]
-fn bench_runs_end_to_end_and_engines_agree() {
+/// Runs the `bench` binary with `args` and `--json` into a temp file; returns what it printed
+/// and the JSON it wrote, once it has exited successfully.
+fn run_bench(args: &[&OsStr]) -> (String, Value) {
     let dir = tempfile::tempdir().expect("temp dir");
     let json_path = dir.path().join("bench.json");
     let output = Command::new(env!("CARGO_BIN_EXE_bench"))
-        .args(["--quick", "--passages", &PASSAGES.to_string()])
-        .args([
+        .args(args)
+        .arg("--json")
+        .arg(&json_path)
+        .output()
+        .expect("the bench binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "bench {args:?} failed ({}):\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = std::fs::read_to_string(&json_path).expect("the JSON report is written");
+    let report = serde_json::from_str(&text).expect("the JSON report parses");
+    (stdout, report)
+}
+
+#[test]
+fn bench_runs_end_to_end_and_engines_agree() {
+    let passages = PASSAGES.to_string();
+    let (stdout, report) = run_bench(
+        &[
+            "--quick",
+            "--passages",
+            &passages,
             "--query-seconds",
             "0.01",
             "--http-requests",
             "60",
             "--http-seconds",
             "5",
-        ])
-        .arg("--json")
-        .arg(&json_path)
-        .output()
-        .expect("the bench binary runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "bench failed ({}):\n{stdout}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
+        ]
+        .map(OsStr::new),
     );
     for heading in [
         "### Index build and open",
         "### Query latency",
         "### HTTP",
+        "### Where a request's CPU time goes",
         "### Goals",
     ] {
         assert!(stdout.contains(heading), "no {heading:?} in:\n{stdout}");
     }
 
-    let text = std::fs::read_to_string(&json_path).expect("the JSON report is written");
-    let report: Value = serde_json::from_str(&text).expect("the JSON report parses");
     let builds = report["builds"].as_array().expect("builds");
     let engines: Vec<&str> = builds
         .iter()
@@ -103,8 +120,104 @@ fn bench_runs_end_to_end_and_engines_agree() {
     for level in load {
         assert_eq!(level["errors"], 0, "{level}");
         assert!(level["requests"].as_u64() > Some(0), "{level}");
+        assert!(level["server_cpu_ms_per_request"].is_number(), "{level}");
     }
-    assert_eq!(report["goals"].as_array().map(Vec::len), Some(10));
+
+    let split = &report["cpu_split"];
+    assert!(split["requests"].as_u64() > Some(0), "{split}");
+    for stage in [
+        "current_check_ms",
+        "search_ms",
+        "search_highlighted_ms",
+        "json_ms",
+    ] {
+        assert!(split[stage].is_number(), "no {stage} in {split}");
+    }
+    let split_connections: Vec<u64> = split["levels"]
+        .as_array()
+        .expect("split levels")
+        .iter()
+        .filter_map(|l| l["connections"].as_u64())
+        .collect();
+    assert_eq!(split_connections, [1, 32]);
+
+    let goals: Vec<&str> = report["goals"]
+        .as_array()
+        .expect("goals")
+        .iter()
+        .filter_map(|g| g["name"].as_str())
+        .collect();
+    assert_eq!(
+        goals,
+        [
+            "term + role + facets p50 (in process)",
+            "term + role + facets p99 (in process)",
+            "phrase p50 (in process)",
+            "phrase p99 (in process)",
+            "index build speed vs raw tantivy (its build time / Verbatim's)",
+            "index build speed vs FTS5 (its build time / Verbatim's)",
+            "HTTP throughput at 32 connections (query mix)",
+            "HTTP p99 at 32 connections",
+            "HTTP errors at 32 connections",
+            "server RSS (peak under load)",
+            "index open",
+        ]
+    );
+}
+
+#[test]
+fn growth_mode_measures_each_size_and_leaves_no_files() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let (stdout, report) = run_bench(&[
+        OsStr::new("--quick"),
+        OsStr::new("--growth"),
+        OsStr::new("4000,2000"),
+        OsStr::new("--query-seconds"),
+        OsStr::new("0.01"),
+        OsStr::new("--work-dir"),
+        work.path().as_os_str(),
+    ]);
+    assert!(
+        stdout.contains("| passages | 2000 | 4000 |"),
+        "a column per size, smallest first:\n{stdout}"
+    );
+    let mut figures = vec![
+        "build time (s)".to_string(),
+        "index size (MB)".to_string(),
+        "peak RSS of the build (MB)".to_string(),
+        "index open (ms)".to_string(),
+    ];
+    for kind in Kind::ALL {
+        for percentile in ["p50", "p99"] {
+            figures.push(format!("{} {percentile} (ms)", kind.label()));
+        }
+    }
+    for figure in &figures {
+        assert!(
+            stdout.contains(&format!("| {figure} |")),
+            "no {figure:?} row in:\n{stdout}"
+        );
+    }
+
+    let sizes: Vec<u64> = report["sizes"]
+        .as_array()
+        .expect("sizes")
+        .iter()
+        .filter_map(|size| size["build"]["passages"].as_u64())
+        .collect();
+    assert_eq!(sizes, [2000, 4000], "every passage of each size is indexed");
+    let rows = report["rows"].as_array().expect("rows");
+    let names: Vec<&str> = rows.iter().filter_map(|r| r["figure"].as_str()).collect();
+    assert_eq!(names, figures);
+    for row in rows {
+        assert_eq!(row["values"].as_array().map(Vec::len), Some(2), "{row}");
+    }
+    let left: Vec<_> = std::fs::read_dir(work.path())
+        .expect("the work dir is readable")
+        .flatten()
+        .map(|entry| entry.file_name())
+        .collect();
+    assert!(left.is_empty(), "each size's files are removed: {left:?}");
 }
 
 #[test]

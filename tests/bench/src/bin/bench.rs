@@ -8,9 +8,16 @@
 //! target/release/bench --passages 1000000 --work-dir DIR --reuse --kinds phrase --engines verbatim --no-http
 //! # cross-tab and keyness only (Verbatim's index alone, kept in DIR between runs):
 //! cargo run --release -p verbatim-bench --bin bench -- --compare --work-dir DIR
+//! # the growth curve: Verbatim alone built, opened and queried at each size, one size on disk
+//! # at a time (the 5M size needs about 4.5 GB free in the work dir):
+//! target/release/bench --growth 100000,1000000,5000000 --work-dir DIR --json growth.json
 //! ```
+//!
+//! The full run ends with where a request's CPU time goes: the live index's `CURRENT` check,
+//! search, highlighting and JSON encoding of the query mix timed in process, beside the server's
+//! CPU time per request under load (without HTTP, `--no-http`, there is no split).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -92,6 +99,13 @@ struct Args {
     #[arg(long)]
     compare: bool,
 
+    /// Measure only Verbatim at each of these sizes (passages, comma-separated): build time,
+    /// index size, peak RSS of the build, open time and each kind of query's p50 and p99, with
+    /// how each grows with size. Each size's files are removed before the next. Honours --seed,
+    /// --work-dir, --query-seconds, --query-rounds and --quick (shorter query timing).
+    #[arg(long, value_delimiter = ',', value_name = "SIZES", conflicts_with_all = ["compare", "reuse"])]
+    growth: Vec<usize>,
+
     /// Internal: build one engine's index in this process and print the result as JSON.
     #[arg(long, value_enum, value_name = "ENGINE", hide = true)]
     child_build: Option<Engine>,
@@ -138,7 +152,18 @@ fn run(args: Args) -> Result<()> {
     };
     config.passages = passages;
     config.seed = args.seed;
-    config.work_dir = args.work_dir;
+    config.work_dir = args.work_dir.clone();
+    if let Some(seconds) = args.query_seconds {
+        config.query_seconds = seconds;
+    }
+    if let Some(rounds) = args.query_rounds {
+        config.query_rounds = rounds;
+    }
+    if !args.growth.is_empty() {
+        let report = bench::growth::run(&config, &args.growth)?;
+        print!("{}", report.to_markdown());
+        return write_json(args.json.as_deref(), &report);
+    }
     config.reuse = args.reuse;
     if !args.kinds.is_empty() {
         config.kinds = args.kinds;
@@ -148,12 +173,6 @@ fn run(args: Args) -> Result<()> {
     }
     if args.no_http {
         config.http.clear();
-    }
-    if let Some(seconds) = args.query_seconds {
-        config.query_seconds = seconds;
-    }
-    if let Some(rounds) = args.query_rounds {
-        config.query_rounds = rounds;
     }
     for level in &mut config.http {
         level.requests = args.http_requests.unwrap_or(level.requests);
@@ -166,11 +185,16 @@ fn run(args: Args) -> Result<()> {
     });
     let report = bench::run(&config)?;
     print!("{}", report.to_markdown());
-    if let Some(path) = &args.json {
-        let json = serde_json::to_string_pretty(&report)?;
-        std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))?;
-    }
-    Ok(())
+    write_json(args.json.as_deref(), &report)
+}
+
+/// Writes `report` as JSON to `path`, when one is given.
+fn write_json(path: Option<&Path>, report: &impl serde::Serialize) -> Result<()> {
+    let Some(path) = path else {
+        return Ok(());
+    };
+    let json = serde_json::to_string_pretty(report)?;
+    std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))
 }
 
 /// The `--compare` run: cross-tab and keyness on Verbatim's index.
@@ -187,9 +211,5 @@ fn compare(args: &Args, passages: usize) -> Result<()> {
     };
     let report = bench::compare::run(&config)?;
     print!("{}", report.to_markdown());
-    if let Some(path) = &args.json {
-        let json = serde_json::to_string_pretty(&report)?;
-        std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))?;
-    }
-    Ok(())
+    write_json(args.json.as_deref(), &report)
 }
