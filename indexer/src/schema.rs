@@ -1,7 +1,8 @@
 //! The tantivy schema: every field of a passage, named once.
 //!
-//! Keyword fields (role, site, ...) are indexed lowercased so filters are case-insensitive, and
-//! kept as written in a fast column so facet counts show the corpus's own spelling.
+//! Keyword fields (role, site, ...) are kept as written in a fast column, so facet counts show
+//! the corpus's own spelling; filters read the same columns (compared case-insensitively, see
+//! `search::filter`), so the fields need no inverted index.
 
 use tantivy::schema::{
     Field, IndexRecordOption, JsonObjectOptions, NumericOptions, STORED, Schema, TextFieldIndexing,
@@ -12,7 +13,7 @@ use crate::analysis;
 use crate::error::{Error, Result};
 
 /// Bumped whenever fields or analysis change, so an older index is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Field names, as used in fast-field lookups.
 pub mod names {
@@ -117,14 +118,7 @@ pub fn build_schema() -> (Schema, Fields) {
         .set_indexing_options(TextFieldIndexing::default().set_tokenizer("raw"))
         .set_fast("raw")
         .set_stored();
-    let keyword = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analysis::KEYWORD)
-                .set_index_option(IndexRecordOption::Basic),
-        )
-        .set_fast("raw")
-        .set_stored();
+    let keyword = TextOptions::default().set_fast("raw").set_stored();
     let text = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(analysis::TEXT)
@@ -141,14 +135,7 @@ pub fn build_schema() -> (Schema, Fields) {
             .set_tokenizer(analysis::CHARS)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
-    let attrs = JsonObjectOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analysis::KEYWORD)
-                .set_index_option(IndexRecordOption::Basic),
-        )
-        .set_fast("raw")
-        .set_stored();
+    let attrs = JsonObjectOptions::default().set_fast("raw").set_stored();
     // The text fields are always written pre-tokenized (see `record`), except `text_chars`; the
     // tokenizers named here tell tantivy how the tokens were made, and serve queries.
     let words = TextOptions::default().set_indexing_options(

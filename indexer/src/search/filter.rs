@@ -297,7 +297,8 @@ pub fn resolve_attribute(name: &str, attributes: &BTreeSet<String>, field: &str)
         })
 }
 
-/// Runs the keyword analyzer, so filters and indexing can never disagree on case or spacing.
+/// Runs the keyword analyzer (lowercasing), so a filter value and a corpus value compare the way
+/// the exports' engines compare them (their keyword normalizer is the same).
 pub fn normalize_keyword(value: &str) -> String {
     let mut analyzer = analysis::keyword_analyzer();
     let mut stream = analyzer.token_stream(value);
