@@ -77,10 +77,12 @@ struct Args {
     api_key: Option<String>,
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     init_tracing();
-    match run(Args::parse()).await {
+    let served = server::state::runtime()
+        .context("cannot start the runtime")
+        .and_then(|runtime| runtime.block_on(run(Args::parse())));
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("{error:#}");
