@@ -53,8 +53,9 @@ pub fn process_cpu_time(pid: u32) -> io::Result<Duration> {
     cpu_ticks(&path, &read(&path)?).map(|ticks| Duration::from_millis(ticks * MS_PER_TICK))
 }
 
-/// CPU time of the calling thread so far, from `/proc/thread-self/schedstat` (in nanoseconds,
-/// unlike [`process_cpu_time`]); zero where that is unreadable.
+/// CPU time of the calling thread so far, from `/proc/thread-self/schedstat`; zero where that
+/// is unreadable. Given in nanoseconds, it advances only at the scheduler's tick (1 to 4 ms)
+/// and when the thread is switched out, so time long stretches of work.
 pub fn thread_cpu_time() -> Duration {
     let nanos = std::fs::read_to_string("/proc/thread-self/schedstat")
         .ok()

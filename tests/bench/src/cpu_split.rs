@@ -2,8 +2,9 @@
 //! the server's path, measured in process on one thread, beside the server process's CPU time
 //! per request under load. What the stages leave over is the HTTP path.
 //!
-//! The stages, each timed over whole rounds of the mix (so reading the thread's CPU clock costs
-//! nothing per request): the live index's check of `CURRENT` that the server makes before every
+//! The stages, each timed over whole rounds of the mix for seconds on end (the thread's CPU clock
+//! advances at the scheduler's tick, 4 ms here, so only a long stretch read once at each end
+//! measures a fraction of a millisecond): the live index's check of `CURRENT` that the server makes before every
 //! search (`LiveIndex::latest`); `Index::search` without highlights (matching, collecting,
 //! facets, loading the stored passages, citations); the same with highlights and snippets, the
 //! server's default, whose difference from the first is highlighting; and `serde_json::to_vec`
@@ -13,7 +14,7 @@
 //! runtime's), the request's tracing spans and the socket system calls.
 
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use indexer::api::{SearchRequest, SearchResponse};
@@ -31,18 +32,27 @@ const SPLIT_CONNECTIONS: [usize; 2] = [1, 32];
 /// The mean CPU time per request of each stage, and of the server at each load level.
 #[derive(Debug, Clone, Serialize)]
 pub struct CpuSplit {
-    /// Requests timed in process per stage (whole rounds of the mix).
-    pub requests: usize,
-    /// `LiveIndex::latest`, the `CURRENT` check before each search, thread CPU milliseconds.
-    pub current_check_ms: f64,
-    /// `Index::search` without highlights, thread CPU milliseconds per request.
-    pub search_ms: f64,
+    /// Wall seconds each stage was repeated for, about.
+    pub seconds_per_stage: f64,
+    /// `LiveIndex::latest`, the `CURRENT` check before each search.
+    pub current_check: StageCpu,
+    /// `Index::search` without highlights.
+    pub search: StageCpu,
     /// `Index::search` with highlights and snippets (the server's default).
-    pub search_highlighted_ms: f64,
+    pub search_highlighted: StageCpu,
     /// `serde_json::to_vec` of the highlighted response.
-    pub json_ms: f64,
+    pub json: StageCpu,
     /// The server's CPU time per request at 1 and 32 connections.
     pub levels: Vec<SplitLevel>,
+}
+
+/// One stage's thread CPU time per request.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct StageCpu {
+    /// Milliseconds per request, the mean.
+    pub ms: f64,
+    /// Requests timed (rounds of the mix).
+    pub requests: usize,
 }
 
 /// The server's CPU time per request at one load level, and what the stages leave of it.
@@ -58,13 +68,12 @@ pub struct SplitLevel {
 }
 
 /// Times the stages over the `mix` round-robin on `index` (served live, as the server serves
-/// it), at most `rounds` rounds and about `seconds`, and sets them beside the server's CPU time
-/// per request of each load level.
+/// it), each for about `seconds_per_stage`, and sets them beside the server's CPU time per
+/// request of each load level.
 pub fn measure(
     index: Index,
     mix: &[BenchQuery],
-    rounds: usize,
-    seconds: f64,
+    seconds_per_stage: f64,
     load: &[LoadResult],
 ) -> Result<CpuSplit> {
     let highlighted: Vec<SearchRequest> = mix.iter().map(verbatim::request).collect();
@@ -81,19 +90,11 @@ pub fn measure(
     search_all(&index, &plain)?;
     let responses = search_all(&index, &highlighted)?;
 
-    let mut totals = [Duration::ZERO; 4];
-    let mut done = 0;
-    let started = Instant::now();
-    while done < rounds.max(1) && (done == 0 || started.elapsed().as_secs_f64() < seconds) {
-        totals[0] += cpu_time_of(|| check_all(&live, mix.len()))?;
-        totals[1] += cpu_time_of(|| search_all(&index, &plain))?;
-        totals[2] += cpu_time_of(|| search_all(&index, &highlighted))?;
-        totals[3] += cpu_time_of(|| encode_all(&responses))?;
-        done += 1;
-    }
-    let requests = done * mix.len();
-    let [current_check_ms, search_ms, search_highlighted_ms, json_ms] =
-        totals.map(|total| total.as_secs_f64() * 1000.0 / requests.max(1) as f64);
+    let (requests, seconds) = (mix.len(), seconds_per_stage);
+    let current_check = stage_cpu(requests, seconds, || check_all(&live, requests))?;
+    let search = stage_cpu(requests, seconds, || search_all(&index, &plain))?;
+    let search_highlighted = stage_cpu(requests, seconds, || search_all(&index, &highlighted))?;
+    let json = stage_cpu(requests, seconds, || encode_all(&responses))?;
     let levels = load
         .iter()
         .filter(|level| SPLIT_CONNECTIONS.contains(&level.connections))
@@ -101,18 +102,40 @@ pub fn measure(
             connections: level.connections,
             server_cpu_ms: level.server_cpu_ms_per_request,
             http_path_ms: level.server_cpu_ms_per_request
-                - current_check_ms
-                - search_highlighted_ms
-                - json_ms,
+                - current_check.ms
+                - search_highlighted.ms
+                - json.ms,
         })
         .collect();
     Ok(CpuSplit {
-        requests,
-        current_check_ms,
-        search_ms,
-        search_highlighted_ms,
-        json_ms,
+        seconds_per_stage,
+        current_check,
+        search,
+        search_highlighted,
+        json,
         levels,
+    })
+}
+
+/// Repeats `round`, one pass over `requests` requests, for about `seconds` (once at least), and
+/// reads this thread's CPU clock before and after.
+fn stage_cpu<T>(
+    requests: usize,
+    seconds: f64,
+    mut round: impl FnMut() -> Result<T>,
+) -> Result<StageCpu> {
+    let started = Instant::now();
+    let before = thread_cpu_time();
+    let mut rounds = 0;
+    while rounds == 0 || started.elapsed().as_secs_f64() < seconds {
+        std::hint::black_box(round()?);
+        rounds += 1;
+    }
+    let spent = thread_cpu_time().saturating_sub(before);
+    let requests = rounds * requests;
+    Ok(StageCpu {
+        ms: spent.as_secs_f64() * 1000.0 / requests.max(1) as f64,
+        requests,
     })
 }
 
@@ -141,13 +164,6 @@ fn encode_all(responses: &[SearchResponse]) -> Result<usize> {
     })
 }
 
-/// The CPU time this thread spent in `work`.
-fn cpu_time_of<T>(work: impl FnOnce() -> Result<T>) -> Result<Duration> {
-    let before = thread_cpu_time();
-    std::hint::black_box(work()?);
-    Ok(thread_cpu_time().saturating_sub(before))
-}
-
 impl CpuSplit {
     /// The stages of one load level and their CPU milliseconds per request; they add up to the
     /// server's.
@@ -155,17 +171,17 @@ impl CpuSplit {
         [
             (
                 "`CURRENT` check of the live index (`LiveIndex::latest`: read the file, stat the generation)",
-                self.current_check_ms,
+                self.current_check.ms,
             ),
             (
                 "`Index::search`, no highlights (matching, collecting, facets, stored passages, citations)",
-                self.search_ms,
+                self.search.ms,
             ),
             (
                 "highlights and snippets (search with highlights, less the above)",
-                self.search_highlighted_ms - self.search_ms,
+                self.search_highlighted.ms - self.search.ms,
             ),
-            ("JSON encoding of the response", self.json_ms),
+            ("JSON encoding of the response", self.json.ms),
             (
                 "HTTP path (the server's CPU less the above: hyper and axum, query decoding, \
                  `spawn_blocking` hand-off and wake-ups, tracing spans, socket calls)",
@@ -184,9 +200,12 @@ impl CpuSplit {
         let _ = writeln!(
             out,
             "### Where a request's CPU time goes (the query mix, round-robin)\n\n\
-             The stages are timed in process on one thread (thread CPU time, {} requests each); \
-             the server's CPU time per request is read under the HTTP load above.{}\n",
-            self.requests,
+             The stages are timed in process on one thread (its CPU time over {:.1} s of each, \
+             {} to {} requests); the server's CPU time per request is read under the HTTP load \
+             above.{}\n",
+            self.seconds_per_stage,
+            self.search_highlighted.requests,
+            self.current_check.requests,
             if separate_process {
                 ""
             } else {
@@ -211,7 +230,7 @@ impl CpuSplit {
             for (level, stages) in self.levels.iter().zip(&columns) {
                 let ms = stages[row].1;
                 let share = 100.0 * ms / level.server_cpu_ms;
-                let _ = write!(out, " {ms:.3} | {share:.0}% |");
+                let _ = write!(out, " {ms:.4} | {share:.1}% |");
             }
             out.push('\n');
         }

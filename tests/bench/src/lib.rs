@@ -87,9 +87,7 @@ pub struct Config {
     pub query_seconds: f64,
     /// HTTP load levels.
     pub http: Vec<LoadLimits>,
-    /// Rounds of the mix over which each stage of the CPU split is timed, at most.
-    pub split_rounds: usize,
-    /// Seconds spent on the CPU split, about, at most.
+    /// Seconds each stage of the CPU split is repeated for, about.
     pub split_seconds: f64,
     /// This program, re-run with `--child-build` to build each index in its own process.
     pub child_exe: PathBuf,
@@ -115,8 +113,7 @@ impl Config {
             query_rounds: 40,
             query_seconds: 3.0,
             http: LoadLimits::levels(200_000, 8.0),
-            split_rounds: 20,
-            split_seconds: 10.0,
+            split_seconds: 2.5,
             child_exe,
             server_binary: None,
             reuse: false,
@@ -131,8 +128,7 @@ impl Config {
             query_rounds: 10,
             query_seconds: 0.5,
             http: LoadLimits::levels(3_000, 2.0),
-            split_rounds: 3,
-            split_seconds: 1.0,
+            split_seconds: 0.25,
             ..Config::full(20_000, child_exe)
         }
     }
@@ -349,7 +345,6 @@ pub fn run(config: &Config) -> Result<Report> {
         Some(cpu_split::measure(
             open_verbatim(&outputs[0].1)?,
             &mix,
-            config.split_rounds,
             config.split_seconds,
             &server.load,
         )?)

@@ -9,7 +9,7 @@
 //! # cross-tab and keyness only (Verbatim's index alone, kept in DIR between runs):
 //! cargo run --release -p verbatim-bench --bin bench -- --compare --work-dir DIR
 //! # the growth curve: Verbatim alone built, opened and queried at each size, one size on disk
-//! # at a time (the 5M size needs about 4.5 GB free in the work dir):
+//! # at a time (the 5M size needs about 6 GB free in the work dir while it builds):
 //! target/release/bench --growth 100000,1000000,5000000 --work-dir DIR --json growth.json
 //! ```
 //!
