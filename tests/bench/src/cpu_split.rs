@@ -2,19 +2,19 @@
 //! the server's path, measured in process on one thread, beside the server process's CPU time
 //! per request under load. What the stages leave over is the HTTP path.
 //!
-//! The stages, each timed over whole rounds of the mix for seconds on end (the thread's CPU clock
-//! advances at the scheduler's tick, 4 ms here, so only a long stretch read once at each end
-//! measures a fraction of a millisecond): the live index's check of `CURRENT` that the server makes before every
-//! search (`LiveIndex::latest`); `Index::search` without highlights (matching, collecting,
-//! facets, loading the stored passages, citations); the same with highlights and snippets, the
-//! server's default, whose difference from the first is highlighting; and `serde_json::to_vec`
-//! of the response, JSON encoding. The server's CPU time per request ([`LoadResult`]) less the
-//! check, the search with highlights and the encoding is the HTTP path: hyper and axum, decoding
-//! the query string, the `spawn_blocking` hand-off (waking a blocking thread and, after it, the
-//! runtime's), the request's tracing spans and the socket system calls.
+//! The stages, each timed over whole rounds of the mix for seconds on end (the thread's CPU
+//! clock advances at the scheduler's tick, 1 to 4 ms, so only a long stretch read once at each
+//! end measures a fraction of a millisecond): the live index's check of `CURRENT` that the
+//! server makes before every search (`LiveIndex::latest`); `Index::search` without highlights
+//! (matching, collecting, facets, loading the stored passages, citations); the same with
+//! highlights and snippets, the server's default, whose difference from the first is
+//! highlighting; and `serde_json::to_vec` of the response, JSON encoding. The server's CPU time
+//! per request ([`LoadResult`]) less the check, the search with highlights and the encoding is
+//! the HTTP path: the threads' sleeps and wake-ups around the `spawn_blocking` hand-off, socket
+//! and epoll calls, hyper, axum and tower, decoding the query string, the tracing spans.
 
 use std::fmt::Write as _;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use indexer::api::{SearchRequest, SearchResponse};
@@ -28,11 +28,14 @@ use super::verbatim;
 
 /// The load levels the split is given for.
 const SPLIT_CONNECTIONS: [usize; 2] = [1, 32];
+/// Each stage is timed in this many stretches, taking turns with the others, so that other work
+/// on the machine (a busy sibling hyperthread slows this one) weighs on every stage alike.
+const PASSES: usize = 5;
 
 /// The mean CPU time per request of each stage, and of the server at each load level.
 #[derive(Debug, Clone, Serialize)]
 pub struct CpuSplit {
-    /// Wall seconds each stage was repeated for, about.
+    /// Wall seconds each stage was repeated for, about, in turns with the others.
     pub seconds_per_stage: f64,
     /// `LiveIndex::latest`, the `CURRENT` check before each search.
     pub current_check: StageCpu,
@@ -90,11 +93,24 @@ pub fn measure(
     search_all(&index, &plain)?;
     let responses = search_all(&index, &highlighted)?;
 
-    let (requests, seconds) = (mix.len(), seconds_per_stage);
-    let current_check = stage_cpu(requests, seconds, || check_all(&live, requests))?;
-    let search = stage_cpu(requests, seconds, || search_all(&index, &plain))?;
-    let search_highlighted = stage_cpu(requests, seconds, || search_all(&index, &highlighted))?;
-    let json = stage_cpu(requests, seconds, || encode_all(&responses))?;
+    let (requests, seconds) = (mix.len(), seconds_per_stage / PASSES as f64);
+    let mut totals = [(Duration::ZERO, 0); 4];
+    for _ in 0..PASSES {
+        let passes = [
+            timed_rounds(requests, seconds, || check_all(&live, requests))?,
+            timed_rounds(requests, seconds, || search_all(&index, &plain))?,
+            timed_rounds(requests, seconds, || search_all(&index, &highlighted))?,
+            timed_rounds(requests, seconds, || encode_all(&responses))?,
+        ];
+        for (total, (spent, timed)) in totals.iter_mut().zip(passes) {
+            *total = (total.0 + spent, total.1 + timed);
+        }
+    }
+    let [current_check, search, search_highlighted, json] =
+        totals.map(|(spent, requests)| StageCpu {
+            ms: spent.as_secs_f64() * 1000.0 / requests.max(1) as f64,
+            requests,
+        });
     let levels = load
         .iter()
         .filter(|level| SPLIT_CONNECTIONS.contains(&level.connections))
@@ -117,13 +133,13 @@ pub fn measure(
     })
 }
 
-/// Repeats `round`, one pass over `requests` requests, for about `seconds` (once at least), and
-/// reads this thread's CPU clock before and after.
-fn stage_cpu<T>(
+/// Repeats `round`, one pass over `requests` requests, for about `seconds` (once at least);
+/// returns this thread's CPU time over them, read before and after, and the requests made.
+fn timed_rounds<T>(
     requests: usize,
     seconds: f64,
     mut round: impl FnMut() -> Result<T>,
-) -> Result<StageCpu> {
+) -> Result<(Duration, usize)> {
     let started = Instant::now();
     let before = thread_cpu_time();
     let mut rounds = 0;
@@ -131,12 +147,7 @@ fn stage_cpu<T>(
         std::hint::black_box(round()?);
         rounds += 1;
     }
-    let spent = thread_cpu_time().saturating_sub(before);
-    let requests = rounds * requests;
-    Ok(StageCpu {
-        ms: spent.as_secs_f64() * 1000.0 / requests.max(1) as f64,
-        requests,
-    })
+    Ok((thread_cpu_time().saturating_sub(before), rounds * requests))
 }
 
 /// `requests` checks of `CURRENT`, as the server makes one per request.
@@ -183,8 +194,9 @@ impl CpuSplit {
             ),
             ("JSON encoding of the response", self.json.ms),
             (
-                "HTTP path (the server's CPU less the above: hyper and axum, query decoding, \
-                 `spawn_blocking` hand-off and wake-ups, tracing spans, socket calls)",
+                "HTTP path (the server's CPU less the above: sleeps and wake-ups around the \
+                 `spawn_blocking` hand-off, socket and epoll calls, hyper, axum and tower, query \
+                 decoding, tracing spans)",
                 level.http_path_ms,
             ),
             (
@@ -200,8 +212,8 @@ impl CpuSplit {
         let _ = writeln!(
             out,
             "### Where a request's CPU time goes (the query mix, round-robin)\n\n\
-             The stages are timed in process on one thread (its CPU time over {:.1} s of each, \
-             {} to {} requests); the server's CPU time per request is read under the HTTP load \
+             The stages are timed in process on one thread (its CPU time over {:.1} s of each \
+             in {PASSES} turns, {} to {} requests); the server's CPU time per request is read under the HTTP load \
              above.{}\n",
             self.seconds_per_stage,
             self.search_highlighted.requests,
