@@ -22,7 +22,7 @@ mod pairs;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
-    TextAnalyzer, TokenizerManager,
+    TextAnalyzer, TextAnalyzerBuilder, Tokenizer, TokenizerManager,
 };
 
 use chars::HanChars;
@@ -65,35 +65,35 @@ pub enum Mode {
 /// The analyzer for [`TEXT`]: mixed tokenizer, lowercase, ASCII folding, English stemming
 /// (plural acronyms included: `CCGs` is found by `ccg`).
 pub fn text_analyzer(mode: Mode) -> TextAnalyzer {
-    TextAnalyzer::builder(MixedTokenizer::new(mode))
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
-        .filter(AcronymPlurals)
-        .build()
+    stemmed(plain(MixedTokenizer::new(mode))).build()
 }
 
 /// The analyzer for [`PLAIN`]: as [`text_analyzer`] without stemming.
 pub fn plain_analyzer(mode: Mode) -> TextAnalyzer {
-    TextAnalyzer::builder(MixedTokenizer::new(mode))
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    plain(MixedTokenizer::new(mode)).build()
 }
 
 /// The analyzer for [`PAIRS`]: [`text_analyzer`]'s adjacent tokens that are both `words`, two
 /// by two.
 pub fn pairs_analyzer(mode: Mode, words: &PairWords) -> TextAnalyzer {
-    TextAnalyzer::builder(MixedTokenizer::new(mode))
+    stemmed(plain(MixedTokenizer::new(mode)))
+        .filter(WordPairs(std::sync::Arc::clone(words)))
+        .build()
+}
+
+/// `tokenizer`'s tokens without over-long ones, lowercased and folded: the unstemmed analysis.
+fn plain<T: Tokenizer>(tokenizer: T) -> TextAnalyzerBuilder<impl Tokenizer> {
+    TextAnalyzer::builder(tokenizer)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+}
+
+/// An unstemmed analysis, stemmed (plural acronyms included).
+fn stemmed<T: Tokenizer>(plain: TextAnalyzerBuilder<T>) -> TextAnalyzerBuilder<impl Tokenizer> {
+    plain
         .filter(Stemmer::new(Language::English))
         .filter(AcronymPlurals)
-        .filter(WordPairs(std::sync::Arc::clone(words)))
-        .build()
 }
 
 /// The analyzer for [`KEYWORD`]: the whole value as one lowercased token.
@@ -121,19 +121,10 @@ pub fn token_texts(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 /// are those of the full analyzers, without segmenting text that cannot match.
 pub(crate) fn highlight_analyzers(han_needles: Vec<String>) -> (TextAnalyzer, TextAnalyzer) {
     let tokenizer = MixedTokenizer::for_highlights(han_needles);
-    let text = TextAnalyzer::builder(tokenizer.clone())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
-        .filter(AcronymPlurals)
-        .build();
-    let plain = TextAnalyzer::builder(tokenizer)
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build();
-    (text, plain)
+    (
+        stemmed(plain(tokenizer.clone())).build(),
+        plain(tokenizer).build(),
+    )
 }
 
 /// Registers [`TEXT`], [`PLAIN`] and [`PAIRS`] (indexing mode; pairs of `pair_words`), [`CHARS`]
