@@ -336,3 +336,43 @@ fn resolve_years(searcher: &Searcher) -> Result<Column> {
         ords,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn passing(docs: &[u32]) -> Passing {
+        Passing::new(docs.iter().copied().collect())
+    }
+
+    #[test]
+    fn a_filter_passing_nothing_contains_no_passage() {
+        // A segment where no passage passes has an empty bitmap: its bit set has no room at
+        // all, and no passage (the first included) may read as passing.
+        let none = passing(&[]);
+        assert!(none.docs.is_empty());
+        assert!((0..64).chain([u32::MAX - 1]).all(|doc| !none.contains(doc)));
+        assert_eq!(none.bytes(), none.docs.serialized_size());
+    }
+
+    #[test]
+    fn passages_beyond_the_last_passing_one_do_not_pass() {
+        // The bit set ends at the last passing passage; later ones must be refused by the
+        // bound check, not read past the set's end.
+        let some = passing(&[0, 3, 64]);
+        let passed: Vec<u32> = (0..200).filter(|&doc| some.contains(doc)).collect();
+        assert_eq!(passed, [0, 3, 64]);
+        assert!(!some.contains(u32::MAX - 1));
+    }
+
+    #[test]
+    fn combined_filters_keep_only_passages_in_both() {
+        let both = passing(&[1, 5, 9, 130]).and(&passing(&[5, 130, 131]));
+        assert_eq!(both.docs.iter().collect::<Vec<_>>(), [5, 130]);
+        assert!(!both.contains(1) && !both.contains(131));
+        // Filters with nothing in common leave nothing, whichever side is empty.
+        assert!(passing(&[1, 2]).and(&passing(&[3])).docs.is_empty());
+        assert!(!passing(&[]).and(&passing(&[3])).contains(3));
+        assert!(!passing(&[3]).and(&passing(&[])).contains(3));
+    }
+}
