@@ -752,3 +752,64 @@ fn issue_14_participant_counts_over_segments_equal_the_speakers_of_the_matches()
         }
     }
 }
+
+/// A JSONL file of one document with `passages` passages, each naming its file and number.
+fn write_jsonl_document(path: &Path, doc: &str, word: &str, passages: usize) {
+    let lines: String = (0..passages)
+        .map(|n| {
+            let head = if n == 0 {
+                format!(r#""title": "{doc}", "kind": "other", "#)
+            } else {
+                String::new()
+            };
+            format!("{{\"doc\": \"{doc}\", {head}\"text\": \"{word} passage n{n}\"}}\n")
+        })
+        .collect();
+    fs::write(path, lines).unwrap();
+}
+
+#[test]
+fn analysis_batches_span_files_and_a_duplicate_id_after_a_flush_is_refused() {
+    // The builder analyses passages in batches of 4,096 across files: these sizes put a
+    // flush in the middle of the second file, a duplicate of the first file's document id
+    // after it (its passages must not reach the index, though the first id's have been
+    // handed to tantivy already), and a last file smaller than a batch (the final flush).
+    let corpus = tempfile::tempdir().unwrap();
+    write_jsonl_document(&corpus.path().join("a.jsonl"), "big", "aardvark", 3000);
+    write_jsonl_document(&corpus.path().join("b.jsonl"), "other", "badger", 3000);
+    write_jsonl_document(&corpus.path().join("c.jsonl"), "big", "civet", 5);
+    write_jsonl_document(&corpus.path().join("d.jsonl"), "last", "dingo", 7);
+    let index_dir = tempfile::tempdir().unwrap();
+    let report = indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).unwrap();
+    assert_eq!((report.documents, report.passages), (3, 3000 + 3000 + 7));
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    let message = report.errors[0].to_string();
+    assert!(
+        message.contains("c.jsonl") && message.contains("already used by a.jsonl"),
+        "{message}"
+    );
+
+    let index = Index::open(index_dir.path()).unwrap();
+    let total = |q: &str| search(&index, SearchRequest::new(q)).total;
+    assert_eq!(
+        [
+            total("aardvark"),
+            total("badger"),
+            total("civet"),
+            total("dingo")
+        ],
+        [3000, 3000, 0, 7]
+    );
+    // Every passage is numbered in its document's order, whichever batch it was analysed in.
+    for (word, n) in [
+        ("aardvark", 0),
+        ("aardvark", 2999),
+        ("badger", 1096),
+        ("dingo", 6),
+    ] {
+        let hits = search(&index, SearchRequest::new(format!("{word} n{n}"))).hits;
+        assert_eq!(hits.len(), 1, "{word} n{n}");
+        assert_eq!(hits[0].passage.text, format!("{word} passage n{n}"));
+        assert_eq!(hits[0].passage.passage as usize, n + 1, "{word} n{n}");
+    }
+}
