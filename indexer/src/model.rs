@@ -298,21 +298,12 @@ impl Document {
 impl Document {
     /// A document of `kind` with only what a document needs, for tests to adjust.
     pub(crate) fn example(id: &str, kind: Kind) -> Document {
-        Document {
-            id: DocId(id.into()),
-            title: id.into(),
+        Document::new(
+            DocId(id.into()),
+            id.into(),
             kind,
-            lang: Lang::En,
-            date: None,
-            authors: vec![],
-            source: None,
-            reference: None,
-            licence: None,
-            url: None,
-            translation: None,
-            site: None,
-            file: format!("documents/{id}.md"),
-        }
+            format!("documents/{id}.md"),
+        )
     }
 }
 

@@ -11,12 +11,12 @@ use std::cell::RefCell;
 
 use tantivy::tokenizer::{
     Language, PreTokenizedStream, PreTokenizedString, Stemmer, TextAnalyzer, Token, TokenFilter,
-    TokenStream, Tokenizer,
+    Tokenizer,
 };
 
 use super::english::AcronymPlurals;
 use super::pairs::{PairWords, WordPairs};
-use super::{Mode, plain_analyzer};
+use super::{Mode, collect_tokens, plain_analyzer};
 
 /// The forms of one passage's text, one per text field.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,11 +39,11 @@ impl IndexedText {
     /// Analyses `text` once; `pair_words` are the index's words that pair up.
     pub fn new(text: &str, pair_words: &PairWords) -> IndexedText {
         // Lowercased and folded, Chinese compounds with their sub-words.
-        let plain = PLAIN.with_borrow_mut(|analyzer| collect(analyzer.token_stream(text)));
+        let plain = PLAIN.with_borrow_mut(|analyzer| collect_tokens(analyzer.token_stream(text)));
         let words = whole_words(&plain);
         let mut stem =
             AcronymPlurals.transform(Stemmer::new(Language::English).transform(Replay(plain)));
-        let stemmed = collect(stem.token_stream(""));
+        let stemmed = collect_tokens(stem.token_stream(""));
         // Only pair words pair up, and only at consecutive positions, so the others need not be
         // replayed.
         let candidates = stemmed
@@ -52,7 +52,7 @@ impl IndexedText {
             .cloned()
             .collect();
         let mut pair = WordPairs(PairWords::clone(pair_words)).transform(Replay(candidates));
-        let pairs = collect(pair.token_stream(""));
+        let pairs = collect_tokens(pair.token_stream(""));
         IndexedText {
             stemmed,
             pairs,
@@ -81,14 +81,6 @@ impl Tokenizer for Replay {
     }
 }
 
-fn collect(mut stream: impl TokenStream) -> Vec<Token> {
-    let mut tokens = Vec::new();
-    while stream.advance() {
-        tokens.push(stream.token().clone());
-    }
-    tokens
-}
-
 fn whole_words(plain: &[Token]) -> Vec<Token> {
     let mut whole_to = 0;
     plain
@@ -113,7 +105,7 @@ mod tests {
     use crate::analysis::{pairs_analyzer, text_analyzer};
 
     fn analysed(mut analyzer: TextAnalyzer, text: &str) -> Vec<Token> {
-        collect(analyzer.token_stream(text))
+        collect_tokens(analyzer.token_stream(text))
     }
 
     #[test]

@@ -22,7 +22,7 @@ mod pairs;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
-    TextAnalyzer, TextAnalyzerBuilder, Tokenizer, TokenizerManager,
+    TextAnalyzer, TextAnalyzerBuilder, Token, TokenStream, Tokenizer, TokenizerManager,
 };
 
 use chars::HanChars;
@@ -105,12 +105,27 @@ pub fn keyword_analyzer() -> TextAnalyzer {
 
 /// The texts of the tokens `analyzer` makes of `text`, in order.
 pub fn token_texts(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while let Some(token) = stream.next() {
-        out.push(token.text.clone());
+    collect_tokens(analyzer.token_stream(text))
+        .into_iter()
+        .map(|token| token.text)
+        .collect()
+}
+
+/// Each token's position and text, as `analyzer` makes them of `text`.
+pub fn positioned_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    collect_tokens(analyzer.token_stream(text))
+        .into_iter()
+        .map(|token| (token.position, token.text))
+        .collect()
+}
+
+/// Every token of `stream`, in order.
+pub(crate) fn collect_tokens(mut stream: impl TokenStream) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        tokens.push(stream.token().clone());
     }
-    out
+    tokens
 }
 
 /// [`text_analyzer`] and [`plain_analyzer`] (indexing mode) for highlighting: Han runs that

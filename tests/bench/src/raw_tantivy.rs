@@ -10,7 +10,7 @@ use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, RegexQuery, TermQu
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocId, Index, IndexReader, Score, SegmentReader, TantivyDocument, Term};
 
 use indexer::analysis::{self, Mode};
@@ -135,7 +135,7 @@ impl RawTantivy {
             }
         }
         if let Some(prefix) = &query.prefix {
-            let tokens = analyze(&mut plain, prefix);
+            let tokens = analysis::positioned_tokens(&mut plain, prefix);
             let last = tokens.last().map(|(_, t)| t.clone()).unwrap_or_default();
             let pattern = format!("{}.*", regex_escape(&last));
             clauses.push((
@@ -171,7 +171,7 @@ impl RawTantivy {
 
     /// A word or phrase: one term, or the analyzed tokens as a phrase at their positions.
     fn phrase(&self, analyzer: &mut TextAnalyzer, text: &str) -> Option<Box<dyn Query>> {
-        let tokens = analyze(analyzer, text);
+        let tokens = analysis::positioned_tokens(analyzer, text);
         match tokens.as_slice() {
             [] => None,
             [(_, term)] => Some(Box::new(TermQuery::new(
@@ -188,16 +188,6 @@ impl RawTantivy {
             }
         }
     }
-}
-
-/// Each token's position and text, as `analyzer` makes them of `text`.
-fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
-    let mut stream = analyzer.token_stream(text);
-    let mut tokens = Vec::new();
-    while let Some(token) = stream.next() {
-        tokens.push((token.position, token.text.clone()));
-    }
-    tokens
 }
 
 fn regex_escape(text: &str) -> String {

@@ -149,7 +149,7 @@ impl Planner<'_> {
     /// A word or phrase: one term, or a phrase of the analyzed tokens at their positions. A
     /// single Chinese character is looked for inside words too (`蝶` finds `蝶恋花`).
     fn phrase(&mut self, text: &str, positive: bool) -> Option<Box<dyn Query>> {
-        let tokens = analyze(&mut self.text, text);
+        let tokens = analysis::positioned_tokens(&mut self.text, text);
         let field = self.fields.text;
         if let [(_, term)] = tokens.as_slice()
             && let Some(han) = single_han_char(term)
@@ -205,7 +205,7 @@ impl Planner<'_> {
     /// Words within `distance` positions of each other, in any order; fewer than two words
     /// are an ordinary word or nothing.
     fn near(&mut self, text: &str, distance: u32, positive: bool) -> Option<Box<dyn Query>> {
-        let tokens = analyze(&mut self.text, text);
+        let tokens = analysis::positioned_tokens(&mut self.text, text);
         if tokens.len() < 2 {
             return self.phrase(text, positive);
         }
@@ -248,7 +248,7 @@ impl Planner<'_> {
         column: usize,
         positive: bool,
     ) -> Result<Option<Box<dyn Query>>> {
-        let tokens = analyze(&mut self.plain, text);
+        let tokens = analysis::positioned_tokens(&mut self.plain, text);
         let word = match tokens.as_slice() {
             [] => return Ok(None),
             [(_, word)] => word.clone(),
@@ -277,7 +277,7 @@ impl Planner<'_> {
 
     /// `word*`: words starting with the (unstemmed) prefix; earlier tokens of the word must match too.
     fn prefix(&mut self, text: &str, column: usize, positive: bool) -> Result<Box<dyn Query>> {
-        let tokens = analyze(&mut self.plain, text);
+        let tokens = analysis::positioned_tokens(&mut self.plain, text);
         let Some(((_, last), rest)) = tokens.split_last() else {
             return Err(query_error(
                 column,
@@ -330,16 +330,6 @@ fn single_han_char(term: &str) -> Option<char> {
         (Some(c), None) if analysis::is_cjk(c) => Some(c),
         _ => None,
     }
-}
-
-/// Runs an analyzer, returning each token's position and text.
-fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
-    let mut stream = analyzer.token_stream(text);
-    let mut tokens = Vec::new();
-    while let Some(token) = stream.next() {
-        tokens.push((token.position, token.text.clone()));
-    }
-    tokens
 }
 
 #[cfg(test)]
