@@ -20,7 +20,8 @@ use crate::schema::Fields;
 /// A passage as tantivy indexes it: its values, and its text fields already analysed.
 ///
 /// Tantivy's own document keeps a pre-analysed value as JSON, written and parsed again for every
-/// passage, which cost more than analysing once saved; this one hands the tokens over as they are.
+/// passage, which cost more than analysing once saved; this one gives tantivy a copy of the
+/// tokens (its value API asks for an owned box), with no encoding.
 #[derive(Debug, Clone, Default)]
 pub struct PassageDocument {
     /// Every value but the analysed text.

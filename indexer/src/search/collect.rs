@@ -159,9 +159,10 @@ fn for_each_in(
     visit: &mut impl FnMut(DocId, Score),
 ) {
     if filter.docs.len() * RARE_FILTER >= u64::from(scorer.size_hint()) {
+        let passing = filter.bits();
         let mut doc = scorer.doc();
         while doc != TERMINATED {
-            if filter.contains(doc) {
+            if passing.contains(doc) {
                 let score = if scores { scorer.score() } else { 0.0 };
                 visit(doc, score);
             }

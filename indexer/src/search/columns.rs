@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::Hash;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use roaring::RoaringBitmap;
 use tantivy::{BitSet, DocId, Searcher, SegmentReader};
@@ -45,28 +45,28 @@ pub type SegmentBitmaps = Vec<Passing>;
 /// The passages of one segment that pass a filter, kept two ways: compressed, to combine filters
 /// and to walk when few pass; and one bit per passage, to test each match when many pass (a
 /// test of the compressed set costs several times more, and a search may test tens of
-/// thousands of matches).
+/// thousands of matches). The bits are made the first time a search tests passages one by one:
+/// a filter that is only walked (a rare one, or a search's one-off combination of filters)
+/// never needs them.
 #[derive(Debug, Clone)]
 pub struct Passing {
     /// The passages.
     pub docs: RoaringBitmap,
-    bits: BitSet,
+    bits: OnceLock<BitSet>,
 }
 
 impl Passing {
-    /// `docs`, with their bits.
+    /// The passages `docs`.
     pub fn new(docs: RoaringBitmap) -> Passing {
-        let mut bits = BitSet::with_max_value(docs.max().map_or(0, |max| max + 1));
-        for doc in &docs {
-            bits.insert(doc);
+        Passing {
+            docs,
+            bits: OnceLock::new(),
         }
-        Passing { docs, bits }
     }
 
     /// Whether passage `doc` passes.
-    #[inline]
     pub fn contains(&self, doc: DocId) -> bool {
-        doc < self.bits.max_value() && self.bits.contains(doc)
+        self.bits().contains(doc)
     }
 
     /// The passages passing both.
@@ -74,9 +74,37 @@ impl Passing {
         Passing::new(&self.docs & &other.docs)
     }
 
-    /// Memory held, in bytes.
+    /// One bit per passage, to test many passages in a row.
+    pub fn bits(&self) -> PassingBits<'_> {
+        PassingBits(self.bits.get_or_init(|| {
+            let mut bits = BitSet::with_max_value(self.bit_count());
+            for doc in &self.docs {
+                bits.insert(doc);
+            }
+            bits
+        }))
+    }
+
+    /// Bits needed: one per passage up to the last that passes.
+    fn bit_count(&self) -> u32 {
+        self.docs.max().map_or(0, |max| max + 1)
+    }
+
+    /// Memory held, or to be held once the bits are made, in bytes.
     fn bytes(&self) -> usize {
-        self.docs.serialized_size() + self.bits.max_value() as usize / 8
+        self.docs.serialized_size() + self.bit_count() as usize / 8
+    }
+}
+
+/// The bits of a [`Passing`], fetched once before a loop over matches.
+#[derive(Clone, Copy)]
+pub struct PassingBits<'a>(&'a BitSet);
+
+impl PassingBits<'_> {
+    /// Whether passage `doc` passes.
+    #[inline]
+    pub fn contains(self, doc: DocId) -> bool {
+        doc < self.0.max_value() && self.0.contains(doc)
     }
 }
 
