@@ -1,5 +1,4 @@
-//! What comparisons compute once per open index and reuse: who spoke each passage, each group's
-//! passages and word counts, keyed by the group's filters, and each cross-tab's column word
+//! What comparisons compute once per open index and reuse: each group's passages and word counts, keyed by the group's filters, and each cross-tab's column word
 //! totals.
 //!
 //! An [`crate::Index`] is one generation of the index and never changes, so nothing here goes
@@ -10,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::api::Filters;
-use crate::compare::groups::{GroupDocs, Speakers};
+use crate::compare::groups::GroupDocs;
 
 /// Groups (or column totals) kept at most, per kind.
 const CAPACITY: usize = 16;
@@ -40,20 +39,11 @@ pub type ColumnWords = HashMap<String, u64>;
 /// The comparisons' cache of one open index.
 #[derive(Default)]
 pub struct Cache {
-    speakers: Bounded<Speakers>,
     groups: Bounded<Group>,
     columns: Bounded<ColumnWords>,
 }
 
 impl Cache {
-    /// Who spoke each passage, read with `read` when not cached.
-    pub fn speakers(
-        &self,
-        read: impl FnOnce() -> crate::Result<Speakers>,
-    ) -> crate::Result<Arc<Speakers>> {
-        self.speakers.get_or_insert(String::new(), read)
-    }
-
     /// The group `key` names, if it is cached.
     pub fn group(&self, key: GroupKey<'_>) -> Option<Arc<Group>> {
         self.groups.get(&group_key(key))

@@ -3,11 +3,12 @@
 //!
 //! Word frequencies come from the postings of the `words` field (whole words with their
 //! frequencies), read against the groups' bit sets: one pass over the postings for every group
-//! being counted, never over the stored text. Who spoke is read from [`Speakers`], a number per
-//! passage made once per open index, so counting a group's or a word's participants is a walk
+//! being counted, never over the stored text. Who spoke is read from [`Speakers`], the index's
+//! speaker column (a number per passage, resolved once per open index), so counting a group's or a word's participants is a walk
 //! over bits, not over strings.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -17,6 +18,7 @@ use tantivy::{BitSet, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentRea
 
 use crate::error::Result;
 use crate::schema::names;
+use crate::search::columns::{Column as ValueColumn, NONE};
 
 /// The passages of a group: one bit set per segment of the searcher it was collected with.
 pub struct GroupDocs {
@@ -71,57 +73,25 @@ impl GroupDocs {
     }
 }
 
-/// Who spoke each passage: a number per speaker, the same in every segment, per passage.
-pub struct Speakers {
-    /// Per segment, per passage: its speaker's number, or [`Speakers::NOBODY`].
-    segments: Vec<Vec<u32>>,
-    /// Distinct speakers in the index.
-    count: u32,
-}
+/// Who spoke each passage: the index's speaker column, a number per speaker shared by every
+/// segment.
+pub struct Speakers(Arc<ValueColumn>);
 
 impl Speakers {
-    /// A passage without a speaker (prose, an unattributed quote).
-    const NOBODY: u32 = u32::MAX;
-
-    /// Reads the speaker column of every segment once.
-    pub fn read(searcher: &Searcher) -> tantivy::Result<Speakers> {
-        let mut numbers: HashMap<String, u32> = HashMap::new();
-        let mut segments = Vec::with_capacity(searcher.segment_readers().len());
-        let mut name = String::new();
-        for reader in searcher.segment_readers() {
-            let mut of_passage = vec![Speakers::NOBODY; reader.max_doc() as usize];
-            if let Some(column) = reader.fast_fields().str(names::SPEAKER)? {
-                // The segment's own term ordinals, mapped to numbers shared by all segments.
-                let mut of_ordinal = Vec::with_capacity(column.num_terms());
-                for ordinal in 0..column.num_terms() as u64 {
-                    name.clear();
-                    column.ord_to_str(ordinal, &mut name)?;
-                    let next = numbers.len() as u32;
-                    of_ordinal.push(*numbers.entry(name.clone()).or_insert(next));
-                }
-                for (doc, speaker) in of_passage.iter_mut().enumerate() {
-                    if let Some(ordinal) = column.term_ords(doc as DocId).next() {
-                        *speaker = of_ordinal[ordinal as usize];
-                    }
-                }
-            }
-            segments.push(of_passage);
-        }
-        Ok(Speakers {
-            segments,
-            count: numbers.len() as u32,
-        })
+    /// The speakers of the index whose speaker column is `column`.
+    pub fn new(column: Arc<ValueColumn>) -> Speakers {
+        Speakers(column)
     }
 
     /// An empty set of speakers.
     fn none_seen(&self) -> BitSet {
-        BitSet::with_max_value(self.count)
+        BitSet::with_max_value(self.0.values.len() as u32)
     }
 
     /// Adds the speaker of `doc` in `segment`, if it has one, to `seen`.
     fn mark(&self, seen: &mut BitSet, segment: usize, doc: DocId) {
-        let speaker = self.segments[segment][doc as usize];
-        if speaker != Speakers::NOBODY {
+        let speaker = self.0.ords[segment][doc as usize];
+        if speaker != NONE {
             seen.insert(speaker);
         }
     }

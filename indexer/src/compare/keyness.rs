@@ -15,6 +15,7 @@ use crate::compare::cache::{Group, GroupKey};
 use crate::compare::groups::{GroupDocs, Speakers, term_counts, term_participants};
 use crate::compare::stats::{log_likelihood, log_ratio, over_represented, per_10k};
 use crate::error::Result;
+use crate::schema::names;
 use crate::search::Index;
 
 /// Hand-written stop lists (see the files' headers).
@@ -128,10 +129,9 @@ impl Index {
         ))
     }
 
-    /// Who spoke each passage (read once per open index).
-    fn speakers(&self) -> Result<Arc<Speakers>> {
-        self.comparisons()
-            .speakers(|| Ok(Speakers::read(&self.searcher())?))
+    /// Who spoke each passage (resolved once per open index).
+    fn speakers(&self) -> Result<Speakers> {
+        Ok(Speakers::new(self.column(names::SPEAKER)?))
     }
 }
 

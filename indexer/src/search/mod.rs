@@ -4,7 +4,7 @@
 //! [`crate::api`] types, so both give identical results.
 
 mod collect;
-mod columns;
+pub(crate) mod columns;
 mod facets;
 mod filter;
 mod highlight;
@@ -375,6 +375,11 @@ impl Index {
             Some(passages) => Box::new(filter::PassingQuery::new(passages, &self.searcher)),
             None => Box::new(AllQuery),
         })
+    }
+
+    /// The column `name` (a fast-field name), resolved once per open index.
+    pub(crate) fn column(&self, name: &str) -> Result<Arc<columns::Column>> {
+        self.columns.column(name)
     }
 
     /// The cache of group counts.
