@@ -10,6 +10,7 @@ mod compare;
 mod export;
 mod indexer;
 mod ingest_formats;
+mod licences;
 mod proximity;
 mod reliability;
 mod server;
