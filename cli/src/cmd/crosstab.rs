@@ -35,6 +35,9 @@ pub fn run(
     request
         .validate()
         .map_err(|error| anyhow!(explain(&error)))?;
+    if let Some(format) = args.format.render() {
+        super::refuse_binary_on_terminal(format, false)?;
+    }
     let response = backend.crosstab(&request)?;
     match args.format.render() {
         Some(format) => out.extend(render::crosstab(format, &response)?),

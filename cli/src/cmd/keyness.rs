@@ -13,6 +13,9 @@ pub fn run(
     out: &mut Vec<u8>,
     palette: table::Palette,
 ) -> Result<bool> {
+    if let Some(format) = args.format.render() {
+        super::refuse_binary_on_terminal(format, false)?;
+    }
     let response = backend.keyness(&args.to_request()?)?;
     match args.format.render() {
         Some(format) => out.extend(render::keyness(format, &response)?),
