@@ -14,6 +14,7 @@
 //!     took_ms: 0.1,
 //!     hits: vec![],
 //!     facets: Default::default(),
+//!     unknown_values: vec![],
 //! };
 //! let csv = render::search(render::Format::Csv, &SearchRequest::new("trust"), &response).unwrap();
 //! assert!(String::from_utf8(csv).unwrap().starts_with("citation,speaker,"));

@@ -2,7 +2,7 @@
 //! "3 passages"), what a search was and how many of its passages a list shows. The terminal's
 //! table, the Markdown and the Word appendix all say the same thing the same way.
 
-use indexer::api::{ATTR_PREFIX, Filters, GroupSize, QueryForm};
+use indexer::api::{ATTR_PREFIX, Filters, GroupSize, QueryForm, UnknownValue};
 
 /// `n` and its noun, singular for one: "1 passage", "1,203 passages".
 pub fn count(n: u64, one: &str, many: &str) -> String {
@@ -72,6 +72,20 @@ fn quoted(q: &str) -> String {
         .and_then(|rest| rest.strip_suffix('"'))
         .filter(|inner| !inner.is_empty() && !inner.contains('"'));
     format!("“{}”", phrase.unwrap_or(&q))
+}
+
+/// A filter value the corpus lacks, and the values it has: `role "surgeon" is not in this
+/// corpus; it has: GP, manager, lay`.
+pub fn unknown_value(unknown: &UnknownValue) -> String {
+    let held = if unknown.held.is_empty() {
+        "no passage has any value of it".to_string()
+    } else {
+        format!("it has: {}", unknown.held.join(", "))
+    };
+    format!(
+        "{} {:?} is not in this corpus; {held}",
+        unknown.filter, unknown.value
+    )
 }
 
 /// Text on one line, runs of white space as one space.

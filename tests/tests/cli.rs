@@ -892,3 +892,52 @@ fn issue_29_crosstab_rows_are_numbered_from_1() {
         );
     }
 }
+
+#[test]
+fn issue_29_a_filter_value_the_corpus_lacks_is_named_with_the_values_it_has() {
+    let fixture = Fixture::new();
+    for (backend, flags) in fixture.backends() {
+        let surgeon = run(&flags, &["search", "trust", "--role", "surgeon"]);
+        expect_status(&surgeon, 1, &format!("{backend}: a role nobody has"));
+        let warning = stderr(&surgeon);
+        assert!(
+            warning.contains("warning: role \"surgeon\" is not in this corpus; it has: ")
+                && warning.contains("GP")
+                && warning.contains("manager")
+                && warning.contains("Independent GP"),
+            "{backend}: {warning}"
+        );
+        let json: SearchResponse = json(
+            &run(
+                &flags,
+                &["search", "trust", "--role", "surgeon", "--format", "json"],
+            ),
+            "the search",
+        );
+        let unknown = &json.unknown_values;
+        assert_eq!(unknown.len(), 1, "{backend}: {unknown:?}");
+        assert_eq!(
+            (unknown[0].filter.as_str(), unknown[0].value.as_str()),
+            ("role", "surgeon")
+        );
+        assert!(unknown[0].held.iter().any(|v| v == "GP"), "{unknown:?}");
+
+        let keyness = run(&flags, &["keyness", "--target", "role_group=surgeon"]);
+        assert!(
+            stderr(&keyness).contains("role_group \"surgeon\" is not in this corpus; it has: "),
+            "{backend}: {}",
+            stderr(&keyness)
+        );
+        let known = run(&flags, &["search", "work", "--role", "gp"]);
+        expect_status(
+            &known,
+            0,
+            &format!("{backend}: a role the corpus has, in any case"),
+        );
+        assert_eq!(
+            stderr(&known),
+            "",
+            "{backend}: no warning for a value it has"
+        );
+    }
+}

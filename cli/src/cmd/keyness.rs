@@ -17,6 +17,7 @@ pub fn run(
         super::refuse_binary_on_terminal(format, false)?;
     }
     let response = backend.keyness(&args.to_request()?)?;
+    crate::messages::warn_unknown_values(&response.unknown_values);
     match args.format.render() {
         Some(format) => out.extend(render::keyness(format, &response)?),
         None => table::write_keyness(out, &response, palette)?,

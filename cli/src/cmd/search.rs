@@ -20,6 +20,7 @@ pub fn run(
         super::refuse_binary_on_terminal(format, false)?;
     }
     let response = backend.search(&request)?;
+    crate::messages::warn_unknown_values(&response.unknown_values);
     match (args.format, args.format.render()) {
         (_, Some(format)) => out.extend(render::search(format, &request, &response)?),
         (SearchFormat::Kwic, None) => render::kwic::write(

@@ -575,6 +575,7 @@ mod tests {
                     of: 5,
                 }],
             )]),
+            unknown_values: vec![],
         };
         let request = SearchRequest {
             offset: 4,

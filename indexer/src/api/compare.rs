@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{FacetField, Filters, SearchRequest, check_max, check_query_length};
+use crate::api::{FacetField, Filters, SearchRequest, UnknownValue, check_max, check_query_length};
 use crate::error::Error;
 
 /// Most rows of a cross-tab.
@@ -121,6 +121,10 @@ pub struct CrosstabResponse {
     pub rows: Vec<CrosstabRowResult>,
     /// Time spent, in milliseconds.
     pub took_ms: f64,
+    /// Filter values the corpus holds nowhere, each with the values it holds (absent when
+    /// every value is held).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_values: Vec<UnknownValue>,
 }
 
 /// A column of a cross-tab: a value and the size of its text.
@@ -282,6 +286,10 @@ pub struct KeynessResponse {
     pub terms: Vec<KeyTerm>,
     /// Time spent, in milliseconds.
     pub took_ms: f64,
+    /// Values of the groups' filters the corpus holds nowhere, each with the values it holds (absent when
+    /// every value is held).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_values: Vec<UnknownValue>,
 }
 
 /// A group of passages being compared, and its size.

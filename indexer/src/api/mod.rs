@@ -589,6 +589,20 @@ impl FromStr for Sort {
     }
 }
 
+/// A filter value that no passage of the corpus holds: the request runs, and that value finds
+/// nothing, which is why a search by it is empty. Said in every answer that takes filters, so a
+/// typo (`role=surgeon`) is named instead of giving a silent zero.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnknownValue {
+    /// The filter, as the query string names it: `role`, `site`, `attr.gender`.
+    pub filter: String,
+    /// The value asked for.
+    pub value: String,
+    /// The values of this filter the corpus holds (the first 100, in the index's order).
+    pub held: Vec<String>,
+}
+
 /// The answer to a [`SearchRequest`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -603,6 +617,10 @@ pub struct SearchResponse {
     pub hits: Vec<Hit>,
     /// For each requested facet field, its values with counts over all matches, most frequent first.
     pub facets: BTreeMap<String, Vec<FacetCount>>,
+    /// Filter values the corpus holds nowhere, each with the values it holds (absent when
+    /// every value is held).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_values: Vec<UnknownValue>,
 }
 
 /// A value of a facet field: how many matching passages have it, and how many distinct

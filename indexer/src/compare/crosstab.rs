@@ -70,6 +70,7 @@ impl Index {
             columns,
             rows,
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+            unknown_values: self.unknown_values(&req.filters)?,
         })
     }
 

@@ -30,7 +30,7 @@ use crate::analysis::{self, PairWords};
 use crate::api::{
     DocumentDetail, DocumentInfo, DocumentList, DocumentsRequest, FACET_VALUES_IN_SEARCH,
     FacetCount, FacetField, Filters, Hit, Holding, ParticipantInfo, PassageDetail, SearchRequest,
-    SearchResponse, Sort, Stats,
+    SearchResponse, Sort, Stats, UnknownValue,
 };
 use crate::catalog::{Catalog, CatalogDocument};
 use crate::error::{Error, Result};
@@ -149,7 +149,13 @@ impl Index {
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
             hits,
             facets,
+            unknown_values: self.unknown_values(&req.filters)?,
         })
+    }
+
+    /// The values of `filters` no passage of the corpus holds, with the values held.
+    pub fn unknown_values(&self, filters: &Filters) -> Result<Vec<UnknownValue>> {
+        filter::unknown_values(filters, &self.columns, &self.attributes)
     }
 
     /// Every value of `field` with its count over passages matching `q` and `filters`
