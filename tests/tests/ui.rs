@@ -414,8 +414,8 @@ fn each_filter_value_shows_its_passages_and_how_many_participants_said_them() {
                 .cloned()
         };
         find(facets).unwrap_or_else(|| {
-            let held = find(&corpus)
-                .unwrap_or_else(|| panic!("{panel}: {value} is not in the corpus"));
+            let held =
+                find(&corpus).unwrap_or_else(|| panic!("{panel}: {value} is not in the corpus"));
             indexer::api::FacetCount {
                 count: 0,
                 participants: 0,

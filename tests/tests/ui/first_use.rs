@@ -33,7 +33,8 @@ fn message(page: &mut Browser, what: &str) -> (String, bool) {
 /// The counts the filter panels show, and what each panel says instead of counts.
 fn panel_counts(page: &mut Browser) -> (usize, Vec<String>) {
     let counts = page.eval("document.querySelectorAll('#facets .count').length");
-    let notes = page.eval("[...document.querySelectorAll('#facets .empty')].map((e) => e.textContent)");
+    let notes =
+        page.eval("[...document.querySelectorAll('#facets .empty')].map((e) => e.textContent)");
     (
         counts.as_u64().unwrap_or(0) as usize,
         serde_json::from_value(notes).unwrap_or_default(),
@@ -60,9 +61,15 @@ fn an_error_after_results_clears_the_counts_and_speaks_the_users_words() {
         "{text}"
     );
     let after_results = panel_counts(&mut page);
-    assert_eq!(after_results.0, 0, "no counts of the last search stay beside the error");
+    assert_eq!(
+        after_results.0, 0,
+        "no counts of the last search stay beside the error"
+    );
     assert!(
-        after_results.1.iter().all(|n| n == "No counts: the search could not run"),
+        after_results
+            .1
+            .iter()
+            .all(|n| n == "No counts: the search could not run"),
         "{after_results:?}"
     );
     assert_eq!(
@@ -139,7 +146,11 @@ fn values_the_search_does_not_find_stay_listed_with_zero() {
           {box_}.closest('label').querySelector('.who')?.textContent]"
     ));
     let groups: Vec<FacetCount> = server.get_ok("/v1/facets/role_group");
-    let of = groups.iter().find(|g| g.value == "GP").expect("GP is a group").of;
+    let of = groups
+        .iter()
+        .find(|g| g.value == "GP")
+        .expect("GP is a group")
+        .of;
     assert_eq!(
         shown,
         serde_json::json!(["zero", "0", format!("0 of {of} participants")])
@@ -202,7 +213,10 @@ fn typing_keeps_the_cross_tab_and_keyness_views_and_a_cross_tab_address_starts_w
         "the cross-tab of the query",
         "document.querySelector('#crosstab table')",
     );
-    assert_eq!(page.eval("document.getElementById('crosstab-rows').value"), "trust");
+    assert_eq!(
+        page.eval("document.getElementById('crosstab-rows').value"),
+        "trust"
+    );
     let header = page.eval("document.querySelector('#crosstab tbody th').textContent");
     assert_eq!(header, "trust");
 
@@ -213,9 +227,7 @@ fn typing_keeps_the_cross_tab_and_keyness_views_and_a_cross_tab_address_starts_w
         page.eval(&format!("document.getElementById('view-{view}').click()"));
         page.wait_until(
             view,
-            &format!(
-                "new URLSearchParams(location.search).get('view') === '{view}' && ({drawn})"
-            ),
+            &format!("new URLSearchParams(location.search).get('view') === '{view}' && ({drawn})"),
         );
         page.eval("(() => { const q = document.getElementById('q'); q.focus(); q.select(); return true; })()");
         page.insert_text("STP");
@@ -235,7 +247,10 @@ fn typing_keeps_the_cross_tab_and_keyness_views_and_a_cross_tab_address_starts_w
         );
         page.press(Key::Enter);
         results_when(&mut page, "the quotes of STP", &url_query_is("STP"));
-        assert_eq!(page.eval("new URLSearchParams(location.search).get('view')"), Value::Null);
+        assert_eq!(
+            page.eval("new URLSearchParams(location.search).get('view')"),
+            Value::Null
+        );
         page.eval("document.getElementById('view-search').focus()");
     }
     assert_no_page_errors(&mut page);
@@ -249,8 +264,14 @@ fn the_concordance_fits_a_laptop_and_asks_for_a_word() {
     results_when(&mut page, "every passage", ROLE_GROUPS_SHOWN);
     page.eval("document.getElementById('view-kwic').click()");
     let (text, _) = message(&mut page, "the concordance without a query");
-    assert!(text.starts_with("Type a word or a phrase in the search box"), "{text}");
-    assert_eq!(page.eval("document.querySelectorAll('#kwic table').length"), 0);
+    assert!(
+        text.starts_with("Type a word or a phrase in the search box"),
+        "{text}"
+    );
+    assert_eq!(
+        page.eval("document.querySelectorAll('#kwic table').length"),
+        0
+    );
     assert_eq!(page.eval("document.getElementById('pager').hidden"), true);
     assert_accessible(&mut page, "the concordance before any query");
 
@@ -279,7 +300,11 @@ fn a_translation_is_the_paragraph_that_translates_the_hit_and_its_filter_is_name
     open_search(&mut page, &server, &[]);
     results_when(&mut page, "every passage", ROLE_GROUPS_SHOWN);
     search_for(&mut page, CHINESE_WORD);
-    results_when(&mut page, "the Chinese results", &url_query_is(CHINESE_WORD));
+    results_when(
+        &mut page,
+        "the Chinese results",
+        &url_query_is(CHINESE_WORD),
+    );
     let hit = server.search(&[("q", CHINESE_WORD)]).hits.remove(0);
     let translation = hit.translation.clone().expect("the hit has a translation");
     let expected: PassageDetail = server.get_ok(&format!(
@@ -313,7 +338,10 @@ fn a_translation_is_the_paragraph_that_translates_the_hit_and_its_filter_is_name
         "the document filter's chip",
         "document.querySelector('#active-filters li span')?.textContent",
     );
-    assert_eq!(chip, format!("Document: {}", expected.document.title).as_str());
+    assert_eq!(
+        chip,
+        format!("Document: {}", expected.document.title).as_str()
+    );
     assert_no_page_errors(&mut page);
 }
 
@@ -322,7 +350,11 @@ fn chinese_text_names_the_common_cjk_fonts_before_the_generic_family() {
     let server = TestServer::start(demo_index(), None);
     let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
     open_search(&mut page, &server, &[("q", CHINESE_WORD)]);
-    results_when(&mut page, "the Chinese results", &url_query_is(CHINESE_WORD));
+    results_when(
+        &mut page,
+        "the Chinese results",
+        &url_query_is(CHINESE_WORD),
+    );
     for selector in ["#hits .quote[lang=zh]", "body"] {
         let families = page.eval(&format!(
             "getComputedStyle(document.querySelector('{selector}')).fontFamily"
@@ -347,7 +379,27 @@ fn chinese_text_names_the_common_cjk_fonts_before_the_generic_family() {
             "Microsoft YaHei",
             "WenQuanYi Micro Hei",
         ] {
-            assert!(at(font) < generic, "{selector}: {font} after the generic family");
+            assert!(
+                at(font) < generic,
+                "{selector}: {font} after the generic family"
+            );
         }
     }
+}
+
+#[test]
+fn a_cross_tab_row_error_names_the_row_as_the_box_counts_it() {
+    let server = TestServer::start(demo_index(), None);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
+    open_search(&mut page, &server, &[("view", "crosstab")]);
+    message(&mut page, "the cross-tab before any row");
+    page.eval("document.getElementById('crosstab-rows').focus()");
+    page.insert_text("trust\n\"unclosed");
+    page.eval("document.querySelector('#crosstab-form button[type=submit]').click()");
+    let (text, error) = message(&mut page, "the bad row's error");
+    assert!(error, "{text}");
+    assert!(
+        text.contains("unclosed quote in row 2") && !text.contains("rows["),
+        "{text}"
+    );
 }
