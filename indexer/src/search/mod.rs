@@ -34,7 +34,7 @@ use crate::api::{
 };
 use crate::catalog::{Catalog, CatalogDocument};
 use crate::error::{Error, Result};
-use crate::model::DocId;
+use crate::model::{DocId, Document};
 use crate::schema::Fields;
 use crate::store::current_generation;
 use collect::{Collected, Ranking, collect};
@@ -312,16 +312,7 @@ impl Index {
         Ok(PassageDetail {
             document: document_info(doc),
             passage: passage.view(&doc.document, &self.cited),
-            context: crate::api::Context {
-                before: before
-                    .into_iter()
-                    .map(|p| p.view(&doc.document, &self.cited))
-                    .collect(),
-                after: after
-                    .into_iter()
-                    .map(|p| p.view(&doc.document, &self.cited))
-                    .collect(),
-            },
+            context: self.context(&doc.document, before, after),
         })
     }
 
@@ -422,6 +413,25 @@ impl Index {
         &self.comparisons
     }
 
+    /// The passages around one, as users see them.
+    fn context(
+        &self,
+        document: &Document,
+        before: Vec<StoredPassage>,
+        after: Vec<StoredPassage>,
+    ) -> crate::api::Context {
+        let views = |passages: Vec<StoredPassage>| {
+            passages
+                .into_iter()
+                .map(|p| p.view(document, &self.cited))
+                .collect()
+        };
+        crate::api::Context {
+            before: views(before),
+            after: views(after),
+        }
+    }
+
     fn catalog_document(&self, id: &str) -> Result<&CatalogDocument> {
         DocId::parse(id)
             .ok()
@@ -442,16 +452,7 @@ impl Index {
         let context = if req.context > 0 {
             let (before, _, after) =
                 self.neighbourhood(&passage.passage.doc, passage.passage.ordinal, req.context)?;
-            Some(crate::api::Context {
-                before: before
-                    .into_iter()
-                    .map(|p| p.view(&doc.document, &self.cited))
-                    .collect(),
-                after: after
-                    .into_iter()
-                    .map(|p| p.view(&doc.document, &self.cited))
-                    .collect(),
-            })
+            Some(self.context(&doc.document, before, after))
         } else {
             None
         };
