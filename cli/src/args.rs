@@ -352,6 +352,22 @@ pub enum SearchFormat {
     Docx,
 }
 
+impl SearchFormat {
+    /// The shared file format this one is, or `None` for those only the CLI writes (the
+    /// terminal's table, the aligned concordance).
+    pub fn render(self) -> Option<render::Format> {
+        match self {
+            SearchFormat::Table | SearchFormat::Kwic => None,
+            SearchFormat::Json => Some(render::Format::Json),
+            SearchFormat::Jsonl => Some(render::Format::Jsonl),
+            SearchFormat::Csv => Some(render::Format::Csv),
+            SearchFormat::Md => Some(render::Format::Md),
+            SearchFormat::Xlsx => Some(render::Format::Xlsx),
+            SearchFormat::Docx => Some(render::Format::Docx),
+        }
+    }
+}
+
 /// The filters shared by `search` and `facets`.
 #[derive(Debug, Clone, Default, clap::Args)]
 #[command(

@@ -14,6 +14,14 @@ pub fn explain(error: &indexer::Error) -> String {
     }
 }
 
+/// Says on stderr (the results stay on stdout) each filter value the corpus does not hold, with
+/// the values it does: why a search by it finds nothing.
+pub fn warn_unknown_values(unknown: &[indexer::api::UnknownValue]) {
+    for value in unknown {
+        eprintln!("verbatim: warning: {}", render::words::unknown_value(value));
+    }
+}
+
 /// An engine error as an error for the command's caller.
 pub fn engine_error(error: indexer::Error) -> anyhow::Error {
     anyhow::anyhow!(explain(&error))

@@ -33,7 +33,7 @@ impl Appendix {
         Appendix {
             title: None,
             sections: vec![SectionQuotes {
-                heading: crate::markdown::describe_search(&request.q, &request.filters),
+                heading: crate::words::describe_search(&request.q, &request.filters),
                 request: request.clone(),
                 total: response.total,
                 hits: response.hits.clone(),

@@ -3,11 +3,15 @@
 //! citation on the line after.
 
 use std::io::Cursor;
+use std::time::SystemTime;
 
 use docx_rs::{BreakType, Docx, Paragraph, Run, Style, StyleType};
 
-use crate::markdown::describe_search;
+use crate::words::{describe_search, section_summary};
 use crate::{Appendix, Error, Format, Result};
+
+/// Who a Word file says wrote it.
+const AUTHOR: &str = "Verbatim";
 
 /// Indent of a block quote, in twentieths of a point (half an inch).
 const QUOTE_INDENT: i32 = 720;
@@ -29,13 +33,7 @@ pub fn appendix(appendix: &Appendix) -> Result<Vec<u8>> {
     for section in &appendix.sections {
         docx = docx.add_paragraph(text_paragraph(&section.heading).style("Heading2"));
         let searched = describe_search(&section.request.q, &section.request.filters);
-        let summary = match (section.hits.len() as u64, section.total) {
-            (0, _) => format!("No passages match {searched}."),
-            (shown, total) if shown == total => {
-                format!("{shown} of {total} passages matching {searched}.")
-            }
-            (shown, total) => format!("The best {shown} of {total} passages matching {searched}."),
-        };
+        let summary = section_summary(&searched, section.hits.len() as u64, section.total);
         docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_text(summary).italic()));
         for hit in &section.hits {
             docx = docx
@@ -43,14 +41,24 @@ pub fn appendix(appendix: &Appendix) -> Result<Vec<u8>> {
                 .add_paragraph(text_paragraph(&hit.passage.citation));
         }
     }
+    let mut xml = docx.build();
+    xml.doc_props.core = core_properties(SystemTime::now());
     let mut bytes = Cursor::new(Vec::new());
-    docx.build()
-        .pack(&mut bytes)
-        .map_err(|error| Error::Write {
-            format: Format::Docx,
-            reason: error.to_string(),
-        })?;
+    xml.pack(&mut bytes).map_err(|error| Error::Write {
+        format: Format::Docx,
+        reason: error.to_string(),
+    })?;
     Ok(bytes.into_inner())
+}
+
+/// The file's properties (`docProps/core.xml`): written by Verbatim, at `written`. docx-rs can
+/// set the times but not the author, which it calls "unknown", so the part is written here.
+fn core_properties(written: SystemTime) -> Vec<u8> {
+    let at = humantime::format_rfc3339_seconds(written);
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dcterms:created xsi:type="dcterms:W3CDTF">{at}</dcterms:created><dc:creator>{AUTHOR}</dc:creator><cp:lastModifiedBy>{AUTHOR}</cp:lastModifiedBy><dcterms:modified xsi:type="dcterms:W3CDTF">{at}</dcterms:modified><cp:revision>1</cp:revision></cp:coreProperties>"#
+    )
+    .into_bytes()
 }
 
 fn heading_style(id: &str, name: &str, half_points: usize) -> Style {

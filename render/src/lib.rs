@@ -14,6 +14,7 @@
 //!     took_ms: 0.1,
 //!     hits: vec![],
 //!     facets: Default::default(),
+//!     unknown_values: vec![],
 //! };
 //! let csv = render::search(render::Format::Csv, &SearchRequest::new("trust"), &response).unwrap();
 //! assert!(String::from_utf8(csv).unwrap().starts_with("citation,speaker,"));
@@ -27,6 +28,7 @@ pub mod jsonl;
 pub mod kwic;
 pub mod markdown;
 pub mod sheet;
+pub mod words;
 pub mod xlsx;
 
 use std::fmt;
@@ -95,6 +97,11 @@ impl Format {
             }
             Format::Txt => "text/plain; charset=utf-8",
         }
+    }
+
+    /// Whether files in this format are binary (ZIP packages), which a terminal cannot show.
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Docx)
     }
 
     /// The format whose media type is `media_type` (parameters such as `charset` ignored).
@@ -226,13 +233,18 @@ pub fn crosstab(format: Format, response: &CrosstabResponse) -> Result<Vec<u8>> 
     )
 }
 
-/// A key-term list in `format`.
+/// A key-term list in `format`, naming the groups compared and their sizes.
 pub fn keyness(format: Format, response: &KeynessResponse) -> Result<Vec<u8>> {
+    if format == Format::Md {
+        let mut out = Vec::new();
+        markdown::write_keyness(&mut out, response).map_err(|e| write_error(format, e))?;
+        return Ok(out);
+    }
     tabular(
         format,
         &TABLE_FORMATS,
         response,
-        || vec![sheet::keyness(response)],
+        || vec![sheet::keyness(response), sheet::keyness_groups(response)],
         |_| Ok(()),
     )
 }

@@ -9,12 +9,12 @@
 use std::io::{self, Write};
 
 use indexer::api::{
-    ATTR_PREFIX, CrosstabResponse, DocumentDetail, Filters, Hit, PassageDetail, PassageView,
-    QueryForm,
+    CrosstabResponse, DocumentDetail, GroupSize, Hit, KeynessResponse, PassageDetail, PassageView,
 };
 
 use crate::Appendix;
 use crate::sheet::{Sheet, Value};
+use crate::words::{describe_search, group_name, group_size, one_line, section_summary};
 
 /// Writes each hit as a blockquote and its citation, separated by blank lines.
 pub fn write_quotes(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
@@ -42,25 +42,16 @@ pub fn write_appendix(out: &mut impl Write, appendix: &Appendix) -> io::Result<(
         first = false;
         writeln!(out, "## {}\n", one_line(&section.heading))?;
         let searched = describe_search(&section.request.q, &section.request.filters);
-        let shown = section.hits.len();
+        let shown = section.hits.len() as u64;
+        writeln!(
+            out,
+            "*{}*",
+            section_summary(&searched, shown, section.total)
+        )?;
         if shown == 0 {
-            writeln!(out, "*No passages match {searched}.*")?;
             continue;
         }
-        let passages = if section.total == 1 {
-            "passage"
-        } else {
-            "passages"
-        };
-        if shown as u64 == section.total {
-            writeln!(out, "*{shown} {passages} matching {searched}.*\n")?;
-        } else {
-            writeln!(
-                out,
-                "*The best {shown} of {} {passages} matching {searched}.*\n",
-                section.total
-            )?;
-        }
+        writeln!(out)?;
         write_quotes(out, &section.hits)?;
     }
     Ok(())
@@ -173,6 +164,18 @@ pub fn write_crosstab(out: &mut impl Write, response: &CrosstabResponse) -> io::
     Ok(())
 }
 
+/// Writes key terms as a table under a line naming both groups and their sizes.
+pub fn write_keyness(out: &mut impl Write, response: &KeynessResponse) -> io::Result<()> {
+    let group = |group: &GroupSize| format!("{} ({})", group_name(group), group_size(group));
+    writeln!(
+        out,
+        "*Key terms of {} against {}.*\n",
+        group(&response.target),
+        group(&response.reference)
+    )?;
+    write_sheet(out, &crate::sheet::keyness(response))
+}
+
 fn write_row(out: &mut impl Write, cells: impl Iterator<Item = String>) -> io::Result<()> {
     let cells: Vec<String> = cells.collect();
     writeln!(out, "| {} |", cells.join(" | "))
@@ -183,58 +186,11 @@ fn table_cell(text: &str) -> String {
     one_line(text).replace('|', "\\|")
 }
 
-/// Headings and titles must stay on one line to remain a heading.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// What was searched, for summary lines: "“trust” (role: GP, manager; site: site 1)", "the
-/// filters (speaker: ID9)" without a query, "everything" without either. Filters are named and
-/// written as in a query string (attributes by their column name).
-pub fn describe_search(q: &str, filters: &Filters) -> String {
-    let mut parts: Vec<(String, Vec<String>)> = Vec::new();
-    for (name, value) in filters.to_query() {
-        let name = name.strip_prefix(ATTR_PREFIX).unwrap_or(&name).to_string();
-        match parts.last_mut() {
-            Some((last, values)) if *last == name => values.push(value),
-            _ => parts.push((name, vec![value])),
-        }
-    }
-    let parts: Vec<String> = parts
-        .into_iter()
-        .map(|(name, values)| format!("{name}: {}", values.join(", ")))
-        .collect();
-    let filters = parts.join("; ");
-    match (q.trim().is_empty(), parts.is_empty()) {
-        (true, true) => "everything".to_string(),
-        (true, false) => format!("the filters ({filters})"),
-        (false, true) => format!("“{}”", one_line(q)),
-        (false, false) => format!("“{}” ({filters})", one_line(q)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{SectionQuotes, sample_hit};
     use indexer::api::SearchRequest;
-
-    #[test]
-    fn searches_are_described_in_words() {
-        let mut filters = Filters::default();
-        assert_eq!(describe_search(" ", &filters), "everything");
-        assert_eq!(describe_search("trust\nme", &filters), "“trust me”");
-        filters.role = vec!["GP".into(), "manager".into()];
-        filters.attr.insert("gender".into(), vec!["female".into()]);
-        assert_eq!(
-            describe_search("", &filters),
-            "the filters (role: GP, manager; gender: female)"
-        );
-        assert_eq!(
-            describe_search("trust", &filters),
-            "“trust” (role: GP, manager; gender: female)"
-        );
-    }
 
     #[test]
     fn sheets_are_pipe_tables_with_escaped_cells() {

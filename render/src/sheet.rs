@@ -2,10 +2,11 @@
 //! tabular format: CSV writes a sheet, Markdown a pipe table, XLSX a worksheet per sheet.
 
 use indexer::api::{
-    CrosstabResponse, Hit, KeynessResponse, KwicResponse, QueryForm, SearchRequest,
+    CrosstabResponse, GroupSize, Hit, KeynessResponse, KwicResponse, QueryForm, SearchRequest,
 };
 
 use crate::Appendix;
+use crate::words::group_name;
 
 /// A table with a name (the worksheet's), column headings and rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -223,12 +224,19 @@ pub fn crosstab(response: &CrosstabResponse) -> Vec<Sheet> {
     ]
 }
 
-/// One row per key term with every count its statistics come from.
+/// One row per key term with every count its statistics come from, and the groups compared
+/// (their filters), so a file read on its own says what it compares.
 pub fn keyness(response: &KeynessResponse) -> Sheet {
     let (target_words, reference_words) = (response.target.words, response.reference.words);
+    let (target, reference) = (
+        group_name(&response.target),
+        group_name(&response.reference),
+    );
     Sheet {
         name: "Keyness",
         columns: columns(&[
+            "target",
+            "reference",
             "term",
             "target_count",
             "reference_count",
@@ -246,6 +254,8 @@ pub fn keyness(response: &KeynessResponse) -> Sheet {
             .iter()
             .map(|term| {
                 vec![
+                    text(&target),
+                    text(&reference),
                     text(&term.term),
                     Value::Count(term.target_count),
                     Value::Count(term.reference_count),
@@ -260,6 +270,27 @@ pub fn keyness(response: &KeynessResponse) -> Sheet {
                 ]
             })
             .collect(),
+    }
+}
+
+/// The groups a keyness compares, a row each: its filters and its size.
+pub fn keyness_groups(response: &KeynessResponse) -> Sheet {
+    let row = |role: &str, group: &GroupSize| {
+        vec![
+            text(role),
+            text(group_name(group)),
+            Value::Count(group.words),
+            Value::Count(group.passages),
+            Value::Count(group.participants),
+        ]
+    };
+    Sheet {
+        name: "Groups",
+        columns: columns(&["group", "filters", "words", "passages", "participants"]),
+        rows: vec![
+            row("target", &response.target),
+            row("reference", &response.reference),
+        ],
     }
 }
 

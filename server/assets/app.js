@@ -15,10 +15,10 @@
 import { announce, el, hideMessage, showMessage } from "./dom.js";
 import { crosstabView } from "./crosstab.js";
 import { showExports } from "./exports.js";
-import { foldPanels, loadFacets, redrawFacets, renderFacets, toggleCountsTables } from "./facets.js";
+import { clearFacets, foldPanels, loadFacets, redrawFacets, renderFacets, toggleCountsTables } from "./facets.js";
 import { keynessView } from "./keyness.js";
 import { kwicView } from "./kwic.js";
-import { fillFieldOptions } from "./labels.js";
+import { fillFieldOptions, problemText } from "./labels.js";
 import { loadParticipants } from "./participants.js";
 import { quotesView } from "./quotes.js";
 import { PAGE_SIZE, commit, followUrl, go, state, urlFor, whenStateChanges } from "./state.js";
@@ -61,9 +61,10 @@ async function run() {
     ]);
     if (mine !== controller) return;
     hideMessage();
-    if (facets) renderFacets(s, facets);
     const shown = view.render(s, answer);
     if (!shown) return;
+    // After the answer, which names the documents its hits come from.
+    if (facets) renderFacets(s, facets);
     ui.status.replaceChildren(...shown.status);
     renderPager(s, shown.total);
     showExports(view, answer, shown.exportable ?? shown.total > 0);
@@ -116,19 +117,28 @@ function renderPager(s, total) {
   ui.pageInfo.textContent = `Page ${s.page} of ${pages}`;
 }
 
+// An answer the API refused, in the user's words; nothing of the last answer stays on screen,
+// the filters' counts included (they would count a search that did not run).
 function renderProblem(view, error) {
-  const title = error.code === "invalid_query" ? "This query cannot be read: " : "";
-  const children = [el("p", {}, el("strong", {}, title), error.message || String(error))];
+  const { title, message } = problemText(error);
+  const children = [el("p", {}, el("strong", {}, title), message)];
   if (error.hint) children.push(el("p", { class: "hint" }, error.hint));
   showMessage(children, true);
-  announce(`${title}${error.message || String(error)}${error.hint ? `. ${error.hint}` : ""}`);
-  ui.status.replaceChildren("No results");
+  announce(`${title}${message}${error.hint ? `. ${error.hint}` : ""}`);
+  ui.status.replaceChildren("No results: the search could not run");
   $(view.result).replaceChildren();
+  if (view.sidebar) clearFacets(state);
   ui.pager.hidden = true;
   showExports(view, null, false);
 }
 
 // ---- Events -------------------------------------------------------------------------------
+
+// Typing searches where the view shows the search box's query (quotes, concordance); on the
+// cross-tab and keyness views it waits for Enter, which shows the query's quotes.
+function typingPaused() {
+  if (SEARCHING_VIEWS.has(state.view)) searchTyped({ replace: true });
+}
 
 function searchTyped({ replace }) {
   clearTimeout(typingTimer);
@@ -148,12 +158,12 @@ function wireSearchBox() {
   ui.q.addEventListener("compositionend", () => {
     composing = false;
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(() => searchTyped({ replace: true }), TYPING_DELAY_MS);
+    typingTimer = setTimeout(typingPaused, TYPING_DELAY_MS);
   });
   ui.q.addEventListener("input", (event) => {
     if (composing || event.isComposing) return;
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(() => searchTyped({ replace: true }), TYPING_DELAY_MS);
+    typingTimer = setTimeout(typingPaused, TYPING_DELAY_MS);
   });
   ui.q.addEventListener("keydown", (event) => {
     // The Enter that picks a candidate in an input method must not also submit the search.

@@ -4,7 +4,7 @@
 
 import { api } from "./api.js";
 import { decimal, el, plural, showMessage, titledTable } from "./dom.js";
-import { fillFieldOptions, valueLabel, valueText } from "./labels.js";
+import { fillFieldOptions, unknownValuesMessage, valueLabel, valueText } from "./labels.js";
 import { slug } from "./quotes.js";
 import { apiFilters, commit, fieldLabel, quotesUrl } from "./state.js";
 
@@ -51,6 +51,7 @@ export const crosstabView = {
       return { status: [], announcement: "Cross-tab: no rows yet", exportable: false };
     }
     ui.result.replaceChildren(...crosstabTable(answer));
+    if (answer.unknown_values) showMessage(unknownValuesMessage(answer.unknown_values), false);
     const field = fieldLabel(answer.by).toLowerCase();
     const shape = `${plural(answer.rows.length, "query", "queries")} by ${field}, ${plural(answer.columns.length, "column", "columns")}`;
     return {

@@ -39,7 +39,7 @@ export function foldPanels() {
 
 // The counts of every panel for the state's search. A panel whose values are ticked is counted
 // without its own filter, so the other values keep their counts and can be added (any-of).
-export async function loadFacets(s, signal) {
+async function searchCounts(s, signal) {
   const counts = (search, fields) => api("/v1/search", {
     params: searchParams(search, { limit: 0, facets: fields.join(",") }), signal,
   }).then((answer) => answer.facets);
@@ -48,6 +48,32 @@ export async function loadFacets(s, signal) {
     .map((f) => counts({ ...s, filters: { ...s.filters, [f.param]: [] } }, f.fields));
   const [facets, ...owned] = await Promise.all([all, ...own]);
   return Object.assign(facets, ...owned);
+}
+
+// Every value the corpus holds of each panel's fields, with no query or filter: a value the
+// search does not find is still listed, with 0, so a researcher sees the zero. Read once.
+let corpusValues = null;
+
+function loadCorpusValues(signal) {
+  corpusValues ||= Promise.all(FACETS.flatMap((f) => f.fields).map((field) =>
+    api(`/v1/facets/${encodeURIComponent(field)}`, { signal }).then((values) => [field, values])))
+    .then(Object.fromEntries)
+    .catch((error) => { corpusValues = null; throw error; });
+  return corpusValues;
+}
+
+// The counts of every panel for the state's search, and every value the corpus holds.
+export async function loadFacets(s, signal) {
+  const [counts, held] = await Promise.all([searchCounts(s, signal), loadCorpusValues(signal)]);
+  return { counts, held };
+}
+
+// The panels without counts (after a search that could not run): each ticked value stays, to
+// be unticked, and the panel says why it has no counts.
+export function clearFacets(s) {
+  lastFacets = null;
+  ui.facets.replaceChildren(...FACETS.map((f) => renderFacet(f, s, null)));
+  renderActiveFilters(s);
 }
 
 export function renderFacets(s, facets) {
@@ -67,9 +93,15 @@ export function redrawFacets() {
   if (lastFacets) renderFacets(state, lastFacets);
 }
 
-// Values with counts, plus ticked values the current search no longer finds (so they can be unticked).
-function withSelected(counts, selected) {
+// Values with counts, then the values the corpus holds that the search does not find (0, with
+// all who hold them), then ticked values the corpus does not hold (so they can be unticked).
+function withSelected(counts, held, selected) {
   const values = (counts || []).map((c) => ({ ...c, children: [] }));
+  for (const h of held || []) {
+    if (!values.some((c) => c.value === h.value)) {
+      values.push({ value: h.value, count: 0, participants: 0, of: h.of, children: [] });
+    }
+  }
   for (const v of selected) {
     if (!values.some((c) => c.value.toLowerCase() === v.toLowerCase())) {
       values.push({ value: v, count: 0, participants: 0, of: 0, children: [] });
@@ -88,7 +120,13 @@ function renderFacet(facet, s, facets) {
   const titleId = `facet-${facet.param}-title`;
   details.append(el("summary", { id: titleId }, facet.label));
   const selected = filterValues(s, facet.param);
-  const items = facet.param === "role" ? roleItems(facets, selected) : withSelected(facets[facet.fields[0]], selected);
+  if (!facets) {
+    details.append(el("p", { class: "empty" }, "No counts: the search could not run"));
+    if (selected.length === 0) return details;
+  }
+  const { counts, held } = facets || { counts: {}, held: {} };
+  const items = facet.param === "role" ? roleItems(counts, held, selected)
+    : withSelected(counts[facet.fields[0]], held[facet.fields[0]], selected);
   if (items.length === 0) {
     details.append(el("p", { class: "empty" }, "None in these results"));
     return details;
@@ -120,10 +158,10 @@ function renderFacet(facet, s, facets) {
 
 // Role groups, each with the roles it holds; a role named like its group adds nothing (the
 // filter matches groups and roles alike) and is left out.
-function roleItems(facets, selected) {
-  const groups = withSelected(facets.role_group, []);
+function roleItems(counts, held, selected) {
+  const groups = withSelected(counts.role_group, held.role_group, []);
   const loose = [];
-  for (const role of withSelected(facets.role, [])) {
+  for (const role of withSelected(counts.role, held.role, [])) {
     const group = groups.find((g) => g.value === roleGroupOf.get(role.value));
     if (group && group.value.toLowerCase() === role.value.toLowerCase()) continue;
     if (group) group.children.push(role); else loose.push(role);
@@ -131,7 +169,7 @@ function roleItems(facets, selected) {
   const items = groups.concat(loose);
   const present = (v) => items.some((i) => i.value.toLowerCase() === v.toLowerCase()
     || i.children.some((c) => c.value.toLowerCase() === v.toLowerCase()));
-  for (const v of selected) if (!present(v)) items.push(...withSelected([], [v]));
+  for (const v of selected) if (!present(v)) items.push(...withSelected([], [], [v]));
   return items;
 }
 
@@ -149,7 +187,7 @@ function facetItem(facet, item, selected, largest) {
   box.checked = isOn;
   box.addEventListener("change", () => toggleFilter(facet.param, item.value, box.checked));
   const who = facet.who ? participantsText(item.participants, item.of) : "";
-  const li = el("li", {}, el("label", {}, box, el("span", { class: "value" }, valueLabel(facet.param, item.value)),
+  const li = el("li", { class: item.count === 0 ? "zero" : null }, el("label", {}, box, el("span", { class: "value" }, valueLabel(facet.param, item.value)),
     el("span", { class: "count" }, countText(item.count)), who && el("span", { class: "who" }, who)),
   bar(item.count, largest));
   if (item.children.length > 0) {

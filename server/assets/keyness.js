@@ -4,7 +4,7 @@
 
 import { api } from "./api.js";
 import { bar, decimal, el, plural, showMessage, titledTable } from "./dom.js";
-import { fillFieldOptions, valueText } from "./labels.js";
+import { fillFieldOptions, unknownValuesMessage, valueText } from "./labels.js";
 import { slug } from "./quotes.js";
 import { apiFilters, commit, exactFilter, fieldLabel, quotesUrl } from "./state.js";
 
@@ -104,7 +104,10 @@ export const keynessView = {
     }
     const names = groupNames(s);
     const against = `${names.target} against ${names.reference}`;
-    if (answer.terms.length === 0) {
+    if (answer.unknown_values) {
+      ui.result.replaceChildren(groupSizes(answer, names));
+      showMessage(unknownValuesMessage(answer.unknown_values), false);
+    } else if (answer.terms.length === 0) {
       ui.result.replaceChildren(groupSizes(answer, names));
       showMessage([el("p", {}, `No word is used at least ${plural(answer.min_freq, "time", "times")} by ${names.target} more than by ${names.reference}.`),
         el("p", { class: "hint" }, "Lower the fewest uses, or choose a larger group.")], false);

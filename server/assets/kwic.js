@@ -2,7 +2,7 @@
 // the context before it right-aligned against the keyword, the context after it, the citation.
 
 import { api } from "./api.js";
-import { el, langOf, plural, titledTable } from "./dom.js";
+import { el, langOf, plural, showMessage, titledTable } from "./dom.js";
 import { EXPORT_LIMIT, showNoResults, slug, totalStatus } from "./quotes.js";
 import { PAGE_SIZE, commit, searchBody } from "./state.js";
 
@@ -39,14 +39,21 @@ export const kwicView = {
   },
 
   load(s, signal) {
+    // Without a query there is no keyword to line up: the view asks for one instead.
+    if (!s.q) return null;
     return api("/v1/kwic", {
       body: kwicBody(s, { limit: PAGE_SIZE, offset: (s.page - 1) * PAGE_SIZE }), signal,
     });
   },
 
   render(s, answer) {
-    const shown = Math.max(0, Math.min(PAGE_SIZE, answer.total - (s.page - 1) * PAGE_SIZE));
     const container = document.getElementById("kwic");
+    if (!answer) {
+      container.replaceChildren();
+      showMessage([el("p", {}, "Type a word or a phrase in the search box: the concordance lines up each of its occurrences with the words around it.")], false);
+      return { status: [], announcement: "Concordance: type a word to search for", exportable: false };
+    }
+    const shown = Math.max(0, Math.min(PAGE_SIZE, answer.total - (s.page - 1) * PAGE_SIZE));
     if (answer.total === 0) {
       container.replaceChildren();
       showNoResults(s);

@@ -4,8 +4,8 @@
 import { api } from "./api.js";
 import { announce, el, plural, showMessage, whileBusy } from "./dom.js";
 import { filtersText } from "./facets.js";
-import { languageLabel } from "./labels.js";
-import { roleGroupOf } from "./participants.js";
+import { languageLabel, unknownValuesMessage } from "./labels.js";
+import { documentTitles, roleGroupOf } from "./participants.js";
 import { PAGE_SIZE, commit, emptyState, hasFilters, searchParams, urlFor } from "./state.js";
 
 // The API's largest page: exports hold the first this many hits.
@@ -32,7 +32,8 @@ export const quotesView = {
       return null;
     }
     document.getElementById("hits").replaceChildren(...answer.hits.map(renderHit));
-    if (answer.total === 0) showNoResults(s);
+    if (answer.unknown_values) showUnknownValues(answer.unknown_values);
+    else if (answer.total === 0) showNoResults(s);
     return {
       status: totalStatus(s, answer.total, answer.hits.length, answer.took_ms),
       announcement: resultsSummary(s, answer.total),
@@ -78,6 +79,12 @@ function resultsSummary(s, total) {
   const filtered = filters ? `, filtered by ${filters}` : "";
   const page = s.page > 1 ? `, page ${s.page} of ${Math.ceil(total / PAGE_SIZE)}` : "";
   return `${count}${what}${filtered}${page}`;
+}
+
+// A filter value the corpus does not hold is why a search finds nothing: say so, with the
+// values it does hold, rather than advise unticking filters.
+export function showUnknownValues(unknown) {
+  showMessage(unknownValuesMessage(unknown), false);
 }
 
 export function showNoResults(s) {
@@ -143,13 +150,47 @@ function renderHit(hit) {
     copyButton(`${id}-copy-quote`, "Copy quote with citation", citation.id,
       () => markdownQuote(hit.text, hit.citation), `Copied the quote with its citation, ${hit.citation}`),
     contextButton(hit, before, after, citation.id));
+  documentTitles.set(hit.doc_id, hit.title);
+  const translated = el("div", { class: "translation", id: `${id}-translation`, hidden: true });
   if (hit.translation) {
-    const link = el("a", { href: urlFor({ ...emptyState(), filters: { doc: [hit.translation] }, sort: "doc" }) },
-      "Read the translation");
-    actions.append(link);
+    actions.append(translationButton(hit, translated, citation.id),
+      el("a", { href: urlFor({ ...emptyState(), filters: { doc: [hit.translation] }, sort: "doc" }) },
+        "The whole translation"));
   }
   return el("li", { class: "hit", "aria-labelledby": citation.id },
-    el("article", {}, el("div", { class: "badges" }, hitBadges), before, quote, after, source, citation, actions));
+    el("article", {}, el("div", { class: "badges" }, hitBadges), before, quote, after, source, citation,
+      translated, actions));
+}
+
+// Shows, under the hit, the passage that translates it: the translation's passage of the same
+// number (a translation keeps its original's paragraphs, as front matter's `translation` says).
+function translationButton(hit, translated, citationId) {
+  const button = el("button", {
+    type: "button", "aria-expanded": "false", "aria-controls": translated.id, "aria-describedby": citationId,
+  }, "Read the translation");
+  button.addEventListener("click", () => whileBusy(button, async () => {
+    const open = button.getAttribute("aria-expanded") === "true";
+    if (!open && translated.childElementCount === 0) {
+      try {
+        const { passage } = await api(
+          `/v1/documents/${encodeURIComponent(hit.translation)}/passages/${hit.passage}`,
+          { params: new URLSearchParams({ context: "0" }) });
+        translated.replaceChildren(
+          el("blockquote", { class: "quote", lang: passage.lang }, passage.text),
+          el("p", { class: "citation" }, passage.citation));
+      } catch (error) {
+        translated.replaceChildren(el("p", { class: "context-passage" }, `The translation is unavailable: ${error.message}`));
+      }
+    }
+    translated.hidden = open;
+    button.setAttribute("aria-expanded", String(!open));
+    button.textContent = open ? "Read the translation" : "Hide the translation";
+    if (!open) {
+      announce(`The translation shown: ${translated.querySelector(".citation")?.textContent ?? "unavailable"}`);
+      button.scrollIntoView({ block: "nearest" });
+    }
+  }));
+  return button;
 }
 
 // `citationId` says whose context the button shows, as every hit has such a button.
@@ -168,12 +209,15 @@ function contextButton(hit, before, after, citationId) {
     const open = button.getAttribute("aria-expanded") === "true";
     if (open || loaded) {
       show(!open);
+      button.scrollIntoView({ block: "nearest" });
       return;
     }
     await whileBusy(button, async () => {
       loaded = await loadContext(hit, before, after);
       if (loaded) show(true);
     });
+    // The turns inserted above push the button down: keep the control that has the focus in view.
+    button.scrollIntoView({ block: "nearest" });
   });
   return button;
 }

@@ -74,6 +74,8 @@ function readUrl() {
   const by = params.get("by");
   if (by && (GROUP_FIELDS.includes(by) || isAttribute(by))) s.by = by;
   s.rows = params.getAll("row").filter((row) => row.trim() !== "");
+  // A cross-tab starts with the search box's query as its first row, however it is reached.
+  if (s.view === "crosstab" && s.rows.length === 0 && s.q) s.rows = [s.q];
   s.target = params.get("target") || "";
   s.reference = params.get("reference") || "";
   s.minFreq = whole(params.get("min_freq"), 1, 1000000, DEFAULTS.minFreq);

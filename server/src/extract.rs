@@ -46,6 +46,25 @@ where
     }
 }
 
+/// A wrong value's message without serde_json's " at line 1 column 40": the path names the
+/// field, and a body's position means nothing to whoever filled in a form.
+fn without_position(cause: &str) -> String {
+    match cause.rsplit_once(" at line ") {
+        Some((message, position))
+            if position
+                .split_once(" column ")
+                .is_some_and(|(line, column)| {
+                    [line, column]
+                        .iter()
+                        .all(|n| n.bytes().all(|b| b.is_ascii_digit()))
+                }) =>
+        {
+            message.to_string()
+        }
+        _ => cause.to_string(),
+    }
+}
+
 /// Says where the body is wrong: serde's path (`filters.kind: unknown variant ...`) for a wrong
 /// value, the line and column for broken syntax.
 fn json_error(rejection: JsonRejection) -> ApiError {
@@ -53,9 +72,11 @@ fn json_error(rejection: JsonRejection) -> ApiError {
         .map(ToString::to_string)
         .unwrap_or_else(|| rejection.body_text());
     match rejection {
-        JsonRejection::JsonDataError(_) => {
-            ApiError::new(ErrorCode::InvalidFieldValue, cause, SCHEMA_HINT)
-        }
+        JsonRejection::JsonDataError(_) => ApiError::new(
+            ErrorCode::InvalidFieldValue,
+            without_position(&cause),
+            SCHEMA_HINT,
+        ),
         _ => ApiError::new(
             ErrorCode::InvalidJson,
             format!("the request body is not valid JSON: {cause}"),

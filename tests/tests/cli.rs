@@ -710,3 +710,234 @@ fn csv_round_trips_with_one_record_per_hit() {
         }
     }
 }
+
+/// Runs `verbatim ARGS...` with a terminal as its stdout (util-linux's `script` gives it one, as
+/// a person's shell would), returning the exit status and what the terminal showed.
+fn verbatim_on_a_terminal(args: &[&str]) -> (Option<i32>, String) {
+    let quoted: Vec<String> = std::iter::once(Binary::Cli.path().display().to_string())
+        .chain(args.iter().map(ToString::to_string))
+        .map(|arg| format!("'{}'", arg.replace('\'', r"'\''")))
+        .collect();
+    let output = std::process::Command::new("script")
+        .args(["-qec", &quoted.join(" "), "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run script (util-linux) for a terminal: {e}"));
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn issue_29_binary_files_are_refused_on_a_terminal_and_written_to_a_pipe() {
+    let index = demo_index().display().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.txt");
+    std::fs::write(&plan, "trust\n").unwrap();
+    let plan = plan.display().to_string();
+    for (args, to_file) in [
+        (
+            vec!["search", "trust", "--format", "xlsx"],
+            "a redirect (> verbatim.xlsx)",
+        ),
+        (
+            vec!["keyness", "--target", "role_group=GP", "--format", "xlsx"],
+            "a redirect (> verbatim.xlsx)",
+        ),
+        (
+            vec!["batch", &plan, "--format", "docx"],
+            "--out FILE or a redirect (> verbatim.docx)",
+        ),
+    ] {
+        let all = [&["--index", index.as_str()][..], &args].concat();
+        let (status, shown) = verbatim_on_a_terminal(&all);
+        assert_eq!(status, Some(2), "{args:?} on a terminal: {shown}");
+        assert!(
+            shown.contains("writes a binary file, which a terminal cannot show")
+                && shown.contains(&format!("hint: write it to a file with {to_file}")),
+            "{args:?}: {shown}"
+        );
+        assert!(!shown.contains("PK"), "{args:?} wrote the file: {shown}");
+        // Into a pipe (or a redirect) the file is written as before.
+        let piped = verbatim(&all);
+        expect_status(&piped, 0, &format!("{args:?} into a pipe"));
+        assert!(piped.stdout.starts_with(b"PK"), "{args:?}: not a ZIP file");
+    }
+    // A text format on a terminal is fine.
+    let (status, shown) = verbatim_on_a_terminal(&["--index", &index, "search", "trust"]);
+    assert_eq!(status, Some(0), "{shown}");
+}
+
+/// "1 passage", "3 passages": what the test expects a count to read.
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[test]
+fn issue_29_stats_give_documents_and_passages_for_each_language_and_kind() {
+    let flags = index_flags();
+    let stats: Stats = json(&run(&flags, &["stats", "--format", "json"]), "stats");
+    for holdings in [&stats.languages, &stats.kinds] {
+        let passages: u64 = holdings.values().map(|h| h.passages).sum();
+        let documents: u64 = holdings.values().map(|h| h.documents).sum();
+        assert_eq!((documents, passages), (stats.documents, stats.passages));
+    }
+    let zh = stats.languages["zh"];
+    assert!(zh.documents >= 1 && zh.passages >= 5, "{stats:#?}");
+    let table = stdout(&run(&flags, &["stats"]));
+    for (name, holdings) in [("languages", &stats.languages), ("kinds", &stats.kinds)] {
+        let line = table
+            .lines()
+            .find(|line| line.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} line:\n{table}"));
+        for (value, held) in holdings {
+            let expected = format!(
+                "{value} {} in {}",
+                counted(held.passages, "passage", "passages"),
+                counted(held.documents, "document", "documents")
+            );
+            assert!(line.contains(&expected), "{expected} in {line}");
+        }
+    }
+}
+
+#[test]
+fn issue_29_counts_agree_with_their_nouns() {
+    let flags = index_flags();
+    let keyness = run(
+        &flags,
+        &["keyness", "--target", "speaker=ID9", "--min-freq", "1"],
+    );
+    expect_status(&keyness, 0, "keyness of one speaker");
+    let text = stdout(&keyness);
+    assert!(
+        text.starts_with("target:    speaker: ID9: ") && text.contains(" by 1 participant\n"),
+        "{text}"
+    );
+    assert!(text.contains("\nreference: everyone else: "), "{text}");
+    assert_no_plural_after_one(&text);
+
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.txt");
+    std::fs::write(&plan, "\"more than co-location\"\n").unwrap();
+    let out = dir.path().join("appendix.md");
+    let batch = run(
+        &flags,
+        &[
+            "batch",
+            &plan.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    expect_status(&batch, 0, "batch of one quote");
+    assert_eq!(
+        stderr(&batch),
+        format!("wrote 1 quote in 1 section to {}\n", out.display())
+    );
+    let appendix = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        appendix.contains("*1 passage matching “more than co-location”.*"),
+        "a phrase is quoted once:\n{appendix}"
+    );
+    let search = stdout(&run(&flags, &["search", "\"more than co-location\""]));
+    assert!(
+        search.contains("1 passage matching “more than co-location” ("),
+        "{search}"
+    );
+}
+
+/// Asserts no count of one in `text` takes a plural noun ("1 passages").
+fn assert_no_plural_after_one(text: &str) {
+    for noun in [
+        "passages",
+        "participants",
+        "words",
+        "quotes",
+        "sections",
+        "documents",
+    ] {
+        for (at, _) in text.match_indices(&format!("1 {noun}")) {
+            let before = text[..at].chars().next_back();
+            assert!(
+                before.is_some_and(|c| c.is_ascii_digit() || c == ','),
+                "“1 {noun}” in:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn issue_29_crosstab_rows_are_numbered_from_1() {
+    let fixture = Fixture::new();
+    for (backend, flags) in fixture.backends() {
+        let bad = run(
+            &flags,
+            &["crosstab", "trust", "\"unclosed", "--by", "role_group"],
+        );
+        expect_status(&bad, 2, &format!("{backend}: a bad second row"));
+        let message = stderr(&bad);
+        assert!(
+            message.contains("in row 2") && !message.contains("rows["),
+            "{backend}: {message}"
+        );
+        let long = "x".repeat(4097);
+        let too_long = run(&flags, &["crosstab", "trust", &long, "--by", "site"]);
+        expect_status(&too_long, 2, &format!("{backend}: a long second row"));
+        let message = stderr(&too_long);
+        assert!(
+            message.contains("row 2: ") && !message.contains("rows["),
+            "{backend}: {message}"
+        );
+    }
+}
+
+#[test]
+fn issue_29_a_filter_value_the_corpus_lacks_is_named_with_the_values_it_has() {
+    let fixture = Fixture::new();
+    for (backend, flags) in fixture.backends() {
+        let surgeon = run(&flags, &["search", "trust", "--role", "surgeon"]);
+        expect_status(&surgeon, 1, &format!("{backend}: a role nobody has"));
+        let warning = stderr(&surgeon);
+        assert!(
+            warning.contains("warning: role \"surgeon\" is not in this corpus; it has: ")
+                && warning.contains("GP")
+                && warning.contains("manager")
+                && warning.contains("Independent GP"),
+            "{backend}: {warning}"
+        );
+        let json: SearchResponse = json(
+            &run(
+                &flags,
+                &["search", "trust", "--role", "surgeon", "--format", "json"],
+            ),
+            "the search",
+        );
+        let unknown = &json.unknown_values;
+        assert_eq!(unknown.len(), 1, "{backend}: {unknown:?}");
+        assert_eq!(
+            (unknown[0].filter.as_str(), unknown[0].value.as_str()),
+            ("role", "surgeon")
+        );
+        assert!(unknown[0].held.iter().any(|v| v == "GP"), "{unknown:?}");
+
+        let keyness = run(&flags, &["keyness", "--target", "role_group=surgeon"]);
+        assert!(
+            stderr(&keyness).contains("role_group \"surgeon\" is not in this corpus; it has: "),
+            "{backend}: {}",
+            stderr(&keyness)
+        );
+        let known = run(&flags, &["search", "work", "--role", "gp"]);
+        expect_status(
+            &known,
+            0,
+            &format!("{backend}: a role the corpus has, in any case"),
+        );
+        assert_eq!(
+            stderr(&known),
+            "",
+            "{backend}: no warning for a value it has"
+        );
+    }
+}

@@ -12,7 +12,9 @@ use indexer::api::{
     KeyTerm, KeynessRequest, KeynessResponse, KwicResponse, SearchRequest, SearchResponse,
 };
 use verbatim_tests::corpus_gen::{Corpus, Vocabulary};
-use verbatim_tests::{TestServer, demo_index, http_request, open_demo_index, workspace_root};
+use verbatim_tests::{
+    HttpApi, TestServer, demo_index, http_request, open_demo_index, workspace_root,
+};
 
 fn group(field: &str, value: &str) -> Filters {
     let mut filters = Filters::default();
@@ -654,4 +656,68 @@ fn cli_crosstab_and_keyness_read_the_same_engine() {
         Xlsx::new(Cursor::new(xlsx)).is_ok(),
         "the CLI writes a workbook"
     );
+}
+
+#[test]
+fn issue_29_comparisons_name_rows_from_1_fields_in_words_and_values_the_corpus_lacks() {
+    let server = TestServer::start(demo_index(), None);
+    let bad_by = post(
+        &server,
+        "/v1/crosstab",
+        &serde_json::json!({"rows": [{"q": "trust"}], "by": "nonsense"}),
+    );
+    assert_eq!(bad_by.status, 422, "{:#}", bad_by.body);
+    let message = bad_by.error().message;
+    assert!(
+        message
+            == "by: \"nonsense\" is not a valid value; use one of: role, role_group, site, kind, \
+                lang, speaker, doc, year, attr.NAME",
+        "{message}"
+    );
+    let long_row = post(
+        &server,
+        "/v1/crosstab",
+        &serde_json::json!({"rows": [{"q": "trust"}, {"q": "x".repeat(5000)}], "by": "site"}),
+    );
+    assert_eq!(
+        long_row.error().message,
+        "row 2: the query is 5,000 characters long; the limit is 4,096"
+    );
+    let surgeons: KeynessResponse = post(
+        &server,
+        "/v1/keyness",
+        &serde_json::json!({"target": {"role_group": "surgeon"}, "reference": {"role_group": "GP"}}),
+    )
+    .ok("keyness of a group nobody is in");
+    assert_eq!(surgeons.unknown_values.len(), 1, "{surgeons:#?}");
+    let unknown = &surgeons.unknown_values[0];
+    assert_eq!(
+        (unknown.filter.as_str(), unknown.value.as_str()),
+        ("role_group", "surgeon")
+    );
+    let groups: Vec<indexer::api::FacetCount> = server.get_ok("/v1/facets/role_group");
+    let mut held = unknown.held.clone();
+    held.sort();
+    let mut expected: Vec<String> = groups.into_iter().map(|g| g.value).collect();
+    expected.sort();
+    assert_eq!(held, expected);
+    let crosstab: CrosstabResponse = post(
+        &server,
+        "/v1/crosstab",
+        &serde_json::json!({"rows": [{"q": "trust"}], "by": "site", "filters": {"role": ["GP", "surgeon"]}}),
+    )
+    .ok("a cross-tab filtered by a value nobody has");
+    let named: Vec<(&str, &str)> = crosstab
+        .unknown_values
+        .iter()
+        .map(|u| (u.filter.as_str(), u.value.as_str()))
+        .collect();
+    assert_eq!(named, [("role", "surgeon")]);
+    let known: KeynessResponse = post(
+        &server,
+        "/v1/keyness",
+        &serde_json::json!({"target": {"role_group": "GP"}}),
+    )
+    .ok("keyness of GPs");
+    assert!(known.unknown_values.is_empty());
 }

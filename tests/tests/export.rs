@@ -624,3 +624,201 @@ fn chinese_searches_on_exported_words_find_what_verbatim_finds_with_few_misses()
         queries.len()
     );
 }
+
+// ---- Files a researcher exports, read back (issue 29) -----------------------------------------
+
+/// Runs `verbatim --index DEMO ARGS...` and returns its stdout, failing on any error.
+fn verbatim_file(args: &[&str]) -> Vec<u8> {
+    let index = demo_index().display().to_string();
+    let output = Binary::Cli
+        .command()
+        .args(["--index", index.as_str()])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run verbatim {args:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "verbatim {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+/// The part `name` of a ZIP package (a Word or Excel file) as text.
+fn package_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read as _;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP package");
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .unwrap_or_else(|e| panic!("no {name}: {e}"))
+        .read_to_string(&mut text)
+        .unwrap_or_else(|e| panic!("{name} is not text: {e}"));
+    text
+}
+
+#[test]
+fn issue_29_a_word_appendix_counts_in_words_and_names_its_author_and_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.txt");
+    std::fs::write(&plan, "\"more than co-location\"\n").unwrap();
+    let out = dir.path().join("appendix.docx");
+    let plan = plan.display().to_string();
+    let started = std::time::SystemTime::now();
+    verbatim_file(&[
+        "batch",
+        &plan,
+        "--format",
+        "docx",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    let bytes = std::fs::read(&out).unwrap();
+    let body = package_part(&bytes, "word/document.xml");
+    assert!(
+        body.contains("1 passage matching “more than co-location”."),
+        "the Word file says what the Markdown says: {body}"
+    );
+    assert!(
+        !body.contains("1 of 1 passages") && !body.contains("“\""),
+        "{body}"
+    );
+    let core = package_part(&bytes, "docProps/core.xml");
+    assert!(core.contains("<dc:creator>Verbatim</dc:creator>"), "{core}");
+    let created = core
+        .split("<dcterms:created xsi:type=\"dcterms:W3CDTF\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or_else(|| panic!("no creation time: {core}"));
+    let created = humantime::parse_rfc3339(created)
+        .unwrap_or_else(|e| panic!("{created} is not a time: {e}"));
+    let slack = std::time::Duration::from_secs(2);
+    assert!(
+        created + slack >= started && created <= std::time::SystemTime::now() + slack,
+        "written at {created:?}, the export ran at {started:?}"
+    );
+}
+
+#[test]
+fn issue_29_keyness_exports_name_both_groups_and_their_sizes() {
+    let compare = [
+        "keyness",
+        "--target",
+        "role_group=GP",
+        "--reference",
+        "role_group=manager",
+        "--min-freq",
+        "2",
+    ];
+    let json: indexer::api::KeynessResponse = serde_json::from_slice(&verbatim_file(
+        &[&compare[..], &["--format", "json"]].concat(),
+    ))
+    .expect("the keyness JSON");
+    let size = |group: &indexer::api::GroupSize| {
+        let noun =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{} in {} by {}",
+            noun(group.words, "word", "words"),
+            noun(group.passages, "passage", "passages"),
+            noun(group.participants, "participant", "participants")
+        )
+    };
+    let md =
+        String::from_utf8(verbatim_file(&[&compare[..], &["--format", "md"]].concat())).unwrap();
+    assert_eq!(
+        md.lines().next(),
+        Some(
+            format!(
+                "*Key terms of role_group: GP ({}) against role_group: manager ({}).*",
+                size(&json.target),
+                size(&json.reference)
+            )
+            .as_str()
+        ),
+        "{md}"
+    );
+    let csv = String::from_utf8(verbatim_file(
+        &[&compare[..], &["--format", "csv"]].concat(),
+    ))
+    .unwrap();
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    assert_eq!((&header[0], &header[1]), ("target", "reference"), "{csv}");
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), json.terms.len());
+    for record in &records {
+        assert_eq!(
+            (&record[0], &record[1]),
+            ("role_group: GP", "role_group: manager")
+        );
+    }
+    use calamine::Reader as _;
+    let xlsx = verbatim_file(&[&compare[..], &["--format", "xlsx"]].concat());
+    let mut book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(xlsx)).expect("a workbook");
+    assert_eq!(book.sheet_names(), ["Keyness", "Groups"]);
+    let groups: Vec<Vec<String>> = book
+        .worksheet_range("Groups")
+        .unwrap()
+        .rows()
+        .map(|row| row.iter().map(ToString::to_string).collect())
+        .collect();
+    let row = |name: &str, group: &indexer::api::GroupSize, filters: &str| {
+        vec![
+            name.to_string(),
+            filters.to_string(),
+            group.words.to_string(),
+            group.passages.to_string(),
+            group.participants.to_string(),
+        ]
+    };
+    assert_eq!(
+        groups[1..],
+        [
+            row("target", &json.target, "role_group: GP"),
+            row("reference", &json.reference, "role_group: manager")
+        ]
+    );
+}
+
+#[test]
+fn issue_29_no_two_documents_share_a_citation() {
+    let index = open_demo_index();
+    let all = index
+        .search(&SearchRequest {
+            limit: 1000,
+            highlight: false,
+            ..SearchRequest::new("")
+        })
+        .expect("every passage");
+    assert_eq!(all.hits.len() as u64, all.total);
+    // Passages of two documents: a PDF's paragraphs on one page all cite that page, as the
+    // locators the reader gives them say.
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for hit in &all.hits {
+        let p = &hit.passage;
+        if let Some(first) = seen.insert(&p.citation, &p.doc_id)
+            && first != p.doc_id
+        {
+            panic!("{first} and {} are both cited as {}", p.doc_id, p.citation);
+        }
+    }
+    // The SRT and WebVTT copies of one quote are told apart by their files.
+    let copies: Vec<&str> = all
+        .hits
+        .iter()
+        .filter(|hit| hit.passage.doc_id.starts_with("mcdermott-2019-quote-id19"))
+        .map(|hit| hit.passage.citation.as_str())
+        .collect();
+    assert_eq!(copies.len(), 2, "{copies:?}");
+    assert!(
+        copies
+            .iter()
+            .any(|c| c.contains("(mcdermott-2019-quote-id19.srt)"))
+            && copies
+                .iter()
+                .any(|c| c.contains("(mcdermott-2019-quote-id19.vtt)")),
+        "{copies:?}"
+    );
+}

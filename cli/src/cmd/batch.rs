@@ -16,11 +16,15 @@ use serde::Deserialize;
 use crate::args::BatchArgs;
 use crate::backend::Backend;
 use crate::messages::explain;
+use render::words::count;
 use render::{Appendix, SectionQuotes};
 
 /// Runs every section and writes the document to `--out` or `out`; `Ok(true)` when any section
 /// matched something.
 pub fn run(args: &BatchArgs, backend: &Backend, out: &mut Vec<u8>) -> Result<bool> {
+    if args.out.is_none() {
+        super::refuse_binary_on_terminal(args.format.render(), true)?;
+    }
     let path = &args.file;
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -38,8 +42,9 @@ pub fn run(args: &BatchArgs, backend: &Backend, out: &mut Vec<u8>) -> Result<boo
             write_atomically(target, &rendered)?;
             let quotes: usize = appendix.sections.iter().map(|s| s.hits.len()).sum();
             eprintln!(
-                "wrote {quotes} quotes in {} sections to {}",
-                appendix.sections.len(),
+                "wrote {} in {} to {}",
+                count(quotes as u64, "quote", "quotes"),
+                count(appendix.sections.len() as u64, "section", "sections"),
                 target.display()
             );
         }

@@ -35,7 +35,11 @@ pub fn run(
     request
         .validate()
         .map_err(|error| anyhow!(explain(&error)))?;
+    if let Some(format) = args.format.render() {
+        super::refuse_binary_on_terminal(format, false)?;
+    }
     let response = backend.crosstab(&request)?;
+    crate::messages::warn_unknown_values(&response.unknown_values);
     match args.format.render() {
         Some(format) => out.extend(render::crosstab(format, &response)?),
         None => table::write_crosstab(out, &response, palette)?,

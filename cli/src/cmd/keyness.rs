@@ -13,7 +13,11 @@ pub fn run(
     out: &mut Vec<u8>,
     palette: table::Palette,
 ) -> Result<bool> {
+    if let Some(format) = args.format.render() {
+        super::refuse_binary_on_terminal(format, false)?;
+    }
     let response = backend.keyness(&args.to_request()?)?;
+    crate::messages::warn_unknown_values(&response.unknown_values);
     match args.format.render() {
         Some(format) => out.extend(render::keyness(format, &response)?),
         None => table::write_keyness(out, &response, palette)?,

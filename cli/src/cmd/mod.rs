@@ -12,7 +12,7 @@ mod search;
 mod show;
 mod stats;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use crate::args::{Args, Command};
 use crate::backend::Backend;
@@ -43,4 +43,21 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
     stdout.write_all(&out)?;
     stdout.flush()?;
     Ok(found)
+}
+
+/// Refuses to write a binary file (a workbook, a Word document) to a terminal, as ripgrep and
+/// curl do: its bytes would only garble the screen. `out_flag` says whether the command takes
+/// `--out FILE`.
+pub fn refuse_binary_on_terminal(format: render::Format, out_flag: bool) -> anyhow::Result<()> {
+    if !format.is_binary() || !io::stdout().is_terminal() {
+        return Ok(());
+    }
+    let to_file = if out_flag {
+        format!("--out FILE or a redirect (> verbatim.{format})")
+    } else {
+        format!("a redirect (> verbatim.{format})")
+    };
+    anyhow::bail!(
+        "--format {format} writes a binary file, which a terminal cannot show\n  hint: write it to a file with {to_file}"
+    )
 }

@@ -6,7 +6,7 @@ use indexer::compare::kwic_lines;
 
 use crate::args::{SearchArgs, SearchFormat};
 use crate::backend::Backend;
-use crate::output::{csv, json, jsonl, markdown, table};
+use crate::output::table;
 
 /// Searches and writes the hits; `Ok(true)` when any passage matched.
 pub fn run(
@@ -16,20 +16,14 @@ pub fn run(
     palette: table::Palette,
 ) -> Result<bool> {
     let request = args.to_request()?;
+    if let Some(format) = args.format.render() {
+        super::refuse_binary_on_terminal(format, false)?;
+    }
     let response = backend.search(&request)?;
-    match args.format {
-        SearchFormat::Table => table::write_search(out, &request, &response, palette)?,
-        SearchFormat::Json => json::write(out, &response)?,
-        SearchFormat::Jsonl => jsonl::write_lines(out, &response.hits)?,
-        SearchFormat::Csv => csv::write_hits(out, &response.hits)?,
-        SearchFormat::Md => markdown::write_quotes(out, &response.hits)?,
-        SearchFormat::Xlsx => {
-            out.extend(render::search(render::Format::Xlsx, &request, &response)?)
-        }
-        SearchFormat::Docx => {
-            out.extend(render::search(render::Format::Docx, &request, &response)?)
-        }
-        SearchFormat::Kwic => render::kwic::write(
+    crate::messages::warn_unknown_values(&response.unknown_values);
+    match (args.format, args.format.render()) {
+        (_, Some(format)) => out.extend(render::search(format, &request, &response)?),
+        (SearchFormat::Kwic, None) => render::kwic::write(
             out,
             &KwicResponse {
                 query: response.query.clone(),
@@ -38,6 +32,7 @@ pub fn run(
                 lines: kwic_lines(&response.hits, args.width),
             },
         )?,
+        (_, None) => table::write_search(out, &request, &response, palette)?,
     }
     Ok(response.total > 0)
 }

@@ -2,6 +2,6 @@
 //! keyword in context) are written once in the `render` crate; the terminal's `table` is the
 //! CLI's own.
 
-pub use render::{csv, json, jsonl, markdown};
+pub use render::{csv, json, markdown};
 
 pub mod table;

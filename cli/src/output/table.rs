@@ -7,14 +7,14 @@ use std::io::{self, Write};
 
 use indexer::api::{
     CrosstabResponse, DocumentDetail, DocumentInfo, DocumentList, FacetCount, FacetField,
-    GroupSize, Hit, KeynessResponse, ParticipantInfo, PassageDetail, PassageView, SearchRequest,
-    SearchResponse, Span, Stats,
+    GroupSize, Hit, Holding, KeynessResponse, ParticipantInfo, PassageDetail, PassageView,
+    SearchRequest, SearchResponse, Span, Stats,
 };
 use render::sheet::Sheet;
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::output::markdown::describe_search;
+use render::words::{self, describe_search};
 
 /// Indent of a hit's body under its number.
 const INDENT: &str = "   ";
@@ -168,34 +168,21 @@ fn write_facet_summary(
 fn summary(request: &SearchRequest, response: &SearchResponse) -> String {
     let searched = describe_search(&response.query, &request.filters);
     let took = format!("{:.1} ms", response.took_ms);
+    let passages = |n: u64| words::count(n, "passage", "passages");
     match (response.total, response.hits.len()) {
         (0, _) => format!("no passages match {searched} ({took})"),
-        (total, 0) => format!(
-            "{total} {} match {searched} ({took})",
-            plural(total, "passage")
-        ),
+        (total, 0) => format!("{} match {searched} ({took})", passages(total)),
         (total, shown) if request.offset == 0 && shown as u64 == total => {
-            format!(
-                "{total} {} matching {searched} ({took})",
-                plural(total, "passage")
-            )
+            format!("{} matching {searched} ({took})", passages(total))
         }
         (total, shown) => {
             let first = request.offset + 1;
             let last = request.offset + shown;
             format!(
-                "{first}–{last} of {total} {} matching {searched} ({took})",
-                plural(total, "passage")
+                "{first}–{last} of {} matching {searched} ({took})",
+                passages(total)
             )
         }
-    }
-}
-
-fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
     }
 }
 
@@ -232,12 +219,10 @@ pub fn write_facets(
 
 /// `5 of 9 participants`, or nothing for a value no participant speaks in (prose).
 fn participants(count: &FacetCount) -> Option<String> {
-    let noun = if count.of == 1 {
-        "participant"
-    } else {
-        "participants"
-    };
-    (count.of > 0).then(|| format!("{} of {} {noun}", count.participants, count.of))
+    (count.of > 0).then(|| {
+        let of = words::count(count.of, "participant", "participants");
+        format!("{} of {of}", count.participants)
+    })
 }
 
 /// Writes participants as aligned columns; attributes, when the sheet has any, as `name=value`
@@ -306,8 +291,14 @@ pub fn write_documents(
 
 /// Columns of the shared sheets that a terminal table leaves out: the searches behind each
 /// figure and the repeated group sizes (the JSON, CSV and XLSX formats keep them).
-const SHEET_COLUMNS_LEFT_OUT: [&str; 4] =
-    ["search", "target_words", "reference_words", "column_words"];
+const SHEET_COLUMNS_LEFT_OUT: [&str; 6] = [
+    "search",
+    "target",
+    "reference",
+    "target_words",
+    "reference_words",
+    "column_words",
+];
 
 /// Writes key terms as aligned columns after a line giving both groups' sizes.
 pub fn write_keyness(
@@ -315,14 +306,10 @@ pub fn write_keyness(
     response: &KeynessResponse,
     palette: Palette,
 ) -> io::Result<()> {
-    let size = |group: &GroupSize| {
-        format!(
-            "{} words in {} passages by {} participants",
-            group.words, group.passages, group.participants
-        )
-    };
-    writeln!(out, "target:    {}", size(&response.target))?;
-    writeln!(out, "reference: {}\n", size(&response.reference))?;
+    let group =
+        |group: &GroupSize| format!("{}: {}", words::group_name(group), words::group_size(group));
+    writeln!(out, "target:    {}", group(&response.target))?;
+    writeln!(out, "reference: {}\n", group(&response.reference))?;
     write_sheet(out, &render::sheet::keyness(response), palette)
 }
 
@@ -427,9 +414,15 @@ fn pad(text: &str, width: usize) -> String {
 
 /// Writes the index statistics as `name  value` lines.
 pub fn write_stats(out: &mut impl Write, stats: &Stats, palette: Palette) -> io::Result<()> {
-    let counts = |map: &BTreeMap<String, u64>| {
+    let counts = |map: &BTreeMap<String, Holding>| {
         map.iter()
-            .map(|(k, v)| format!("{k} {v}"))
+            .map(|(value, held)| {
+                format!(
+                    "{value} {} in {}",
+                    words::count(held.passages, "passage", "passages"),
+                    words::count(held.documents, "document", "documents")
+                )
+            })
             .collect::<Vec<_>>()
             .join(" · ")
     };
@@ -504,11 +497,7 @@ fn write_document_header(
     writeln!(out, "{}", palette.strong(&doc.title))?;
     let mut meta = vec![doc.id.clone(), doc.kind.to_string(), doc.lang.to_string()];
     meta.extend(doc.date.clone());
-    meta.push(format!(
-        "{} {}",
-        doc.passages,
-        plural(u64::from(doc.passages), "passage")
-    ));
+    meta.push(words::count(u64::from(doc.passages), "passage", "passages"));
     writeln!(out, "{}", palette.dim(&meta.join(" · ")))?;
     if !doc.authors.is_empty() {
         writeln!(out, "{}", doc.authors.join(", "))?;
@@ -586,6 +575,7 @@ mod tests {
                     of: 5,
                 }],
             )]),
+            unknown_values: vec![],
         };
         let request = SearchRequest {
             offset: 4,

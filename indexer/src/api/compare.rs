@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{FacetField, Filters, MAX_QUERY_CHARS, SearchRequest, check_max};
+use crate::api::{FacetField, Filters, SearchRequest, UnknownValue, check_max, check_query_length};
 use crate::error::Error;
 
 /// Most rows of a cross-tab.
@@ -87,14 +87,11 @@ impl CrosstabRequest {
         }
         check_max("rows", self.rows.len(), MAX_CROSSTAB_ROWS)?;
         for (i, row) in self.rows.iter().enumerate() {
-            check_max(
-                &format!("rows[{i}].q"),
-                row.q.chars().count(),
-                MAX_QUERY_CHARS,
-            )?;
+            let name = row_name(i);
+            check_query_length(&name, &row.q)?;
             if let Some(label) = &row.label {
                 check_max(
-                    &format!("rows[{i}].label"),
+                    &format!("{name}'s label"),
                     label.chars().count(),
                     MAX_LABEL_CHARS,
                 )?;
@@ -102,6 +99,12 @@ impl CrosstabRequest {
         }
         self.filters.validate()
     }
+}
+
+/// How errors name the row at `index` (0-based): `row 1` for the first, as people count the
+/// lines of a rows box or the arguments of a command.
+pub fn row_name(index: usize) -> String {
+    format!("row {}", index + 1)
 }
 
 /// A cross-tab's answer: the columns, then one row of cells per query.
@@ -118,6 +121,10 @@ pub struct CrosstabResponse {
     pub rows: Vec<CrosstabRowResult>,
     /// Time spent, in milliseconds.
     pub took_ms: f64,
+    /// Filter values the corpus holds nowhere, each with the values it holds (absent when
+    /// every value is held).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_values: Vec<UnknownValue>,
 }
 
 /// A column of a cross-tab: a value and the size of its text.
@@ -279,6 +286,10 @@ pub struct KeynessResponse {
     pub terms: Vec<KeyTerm>,
     /// Time spent, in milliseconds.
     pub took_ms: f64,
+    /// Values of the groups' filters the corpus holds nowhere, each with the values it holds (absent when
+    /// every value is held).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_values: Vec<UnknownValue>,
 }
 
 /// A group of passages being compared, and its size.
@@ -410,6 +421,7 @@ pub struct KwicLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::MAX_QUERY_CHARS;
 
     fn field_of(error: Error) -> String {
         match error {
@@ -448,7 +460,7 @@ mod tests {
             serde_json::from_str(r#"{"rows": [], "by": "role_group"}"#).unwrap();
         assert_eq!(field_of(request.validate().unwrap_err()), "rows");
         request.rows = vec![CrosstabRow::new("x".repeat(MAX_QUERY_CHARS + 1))];
-        assert_eq!(field_of(request.validate().unwrap_err()), "rows[0].q");
+        assert_eq!(field_of(request.validate().unwrap_err()), "row 1");
         assert!(
             serde_json::from_str::<CrosstabRequest>(r#"{"rows": [], "by": "colour"}"#).is_err()
         );

@@ -27,7 +27,7 @@ pub use compare::{
     CrosstabCell, CrosstabColumn, CrosstabRequest, CrosstabResponse, CrosstabRow,
     CrosstabRowResult, DEFAULT_KEY_TERMS, DEFAULT_KWIC_WIDTH, DEFAULT_MIN_FREQ, GroupSize, KeyTerm,
     KeynessRequest, KeynessResponse, KwicLine, KwicRequest, KwicResponse, MAX_CROSSTAB_ROWS,
-    MAX_KEY_TERMS, MAX_KWIC_WIDTH, MAX_MIN_FREQ,
+    MAX_KEY_TERMS, MAX_KWIC_WIDTH, MAX_MIN_FREQ, row_name,
 };
 pub use one_or_many::OneOrMany;
 #[cfg(feature = "openapi")]
@@ -128,18 +128,39 @@ impl SearchRequest {
         check_max("limit", self.limit, MAX_LIMIT)?;
         check_max("offset", self.offset, MAX_OFFSET)?;
         check_max("context", self.context, MAX_CONTEXT)?;
-        let chars = self.q.chars().count();
-        if chars > MAX_QUERY_CHARS {
-            return Err(Error::InvalidValue {
-                field: "q".into(),
-                reason: format!(
-                    "the query is {chars} characters long; the limit is {MAX_QUERY_CHARS}"
-                ),
-                hint: Some("shorten the query, or split it into several searches".into()),
-            });
-        }
+        check_query_length("q", &self.q)?;
         self.filters.validate()
     }
+}
+
+/// Refuses query text over [`MAX_QUERY_CHARS`], saying how long it is in words a person reads.
+fn check_query_length(field: &str, q: &str) -> Result<(), Error> {
+    let chars = q.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(Error::InvalidValue {
+            field: field.into(),
+            reason: format!(
+                "the query is {} characters long; the limit is {}",
+                thousands(chars as u64),
+                thousands(MAX_QUERY_CHARS as u64)
+            ),
+            hint: Some("shorten the query, or split it into several searches".into()),
+        });
+    }
+    Ok(())
+}
+
+/// A number with a comma every three digits, as messages write them: 4,096.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 fn check_max(field: &str, value: usize, max: usize) -> Result<(), Error> {
@@ -503,7 +524,16 @@ impl Serialize for FacetField {
 impl<'de> Deserialize<'de> for FacetField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;
-        s.parse().map_err(serde::de::Error::custom)
+        // The field's name comes from where the value stands (`by`, `facets`), so the message
+        // gives only what is wrong and the fields there are.
+        s.parse().map_err(|error| match error {
+            Error::InvalidValue {
+                reason,
+                hint: Some(hint),
+                ..
+            } => serde::de::Error::custom(format!("{reason}; {hint}")),
+            other => serde::de::Error::custom(other),
+        })
     }
 }
 
@@ -559,6 +589,20 @@ impl FromStr for Sort {
     }
 }
 
+/// A filter value that no passage of the corpus holds: the request runs, and that value finds
+/// nothing, which is why a search by it is empty. Said in every answer that takes filters, so a
+/// typo (`role=surgeon`) is named instead of giving a silent zero.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnknownValue {
+    /// The filter, as the query string names it: `role`, `site`, `attr.gender`.
+    pub filter: String,
+    /// The value asked for.
+    pub value: String,
+    /// The values of this filter the corpus holds (the first 100, in the index's order).
+    pub held: Vec<String>,
+}
+
 /// The answer to a [`SearchRequest`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -573,6 +617,10 @@ pub struct SearchResponse {
     pub hits: Vec<Hit>,
     /// For each requested facet field, its values with counts over all matches, most frequent first.
     pub facets: BTreeMap<String, Vec<FacetCount>>,
+    /// Filter values the corpus holds nowhere, each with the values it holds (absent when
+    /// every value is held).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_values: Vec<UnknownValue>,
 }
 
 /// A value of a facet field: how many matching passages have it, and how many distinct
@@ -825,16 +873,27 @@ pub struct Stats {
     pub documents: u64,
     /// Number of passages.
     pub passages: u64,
-    /// Passages per language.
-    pub languages: BTreeMap<String, u64>,
-    /// Documents per kind.
-    pub kinds: BTreeMap<String, u64>,
+    /// Documents and passages per language (a passage's own language: a document in one
+    /// language may quote passages in another).
+    pub languages: BTreeMap<String, Holding>,
+    /// Documents and passages per kind.
+    pub kinds: BTreeMap<String, Holding>,
     /// Participants in the participants sheet.
     pub participants: u64,
     /// Size of the index on disk, in bytes.
     pub index_bytes: u64,
     /// When the index was built (RFC 3339, UTC).
     pub built_at: String,
+}
+
+/// What the index holds of one language or kind: both counts, each labelled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Holding {
+    /// Documents with this value.
+    pub documents: u64,
+    /// Passages with this value.
+    pub passages: u64,
 }
 
 /// Reads the attribute filters: a list of values (or one value) per attribute name.

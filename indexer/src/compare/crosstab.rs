@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use crate::api::{
     CrosstabCell, CrosstabColumn, CrosstabRequest, CrosstabResponse, CrosstabRowResult, FacetCount,
-    FacetField, Filters, SearchRequest,
+    FacetField, Filters, SearchRequest, row_name,
 };
 use crate::compare::cache::ColumnWords;
 use crate::compare::groups::GroupDocs;
@@ -70,6 +70,7 @@ impl Index {
             columns,
             rows,
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+            unknown_values: self.unknown_values(&req.filters)?,
         })
     }
 
@@ -136,7 +137,7 @@ fn blame_row(error: Error, row: usize) -> Error {
             reason,
             hint,
         } if field == "q" => Error::InvalidValue {
-            field: format!("rows[{row}].q"),
+            field: row_name(row),
             reason,
             hint,
         },
@@ -146,7 +147,7 @@ fn blame_row(error: Error, row: usize) -> Error {
             hint,
         } => Error::Query {
             column,
-            reason: format!("rows[{row}]: {reason}"),
+            reason: format!("{reason} in {}", row_name(row)),
             hint,
         },
         other => other,

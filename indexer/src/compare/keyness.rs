@@ -85,6 +85,12 @@ impl Index {
             min_freq: req.min_freq,
             terms,
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+            unknown_values: [Some(&req.target), req.reference.as_ref()]
+                .into_iter()
+                .flatten()
+                .map(|filters| self.unknown_values(filters))
+                .collect::<Result<Vec<_>>>()?
+                .concat(),
         })
     }
 

@@ -13,7 +13,7 @@ use tantivy::query::{ConstScorer, EnableScoring, Explanation, Query, Scorer, Wei
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
 use crate::analysis;
-use crate::api::{Filters, YearRange};
+use crate::api::{Filters, UnknownValue, YearRange};
 use crate::error::{Error, Result};
 use crate::schema::names;
 use crate::search::columns::{Column, Columns, NONE, SegmentBitmaps};
@@ -242,6 +242,81 @@ impl DocSet for BitmapDocs {
     fn size_hint(&self) -> u32 {
         self.docs.len() as u32
     }
+}
+
+/// Most of the values held an [`UnknownValue`] lists.
+const HELD_LISTED: usize = 100;
+
+/// The values of `filters` that no passage holds, each with the values its filter's columns
+/// do hold. Kinds and languages are closed lists the request's types already check; years
+/// are ranges. An attribute the sheet lacks is left to [`Filter::passages`], which refuses it.
+pub fn unknown_values(
+    filters: &Filters,
+    columns: &Columns,
+    attributes: &BTreeSet<String>,
+) -> Result<Vec<UnknownValue>> {
+    // An attribute's column, for each attribute the sheet has.
+    let attr_columns: Vec<(String, &[String], String)> = filters
+        .attr
+        .iter()
+        .filter_map(|(asked, values)| {
+            let name = resolve_attribute(asked, attributes, "filters.attr").ok()?;
+            Some((
+                format!("attr.{asked}"),
+                values.as_slice(),
+                attr_column(&name),
+            ))
+        })
+        .collect();
+    let mut checks: Vec<(String, &[String], Vec<&str>)> = vec![
+        (
+            "role".into(),
+            &filters.role,
+            vec![names::ROLE_GROUP, names::ROLE],
+        ),
+        (
+            "role_group".into(),
+            &filters.role_group,
+            vec![names::ROLE_GROUP],
+        ),
+        ("role_exact".into(), &filters.role_exact, vec![names::ROLE]),
+        ("site".into(), &filters.site, vec![names::SITE]),
+        ("speaker".into(), &filters.speaker, vec![names::SPEAKER]),
+        ("doc".into(), &filters.doc, vec![names::DOC_ID]),
+    ];
+    for (filter, values, column) in &attr_columns {
+        checks.push((filter.clone(), values, vec![column.as_str()]));
+    }
+    let mut unknown = Vec::new();
+    for (filter, values, column_names) in checks {
+        if values.is_empty() {
+            continue;
+        }
+        let mut held: Vec<String> = Vec::new();
+        for name in column_names {
+            for value in &columns.column(name)?.values {
+                if !held.contains(value) {
+                    held.push(value.clone());
+                }
+            }
+        }
+        // Documents are named by their exact id; every other filter compares as keywords do.
+        let normal = |value: &str| match filter.as_str() {
+            "doc" => value.to_string(),
+            _ => normalize_keyword(value),
+        };
+        let known: BTreeSet<String> = held.iter().map(|value| normal(value)).collect();
+        for value in values {
+            if !known.contains(&normal(value)) {
+                unknown.push(UnknownValue {
+                    filter: filter.clone(),
+                    value: value.clone(),
+                    held: held.iter().take(HELD_LISTED).cloned().collect(),
+                });
+            }
+        }
+    }
+    Ok(unknown)
 }
 
 /// A filter on a keyword column: any of `values`, compared as indexed (case-insensitively).

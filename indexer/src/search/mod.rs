@@ -29,19 +29,19 @@ pub(crate) use sort::DocRanks;
 use crate::analysis::{self, PairWords};
 use crate::api::{
     DocumentDetail, DocumentInfo, DocumentList, DocumentsRequest, FACET_VALUES_IN_SEARCH,
-    FacetCount, FacetField, Filters, Hit, ParticipantInfo, PassageDetail, SearchRequest,
-    SearchResponse, Sort, Stats,
+    FacetCount, FacetField, Filters, Hit, Holding, ParticipantInfo, PassageDetail, SearchRequest,
+    SearchResponse, Sort, Stats, UnknownValue,
 };
 use crate::catalog::{Catalog, CatalogDocument};
 use crate::error::{Error, Result};
-use crate::model::DocId;
+use crate::model::{DocId, Document};
 use crate::schema::Fields;
 use crate::store::current_generation;
 use collect::{Collected, Ranking, collect};
 use columns::{Columns, SegmentBitmaps};
 use facets::{FacetTally, column_name};
 use highlight::{Highlighter, snippet};
-use passages::StoredPassage;
+use passages::{CitedSources, StoredPassage};
 
 /// An open index: the tantivy index plus the catalog of documents and participants.
 /// Searches only need `&Index`, so one can be shared between threads.
@@ -62,6 +62,8 @@ pub struct Index {
     pair_words: PairWords,
     /// Group counts of cross-tabs and keyness, kept for the life of this generation.
     comparisons: crate::compare::Cache,
+    /// What citations name each document by.
+    cited: CitedSources,
 }
 
 impl Index {
@@ -86,6 +88,7 @@ impl Index {
             .flat_map(|p| p.attrs.keys().cloned())
             .collect();
         let ranks = DocRanks::new(&catalog);
+        let cited = CitedSources::new(catalog.documents.values().map(|d| &d.document));
         let searcher = reader.searcher();
         Ok(Index {
             dir: dir.to_path_buf(),
@@ -98,6 +101,7 @@ impl Index {
             ranks,
             pair_words,
             comparisons: crate::compare::Cache::default(),
+            cited,
         })
     }
 
@@ -145,7 +149,13 @@ impl Index {
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
             hits,
             facets,
+            unknown_values: self.unknown_values(&req.filters)?,
         })
+    }
+
+    /// The values of `filters` no passage of the corpus holds, with the values held.
+    pub fn unknown_values(&self, filters: &Filters) -> Result<Vec<UnknownValue>> {
+        filter::unknown_values(filters, &self.columns, &self.attributes)
     }
 
     /// Every value of `field` with its count over passages matching `q` and `filters`
@@ -278,7 +288,7 @@ impl Index {
             document: document_info(doc),
             passages: passages
                 .into_iter()
-                .map(|p| p.view(&doc.document))
+                .map(|p| p.view(&doc.document, &self.cited))
                 .collect(),
         })
     }
@@ -301,11 +311,8 @@ impl Index {
         })?;
         Ok(PassageDetail {
             document: document_info(doc),
-            passage: passage.view(&doc.document),
-            context: crate::api::Context {
-                before: before.into_iter().map(|p| p.view(&doc.document)).collect(),
-                after: after.into_iter().map(|p| p.view(&doc.document)).collect(),
-            },
+            passage: passage.view(&doc.document, &self.cited),
+            context: self.context(&doc.document, before, after),
         })
     }
 
@@ -339,14 +346,33 @@ impl Index {
 
     /// Counts, size on disk and build time.
     pub fn stats(&self) -> Result<Stats> {
-        let languages = self
-            .facet_values(&FacetField::Lang, "", &Filters::default())?
-            .into_iter()
-            .map(|f| (f.value, f.count))
-            .collect();
-        let mut kinds = BTreeMap::new();
+        let passages_by = |field: FacetField| -> Result<BTreeMap<String, Holding>> {
+            let counts = self.facet_values(&field, "", &Filters::default())?;
+            Ok(counts
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.value,
+                        Holding {
+                            documents: 0,
+                            passages: c.count,
+                        },
+                    )
+                })
+                .collect())
+        };
+        let mut languages = passages_by(FacetField::Lang)?;
+        let mut kinds = passages_by(FacetField::Kind)?;
         for doc in self.catalog.documents.values() {
-            *kinds.entry(doc.document.kind.to_string()).or_default() += 1;
+            let document = &doc.document;
+            languages
+                .entry(document.lang.to_string())
+                .or_default()
+                .documents += 1;
+            kinds
+                .entry(document.kind.to_string())
+                .or_default()
+                .documents += 1;
         }
         Ok(Stats {
             documents: self.catalog.documents.len() as u64,
@@ -387,6 +413,25 @@ impl Index {
         &self.comparisons
     }
 
+    /// The passages around one, as users see them.
+    fn context(
+        &self,
+        document: &Document,
+        before: Vec<StoredPassage>,
+        after: Vec<StoredPassage>,
+    ) -> crate::api::Context {
+        let views = |passages: Vec<StoredPassage>| {
+            passages
+                .into_iter()
+                .map(|p| p.view(document, &self.cited))
+                .collect()
+        };
+        crate::api::Context {
+            before: views(before),
+            after: views(after),
+        }
+    }
+
     fn catalog_document(&self, id: &str) -> Result<&CatalogDocument> {
         DocId::parse(id)
             .ok()
@@ -407,14 +452,11 @@ impl Index {
         let context = if req.context > 0 {
             let (before, _, after) =
                 self.neighbourhood(&passage.passage.doc, passage.passage.ordinal, req.context)?;
-            Some(crate::api::Context {
-                before: before.into_iter().map(|p| p.view(&doc.document)).collect(),
-                after: after.into_iter().map(|p| p.view(&doc.document)).collect(),
-            })
+            Some(self.context(&doc.document, before, after))
         } else {
             None
         };
-        let view = passage.view(&doc.document);
+        let view = passage.view(&doc.document, &self.cited);
         let highlights = if req.highlight {
             highlighter.highlights(&view.text)
         } else {

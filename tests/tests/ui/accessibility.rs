@@ -40,9 +40,9 @@ fn every_state_of_the_page_passes_the_audit() {
     open_search(&mut page, &server, &[("q", "work"), ("role", "manager")]);
     results_when(&mut page, "results with filters", ROLE_GROUPS_SHOWN);
     assert_eq!(
-        page.eval("document.querySelector('#facets .empty')?.textContent"),
-        "None in these results",
-        "a facet with no values says so"
+        page.eval("document.querySelector('#facets li.zero .count')?.firstChild.textContent"),
+        "0",
+        "a value the search does not find is listed with 0"
     );
     assert_accessible(&mut page, "results with filters");
 
@@ -92,6 +92,13 @@ fn every_state_of_the_page_passes_the_audit() {
         "document.getElementById('message').classList.contains('error')",
     );
     assert_accessible(&mut page, "a query error");
+
+    open_search(&mut page, &server, &[("q", "trust"), ("role", "surgeon")]);
+    page.wait_until(
+        "the unknown role",
+        "document.querySelector('#message .unknown-value')",
+    );
+    assert_accessible(&mut page, "a filter value the corpus lacks");
     assert_only_own_origin(&mut page, &server);
     assert_no_page_errors(&mut page);
 }
@@ -443,7 +450,7 @@ struct ViewState {
     drawn: &'static str,
 }
 
-const VIEW_STATES: [ViewState; 7] = [
+const VIEW_STATES: [ViewState; 9] = [
     ViewState {
         name: "the cross-tab",
         params: &[
@@ -483,6 +490,16 @@ const VIEW_STATES: [ViewState; 7] = [
         name: "keyness without key terms",
         params: &[("view", "keyness"), ("target", "lay"), ("min_freq", "1000")],
         drawn: "!document.getElementById('message').hidden && document.getElementById('keyness-target').value === 'lay'",
+    },
+    ViewState {
+        name: "a keyness target the corpus lacks",
+        params: &[("view", "keyness"), ("target", "surgeon")],
+        drawn: "document.querySelector('#message .unknown-value')",
+    },
+    ViewState {
+        name: "the concordance before any query",
+        params: &[("view", "kwic")],
+        drawn: "!document.getElementById('message').hidden",
     },
     ViewState {
         name: "the concordance",
