@@ -12,5 +12,6 @@ mod indexer;
 mod ingest_formats;
 mod proximity;
 mod reliability;
+mod security;
 mod server;
 mod ui;
