@@ -114,6 +114,20 @@ struct Args {
         value_name = "ORIGIN"
     )]
     cors_origins: Vec<String>,
+
+    /// Wrong keys one client address may send per minute before it is locked out.
+    ///
+    /// Past the limit every key from that address, the right one too, gets 429 with
+    /// Retry-After until the minute is over. Behind a reverse proxy every client has the
+    /// proxy's address: raise it there if a team shares one.
+    #[arg(
+        long,
+        env = "VERBATIM_MAX_WRONG_KEYS",
+        default_value_t = server::auth::DEFAULT_FAILURES_ALLOWED,
+        value_parser = clap::value_parser!(u32).range(1..),
+        value_name = "N"
+    )]
+    max_wrong_keys: u32,
 }
 
 fn main() -> ExitCode {
@@ -160,6 +174,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         hosts,
         cors,
         corpus: args.corpus.is_dir().then_some(args.corpus),
+        wrong_keys_allowed: args.max_wrong_keys,
         ..Config::default()
     };
     // Twice the request timeout: a request that has arrived is answered (at worst with a 408)

@@ -425,6 +425,11 @@ fn keys_do_what_their_scope_allows() {
 #[test]
 fn the_eleventh_wrong_key_in_a_minute_is_429_even_with_the_right_key() {
     let server = TestServer::start(demo_index(), Some(OWNER));
+    assert_eq!(
+        Config::default().wrong_keys_allowed,
+        10,
+        "the default limit"
+    );
     // Calls without a key (the page's first calls, before it asks for one) do not count.
     for _ in 0..20 {
         assert_refused(
@@ -433,7 +438,7 @@ fn the_eleventh_wrong_key_in_a_minute_is_429_even_with_the_right_key() {
             "no key",
         );
     }
-    for n in 1..=server::auth::FAILURES_ALLOWED {
+    for n in 1..=server::auth::DEFAULT_FAILURES_ALLOWED {
         let wrong = bearer(&format!("guess-{n}"));
         assert_refused(
             send(
@@ -467,6 +472,11 @@ fn the_eleventh_wrong_key_in_a_minute_is_429_even_with_the_right_key() {
             "after ten wrong keys",
         );
     }
+    assert_refused(
+        send(&server, "GET", "/v1/stats", &[], None),
+        ErrorCode::MissingApiKey,
+        "no key after the lock-out: nothing was guessed",
+    );
     assert_ok(
         &send(&server, "GET", "/health", &[], None),
         "open routes stay open",
