@@ -12,7 +12,7 @@
 
 mod accessibility;
 mod audit;
-mod browser;
+pub(crate) mod browser;
 mod first_use;
 mod views;
 

@@ -1,5 +1,6 @@
 //! `/v1/crosstab`, `/v1/keyness` and `/v1/kwic`: comparing groups of speakers, as JSON or as a
-//! file (`?format=csv|md|xlsx`, and `txt` for keyword-in-context lines).
+//! file (`?format=csv|md|xlsx`, and `txt` for keyword-in-context lines). They run in the heavy
+//! lane: a cold keyness or a long cross-tab takes up to seconds.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -12,7 +13,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::export::{negotiate, respond};
 use crate::extract::{Json, QueryPairs};
 use crate::routes::no_other_parameter;
-use crate::state::AppState;
+use crate::state::{AppState, Lane};
 
 /// A cross-tab: the rows' queries by the values of a field, with passages, participants and the
 /// rate per 10,000 words in each cell, and the search that lists each cell's quotes.
@@ -21,7 +22,6 @@ use crate::state::AppState;
     path = "/v1/crosstab",
     operation_id = "crosstab",
     tag = "compare",
-    security(("api_key" = [])),
     request_body = CrosstabRequest,
     responses(
         (status = 200, description = "Columns, and a row of cells per query (as JSON, or the file `format` names)", body = CrosstabResponse),
@@ -39,7 +39,7 @@ pub(crate) async fn crosstab(
     no_other_parameter(pairs)?;
     request.validate()?;
     let answer = state
-        .with_index(move |index| index.crosstab(&request))
+        .with_index_in(Lane::Heavy, move |index| index.crosstab(&request))
         .await?;
     respond(
         format,
@@ -57,7 +57,6 @@ pub(crate) async fn crosstab(
     path = "/v1/keyness",
     operation_id = "keyness",
     tag = "compare",
-    security(("api_key" = [])),
     request_body = KeynessRequest,
     responses(
         (status = 200, description = "Both groups' sizes and the key terms (as JSON, or the file `format` names)", body = KeynessResponse),
@@ -75,7 +74,7 @@ pub(crate) async fn keyness(
     no_other_parameter(pairs)?;
     request.validate()?;
     let answer = state
-        .with_index(move |index| index.keyness(&request))
+        .with_index_in(Lane::Heavy, move |index| index.keyness(&request))
         .await?;
     respond(
         format,
@@ -92,7 +91,6 @@ pub(crate) async fn keyness(
     path = "/v1/kwic",
     operation_id = "kwic",
     tag = "compare",
-    security(("api_key" = [])),
     request_body = KwicRequest,
     responses(
         (status = 200, description = "One line per occurrence (as JSON, or the file `format` names: txt is aligned text)", body = KwicResponse),
@@ -109,7 +107,9 @@ pub(crate) async fn kwic(
     let format = negotiate(&mut pairs, &headers, &render::KWIC_FORMATS)?;
     no_other_parameter(pairs)?;
     request.validate()?;
-    let answer = state.with_index(move |index| index.kwic(&request)).await?;
+    let answer = state
+        .with_index_in(Lane::Heavy, move |index| index.kwic(&request))
+        .await?;
     respond(format, "kwic", answer, |format, answer: &KwicResponse| {
         render::kwic(format, answer)
     })
