@@ -20,7 +20,7 @@ use super::paragraphs::{Layout, Style};
 const WHAT: &str = "Word document";
 
 /// Elements whose content is not the document's text as accepted.
-const SKIPPED: [&str; 8] = [
+pub(in crate::ingest) const SKIPPED: [&str; 8] = [
     "w:del",
     "w:moveFrom",
     "w:delText",
