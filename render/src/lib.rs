@@ -27,6 +27,7 @@ pub mod jsonl;
 pub mod kwic;
 pub mod markdown;
 pub mod sheet;
+mod verify;
 pub mod xlsx;
 
 use std::fmt;
@@ -37,6 +38,7 @@ use indexer::api::{
 };
 
 pub use appendix::{Appendix, SectionQuotes};
+pub use verify::{VERIFY_FORMATS, diff_text, summary_line, verify};
 
 /// A format answers and exports are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -51,6 +51,7 @@ async fn refuse_announced_oversize(
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
+    let limit = crate::routes::verify::body_limit(request.uri().path(), limit);
     match announced {
         Some(length) if length > limit as u64 => ApiError::payload_too_large().into_response(),
         _ => next.run(request).await,

@@ -14,3 +14,4 @@ mod proximity;
 mod reliability;
 mod server;
 mod ui;
+mod verify;

@@ -32,7 +32,7 @@ pub enum DraftFormat {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifyRequest {
     /// The draft's text (up to 5 MiB).
-    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub text: String,
     /// How the text is written (default `markdown`).
     #[serde(default)]

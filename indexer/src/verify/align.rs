@@ -5,7 +5,6 @@
 use std::collections::HashSet;
 
 use super::words::{Gap, MAX_REPLACED_WORDS, QuoteWords, Word};
-use crate::analysis::is_cjk;
 use crate::api::{DiffOp, DiffPart};
 
 /// Fewest of a quote's words, in order, a `close` match must hold.
@@ -177,10 +176,9 @@ fn diff(
     pairs: &[(usize, usize)],
 ) -> Vec<DiffPart> {
     let mut parts = Differ::default();
-    let (mut i, mut j) = (0, 0);
     let first_source = pairs.first().map_or(0, |&(_, j)| j);
     let last_source = pairs.last().map_or(source.len(), |&(_, j)| j + 1);
-    j = j.max(first_source);
+    let (mut i, mut j) = (0, first_source);
     for &(qi, sj) in pairs {
         parts.words(DiffOp::Draft, &quote[i..qi], quote_text);
         parts.words(DiffOp::Source, &source[j..sj], source_text);
@@ -193,34 +191,37 @@ fn diff(
         &source[j.min(last_source)..last_source],
         source_text,
     );
-    parts.parts
+    parts.finish()
 }
 
-/// Diff parts being built: consecutive words on one side make one part.
+/// Diff parts being built: consecutive words on one side make one part, written as the text
+/// between its first and last word reads (punctuation and apostrophes kept).
 #[derive(Default)]
-struct Differ {
-    parts: Vec<DiffPart>,
+struct Differ<'a> {
+    parts: Vec<(DiffOp, &'a str, usize, usize)>,
 }
 
-impl Differ {
-    fn words(&mut self, op: DiffOp, words: &[Word], text: &str) {
+impl<'a> Differ<'a> {
+    fn words(&mut self, op: DiffOp, words: &[Word], text: &'a str) {
         for word in words {
-            let written = &text[word.start..word.end];
             match self.parts.last_mut() {
-                Some(part) if part.op == op => {
-                    let joined = part.text.chars().last().is_some_and(is_cjk)
-                        && written.chars().next().is_some_and(is_cjk);
-                    if !joined {
-                        part.text.push(' ');
-                    }
-                    part.text.push_str(written);
-                }
-                _ => self.parts.push(DiffPart {
-                    op,
-                    text: written.to_string(),
-                }),
+                Some((last, _, _, end)) if *last == op => *end = word.end,
+                _ => self.parts.push((op, text, word.start, word.end)),
             }
         }
+    }
+
+    fn finish(self) -> Vec<DiffPart> {
+        self.parts
+            .into_iter()
+            .map(|(op, text, start, end)| DiffPart {
+                op,
+                text: text[start..end]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            })
+            .collect()
     }
 }
 

@@ -97,7 +97,7 @@ static LABEL_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A label in brackets ending `text`.
 static LABEL_AT_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\s*(?:\(([^()\n]{1,100})\)|\[([^\[\]\n]{1,100})\]|（([^（）\n]{1,100})）)\s*[.。]?\s*$|\n\s*(?:—|–|--?)\s*([^\n]{1,60})\s*$")
+    Regex::new(r"\s*(?:\(([^()\n]{1,100})\)|\[([^\[\]\n]{1,100})\]|（([^（）\n]{1,100})）)\s*[.。]?\s*$|(?:\n\s*(?:—|–|--?)|\s(?:—|–|--))\s*([^\n—–]{1,60})\s*$")
         .expect("the label pattern is valid")
 });
 
@@ -291,7 +291,7 @@ mod tests {
     #[test]
     fn block_quotes_with_labels_at_the_end_or_on_the_next_line() {
         let draft = "Intro.\n\n> You can't just throw half a dozen professionals\n> in a room. [Independent GP ID9]\n\n\
-                     > “So it inevitably gets mentioned in STPs”\n\n— ID42\n\nAfter.";
+                     > “So it inevitably gets mentioned in STPs”\n\n— ID42\n\n> a quote that ends — in a dash — ID9\n\nAfter.";
         assert_eq!(
             found(draft, DraftFormat::Markdown),
             [
@@ -301,6 +301,7 @@ mod tests {
                     Some("Independent GP ID9")
                 ),
                 quote("So it inevitably gets mentioned in STPs", 6, Some("ID42")),
+                quote("a quote that ends — in a dash", 10, Some("ID9")),
             ]
         );
         let text = "Intro:\n\n    an indented quote of some words\n    (Participant 7, manager)\n";

@@ -20,6 +20,7 @@ mod participants;
 mod search;
 mod stats;
 mod ui;
+pub(crate) mod verify;
 
 /// Routes under this prefix need the API key when one is set.
 const PROTECTED_PREFIX: &str = "/v1/";
@@ -64,6 +65,7 @@ fn table() -> Vec<Route> {
         Route::post("/v1/crosstab", compare::crosstab),
         Route::post("/v1/keyness", compare::keyness),
         Route::post("/v1/kwic", compare::kwic),
+        Route::post("/v1/verify", verify::verify),
     ]
 }
 

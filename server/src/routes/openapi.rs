@@ -24,7 +24,7 @@ use crate::export::FORMAT_PARAM;
 use crate::extract::Json;
 use crate::state::AppState;
 
-use super::{compare, documents, facets, health, participants, search, stats};
+use super::{compare, documents, facets, health, participants, search, stats, verify};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -49,6 +49,7 @@ use super::{compare, documents, facets, health, participants, search, stats};
         compare::crosstab,
         compare::keyness,
         compare::kwic,
+        verify::verify,
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&BearerKey),
@@ -93,12 +94,13 @@ const QUERY_FORMS: [(&str, ParamList); 4] = [
 ];
 
 /// The operations that also answer as files, with the formats each takes (`?format=`).
-const EXPORTS: [(&str, Method, &[Format]); 5] = [
+const EXPORTS: [(&str, Method, &[Format]); 6] = [
     ("/v1/search", Method::Get, &render::SEARCH_FORMATS),
     ("/v1/search", Method::Post, &render::SEARCH_FORMATS),
     ("/v1/crosstab", Method::Post, &render::TABLE_FORMATS),
     ("/v1/keyness", Method::Post, &render::TABLE_FORMATS),
     ("/v1/kwic", Method::Post, &render::KWIC_FORMATS),
+    ("/v1/verify", Method::Post, &render::VERIFY_FORMATS),
 ];
 
 #[derive(Clone, Copy)]
