@@ -13,6 +13,7 @@
 mod accessibility;
 mod audit;
 mod browser;
+mod check_draft;
 mod views;
 
 use std::collections::BTreeSet;

@@ -13,7 +13,7 @@ use verbatim_tests::{Binary, HttpApi, TestServer, demo_index, open_demo_index};
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// What each quote of the drafts must come to: its opening words, status and attribution.
-const EXPECTED: [(&str, QuoteStatus, AttributionStatus); 10] = [
+pub(crate) const EXPECTED: [(&str, QuoteStatus, AttributionStatus); 10] = [
     (
         "You can't just throw",
         QuoteStatus::Verbatim,
@@ -86,7 +86,8 @@ const PARAGRAPHS: [&str; 9] = [
     "(Participant 7, practice manager)",
 ];
 
-fn markdown_draft() -> String {
+/// The draft as Markdown: a heading, the paragraphs, the block quote as `>` lines.
+pub(crate) fn markdown_draft() -> String {
     let mut draft = String::from("# Findings\n\n");
     for (i, paragraph) in PARAGRAPHS.iter().enumerate() {
         if i == PARAGRAPHS.len() - 2 {
@@ -98,7 +99,8 @@ fn markdown_draft() -> String {
     draft
 }
 
-fn word_draft() -> Vec<u8> {
+/// The draft as a Word file, the block quote in the Quote style.
+pub(crate) fn word_draft() -> Vec<u8> {
     let escape = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;");
     let body: String = PARAGRAPHS
         .iter()
