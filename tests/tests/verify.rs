@@ -8,7 +8,7 @@ use std::process::Output;
 use indexer::api::{AttributionStatus, DiffOp, QuoteStatus, VerifyResponse};
 use indexer::verify::Draft;
 use verbatim_tests::fixtures::zip;
-use verbatim_tests::{Binary, HttpApi, TestServer, demo_index, open_demo_index};
+use verbatim_tests::{Binary, HttpApi, TestServer, demo_index, open_demo_index, workspace_root};
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -484,4 +484,34 @@ fn bad_drafts_get_clear_errors_or_bounded_answers_never_a_5xx() {
     ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains(".md, .txt or .docx"));
+}
+
+#[test]
+fn the_readme_shows_the_real_check_of_the_example_draft() {
+    let readme = std::fs::read_to_string(workspace_root().join("README.md")).expect("README.md");
+    let block = readme
+        .split("<!-- verify-example:start -->")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- verify-example:end -->").next())
+        .expect("the README's verify example");
+    let shown = block
+        .trim()
+        .trim_start_matches("```console")
+        .trim_end_matches("```")
+        .trim_start();
+    let (command, printed) = shown.split_once('\n').expect("a command and its output");
+    assert_eq!(command, "$ verbatim verify cli/examples/draft.md");
+    let index_dir = demo_index().display().to_string();
+    let output = Binary::Cli
+        .command()
+        .current_dir(workspace_root())
+        .args(["--index", &index_dir, "verify", "cli/examples/draft.md"])
+        .output()
+        .expect("verbatim runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        printed,
+        "update the README's example"
+    );
 }
