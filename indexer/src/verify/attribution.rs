@@ -37,9 +37,10 @@ pub(crate) struct People {
     roles: Vec<String>,
 }
 
-/// A participant number the sheet may not hold: `Participant 7`, `P7`, `ID 31`, `R12`.
+/// A participant number the sheet may not hold: `Participant 7`, `P7`, `ID 31`, `R12` (capitals
+/// and digits, so `Fig 3` and `p. 12` are not taken for one).
 static SOMEONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:participant|respondent|interviewee|informant)\s*#?\s*\d+\b|\b[a-z]{1,4}\s?\d{1,5}\b")
+    Regex::new(r"\b(?i:participant|respondent|interviewee|informant)\s*#?\s*\d+\b|\b[A-Z]{1,4}\s?\d{1,5}\b")
         .expect("the participant pattern is valid")
 });
 
@@ -92,10 +93,10 @@ impl People {
                 Some(Named::Participant(person.id.clone())),
                 format!("{} {}", &lower[..at], &lower[at + name.len()..]),
             ),
-            None => match SOMEONE.find(&lower) {
+            None => match SOMEONE.find(text) {
                 Some(m) => (
-                    Some(Named::Unknown(text[m.start()..m.end()].to_string())),
-                    format!("{} {}", &lower[..m.start()], &lower[m.end()..]),
+                    Some(Named::Unknown(m.as_str().to_string())),
+                    format!("{} {}", &text[..m.start()], &text[m.end()..]).to_lowercase(),
                 ),
                 None => (None, lower.clone()),
             },
@@ -269,6 +270,9 @@ mod tests {
             })
         );
         assert_eq!(read("emphasis added"), None);
+        assert_eq!(read("Fig 3"), None);
+        assert_eq!(read("p. 12"), None);
+        assert_eq!(read("2019"), None);
         assert_eq!(read("see above"), None);
     }
 

@@ -63,17 +63,25 @@ impl<'a> Draft<'a> {
         Ok(Draft::Text { text, format })
     }
 
+    /// What errors about the draft name: the request field of a text, the draft of a file.
+    fn field(self) -> &'static str {
+        match self {
+            Draft::Text { .. } => "text",
+            Draft::Docx(_) => "draft",
+        }
+    }
+
     /// The draft's paragraphs and block quotes.
     fn blocks(self) -> Result<Vec<Block>> {
         match self {
             Draft::Text { text, format } => {
-                check_draft_size("text", text.len())?;
+                check_draft_size(self.field(), text.len())?;
                 Ok(find::text_blocks(text, format))
             }
             Draft::Docx(bytes) => {
-                check_draft_size("draft", bytes.len())?;
+                check_draft_size(self.field(), bytes.len())?;
                 let paragraphs = read_docx_draft(bytes).map_err(|reason| Error::InvalidValue {
-                    field: "draft".into(),
+                    field: self.field().into(),
                     reason,
                     hint: Some("send a Word (.docx) file, or the draft's text as JSON".into()),
                 })?;
@@ -91,7 +99,7 @@ impl Index {
         let blocks = draft.blocks()?;
         if blocks.is_empty() {
             return Err(Error::InvalidValue {
-                field: "text".into(),
+                field: draft.field().into(),
                 reason: "the draft is empty".into(),
                 hint: Some("send a draft with at least one paragraph".into()),
             });
@@ -101,7 +109,7 @@ impl Index {
         let found = find::quotes(&blocks, &mut words::Words::default(), &is_label);
         if found.len() > MAX_DRAFT_QUOTES {
             return Err(Error::InvalidValue {
-                field: "text".into(),
+                field: draft.field().into(),
                 reason: format!(
                     "the draft holds {} quotes, more than the {MAX_DRAFT_QUOTES} a check takes",
                     found.len()

@@ -1,12 +1,12 @@
 //! `POST /v1/verify`: checks every quote of a draft against the index. The draft comes as JSON
-//! (`{"text": ..., "format": "markdown"}`), as the Word file itself, or as Markdown or plain
-//! text; the answer is JSON, or the report as the file `format` names.
+//! (`{"text": ..., "format": "markdown"}`) or as the Word file itself; the answer is JSON, or the
+//! report as the file `format` names.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
-use indexer::api::{DraftFormat, MAX_DRAFT_BYTES, VerifyRequest, VerifyResponse};
+use indexer::api::{MAX_DRAFT_BYTES, VerifyRequest, VerifyResponse};
 use indexer::verify::Draft;
 use render::Format;
 
@@ -44,19 +44,17 @@ pub(crate) struct DocxUpload(Vec<u8>);
     tag = "search",
     security(("api_key" = [])),
     request_body(
-        description = "The draft: JSON with its text, a Word file, or Markdown or plain text (up to 5 MiB)",
+        description = "The draft: JSON with its text, or the Word file itself (up to 5 MiB)",
         content(
             (VerifyRequest = "application/json"),
             (DocxUpload = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-            (String = "text/markdown"),
-            (String = "text/plain"),
         )
     ),
     responses(
         (status = 200, description = "Each quote with its status, attribution and matches, and the counts (as JSON, or the report as the file `format` names)", body = VerifyResponse),
         (status = 400, description = "`invalid_json`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`: the draft is over 5 MiB", body = ErrorBody),
-        (status = 422, description = "`invalid_field_value`: an empty draft, a file that is not a Word document, text that is not UTF-8, too many quotes; the message says which", body = ErrorBody),
+        (status = 422, description = "`invalid_field_value`: an empty draft, a file that is not a Word document, too many quotes; the message says which", body = ErrorBody),
     )
 )]
 pub(crate) async fn verify(
@@ -83,42 +81,23 @@ pub(crate) async fn verify(
 /// The draft as the request sent it.
 enum Sent {
     Json(VerifyRequest),
-    Text(String, DraftFormat),
     Docx(Vec<u8>),
 }
 
 impl Sent {
-    /// Reads the body by its `Content-Type` (JSON when it names none of the draft types, as
-    /// `curl -d` sends a form type).
+    /// Reads the body by its `Content-Type`: a Word file, else JSON (as `curl -d` sends a form
+    /// type).
     fn of(headers: &HeaderMap, bytes: Vec<u8>) -> Result<Sent, ApiError> {
         let media_type = headers
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default();
-        let text = |bytes: Vec<u8>, format| {
-            String::from_utf8(bytes)
-                .map(|text| Sent::Text(text, format))
-                .map_err(|e| {
-                    ApiError::invalid_value(
-                        "body",
-                        format!(
-                            "the draft is not UTF-8 text (byte {})",
-                            e.utf8_error().valid_up_to()
-                        ),
-                        "save the draft as UTF-8 text, or send the Word file",
-                    )
-                })
-        };
-        match Format::from_media_type(media_type) {
-            Some(Format::Docx) => Ok(Sent::Docx(bytes)),
-            Some(Format::Md) => text(bytes, DraftFormat::Markdown),
-            Some(Format::Txt) => text(bytes, DraftFormat::Text),
-            _ => {
-                let Json(request) = Json::<VerifyRequest>::from_bytes(&bytes)?;
-                request.validate()?;
-                Ok(Sent::Json(request))
-            }
+        if Format::from_media_type(media_type) == Some(Format::Docx) {
+            return Ok(Sent::Docx(bytes));
         }
+        let Json(request) = Json::<VerifyRequest>::from_bytes(&bytes)?;
+        request.validate()?;
+        Ok(Sent::Json(request))
     }
 
     fn draft(&self) -> Draft<'_> {
@@ -126,10 +105,6 @@ impl Sent {
             Sent::Json(request) => Draft::Text {
                 text: &request.text,
                 format: request.format,
-            },
-            Sent::Text(text, format) => Draft::Text {
-                text,
-                format: *format,
             },
             Sent::Docx(bytes) => Draft::Docx(bytes),
         }
