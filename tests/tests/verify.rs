@@ -508,3 +508,70 @@ fn the_readme_shows_the_real_check_of_the_example_draft() {
         "update the README's example"
     );
 }
+
+#[test]
+fn aliases_name_speakers_and_an_ellipsis_spans_a_speaker_s_consecutive_turns() {
+    let corpus = tempfile::tempdir().unwrap();
+    let index_dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(corpus.path().join("documents")).unwrap();
+    std::fs::write(
+        corpus.path().join("participants.csv"),
+        "id,role,site,aliases\nID9,Independent GP,site 2,Dr Jane Smith; Jane\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.path().join("role_groups.toml"),
+        "[groups]\nGP = [\"GP\", \"Independent GP\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.path().join("documents/interview-9.md"),
+        "---\ntitle: Interview 9\nkind: interview\n---\n\
+         Interviewer: How do practices work together?\n\
+         Dr Jane Smith: Integration is more than co-location in my view, it takes years of trust.\n\
+         Interviewer: And the CCG?\n\
+         Dr Jane Smith: The CCG has to fund the time that working together takes, or nothing changes.\n",
+    )
+    .unwrap();
+    indexer::build(
+        corpus.path(),
+        index_dir.path(),
+        &indexer::BuildOptions::default(),
+    )
+    .unwrap();
+    let index = indexer::Index::open(index_dir.path()).unwrap();
+    let draft = "\"Integration is more than co-location in my view […] the CCG has to fund the time \
+                 that working together takes\" (Dr Jane Smith).\n\n\
+                 \"it takes years of trust\" (Jane, practice manager).\n\n\
+                 \"the CCG has to fund the time that working together needs\" — ID9.\n";
+    let answer = index
+        .verify(Draft::Text {
+            text: draft,
+            format: Default::default(),
+        })
+        .unwrap();
+    let seen: Vec<(QuoteStatus, AttributionStatus)> = answer
+        .quotes
+        .iter()
+        .map(|q| (q.status, q.attribution.status))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (QuoteStatus::Edited, AttributionStatus::Agrees),
+            (QuoteStatus::Verbatim, AttributionStatus::Differs),
+            (QuoteStatus::Close, AttributionStatus::Agrees),
+        ],
+        "{answer:#?}"
+    );
+    assert_eq!(answer.quotes[0].matches[0].speaker.as_deref(), Some("ID9"));
+    let detail = answer.quotes[1]
+        .attribution
+        .detail
+        .as_deref()
+        .unwrap_or_default();
+    assert_eq!(
+        detail,
+        "the draft says practice manager; the quote is from ID9 (Independent GP)"
+    );
+}
