@@ -17,12 +17,7 @@ pub fn appendix(appendix: &Appendix) -> Result<Vec<u8>> {
     let mut docx = Docx::new()
         .add_style(heading_style("Heading1", "heading 1", 32))
         .add_style(heading_style("Heading2", "heading 2", 26))
-        .add_style(
-            Style::new("Quote", StyleType::Paragraph)
-                .name("Quote")
-                .italic()
-                .indent(Some(QUOTE_INDENT), None, Some(QUOTE_INDENT), None),
-        );
+        .add_style(quote_style());
     if let Some(title) = &appendix.title {
         docx = docx.add_paragraph(text_paragraph(title).style("Heading1"));
     }
@@ -43,6 +38,11 @@ pub fn appendix(appendix: &Appendix) -> Result<Vec<u8>> {
                 .add_paragraph(text_paragraph(&hit.passage.citation));
         }
     }
+    pack(docx)
+}
+
+/// The bytes of the `.docx` file of `docx`.
+pub(crate) fn pack(docx: Docx) -> Result<Vec<u8>> {
     let mut bytes = Cursor::new(Vec::new());
     docx.build()
         .pack(&mut bytes)
@@ -53,7 +53,16 @@ pub fn appendix(appendix: &Appendix) -> Result<Vec<u8>> {
     Ok(bytes.into_inner())
 }
 
-fn heading_style(id: &str, name: &str, half_points: usize) -> Style {
+/// The style of block quotes: italic, indented half an inch either side.
+pub(crate) fn quote_style() -> Style {
+    Style::new("Quote", StyleType::Paragraph)
+        .name("Quote")
+        .italic()
+        .indent(Some(QUOTE_INDENT), None, Some(QUOTE_INDENT), None)
+}
+
+/// A heading style, `half_points` high.
+pub(crate) fn heading_style(id: &str, name: &str, half_points: usize) -> Style {
     Style::new(id, StyleType::Paragraph)
         .name(name)
         .size(half_points)

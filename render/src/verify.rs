@@ -5,13 +5,14 @@
 //! Diffs read as in `git diff --word-diff`: `[-words-]` are in the transcript but not the draft,
 //! `{+words+}` in the draft but not the transcript.
 
-use std::io::{self, Cursor, Write};
+use std::io::{self, Write};
 
-use docx_rs::{Docx, Paragraph, Run, Style, StyleType};
+use docx_rs::{Docx, Paragraph, Run};
 use indexer::api::{DiffOp, DiffPart, VerifiedQuote, VerifyResponse, VerifySummary};
 
+use crate::docx::{heading_style, pack, quote_style};
 use crate::sheet::{Sheet, Value};
-use crate::{Error, Format, Result, csv, json, write_error};
+use crate::{Format, Result, csv, json, write_error};
 
 /// The formats a checked draft can be written in.
 pub const VERIFY_FORMATS: [Format; 5] = [
@@ -21,9 +22,6 @@ pub const VERIFY_FORMATS: [Format; 5] = [
     Format::Csv,
     Format::Docx,
 ];
-
-/// Indent of a block quote, in twentieths of a point (half an inch).
-const QUOTE_INDENT: i32 = 720;
 
 /// A checked draft in `format`.
 pub fn verify(format: Format, response: &VerifyResponse) -> Result<Vec<u8>> {
@@ -216,18 +214,8 @@ fn sheet(response: &VerifyResponse) -> Sheet {
 /// words underlined).
 fn docx(response: &VerifyResponse) -> Result<Vec<u8>> {
     let mut docx = Docx::new()
-        .add_style(
-            Style::new("Heading1", StyleType::Paragraph)
-                .name("heading 1")
-                .size(32)
-                .bold(),
-        )
-        .add_style(
-            Style::new("Quote", StyleType::Paragraph)
-                .name("Quote")
-                .italic()
-                .indent(Some(QUOTE_INDENT), None, Some(QUOTE_INDENT), None),
-        )
+        .add_style(heading_style("Heading1", "heading 1", 32))
+        .add_style(quote_style())
         .add_paragraph(
             Paragraph::new()
                 .add_run(Run::new().add_text("Quotes checked"))
@@ -254,14 +242,7 @@ fn docx(response: &VerifyResponse) -> Result<Vec<u8>> {
             }
         }
     }
-    let mut bytes = Cursor::new(Vec::new());
-    docx.build()
-        .pack(&mut bytes)
-        .map_err(|error| Error::Write {
-            format: Format::Docx,
-            reason: error.to_string(),
-        })?;
-    Ok(bytes.into_inner())
+    pack(docx)
 }
 
 fn plain(text: &str) -> Paragraph {
@@ -292,7 +273,7 @@ fn one_line(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::io::Read;
+    use std::io::{Cursor, Read};
 
     use indexer::api::{Attribution, AttributionStatus, QuoteMatch, QuoteStatus};
 

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::formats::docx::SKIPPED;
+use super::formats::docx::{SKIPPED, style_ids_and_names};
 use super::formats::package::{Node, Package, attribute, walk};
 
 const WHAT: &str = "Word document";
@@ -45,23 +45,10 @@ pub fn read_docx_draft(bytes: &[u8]) -> Result<Vec<DraftParagraph>, String> {
 
 /// Style ids to whether their names are quote styles.
 fn quote_style_ids(xml: &str) -> Result<HashMap<String, bool>, String> {
-    let mut styles = HashMap::new();
-    let mut current: Option<String> = None;
-    walk(xml, &[], (WHAT, "Word"), |node| {
-        let Node::Open { element: e, .. } = node else {
-            return;
-        };
-        match e.name().as_ref() {
-            "w:style" => current = attribute(e, "w:styleId"),
-            "w:name" => {
-                if let (Some(id), Some(name)) = (&current, attribute(e, "w:val")) {
-                    styles.insert(id.clone(), is_quote_style(&name));
-                }
-            }
-            _ => {}
-        }
-    })?;
-    Ok(styles)
+    Ok(style_ids_and_names(xml)?
+        .into_iter()
+        .map(|(id, name)| (id, is_quote_style(&name)))
+        .collect())
 }
 
 fn is_quote_style(name: &str) -> bool {
