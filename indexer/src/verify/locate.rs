@@ -20,6 +20,8 @@ use crate::search::Index;
 const QUERY_WORDS: usize = 8;
 /// Candidate passages aligned per quote (the best by relevance to the rare words).
 const CANDIDATES: usize = 20;
+/// The best of them also tried for a `close` match, the costlier alignment.
+const CLOSE_CANDIDATES: usize = 5;
 /// Passages either side of a candidate read when a quote's ellipsis may span turns.
 const TURNS_AROUND: usize = 3;
 
@@ -88,7 +90,12 @@ impl Locator {
         let hits = index.search(&request)?.hits;
         let fits: Vec<(Fit, &Hit)> = hits
             .iter()
-            .filter_map(|hit| self.best_fit(&words, quote.text, hit).map(|f| (f, hit)))
+            .enumerate()
+            .filter_map(|(rank, hit)| {
+                let try_close = rank < CLOSE_CANDIDATES;
+                self.best_fit(&words, quote.text, hit, try_close)
+                    .map(|f| (f, hit))
+            })
             .collect();
         let Some(best) = fits.iter().map(|(f, _)| f.rank().floor()).reduce(f64::max) else {
             return Ok(verified);
@@ -150,11 +157,17 @@ impl Locator {
 
     /// How the hit's passage holds the quote, or, for a quote with an ellipsis, the passage
     /// with its speaker's turns around it, whichever holds it better.
-    fn best_fit(&mut self, quote: &QuoteWords, quote_text: &str, hit: &Hit) -> Option<Fit> {
+    fn best_fit(
+        &mut self,
+        quote: &QuoteWords,
+        quote_text: &str,
+        hit: &Hit,
+        try_close: bool,
+    ) -> Option<Fit> {
         let passage = &hit.passage;
         let alone = {
             let words = self.words.of(&passage.text);
-            fit(quote, quote_text, &words, &passage.text)
+            fit(quote, quote_text, &words, &passage.text, try_close)
         };
         let turns = match (&hit.context, &passage.speaker) {
             (Some(context), Some(speaker))
@@ -175,7 +188,7 @@ impl Locator {
         };
         let joined = turns.and_then(|text| {
             let words = self.words.of(&text);
-            fit(quote, quote_text, &words, &text)
+            fit(quote, quote_text, &words, &text, try_close)
         });
         match (alone, joined) {
             (Some(a), Some(j)) => Some(if j.rank() > a.rank() { j } else { a }),

@@ -106,7 +106,7 @@ impl Index {
         }
         let people = People::of(self.catalog());
         let is_label = |text: &str| people.label(text).is_some();
-        let found = find::quotes(&blocks, &mut words::Words::default(), &is_label);
+        let found = find::quotes(&blocks, &is_label);
         if found.len() > MAX_DRAFT_QUOTES {
             return Err(Error::InvalidValue {
                 field: draft.field().into(),
