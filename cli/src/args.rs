@@ -255,6 +255,8 @@ pub enum Command {
     /// List the words a group uses more than another (or than everyone else).
     #[command(after_help = KEYNESS_EXAMPLES)]
     Keyness(KeynessArgs),
+    /// Check every quote of a draft against the corpus: where it was said, and by whom.
+    Verify(crate::cmd::verify::VerifyArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),

@@ -10,7 +10,9 @@ use indexer::api::{
     CrosstabRequest, CrosstabResponse, DocumentDetail, DocumentList, DocumentsRequest, FacetCount,
     FacetField, FacetQuery, Filters, KeynessRequest, KeynessResponse, ParticipantInfo,
     PassageDetail, PassageQuery, QueryForm, QueryPairs, SearchRequest, SearchResponse, Stats,
+    VerifyRequest, VerifyResponse,
 };
+use indexer::verify::Draft;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -72,6 +74,23 @@ impl Backend {
         match self {
             Backend::Remote(remote) => remote.post("/v1/keyness", request),
             Backend::Local(index) => index.latest().keyness(request).map_err(engine_error),
+        }
+    }
+
+    /// Checks every quote of a draft (a Word draft goes to a server as the file itself).
+    pub fn verify(&self, draft: Draft) -> anyhow::Result<VerifyResponse> {
+        match (self, draft) {
+            (Backend::Remote(remote), Draft::Text { text, format }) => remote.post(
+                "/v1/verify",
+                &VerifyRequest {
+                    text: text.to_string(),
+                    format,
+                },
+            ),
+            (Backend::Remote(remote), Draft::Docx(bytes)) => {
+                remote.post_file("/v1/verify", render::Format::Docx.media_type(), bytes)
+            }
+            (Backend::Local(index), draft) => index.latest().verify(draft).map_err(engine_error),
         }
     }
 
@@ -223,6 +242,20 @@ impl Remote {
             request = request.header("Authorization", format!("Bearer {key}"));
         }
         self.finish(&url, request.send_json(body))
+    }
+
+    fn post_file<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> anyhow::Result<T> {
+        let url = format!("{}{path}", self.base);
+        let mut request = self.agent.post(&url).header("Content-Type", media_type);
+        if let Some(key) = &self.api_key {
+            request = request.header("Authorization", format!("Bearer {key}"));
+        }
+        self.finish(&url, request.send(bytes))
     }
 
     fn finish<T: DeserializeOwned>(

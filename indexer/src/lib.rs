@@ -56,6 +56,7 @@ mod record;
 pub mod schema;
 pub mod search;
 pub mod store;
+pub mod verify;
 
 pub use error::{Error, Result};
 pub use live::LiveIndex;

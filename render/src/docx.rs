@@ -21,12 +21,7 @@ pub fn appendix(appendix: &Appendix) -> Result<Vec<u8>> {
     let mut docx = Docx::new()
         .add_style(heading_style("Heading1", "heading 1", 32))
         .add_style(heading_style("Heading2", "heading 2", 26))
-        .add_style(
-            Style::new("Quote", StyleType::Paragraph)
-                .name("Quote")
-                .italic()
-                .indent(Some(QUOTE_INDENT), None, Some(QUOTE_INDENT), None),
-        );
+        .add_style(quote_style());
     if let Some(title) = &appendix.title {
         docx = docx.add_paragraph(text_paragraph(title).style("Heading1"));
     }
@@ -41,6 +36,11 @@ pub fn appendix(appendix: &Appendix) -> Result<Vec<u8>> {
                 .add_paragraph(text_paragraph(&hit.passage.citation));
         }
     }
+    pack(docx)
+}
+
+/// The bytes of the `.docx` file of `docx`, its properties saying Verbatim wrote it now.
+pub(crate) fn pack(docx: Docx) -> Result<Vec<u8>> {
     let mut xml = docx.build();
     xml.doc_props.core = core_properties(SystemTime::now());
     let mut bytes = Cursor::new(Vec::new());
@@ -61,7 +61,16 @@ fn core_properties(written: SystemTime) -> Vec<u8> {
     .into_bytes()
 }
 
-fn heading_style(id: &str, name: &str, half_points: usize) -> Style {
+/// The style of block quotes: italic, indented half an inch either side.
+pub(crate) fn quote_style() -> Style {
+    Style::new("Quote", StyleType::Paragraph)
+        .name("Quote")
+        .italic()
+        .indent(Some(QUOTE_INDENT), None, Some(QUOTE_INDENT), None)
+}
+
+/// A heading style, `half_points` high.
+pub(crate) fn heading_style(id: &str, name: &str, half_points: usize) -> Style {
     Style::new(id, StyleType::Paragraph)
         .name(name)
         .size(half_points)

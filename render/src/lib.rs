@@ -28,6 +28,7 @@ pub mod jsonl;
 pub mod kwic;
 pub mod markdown;
 pub mod sheet;
+mod verify;
 pub mod words;
 pub mod xlsx;
 
@@ -39,6 +40,7 @@ use indexer::api::{
 };
 
 pub use appendix::{Appendix, SectionQuotes};
+pub use verify::{VERIFY_FORMATS, diff_text, summary_line, verify};
 
 /// A format answers and exports are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -63,7 +63,7 @@ function askForKey(error) {
   return pendingKey;
 }
 
-// Calls an API path: GET with `params` (URLSearchParams), or POST with the JSON `body`. Resolves
+// Calls an API path: GET with `params` (URLSearchParams), or POST with the JSON `body` (or a Blob). Resolves
 // to the successful response; on 401 asks for the key (once, shared by concurrent calls) and
 // tries again; otherwise throws an ApiProblem with the API's own words.
 async function request(path, { params, body, signal } = {}) {
@@ -72,14 +72,16 @@ async function request(path, { params, body, signal } = {}) {
   for (;;) {
     // Errors come as JSON even when a file is asked for with `format`.
     const headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    // A file (a Word draft) goes as it is, with its own type; anything else as JSON.
+    const raw = body instanceof Blob;
+    if (body !== undefined) headers["Content-Type"] = raw ? body.type : "application/json";
     if (memoryKey) headers.Authorization = `Bearer ${memoryKey}`;
     let response;
     try {
       response = await fetch(url, {
         method: body === undefined ? "GET" : "POST",
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined || raw ? body : JSON.stringify(body),
         signal,
       });
     } catch (error) {

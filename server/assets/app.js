@@ -22,8 +22,11 @@ import { fillFieldOptions, problemText } from "./labels.js";
 import { loadParticipants } from "./participants.js";
 import { quotesView } from "./quotes.js";
 import { PAGE_SIZE, commit, followUrl, go, state, urlFor, whenStateChanges } from "./state.js";
+import { verifyView } from "./verify.js";
 
-const VIEWS = { search: quotesView, kwic: kwicView, crosstab: crosstabView, keyness: keynessView };
+const VIEWS = {
+  search: quotesView, kwic: kwicView, crosstab: crosstabView, keyness: keynessView, verify: verifyView,
+};
 // The views that show the search box's query; from the others, a search shows its quotes.
 const SEARCHING_VIEWS = new Set(["search", "kwic"]);
 

@@ -6,7 +6,7 @@
 // they are.
 
 export const PAGE_SIZE = 20;
-const VIEW_NAMES = ["search", "kwic", "crosstab", "keyness"];
+const VIEW_NAMES = ["search", "kwic", "crosstab", "keyness", "verify"];
 
 // The filters the API takes, with their names in words. Participant attributes (`attr.NAME`)
 // come on top, named after the participants sheet's column.

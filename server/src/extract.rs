@@ -42,7 +42,14 @@ where
                 )
             }
         })?;
-        match axum::Json::<T>::from_bytes(&bytes) {
+        Json::from_bytes(&bytes)
+    }
+}
+
+impl<T: DeserializeOwned> Json<T> {
+    /// Reads a body already in hand (a route that takes other media types too).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_bytes(bytes) {
             Ok(axum::Json(value)) => Ok(Json(value)),
             Err(rejection) => Err(json_error(rejection)),
         }

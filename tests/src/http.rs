@@ -43,6 +43,9 @@ pub fn sample_body(path: &str) -> &'static str {
         "/v1/crosstab" => r#"{"rows": [{"q": "trust"}], "by": "role_group"}"#,
         "/v1/keyness" => r#"{"target": {"role_group": "GP"}}"#,
         "/v1/kwic" => r#"{"search": {"q": "trust"}}"#,
+        "/v1/verify" => {
+            r#"{"text": "They said \"more than co-location in my view\" [Independent GP ID9]."}"#
+        }
         _ => r#"{"q": "trust"}"#,
     }
 }

@@ -16,3 +16,4 @@ mod reliability;
 mod security;
 mod server;
 mod ui;
+mod verify;

@@ -13,6 +13,7 @@
 mod accessibility;
 mod audit;
 pub(crate) mod browser;
+mod check_draft;
 mod first_use;
 mod views;
 

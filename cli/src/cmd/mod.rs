@@ -11,6 +11,7 @@ mod participants;
 mod search;
 mod show;
 mod stats;
+pub mod verify;
 
 use std::io::{self, IsTerminal, Write};
 
@@ -38,6 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
         Command::Batch(c) => batch::run(c, &Backend::open(&source)?, &mut out)?,
         Command::Crosstab(c) => crosstab::run(c, &Backend::open(&source)?, &mut out, palette)?,
         Command::Keyness(c) => keyness::run(c, &Backend::open(&source)?, &mut out, palette)?,
+        Command::Verify(c) => verify::run(c, &Backend::open(&source)?, &mut out)?,
     };
     let mut stdout = io::stdout().lock();
     stdout.write_all(&out)?;

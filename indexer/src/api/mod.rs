@@ -11,6 +11,7 @@ mod one_or_many;
 #[cfg(feature = "openapi")]
 mod openapi;
 mod query;
+mod verify;
 mod whole_number;
 
 use std::collections::BTreeMap;
@@ -37,6 +38,11 @@ pub use openapi::{attribute_filters_schema_for, facet_field_schema, query_parame
 pub use query::{
     ATTR_PREFIX, FacetQuery, NameSet, Param, ParamShape, PassageQuery, QueryForm, QueryPairs,
     QueryReader,
+};
+pub use verify::{
+    Attribution, AttributionStatus, DiffOp, DiffPart, DraftFormat, MAX_CHECKED_WORDS,
+    MAX_DRAFT_BYTES, MAX_DRAFT_QUOTES, MIN_CHECKED_WORDS, QuoteMatch, QuoteStatus, VerifiedQuote,
+    VerifyRequest, VerifyResponse, VerifySummary, check_draft_size,
 };
 
 /// Default number of hits per page.

@@ -15,6 +15,7 @@ mod decode;
 mod discover;
 mod document;
 mod documents_sheet;
+mod draft;
 mod fields;
 mod formats;
 mod frontmatter;
@@ -31,6 +32,7 @@ pub use discover::{CorpusFile, FileKind, PARTICIPANTS_FILE, ROLE_GROUPS_FILE, di
 pub use documents_sheet::{
     DOCUMENTS_FILE, Description, DocumentsSheet, SpeakerMap, parse_documents_sheet, unknown_files,
 };
+pub use draft::{DraftParagraph, read_docx_draft};
 pub use formats::{DOCUMENT_EXTENSIONS, Format};
 pub use participants::{join_participants, parse_participants, unmapped_speakers};
 pub use role_groups::parse_role_groups;

@@ -413,6 +413,11 @@ impl Index {
         self.columns.column(name)
     }
 
+    /// What the index holds besides passages: documents, participants, role groups.
+    pub(crate) fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
     /// The cache of group counts.
     pub(crate) fn comparisons(&self) -> &crate::compare::Cache {
         &self.comparisons

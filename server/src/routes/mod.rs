@@ -22,6 +22,7 @@ mod rebuild;
 mod search;
 mod stats;
 mod ui;
+pub(crate) mod verify;
 
 /// Who may call a route. A route states it once, in [`table`]: the key check, the cross-site
 /// check of writes and the OpenAPI document's `security` and `x-scope` follow from it.
@@ -90,6 +91,7 @@ fn table() -> Vec<Route> {
         Route::post("/v1/keyness", READ, compare::keyness),
         Route::post("/v1/kwic", READ, compare::kwic),
         Route::post("/v1/index/rebuild", WRITE, rebuild::rebuild),
+        Route::post("/v1/verify", READ, verify::verify),
     ]
 }
 

@@ -27,7 +27,9 @@ use crate::export::FORMAT_PARAM;
 use crate::extract::Json;
 use crate::state::AppState;
 
-use super::{Access, compare, documents, facets, health, participants, rebuild, search, stats};
+use super::{
+    Access, compare, documents, facets, health, participants, rebuild, search, stats, verify,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -55,6 +57,7 @@ use super::{Access, compare, documents, facets, health, participants, rebuild, s
         compare::keyness,
         compare::kwic,
         rebuild::rebuild,
+        verify::verify,
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&BearerKey),
@@ -106,12 +109,13 @@ const QUERY_FORMS: [(&str, ParamList); 4] = [
 
 /// The operations that also answer as files, with the formats each takes (`?format=`). They are
 /// the operations that may run in the heavy lane (comparisons, exports, long pages of hits).
-const EXPORTS: [(&str, Method, &[Format]); 5] = [
+const EXPORTS: [(&str, Method, &[Format]); 6] = [
     ("/v1/search", Method::Get, &render::SEARCH_FORMATS),
     ("/v1/search", Method::Post, &render::SEARCH_FORMATS),
     ("/v1/crosstab", Method::Post, &render::TABLE_FORMATS),
     ("/v1/keyness", Method::Post, &render::TABLE_FORMATS),
     ("/v1/kwic", Method::Post, &render::KWIC_FORMATS),
+    ("/v1/verify", Method::Post, &render::VERIFY_FORMATS),
 ];
 
 #[derive(Clone, Copy)]

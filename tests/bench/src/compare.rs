@@ -183,7 +183,7 @@ pub fn run(config: &CompareConfig) -> Result<CompareReport> {
 
 /// Writes the corpus into `corpus_dir` unless it is there, and brings the index up to date with
 /// it (nothing to do when an earlier run built it).
-fn prepare_index(
+pub(crate) fn prepare_index(
     config: &CompareConfig,
     corpus: &Corpus,
     corpus_dir: &Path,
@@ -208,7 +208,7 @@ fn prepare_index(
     Ok(())
 }
 
-fn open(index_dir: &Path) -> Result<Index> {
+pub(crate) fn open(index_dir: &Path) -> Result<Index> {
     Index::open(index_dir).with_context(|| format!("opening {}", index_dir.display()))
 }
 

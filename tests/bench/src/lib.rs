@@ -22,6 +22,7 @@ pub mod queries;
 pub mod raw_tantivy;
 pub mod report;
 pub mod verbatim;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -240,3 +240,36 @@ fn the_generated_corpus_is_deterministic_and_in_the_ingest_formats() {
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(report.passages, 300, "one passage per generated turn");
 }
+
+#[test]
+fn verify_mode_checks_a_draft_of_quotes_from_the_corpus() {
+    let passages = PASSAGES.to_string();
+    let (stdout, report) =
+        run_bench(&["--verify", "--quick", "--passages", &passages].map(OsStr::new));
+    assert!(
+        stdout.contains("### Checking a draft (1500 passages"),
+        "{stdout}"
+    );
+    let summary = &report["summary"];
+    let count = |name: &str| {
+        summary[name]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no {name}: {report:#}"))
+    };
+    assert!(count("quotes") > 50, "{report:#}");
+    // Most quotes are the corpus's own words, some edited or changed, some said by no one.
+    assert!(count("verbatim") > count("quotes") / 2, "{report:#}");
+    assert!(
+        count("edited") > 0 && count("close") > 0 && count("not_found") > 0,
+        "{report:#}"
+    );
+    assert_eq!(
+        count("attribution_differs"),
+        0,
+        "every label is its speaker's: {report:#}"
+    );
+    assert_eq!(
+        report["goals"][0]["name"],
+        "a draft of 200 quotes checked, cold"
+    );
+}

@@ -241,6 +241,7 @@ fn the_keyboard_alone_searches_filters_copies_and_turns_pages() {
             "#view-kwic",
             "#view-crosstab",
             "#view-keyness",
+            "#view-verify",
             "#sort",
             "#export-md",
             "#export-csv",
@@ -283,6 +284,7 @@ fn the_keyboard_alone_searches_filters_copies_and_turns_pages() {
             "#view-kwic",
             "#view-crosstab",
             "#view-keyness",
+            "#view-verify",
             "#sort"
         ]
     );
@@ -601,7 +603,7 @@ fn the_keyboard_alone_compares_groups_and_follows_a_term_to_its_quotes() {
     // The form in reading order: groups by, target, reference, fewest uses, terms, Compare.
     assert_eq!(
         tab_to(&mut page, Direction::Forward, "#keyness-target"),
-        ["#keyness-by", "#keyness-target"]
+        ["#view-verify", "#keyness-by", "#keyness-target"]
     );
     choose_with_arrows(&mut page, "GP");
     assert_eq!(

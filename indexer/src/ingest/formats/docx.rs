@@ -20,7 +20,7 @@ use super::paragraphs::{Layout, Style};
 const WHAT: &str = "Word document";
 
 /// Elements whose content is not the document's text as accepted.
-const SKIPPED: [&str; 8] = [
+pub(in crate::ingest) const SKIPPED: [&str; 8] = [
     "w:del",
     "w:moveFrom",
     "w:delText",
@@ -46,6 +46,14 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Source, String> {
 
 /// Style ids to whether they are headings or the title, from `styles.xml` names (`heading 1`).
 fn style_names(xml: &str) -> Result<HashMap<String, Style>, String> {
+    Ok(style_ids_and_names(xml)?
+        .into_iter()
+        .map(|(id, name)| (id, style_of_name(&name)))
+        .collect())
+}
+
+/// Style ids to their names (`Heading1` to `heading 1`), from `styles.xml`.
+pub(in crate::ingest) fn style_ids_and_names(xml: &str) -> Result<HashMap<String, String>, String> {
     let mut styles = HashMap::new();
     let mut current: Option<String> = None;
     walk(xml, &[], (WHAT, "Word"), |node| {
@@ -56,7 +64,7 @@ fn style_names(xml: &str) -> Result<HashMap<String, Style>, String> {
             "w:style" => current = attribute(e, "w:styleId"),
             "w:name" => {
                 if let (Some(id), Some(name)) = (&current, attribute(e, "w:val")) {
-                    styles.insert(id.clone(), style_of_name(&name));
+                    styles.insert(id.clone(), name);
                 }
             }
             _ => {}

@@ -10,9 +10,9 @@
 
 mod assemble;
 mod captions;
-mod docx;
+pub(super) mod docx;
 mod odt;
-mod package;
+pub(super) mod package;
 mod paragraphs;
 mod pdf;
 mod plain;

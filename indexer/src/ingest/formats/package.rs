@@ -19,7 +19,7 @@ pub(super) const MAX_ENTRIES: usize = 10_000;
 pub(super) const MAX_PART_BYTES: u64 = 64 << 20;
 
 /// An opened package.
-pub(super) struct Package<'a> {
+pub(in crate::ingest) struct Package<'a> {
     archive: ZipArchive<Cursor<&'a [u8]>>,
 }
 
@@ -63,7 +63,7 @@ impl<'a> Package<'a> {
 }
 
 /// What an XML walk meets outside the skipped elements.
-pub(super) enum Node<'a> {
+pub(in crate::ingest) enum Node<'a> {
     /// An element opens (`empty`: it also closes, `<w:tab/>`).
     Open {
         element: &'a BytesStart<'a>,
@@ -78,7 +78,7 @@ pub(super) enum Node<'a> {
 /// Walks a part's XML, handing `visit` every node except those inside `skipped` elements
 /// (deleted text, comments...). `what` and `program` name the format and what to open it with
 /// in the error for XML that is not well-formed.
-pub(super) fn walk(
+pub(in crate::ingest) fn walk(
     xml: &str,
     skipped: &[&str],
     (what, program): (&str, &str),
@@ -114,7 +114,7 @@ pub(super) fn walk(
 }
 
 /// An attribute's value, when the element has it.
-pub(super) fn attribute(e: &BytesStart, name: &str) -> Option<String> {
+pub(in crate::ingest) fn attribute(e: &BytesStart, name: &str) -> Option<String> {
     let attribute = e.try_get_attribute(name).ok()??;
     attribute
         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
@@ -145,7 +145,7 @@ fn damaged(what: &str, error: &ZipError) -> String {
 
 /// A ZIP archive of named parts, for the readers' tests.
 #[cfg(test)]
-pub(super) fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+pub(in crate::ingest) fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
     use std::io::Write;
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, bytes) in parts {

@@ -8,6 +8,8 @@
 //! target/release/bench --passages 1000000 --work-dir DIR --reuse --kinds phrase --engines verbatim --no-http
 //! # cross-tab and keyness only (Verbatim's index alone, kept in DIR between runs):
 //! cargo run --release -p verbatim-bench --bin bench -- --compare --work-dir DIR
+//! # checking a 200-quote draft only (the same index, kept in DIR):
+//! cargo run --release -p verbatim-bench --bin bench -- --verify --work-dir DIR
 //! # the growth curve: Verbatim alone built, opened and queried at each size, one size on disk
 //! # at a time (the 5M size needs about 6 GB free in the work dir while it builds):
 //! target/release/bench --growth 100000,1000000,5000000 --work-dir DIR --json growth.json
@@ -99,6 +101,12 @@ struct Args {
     #[arg(long)]
     compare: bool,
 
+    /// Measure only checking a draft on Verbatim's index: a 40-page draft of 200 quotes drawn
+    /// from the corpus, cold and repeated. With --work-dir, the corpus and index of an earlier
+    /// run there are reused (same --passages and --seed).
+    #[arg(long, conflicts_with = "compare")]
+    verify: bool,
+
     /// Measure only Verbatim at each of these sizes (passages, comma-separated): build time,
     /// index size, peak RSS of the build, open time and each kind of query's p50 and p99, with
     /// how each grows with size. Each size's files are removed before the next. Honours --seed,
@@ -144,6 +152,9 @@ fn run(args: Args) -> Result<()> {
     }
     if args.compare {
         return compare(&args, passages);
+    }
+    if args.verify {
+        return verify(&args, passages);
     }
     let mut config = if args.quick {
         Config::quick(exe.clone())
@@ -210,6 +221,22 @@ fn compare(args: &Args, passages: usize) -> Result<()> {
         cold_runs: if args.quick { 2 } else { 5 },
     };
     let report = bench::compare::run(&config)?;
+    print!("{}", report.to_markdown());
+    write_json(args.json.as_deref(), &report)
+}
+
+/// The `--verify` run: checking a draft's quotes on Verbatim's index.
+fn verify(args: &Args, passages: usize) -> Result<()> {
+    let config = bench::verify::VerifyConfig {
+        passages,
+        seed: args.seed,
+        work_dir: args.work_dir.clone(),
+        rounds: if args.quick { 3 } else { 20 },
+        seconds: args
+            .query_seconds
+            .unwrap_or(if args.quick { 2.0 } else { 20.0 }),
+    };
+    let report = bench::verify::run(&config)?;
     print!("{}", report.to_markdown());
     write_json(args.json.as_deref(), &report)
 }
