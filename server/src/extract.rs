@@ -77,7 +77,7 @@ fn without_position(cause: &str) -> String {
 
 /// Fails unless the `Content-Type` is `application/json` (with any parameters, such as
 /// `charset=utf-8`).
-fn require_json_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn require_json_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .map(|value| value.to_str().unwrap_or("(unreadable)"));

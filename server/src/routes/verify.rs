@@ -12,7 +12,7 @@ use render::Format;
 
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::export::{negotiate, respond};
-use crate::extract::{Json, QueryPairs};
+use crate::extract::{Json, QueryPairs, require_json_content_type};
 use crate::routes::no_other_parameter;
 use crate::state::AppState;
 
@@ -84,8 +84,8 @@ enum Sent {
 }
 
 impl Sent {
-    /// Reads the body by its `Content-Type`: a Word file, else JSON (as `curl -d` sends a form
-    /// type).
+    /// Reads the body by its `Content-Type`: a Word file, else JSON sent as JSON (a form type is
+    /// what a cross-site form sends).
     fn of(headers: &HeaderMap, bytes: Vec<u8>) -> Result<Sent, ApiError> {
         let media_type = headers
             .get(header::CONTENT_TYPE)
@@ -94,6 +94,7 @@ impl Sent {
         if Format::from_media_type(media_type) == Some(Format::Docx) {
             return Ok(Sent::Docx(bytes));
         }
+        require_json_content_type(headers)?;
         let Json(request) = Json::<VerifyRequest>::from_bytes(&bytes)?;
         request.validate()?;
         Ok(Sent::Json(request))
