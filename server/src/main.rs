@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use indexer::{BuildOptions, Index};
+use indexer::watch::WatchOptions;
+use indexer::{BuildOptions, Index, Watcher};
 use server::{ApiKey, AppState, Config, GuardedListener};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -75,6 +76,9 @@ struct Args {
         value_name = "KEY"
     )]
     api_key: Option<String>,
+
+    #[command(flatten)]
+    watch: server::watch::WatchFlags,
 }
 
 fn main() -> ExitCode {
@@ -108,10 +112,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let listener = TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
-    let (corpus, index_dir) = (args.corpus, args.index);
-    let index = tokio::task::spawn_blocking(move || prepare_index(&corpus, &index_dir))
-        .await
-        .context("the index task failed")??;
+    let (corpus, index_dir, watch) = (args.corpus, args.index, args.watch.options());
+    let (index, watcher) =
+        tokio::task::spawn_blocking(move || prepare_index(&corpus, &index_dir, watch))
+            .await
+            .context("the index task failed")??;
     let key_required = api_key.is_some();
     let config = Config {
         api_key,
@@ -120,7 +125,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
     // Twice the request timeout: a request that has arrived is answered (at worst with a 408)
     // before its connection's deadline.
     let listener = GuardedListener::new(listener, config.request_timeout * 2);
-    let state = AppState::new(index, config);
+    let mut state = AppState::new(index, config);
+    if let Some(watcher) = watcher {
+        state = state.watched_by(watcher);
+    }
     let address =
         axum::serve::Listener::local_addr(&listener).context("cannot read the bound address")?;
     tracing::info!(key_required, "listening on http://{address}");
@@ -143,20 +151,32 @@ fn refuse_open_bind_without_key(bind: SocketAddr, has_key: bool) -> anyhow::Resu
     Ok(())
 }
 
-/// Builds or updates the index when the corpus is there, then opens it.
-fn prepare_index(corpus: &Path, index_dir: &Path) -> anyhow::Result<Index> {
+/// Builds or updates the index when the corpus is there (and starts watching it, unless `watch`
+/// is `None`), then opens it.
+fn prepare_index(
+    corpus: &Path,
+    index_dir: &Path,
+    watch: Option<WatchOptions>,
+) -> anyhow::Result<(Index, Option<Watcher>)> {
+    let mut watcher = None;
     if corpus.is_dir() {
-        // The engine logs what the build did; only its per-file problems are left to report.
-        let report =
-            indexer::build(corpus, index_dir, &BuildOptions::default()).with_context(|| {
-                format!(
-                    "cannot index {} into {}",
-                    corpus.display(),
-                    index_dir.display()
-                )
-            })?;
-        for error in &report.errors {
-            tracing::warn!("left out of the index: {error}");
+        let cannot = || {
+            format!(
+                "cannot index {} into {}",
+                corpus.display(),
+                index_dir.display()
+            )
+        };
+        if let Some(options) = watch {
+            // The watcher logs what each build took in and refused, the first one included.
+            watcher = Some(Watcher::start(corpus, index_dir, options).with_context(cannot)?);
+        } else {
+            // The engine logs what the build did; only its per-file problems are left to report.
+            let report =
+                indexer::build(corpus, index_dir, &BuildOptions::default()).with_context(cannot)?;
+            for error in &report.errors {
+                tracing::warn!("left out of the index: {error}");
+            }
         }
     } else {
         tracing::warn!(
@@ -165,8 +185,9 @@ fn prepare_index(corpus: &Path, index_dir: &Path) -> anyhow::Result<Index> {
             index_dir.display()
         );
     }
-    Index::open(index_dir)
-        .with_context(|| format!("cannot open the index in {}", index_dir.display()))
+    let index = Index::open(index_dir)
+        .with_context(|| format!("cannot open the index in {}", index_dir.display()))?;
+    Ok((index, watcher))
 }
 
 async fn shutdown_signal() {

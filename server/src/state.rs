@@ -7,7 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use indexer::{Index, LiveIndex};
+use indexer::watch::WatchStatus;
+use indexer::{Index, LiveIndex, Watcher};
 
 use crate::auth::ApiKey;
 use crate::error::ApiError;
@@ -62,6 +63,8 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 #[derive(Clone)]
 pub struct AppState {
     live: Arc<LiveIndex>,
+    /// The watch of the corpus, when the server has one.
+    watch: Option<Arc<Watcher>>,
     /// The settings the router was built with.
     pub config: Arc<Config>,
 }
@@ -71,8 +74,22 @@ impl AppState {
     pub fn new(index: Index, config: Config) -> AppState {
         AppState {
             live: Arc::new(LiveIndex::new(index)),
+            watch: None,
             config: Arc::new(config),
         }
+    }
+
+    /// The same state, with `watcher` building the index as its corpus changes: each new
+    /// generation is opened as soon as it is built, and `GET /v1/index` reports the builds.
+    pub fn watched_by(mut self, watcher: Watcher) -> AppState {
+        watcher.keep_open(Arc::clone(&self.live));
+        self.watch = Some(Arc::new(watcher));
+        self
+    }
+
+    /// What the corpus's watcher is doing; `None` when the corpus is not watched.
+    pub fn watch_status(&self) -> Option<WatchStatus> {
+        self.watch.as_ref().map(|watcher| watcher.status())
     }
 
     /// Runs `job` against the index on the blocking thread pool: searches are CPU work and

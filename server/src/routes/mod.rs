@@ -15,6 +15,7 @@ mod compare;
 mod documents;
 mod facets;
 mod health;
+mod index;
 pub(crate) mod openapi;
 mod participants;
 mod search;
@@ -54,6 +55,7 @@ fn table() -> Vec<Route> {
         Route::get("/ready", health::ready),
         Route::get("/openapi.json", openapi::openapi_json),
         Route::get("/v1/stats", stats::stats),
+        Route::get("/v1/index", index::status),
         Route::get("/v1/search", search::search_get),
         Route::post("/v1/search", search::search_post),
         Route::get("/v1/documents", documents::list),

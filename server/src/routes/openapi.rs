@@ -24,7 +24,7 @@ use crate::export::FORMAT_PARAM;
 use crate::extract::Json;
 use crate::state::AppState;
 
-use super::{compare, documents, facets, health, participants, search, stats};
+use super::{compare, documents, facets, health, index, participants, search, stats};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -39,6 +39,7 @@ use super::{compare, documents, facets, health, participants, search, stats};
         health::ready,
         openapi_json,
         stats::stats,
+        index::status,
         search::search_get,
         search::search_post,
         documents::list,
@@ -56,7 +57,7 @@ use super::{compare, documents, facets, health, participants, search, stats};
         (name = "search", description = "Search passages and count facet values"),
         (name = "compare", description = "Compare groups of speakers: cross-tabs, keyness, keyword in context"),
         (name = "documents", description = "Browse documents and passages"),
-        (name = "index", description = "What the index holds"),
+        (name = "index", description = "What the index holds, and how it follows its corpus"),
         (name = "service", description = "Liveness, readiness and this document"),
     )
 )]

@@ -1,0 +1,29 @@
+//! `GET /v1/index`: the generation served, and what the corpus's watcher last took in.
+
+use axum::extract::State;
+use indexer::watch::IndexStatus;
+
+use crate::error::ApiError;
+use crate::extract::Json;
+use crate::state::AppState;
+
+/// The generation searches are answered from, when it was built, and, when the corpus is
+/// watched, whether a build is running and what the last one added, changed, removed and
+/// refused (with file names and reasons).
+#[utoipa::path(
+    get,
+    path = "/v1/index",
+    operation_id = "index_status",
+    tag = "index",
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The index served and its watch", body = IndexStatus),
+    )
+)]
+pub(crate) async fn status(State(state): State<AppState>) -> Result<Json<IndexStatus>, ApiError> {
+    let watch = state.watch_status();
+    state
+        .with_index(move |index| Ok(IndexStatus::new(index, watch)))
+        .await
+        .map(Json)
+}

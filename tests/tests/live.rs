@@ -1,0 +1,334 @@
+//! A living corpus (issue 27): the real `verbatim-server` watches its corpus folder and indexes
+//! what is added, edited and removed there without a restart, and `GET /v1/index` says what each
+//! build took in. Every test waits for the index's builds to happen, never for a set time.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use indexer::api::FacetCount;
+use indexer::watch::{IndexStatus, WatchStatus, WatchedBuild};
+use verbatim_tests::{Binary, HttpApi, ListeningChild, server_command, wait_for};
+
+use crate::reliability::{Expected, SyntheticCorpus, VARIANT_WORD, index_contents};
+
+/// The watch's quiet time in these tests: short, so they are quick, and far longer than any
+/// pause the tests make inside a write.
+const QUIET: &str = "300ms";
+
+/// A corpus in a temp dir, served and watched by the real binary.
+struct Watched {
+    dir: tempfile::TempDir,
+    server: ListeningChild,
+}
+
+impl Watched {
+    /// A corpus of one interview (two participants), served with the watch's `flags`.
+    fn start(flags: &[&str]) -> Watched {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let corpus = dir.path().join("corpus");
+        write(
+            &corpus,
+            "participants.csv",
+            "id,role,site\nID1,GP,north\nID2,Manager,south\n",
+        );
+        write(
+            &corpus,
+            "documents/first.md",
+            &interview("First", "ID1", "practices share a waiting room"),
+        );
+        let server = serve(dir.path(), flags);
+        Watched { dir, server }
+    }
+
+    fn corpus(&self) -> PathBuf {
+        self.dir.path().join("corpus")
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        write(&self.corpus(), rel, text);
+    }
+
+    fn status(&self) -> IndexStatus {
+        self.server.get_ok("/v1/index")
+    }
+
+    /// Waits until a build after the one `before` saw has finished, and returns the status then.
+    fn next_build(&self, before: &IndexStatus) -> IndexStatus {
+        let builds = watch(before).builds;
+        wait_for("the watcher's next build", || {
+            let status = self.status();
+            let watch = watch(&status);
+            (watch.builds > builds && !watch.building).then_some(status)
+        })
+    }
+
+    /// Passages holding `phrase`.
+    fn hits(&self, phrase: &str) -> u64 {
+        self.server.total(&[("q", &format!("\"{phrase}\""))])
+    }
+}
+
+/// The real server over `dir/corpus`, its index in `dir/index`.
+fn serve(dir: &Path, flags: &[&str]) -> ListeningChild {
+    let mut command = server_command(
+        &Binary::Server.path(),
+        &dir.join("index"),
+        &dir.join("corpus"),
+    );
+    command.args(["--bind", "127.0.0.1:0", "--watch-quiet", QUIET]);
+    ListeningChild::start(command.args(flags)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn write(corpus: &Path, rel: &str, text: &str) {
+    let path = corpus.join(rel);
+    fs::create_dir_all(path.parent().expect("a parent")).expect("create the folder");
+    fs::write(&path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
+
+/// An interview where `speaker` says `words`.
+fn interview(title: &str, speaker: &str, words: &str) -> String {
+    format!(
+        "---\ntitle: {title}\nkind: interview\n---\nInterviewer: Tell me about it.\n{speaker}: Here {words}.\n"
+    )
+}
+
+fn watch(status: &IndexStatus) -> &WatchStatus {
+    status
+        .watch
+        .as_ref()
+        .unwrap_or_else(|| panic!("the corpus is not watched: {status:#?}"))
+}
+
+fn last_build(status: &IndexStatus) -> &WatchedBuild {
+    watch(status)
+        .last_build
+        .as_ref()
+        .unwrap_or_else(|| panic!("no build reported: {status:#?}"))
+}
+
+#[test]
+fn added_edited_removed_and_refused_files_are_taken_in_without_a_restart() {
+    let watched = Watched::start(&[]);
+    let started = watched.status();
+    assert!(
+        started.watching && !watch(&started).building,
+        "{started:#?}"
+    );
+    assert_eq!(watched.hits("practices share a waiting room"), 1);
+
+    watched.write(
+        "documents/second.md",
+        &interview("Second", "ID2", "budgets follow the patients"),
+    );
+    let added = watched.next_build(&started);
+    assert_ne!(added.generation, started.generation, "a new generation");
+    assert_eq!(last_build(&added).added, ["documents/second.md"]);
+    assert_eq!(watched.hits("budgets follow the patients"), 1);
+
+    watched.write(
+        "documents/second.md",
+        &interview("Second", "ID2", "estates hold the practices back"),
+    );
+    let edited = watched.next_build(&added);
+    assert_eq!(last_build(&edited).changed, ["documents/second.md"]);
+    assert_eq!(watched.hits("estates hold the practices back"), 1);
+    assert_eq!(
+        watched.hits("budgets follow the patients"),
+        0,
+        "the old text is gone"
+    );
+
+    fs::remove_file(watched.corpus().join("documents/second.md")).expect("remove");
+    let removed = watched.next_build(&edited);
+    assert_eq!(last_build(&removed).removed, ["documents/second.md"]);
+    assert_eq!(watched.hits("estates hold the practices back"), 0);
+    assert_eq!(
+        watched.hits("practices share a waiting room"),
+        1,
+        "the rest stays"
+    );
+
+    watched.write("documents/broken.md", "---\ntitle: [unclosed\n---\nText.\n");
+    watched.write(
+        "documents/third.md",
+        &interview("Third", "ID1", "the federation pays for it"),
+    );
+    let refused = watched.next_build(&removed);
+    let build = last_build(&refused);
+    assert_eq!(build.added, ["documents/broken.md", "documents/third.md"]);
+    assert_eq!(build.refused.len(), 1, "{build:#?}");
+    assert_eq!(build.refused[0].file, "documents/broken.md");
+    assert!(!build.refused[0].reason.is_empty(), "{build:#?}");
+    assert_eq!(
+        watched.hits("the federation pays for it"),
+        1,
+        "a bad file keeps nothing else out"
+    );
+    watched.server.wait_for_log("documents/third.md");
+}
+
+#[test]
+fn a_participants_sheet_edit_changes_the_role_facet() {
+    let watched = Watched::start(&[]);
+    let roles = |watched: &Watched| -> Vec<String> {
+        let counts: Vec<FacetCount> = watched.server.get_ok("/v1/facets/role");
+        counts.into_iter().map(|count| count.value).collect()
+    };
+    assert!(roles(&watched).contains(&"GP".to_string()));
+    let before = watched.status();
+    watched.write(
+        "participants.csv",
+        "id,role,site\nID1,Practice nurse,north\nID2,Manager,south\n",
+    );
+    let after = watched.next_build(&before);
+    assert!(last_build(&after).config_changed, "{after:#?}");
+    let roles = roles(&watched);
+    assert!(
+        roles.contains(&"Practice nurse".to_string()) && !roles.contains(&"GP".to_string()),
+        "{roles:?}"
+    );
+}
+
+#[test]
+fn a_file_written_in_two_parts_with_a_pause_is_read_whole() {
+    let watched = Watched::start(&[]);
+    let before = watched.status();
+    let path = watched.corpus().join("documents/slow.md");
+    let mut file = fs::File::create(&path).expect("create");
+    file.write_all(interview("Slow", "ID1", "the first half arrives").as_bytes())
+        .expect("write the first part");
+    file.flush().expect("flush");
+    // The fault injected: a copy that stalls for a moment, well within the quiet time.
+    std::thread::sleep(Duration::from_millis(100));
+    file.write_all(b"ID2: And the second half follows it.\n")
+        .expect("write the second part");
+    drop(file);
+
+    let after = watched.next_build(&before);
+    assert_eq!(
+        watch(&after).builds,
+        watch(&before).builds + 1,
+        "one build, not one per part"
+    );
+    assert_eq!(last_build(&after).added, ["documents/slow.md"]);
+    assert_eq!(watched.hits("the second half follows it"), 1, "read whole");
+}
+
+#[test]
+fn a_burst_of_100_files_is_one_build_or_a_few() {
+    let watched = Watched::start(&[]);
+    let before = watched.status();
+    for n in 0..100 {
+        watched.write(
+            &format!("documents/burst/{n:03}.md"),
+            &interview(&format!("Burst {n}"), "ID1", "a burst of copied files"),
+        );
+    }
+    wait_for("the burst to be indexed", || {
+        (watched.hits("a burst of copied files") == 100).then_some(())
+    });
+    let after = watched.status();
+    let builds = watch(&after).builds - watch(&before).builds;
+    assert!(
+        (1..=3).contains(&builds),
+        "{builds} builds for a burst of 100 files"
+    );
+}
+
+#[test]
+fn a_kill_during_a_watched_build_loses_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (corpus, index_dir) = (dir.path().join("corpus"), dir.path().join("index"));
+    let versions = [0, 1].map(|version| SyntheticCorpus {
+        files: 300,
+        version,
+    });
+    let old = versions[0].write(&corpus);
+    let server = serve(dir.path(), &[]);
+    let before: IndexStatus = server.get_ok("/v1/index");
+    let new = versions[1].write(&corpus);
+    wait_for("the watcher to start building", || {
+        let status: IndexStatus = server.get_ok("/v1/index");
+        watch(&status).building.then_some(())
+    });
+    // SIGKILL: no destructor, no clean-up, mid-build.
+    drop(server);
+
+    let after_kill = contents(&index_dir);
+    assert!(
+        after_kill == old || after_kill == new,
+        "the kill left {after_kill:?}, neither the last good build {old:?} nor the new one {new:?}"
+    );
+    let restarted = serve(dir.path(), &[]);
+    let status: IndexStatus = restarted.get_ok("/v1/index");
+    assert_ne!(status.generation, before.generation);
+    assert_eq!(
+        contents(&index_dir),
+        new,
+        "the next start finished the build"
+    );
+    assert_eq!(
+        restarted.total(&[("q", VARIANT_WORD)]),
+        new.variant_passages
+    );
+}
+
+/// What the index in `index_dir` holds now.
+fn contents(index_dir: &Path) -> Expected {
+    let index = indexer::Index::open(index_dir).expect("the index opens");
+    index_contents(&index).expect("the index answers")
+}
+
+#[test]
+fn verbatim_index_watch_prints_a_summary_after_each_change() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = dir.path().join("corpus");
+    write(
+        &corpus,
+        "documents/first.md",
+        &interview("First", "ID1", "one"),
+    );
+    let mut child = Binary::Indexer
+        .command()
+        .arg(&corpus)
+        .arg("--index")
+        .arg(dir.path().join("index"))
+        .arg("--watch")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start verbatim-index --watch");
+    let lines = lines_of(child.stdout.take().expect("stdout is piped"));
+    let next_line = |needle: &str| {
+        wait_for(&format!("a line with {needle:?}"), || {
+            lines.try_iter().find(|line| line.contains(needle))
+        })
+    };
+    next_line("files      1 indexed");
+    write(
+        &corpus,
+        "documents/second.md",
+        &interview("Second", "ID2", "two"),
+    );
+    next_line("files      1 indexed");
+    next_line("documents  2");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The lines a child writes, as they come.
+fn lines_of(output: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (send, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(output).lines().map_while(Result::ok) {
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    lines
+}
