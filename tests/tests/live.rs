@@ -9,11 +9,14 @@ use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
 
+use indexer::Watcher;
 use indexer::api::FacetCount;
-use indexer::watch::{IndexStatus, WatchStatus, WatchedBuild};
-use verbatim_tests::{Binary, HttpApi, ListeningChild, server_command, wait_for};
+use indexer::watch::{IndexStatus, WatchOptions, WatchStatus, WatchedBuild};
+use verbatim_tests::{Binary, HttpApi, ListeningChild, TestServer, server_command, wait_for};
 
 use crate::reliability::{Expected, SyntheticCorpus, VARIANT_WORD, index_contents};
+use crate::ui::audit::assert_accessible;
+use crate::ui::browser::{Browser, Key};
 
 /// The watch's quiet time in these tests: short, so they are quick, and far longer than any
 /// pause the tests make inside a write.
@@ -331,4 +334,63 @@ fn lines_of(output: impl std::io::Read + Send + 'static) -> mpsc::Receiver<Strin
         }
     });
     lines
+}
+
+/// The page over a watched corpus shows a notice when the index behind its results changes,
+/// keeps the results until asked, re-runs them from the keyboard, and passes the audit.
+#[test]
+fn the_page_offers_the_changed_index_and_re_runs_only_when_asked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (corpus, index_dir) = (dir.path().join("corpus"), dir.path().join("index"));
+    write(
+        &corpus,
+        "documents/first.md",
+        &interview("First", "ID1", "practices share a waiting room"),
+    );
+    let options = WatchOptions {
+        quiet: Duration::from_millis(100),
+        ..WatchOptions::default()
+    };
+    let watcher = Watcher::start(&corpus, &index_dir, options).expect("watch");
+    let index = indexer::Index::open(&index_dir).expect("open the index");
+    let state = server::AppState::new(index, server::Config::default()).watched_by(watcher);
+    let server = TestServer::serve(server::app(state));
+
+    let mut page = Browser::launch(1280, 860);
+    page.navigate(&format!("{}/?q=practices", server.url));
+    let total = "(document.getElementById('total')?.dataset.total ?? null)";
+    let polled = "(performance.getEntriesByName(location.origin + '/v1/index').length > 0 || null)";
+    page.wait_until("the first results", &format!("{total} === '1' || null"));
+    page.wait_until("the page to ask about the index", polled);
+
+    write(
+        &corpus,
+        "documents/second.md",
+        &interview("Second", "ID2", "practices pool their staff"),
+    );
+    write(
+        &corpus,
+        "documents/broken.md",
+        "---\ntitle: [unclosed\n---\n",
+    );
+    let notice = page.wait_until(
+        "the notice",
+        "(() => { const n = document.getElementById('index-notice'); return n.hidden ? null : n.textContent; })()",
+    );
+    let notice = notice.as_str().unwrap_or_default().to_string();
+    assert!(
+        notice.contains("2 files added, 1 refused") && notice.contains("documents/broken.md"),
+        "{notice}"
+    );
+    assert_eq!(page.eval(total), "1", "the results stay until asked");
+    assert_accessible(&mut page, "the changed-index notice");
+
+    page.eval("document.querySelector('#index-notice button').focus()");
+    page.press(Key::Enter);
+    page.wait_until(
+        "the new results, the notice gone",
+        &format!("{total} === '2' && document.getElementById('index-notice').hidden || null"),
+    );
+    let errors = page.page_errors();
+    assert!(errors.is_empty(), "the page logged errors: {errors:#?}");
 }

@@ -11,8 +11,8 @@
 //! 375-pixel view to `docs/screenshot-narrow.png` (`accessibility`), the pictures in the README.
 
 mod accessibility;
-mod audit;
-mod browser;
+pub(crate) mod audit;
+pub(crate) mod browser;
 mod views;
 
 use std::collections::BTreeSet;

@@ -34,7 +34,7 @@ macro_rules! script {
     };
 }
 
-static ASSETS: [Asset; 15] = [
+static ASSETS: [Asset; 16] = [
     Asset {
         path: "/",
         content_type: "text/html; charset=utf-8",
@@ -52,6 +52,7 @@ static ASSETS: [Asset; 15] = [
     script!("kwic.js"),
     script!("crosstab.js"),
     script!("keyness.js"),
+    script!("notice.js"),
     Asset {
         path: "/assets/style.css",
         content_type: "text/css; charset=utf-8",
