@@ -14,32 +14,42 @@ let behindResults = null; // the generation the results on screen came from (nul
 let latest = null; // the last answer of GET /v1/index
 let announced = null; // the generation the notice was last announced for
 
-// Watches the index while the server watches its corpus; `show` re-runs the view on screen.
-export function watchIndex(show) {
-  const poll = async () => {
-    if (document.visibilityState === "visible") {
-      try {
-        latest = await api("/v1/index");
-      } catch {
-        // The server is away or the key not given yet: the next poll asks again.
-      }
-      if (latest && !latest.watching) return;
-      if (latest && behindResults === null) behindResults = latest.generation;
-      draw(show);
-    }
-    setTimeout(poll, POLL_MS);
-  };
-  poll();
+let show = null; // re-runs the view on screen
+let polling = false;
+
+// Offers each change of the index while the server watches its corpus; `rerun` re-runs the view.
+export function watchIndex(rerun) {
+  show = rerun;
 }
 
 // Called when the view has drawn fresh results: they come from the newest generation known.
+// The first call starts the polling, once the API has answered (with the key, when it needs
+// one), so a poll never races the key form.
 export function resultsDrawn() {
   behindResults = latest ? latest.generation : null;
   box.hidden = true;
   box.replaceChildren();
+  if (!polling && show) {
+    polling = true;
+    poll();
+  }
 }
 
-function draw(show) {
+async function poll() {
+  if (document.visibilityState === "visible") {
+    try {
+      latest = await api("/v1/index");
+    } catch {
+      // The server is away: the next poll asks again.
+    }
+    if (latest && !latest.watching) return;
+    if (latest && behindResults === null) behindResults = latest.generation;
+    draw();
+  }
+  setTimeout(poll, POLL_MS);
+}
+
+function draw() {
   if (!latest || latest.generation === behindResults) return;
   const build = latest.watch && latest.watch.last_build;
   const summary = build ? changes(build) : "the index was rebuilt";
