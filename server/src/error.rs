@@ -4,6 +4,8 @@
 //! [`From<indexer::Error>`] is the one place engine errors become codes. Internal errors carry a
 //! detail that is logged once (by the request log, see `middleware`) and never sent to the client.
 
+use std::time::Duration;
+
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -17,11 +19,18 @@ use utoipa::ToSchema;
 /// | `invalid_json` | 400 | the request body is not valid JSON |
 /// | `invalid_field_value` | 422 | a field, parameter or path segment has a value that is not allowed |
 /// | `missing_api_key` | 401 | the server has an API key and the request sent none |
-/// | `invalid_api_key` | 401 | the request sent a key that is not the server's |
+/// | `invalid_api_key` | 401 | the request sent a key that is not one of the server's |
+/// | `insufficient_scope` | 403 | the key's scope does not cover the route (the message names the scope needed) |
+/// | `cross_site_request` | 403 | a write sent by a browser from another site |
 /// | `not_found` | 404 | no such route, document or passage |
 /// | `method_not_allowed` | 405 | the route exists but not with this method |
 /// | `request_timeout` | 408 | the request took longer than the server allows |
+/// | `build_in_progress` | 409 | an index build is already running |
+/// | `no_corpus` | 409 | the server has no corpus directory to build from |
 /// | `payload_too_large` | 413 | the request body is over the size limit |
+/// | `unsupported_media_type` | 415 | a JSON body sent without `Content-Type: application/json` |
+/// | `unknown_host` | 421 | the `Host` header names a host this server does not answer to |
+/// | `too_many_failed_attempts` | 429 | too many wrong keys from this address; `Retry-After` says when to retry |
 /// | `internal` | 500 | a fault in the server; details are in its log |
 /// | `index_not_ready` | 503 | the index cannot be read |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -35,16 +44,30 @@ pub enum ErrorCode {
     InvalidFieldValue,
     /// The server has an API key and the request sent none.
     MissingApiKey,
-    /// The request sent a key that is not the server's.
+    /// The request sent a key that is not one of the server's.
     InvalidApiKey,
+    /// The key's scope does not cover the route.
+    InsufficientScope,
+    /// A write sent by a browser from another site.
+    CrossSiteRequest,
     /// No such route, document or passage.
     NotFound,
     /// The route exists but not with this method.
     MethodNotAllowed,
     /// The request took longer than the server allows.
     RequestTimeout,
+    /// An index build is already running.
+    BuildInProgress,
+    /// The server has no corpus directory to build from.
+    NoCorpus,
     /// The request body is over the size limit.
     PayloadTooLarge,
+    /// A JSON body sent without `Content-Type: application/json`.
+    UnsupportedMediaType,
+    /// The `Host` header names a host this server does not answer to.
+    UnknownHost,
+    /// Too many wrong keys from the client's address.
+    TooManyFailedAttempts,
     /// A fault in the server.
     Internal,
     /// The index cannot be read.
@@ -58,10 +81,15 @@ impl ErrorCode {
             ErrorCode::InvalidQuery | ErrorCode::InvalidJson => StatusCode::BAD_REQUEST,
             ErrorCode::InvalidFieldValue => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::MissingApiKey | ErrorCode::InvalidApiKey => StatusCode::UNAUTHORIZED,
+            ErrorCode::InsufficientScope | ErrorCode::CrossSiteRequest => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ErrorCode::BuildInProgress | ErrorCode::NoCorpus => StatusCode::CONFLICT,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnknownHost => StatusCode::MISDIRECTED_REQUEST,
+            ErrorCode::TooManyFailedAttempts => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::IndexNotReady => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -97,6 +125,8 @@ pub struct ApiError {
     message: String,
     hint: String,
     detail: Option<String>,
+    /// Sent as `Retry-After`, in whole seconds rounded up.
+    retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -107,6 +137,7 @@ impl ApiError {
             message: message.into(),
             hint: hint.into(),
             detail: None,
+            retry_after: None,
         }
     }
 
@@ -145,6 +176,12 @@ impl ApiError {
     /// Adds a detail for the server log (never sent to the client).
     pub fn with_detail(mut self, detail: impl Into<String>) -> ApiError {
         self.detail = Some(detail.into());
+        self
+    }
+
+    /// Tells the client to wait `wait` before trying again (the `Retry-After` header).
+    pub fn retry_after(mut self, wait: Duration) -> ApiError {
+        self.retry_after = Some(wait);
         self
     }
 
@@ -196,6 +233,12 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(wait) = self.retry_after {
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
         }
         if let Some(detail) = self.detail {
             response.extensions_mut().insert(InternalDetail(detail));

@@ -5,6 +5,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -15,8 +16,9 @@ const SCHEMA_HINT: &str = "see /openapi.json for the request schema";
 
 /// A JSON body in, or a JSON response out.
 ///
-/// Unlike `axum::Json` it does not insist on `Content-Type: application/json`, because
-/// `curl -d` sends a form content type and researchers should not have to know that.
+/// A body must come as `Content-Type: application/json`: a browser sends a page's cross-site
+/// form or `text/plain` POST without asking the server first, but never one of this type, so
+/// no other site can make a researcher's browser submit a request here.
 #[derive(Debug)]
 pub struct Json<T>(pub T);
 
@@ -28,6 +30,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        require_json_content_type(req.headers())?;
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == ErrorCode::PayloadTooLarge.status() {
                 ApiError::payload_too_large()
@@ -44,6 +47,31 @@ where
             Err(rejection) => Err(json_error(rejection)),
         }
     }
+}
+
+/// Fails unless the `Content-Type` is `application/json` (with any parameters, such as
+/// `charset=utf-8`).
+fn require_json_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .map(|value| value.to_str().unwrap_or("(unreadable)"));
+    let essence = content_type
+        .and_then(|value| value.split(';').next())
+        .map(str::trim);
+    if essence.is_some_and(|essence| essence.eq_ignore_ascii_case("application/json")) {
+        return Ok(());
+    }
+    let sent = content_type.map_or("no Content-Type".to_string(), |value| {
+        format!(
+            "Content-Type: {}",
+            value.chars().take(100).collect::<String>()
+        )
+    });
+    Err(ApiError::new(
+        ErrorCode::UnsupportedMediaType,
+        format!("the request body must be JSON sent as Content-Type: application/json, not {sent}"),
+        "send the header `Content-Type: application/json` (curl: --json '{...}' or -H 'Content-Type: application/json')",
+    ))
 }
 
 /// Says where the body is wrong: serde's path (`filters.kind: unknown variant ...`) for a wrong

@@ -15,9 +15,28 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use axum::extract::connect_info::Connected;
+use axum::serve::IncomingStream;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::{Instant, Sleep};
+
+/// The address of the client that sent a request, which the router reads from its
+/// `ConnectInfo`: serve the router with `into_make_service_with_connect_info::<ClientAddress>()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub SocketAddr);
+
+impl Connected<IncomingStream<'_, GuardedListener>> for ClientAddress {
+    fn connect_info(stream: IncomingStream<'_, GuardedListener>) -> ClientAddress {
+        ClientAddress(*stream.remote_addr())
+    }
+}
+
+impl Connected<IncomingStream<'_, TcpListener>> for ClientAddress {
+    fn connect_info(stream: IncomingStream<'_, TcpListener>) -> ClientAddress {
+        ClientAddress(*stream.remote_addr())
+    }
+}
 
 /// Wraps a bound listener; serve it with `axum::serve` like the listener itself.
 #[derive(Debug)]

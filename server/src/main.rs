@@ -9,7 +9,9 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use indexer::watch::WatchOptions;
 use indexer::{BuildOptions, Index, Watcher};
-use server::{ApiKey, AppState, Config, GuardedListener};
+use server::{
+    AllowedHosts, ApiKey, AppState, ClientAddress, Config, CorsOrigins, GuardedListener, Keys,
+};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -22,6 +24,8 @@ Examples:
       Serve ./corpus on http://127.0.0.1:8490, building .verbatim-index first if needed.
   VERBATIM_API_KEY=$(openssl rand -hex 16) verbatim-server --bind 0.0.0.0:8490
       Serve on every interface; /v1 routes then need `Authorization: Bearer KEY`.
+  verbatim-server --keys /etc/verbatim/keys.toml --allowed-host verbatim.example
+      Named keys with scopes (read, write, admin), behind a proxy passing Host: verbatim.example.
   verbatim-server --index /data/index --corpus /nonexistent
       Serve an index as built, without a corpus to update it from.";
 
@@ -66,16 +70,51 @@ struct Args {
     )]
     bind: SocketAddr,
 
-    /// Key every /v1 request must send as `Authorization: Bearer KEY`.
+    /// An API key, NAME:SCOPE:SECRET (repeatable); SCOPE is read, write or admin.
     ///
-    /// Prefer the environment variable: command lines are visible to other users of the machine.
+    /// With any key, every /v1 route needs `Authorization: Bearer SECRET` of a key whose scope
+    /// covers it: read (search, documents, comparisons, exports), write (also rebuilding the
+    /// index) or admin (everything). A value without colons is one admin key named `default`.
+    /// Prefer the environment variable or --keys: command lines are visible to other users of
+    /// the machine.
     #[arg(
-        long,
+        long = "api-key",
         env = "VERBATIM_API_KEY",
         hide_env_values = true,
-        value_name = "KEY"
+        value_name = "NAME:SCOPE:SECRET"
     )]
-    api_key: Option<String>,
+    api_keys: Vec<String>,
+
+    /// A keys file: TOML `[[key]]` tables with name, scope and sha256.
+    ///
+    /// sha256 is the secret's SHA-256 in hex (`printf %s SECRET | sha256sum`), so the file does
+    /// not hold the secrets; it is refused unless only its owner can read it (chmod 600).
+    #[arg(long, env = "VERBATIM_KEYS", value_name = "FILE")]
+    keys: Option<PathBuf>,
+
+    /// Another host name the server answers to (repeatable, or comma-separated in the variable).
+    ///
+    /// Requests whose Host header names anything but localhost, this machine's addresses or one
+    /// of these are refused (against DNS rebinding): give the name a reverse proxy passes on, or
+    /// the machine's name on your network. Names only; any port is accepted.
+    #[arg(
+        long = "allowed-host",
+        env = "VERBATIM_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        value_name = "NAME"
+    )]
+    allowed_hosts: Vec<String>,
+
+    /// An origin whose pages may call the API from the browser (repeatable).
+    ///
+    /// Such as https://app.example: it is sent back in Access-Control-Allow-Origin, and its
+    /// pages may also send writes. Without it no cross-origin header is ever sent.
+    #[arg(
+        long = "cors-origin",
+        env = "VERBATIM_CORS_ORIGIN",
+        value_name = "ORIGIN"
+    )]
+    cors_origins: Vec<String>,
 
     #[command(flatten)]
     watch: server::watch::WatchFlags,
@@ -106,20 +145,30 @@ fn init_tracing() {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let api_key = args.api_key.as_deref().and_then(ApiKey::new);
-    refuse_open_bind_without_key(args.bind, api_key.is_some())?;
+    let keys = keys(&args)?;
+    refuse_open_bind_without_key(args.bind, !keys.is_empty())?;
+    let hosts =
+        AllowedHosts::new(Some(args.bind.ip()), &args.allowed_hosts).map_err(anyhow::Error::msg)?;
+    let cors = CorsOrigins::new(&args.cors_origins).map_err(anyhow::Error::msg)?;
     // Bind before indexing, so a taken port fails at once rather than after a build.
     let listener = TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
-    let (corpus, index_dir, watch) = (args.corpus, args.index, args.watch.options());
+    let (corpus, index_dir, watch) = (
+        args.corpus.clone(),
+        args.index.clone(),
+        args.watch.options(),
+    );
     let (index, watcher) =
         tokio::task::spawn_blocking(move || prepare_index(&corpus, &index_dir, watch))
             .await
             .context("the index task failed")??;
-    let key_required = api_key.is_some();
+    let key_required = !keys.is_empty();
     let config = Config {
-        api_key,
+        keys,
+        hosts,
+        cors,
+        corpus: args.corpus.is_dir().then_some(args.corpus),
         ..Config::default()
     };
     // Twice the request timeout: a request that has arrived is answered (at worst with a 408)
@@ -132,7 +181,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let address =
         axum::serve::Listener::local_addr(&listener).context("cannot read the bound address")?;
     tracing::info!(key_required, "listening on http://{address}");
-    axum::serve(listener, server::app(state))
+    // The client's address goes with each request: wrong keys are counted per address.
+    let service = server::app(state).into_make_service_with_connect_info::<ClientAddress>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the server failed")?;
@@ -140,12 +191,27 @@ async fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The keys of `--api-key` and `--keys`, with what is wrong with any of them.
+fn keys(args: &Args) -> anyhow::Result<Keys> {
+    let flagged = args
+        .api_keys
+        .iter()
+        .map(|value| ApiKey::from_flag(value))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::msg)?;
+    let keys = Keys::new(flagged.into_iter().flatten().collect()).map_err(anyhow::Error::msg)?;
+    match &args.keys {
+        Some(file) => keys.with_file(file).map_err(anyhow::Error::msg),
+        None => Ok(keys),
+    }
+}
+
 /// Anyone who can reach a non-loopback address could read the whole corpus, so that needs a key.
 fn refuse_open_bind_without_key(bind: SocketAddr, has_key: bool) -> anyhow::Result<()> {
     if !bind.ip().is_loopback() && !has_key {
         bail!(
             "refusing to listen on {bind} without an API key: anyone who can reach that address could read the corpus; \
-             set VERBATIM_API_KEY (or --api-key), or listen on a loopback address such as 127.0.0.1:8490"
+             set VERBATIM_API_KEY (or --api-key NAME:SCOPE:SECRET, or --keys FILE), or listen on a loopback address such as 127.0.0.1:8490"
         );
     }
     Ok(())

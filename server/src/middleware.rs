@@ -1,8 +1,10 @@
-//! What wraps every route: the body-size limit, the request timeout, panic catching and the request log.
+//! What wraps every route: the `Host` allow-list, cross-origin headers (only when asked for), the
+//! body-size limit, the request timeout, panic catching and the request log.
 //!
 //! Public so tests can put a deliberately failing route behind exactly the server's stack.
 
 use std::any::Any;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -11,15 +13,18 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::Response;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::IntoResponse;
+use tower::util::option_layer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{OnResponse, TraceLayer};
 use tracing::Span;
 
 use crate::error::{ApiError, ErrorCode, InternalDetail};
+use crate::host::refuse_unknown_host;
 use crate::state::Config;
 
 /// Wraps `router` in the server's middleware (outermost last): every response, even to a panic
-/// or a timeout, is JSON and is logged once.
+/// or a timeout, is JSON and is logged once. The `Host` check comes before anything else is
+/// done with a request.
 pub fn apply(router: Router, config: &Config) -> Router {
     router
         .layer(DefaultBodyLimit::max(config.body_limit))
@@ -28,6 +33,11 @@ pub fn apply(router: Router, config: &Config) -> Router {
             refuse_announced_oversize,
         ))
         .layer(from_fn_with_state(config.request_timeout, limit_time))
+        .layer(option_layer(config.cors.layer()))
+        .layer(from_fn_with_state(
+            Arc::new(config.hosts.clone()),
+            refuse_unknown_host,
+        ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(
             TraceLayer::new_for_http()

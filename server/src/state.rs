@@ -4,14 +4,17 @@
 //! restart; requests already running finish on the generation they started with. Searches run on
 //! the runtime's blocking pool, which [`runtime`] bounds.
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use indexer::watch::WatchStatus;
-use indexer::{Index, LiveIndex, Watcher};
+use indexer::{BuildEvent, BuildOptions, BuildReport, Index, LiveIndex, Watcher};
 
-use crate::auth::ApiKey;
-use crate::error::ApiError;
+use crate::auth::{FailedAuthentications, Keys};
+use crate::cors::CorsOrigins;
+use crate::error::{ApiError, ErrorCode};
+use crate::host::AllowedHosts;
 
 /// Blocking threads per CPU, where searches run. Searches are CPU work: more of them at once
 /// than cores only take turns, and every thread keeps an allocator heap of its own, so an
@@ -27,8 +30,16 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// The server's settings.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// When set, every `/v1` route needs `Authorization: Bearer KEY`.
-    pub api_key: Option<ApiKey>,
+    /// The API keys; with any, every route with a scope needs `Authorization: Bearer KEY` of a
+    /// key whose scope covers it.
+    pub keys: Keys,
+    /// The `Host` names the server answers to.
+    pub hosts: AllowedHosts,
+    /// The origins that may call the API from a browser page of their own.
+    pub cors: CorsOrigins,
+    /// The corpus the index is built from, for `POST /v1/index/rebuild`; `None` when the
+    /// server serves an index without one.
+    pub corpus: Option<PathBuf>,
     /// Largest request body, in bytes.
     pub body_limit: usize,
     /// Longest a request may take.
@@ -38,7 +49,10 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            api_key: None,
+            keys: Keys::default(),
+            hosts: AllowedHosts::default(),
+            cors: CorsOrigins::default(),
+            corpus: None,
             body_limit: DEFAULT_BODY_LIMIT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }
@@ -67,6 +81,19 @@ pub struct AppState {
     watch: Option<Arc<Watcher>>,
     /// The settings the router was built with.
     pub config: Arc<Config>,
+    /// Wrong keys per client address, for the lock-out.
+    pub failures: Arc<FailedAuthentications>,
+    /// Held while this server builds its index: one build at a time.
+    building: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// What a build did, with the files it read.
+#[derive(Debug)]
+pub struct Rebuilt {
+    /// The engine's report.
+    pub report: BuildReport,
+    /// The files read and indexed, relative to the corpus, in the order they were read.
+    pub indexed: Vec<String>,
 }
 
 impl AppState {
@@ -76,6 +103,53 @@ impl AppState {
             live: Arc::new(LiveIndex::new(index)),
             watch: None,
             config: Arc::new(config),
+            failures: Arc::default(),
+            building: Arc::default(),
+        }
+    }
+
+    /// Brings the index up to date with `corpus` (only changed files are read) on the blocking
+    /// pool, then serves the new generation; fails with `build_in_progress` while another
+    /// build of the index runs, here or in another process.
+    pub async fn rebuild(&self, corpus: PathBuf) -> Result<Rebuilt, ApiError> {
+        let Ok(building) = Arc::clone(&self.building).try_lock_owned() else {
+            return Err(build_in_progress());
+        };
+        let index_dir = self.live.latest().dir().to_path_buf();
+        let built = tokio::task::spawn_blocking(move || {
+            // Held until the build ends, even when the request has timed out meanwhile.
+            let _building = building;
+            let indexed = Arc::new(Mutex::new(Vec::new()));
+            let seen = Arc::clone(&indexed);
+            let options = BuildOptions {
+                progress: Some(Arc::new(move |event| {
+                    if let BuildEvent::Indexed { file, .. } = event {
+                        seen.lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .push(file);
+                    }
+                })),
+                force: false,
+            };
+            let report = indexer::build(&corpus, &index_dir, &options)?;
+            let indexed =
+                std::mem::take(&mut *indexed.lock().unwrap_or_else(PoisonError::into_inner));
+            Ok::<_, indexer::Error>(Rebuilt { report, indexed })
+        })
+        .await
+        .map_err(|join_error| ApiError::internal(format!("build task failed: {join_error}")))?;
+        match built {
+            Ok(rebuilt) => {
+                // Serve the new generation from this request on.
+                self.live.latest();
+                Ok(rebuilt)
+            }
+            Err(indexer::Error::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::WouldBlock =>
+            {
+                Err(build_in_progress())
+            }
+            Err(error) => Err(ApiError::from(error)),
         }
     }
 
@@ -108,6 +182,14 @@ impl AppState {
             ))),
         }
     }
+}
+
+fn build_in_progress() -> ApiError {
+    ApiError::new(
+        ErrorCode::BuildInProgress,
+        "a build of this index is already running",
+        "wait for it to finish (its answer, or the server log, says when), then retry",
+    )
 }
 
 #[cfg(test)]

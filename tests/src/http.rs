@@ -1,6 +1,8 @@
 //! Talking to a server as a client does: one request and its answer parsed as JSON, the answer
 //! deserialized into the API's own types, and the query-string encoder.
 
+use std::io::{Read, Write};
+
 use indexer::api::SearchResponse;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
@@ -98,42 +100,106 @@ impl Reply {
     }
 }
 
-/// Sends one request to `url` and parses the answer as JSON, whatever its status; fails the test
-/// with the raw text when it is not JSON.
-pub fn http_request(method: &str, url: &str, bearer: Option<&str>, body: Option<&str>) -> Reply {
+/// An HTTP answer with its body as text, whatever its content type (files, errors).
+#[derive(Debug)]
+pub struct TextReply {
+    /// Status code.
+    pub status: u16,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The body (bytes that are not UTF-8 replaced).
+    pub text: String,
+}
+
+impl TextReply {
+    /// The answer with its body parsed as JSON; fails the test with the raw text when it is not.
+    pub fn json(self, what: &str) -> Reply {
+        let body = serde_json::from_str(&self.text).unwrap_or_else(|e| {
+            panic!(
+                "{what} answered {} with a body that is not JSON ({e}): {}",
+                self.status, self.text
+            )
+        });
+        Reply {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
+    }
+
+    /// A header's value, `""` when the answer has none.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+/// Sends one request to `url` with exactly these headers (besides the ones the client always
+/// sends: Host, and Content-Length with a body) and `body` as is.
+pub fn http_send(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> TextReply {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(PATIENCE))
         .build()
         .into();
-    let mut request = ureq::http::Request::builder().method(method).uri(url);
-    if let Some(key) = bearer {
-        request = request.header("Authorization", format!("Bearer {key}"));
-    }
+    let request = headers.iter().fold(
+        ureq::http::Request::builder().method(method).uri(url),
+        |request, (name, value)| request.header(*name, *value),
+    );
     let sent = match body {
-        Some(body) => agent.run(
-            request
-                .header("Content-Type", "application/json")
-                .body(body.as_bytes())
-                .expect("valid request"),
-        ),
+        Some(body) => agent.run(request.body(body.as_bytes()).expect("valid request")),
         None => agent.run(request.body(()).expect("valid request")),
     };
     let mut response = sent.unwrap_or_else(|e| panic!("{method} {url} failed: {e}"));
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let text = response
+    let bytes = response
         .body_mut()
-        .read_to_string()
+        .read_to_vec()
         .unwrap_or_else(|e| panic!("{method} {url}: cannot read the body: {e}"));
-    let body = serde_json::from_str(&text).unwrap_or_else(|e| {
-        panic!("{method} {url} answered {status} with a body that is not JSON ({e}): {text}")
-    });
-    Reply {
+    // Files such as XLSX are not text; their bytes only need to be there.
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    TextReply {
         status,
         headers,
-        body,
+        text,
     }
+}
+
+/// Sends one request to `url` and parses the answer as JSON, whatever its status; fails the test
+/// with the raw text when it is not JSON. A body goes as `Content-Type: application/json`.
+pub fn http_request(method: &str, url: &str, bearer: Option<&str>, body: Option<&str>) -> Reply {
+    let authorization = bearer.map(|key| format!("Bearer {key}"));
+    let mut headers = Vec::new();
+    if let Some(authorization) = &authorization {
+        headers.push(("Authorization", authorization.as_str()));
+    }
+    if body.is_some() {
+        headers.push(("Content-Type", "application/json"));
+    }
+    http_send(method, url, &headers, body).json(&format!("{method} {url}"))
+}
+
+/// Sends `request` byte for byte on a connection of its own to the server at `url`
+/// (`http://ADDRESS`) and returns what came back until the server closed it: for requests no
+/// client library would send. The request should say `Connection: close`.
+pub fn raw_exchange(url: &str, request: &[u8]) -> String {
+    let mut stream =
+        std::net::TcpStream::connect(url.trim_start_matches("http://")).expect("connect");
+    stream.write_all(request).expect("send");
+    stream
+        .set_read_timeout(Some(PATIENCE))
+        .expect("read timeout");
+    let mut reply = Vec::new();
+    let _ = stream.read_to_end(&mut reply);
+    String::from_utf8_lossy(&reply).into_owned()
 }
 
 /// A running Verbatim server, spoken to over HTTP: the in-process [`crate::TestServer`] and the

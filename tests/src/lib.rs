@@ -20,11 +20,13 @@ mod wait;
 mod workspace;
 
 pub use child::{ListeningChild, server_command};
-pub use http::{HttpApi, Reply, http_request, query_string, sample_body};
+pub use http::{
+    HttpApi, Reply, TextReply, http_request, http_send, query_string, raw_exchange, sample_body,
+};
 pub use index::{demo_index, open_demo_index};
 pub use memory::{Memory, process_cpu_time, reset_peak_memory, thread_cpu_time, total_memory};
 pub use rng::Rng;
-pub use test_server::TestServer;
+pub use test_server::{TestServer, copy_dir};
 pub use wait::{PATIENCE, poll, wait_for};
 pub use workspace::{Binary, corpus_dir, workspace_root};
 

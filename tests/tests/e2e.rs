@@ -13,5 +13,6 @@ mod ingest_formats;
 mod live;
 mod proximity;
 mod reliability;
+mod security;
 mod server;
 mod ui;

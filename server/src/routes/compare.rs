@@ -21,7 +21,6 @@ use crate::state::AppState;
     path = "/v1/crosstab",
     operation_id = "crosstab",
     tag = "compare",
-    security(("api_key" = [])),
     request_body = CrosstabRequest,
     responses(
         (status = 200, description = "Columns, and a row of cells per query (as JSON, or the file `format` names)", body = CrosstabResponse),
@@ -57,7 +56,6 @@ pub(crate) async fn crosstab(
     path = "/v1/keyness",
     operation_id = "keyness",
     tag = "compare",
-    security(("api_key" = [])),
     request_body = KeynessRequest,
     responses(
         (status = 200, description = "Both groups' sizes and the key terms (as JSON, or the file `format` names)", body = KeynessResponse),
@@ -92,7 +90,6 @@ pub(crate) async fn keyness(
     path = "/v1/kwic",
     operation_id = "kwic",
     tag = "compare",
-    security(("api_key" = [])),
     request_body = KwicRequest,
     responses(
         (status = 200, description = "One line per occurrence (as JSON, or the file `format` names: txt is aligned text)", body = KwicResponse),

@@ -19,7 +19,6 @@ use crate::state::AppState;
     path = "/v1/documents",
     operation_id = "list_documents",
     tag = "documents",
-    security(("api_key" = [])),
     responses(
         (status = 200, description = "A page of documents", body = DocumentList),
         (status = 422, description = "`invalid_field_value`", body = ErrorBody),
@@ -43,7 +42,6 @@ pub(crate) async fn list(
     path = "/v1/documents/{id}",
     operation_id = "get_document",
     tag = "documents",
-    security(("api_key" = [])),
     params(("id" = String, Path, description = "Document id")),
     responses(
         (status = 200, description = "The document", body = DocumentDetail),
@@ -67,7 +65,6 @@ pub(crate) async fn show(
     path = "/v1/documents/{id}/passages/{n}",
     operation_id = "get_passage",
     tag = "documents",
-    security(("api_key" = [])),
     params(
         ("id" = String, Path, description = "Document id"),
         ("n" = u32, Path, minimum = 1, description = "Passage number, from 1"),

@@ -15,7 +15,6 @@ use crate::state::AppState;
     path = "/v1/facets/{field}",
     operation_id = "facet_values",
     tag = "search",
-    security(("api_key" = [])),
     params(("field" = FacetField, Path, description = "The field whose values are counted")),
     responses(
         (status = 200, description = "Values with counts", body = Vec<FacetCount>),

@@ -15,7 +15,6 @@ use crate::state::AppState;
     path = "/v1/index",
     operation_id = "index_status",
     tag = "index",
-    security(("api_key" = [])),
     responses(
         (status = 200, description = "The index served and its watch", body = IndexStatus),
     )

@@ -1,5 +1,6 @@
-//! The route tree: every endpoint in one table, from which both the router and the route list
-//! that tests compare with the OpenAPI document are built.
+//! The route tree: every endpoint in one table, with who may call it, from which the router, its
+//! access checks, the route list that tests compare with the OpenAPI document and that
+//! document's scopes are all built.
 
 use axum::Router;
 use axum::handler::Handler;
@@ -7,7 +8,7 @@ use axum::http::{Method, Uri};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post};
 
-use crate::auth::require_api_key;
+use crate::auth::{Scope, authorize};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
@@ -18,54 +19,79 @@ mod health;
 mod index;
 pub(crate) mod openapi;
 mod participants;
+mod rebuild;
 mod search;
 mod stats;
 mod ui;
 
-/// Routes under this prefix need the API key when one is set.
-const PROTECTED_PREFIX: &str = "/v1/";
+/// Who may call a route. A route states it once, in [`table`]: the key check, the cross-site
+/// check of writes and the OpenAPI document's `security` and `x-scope` follow from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, with or without a key (health, readiness, this API's description).
+    Open,
+    /// On a server with keys, a key whose scope covers this one; a scope of `write` or more
+    /// also refuses requests a browser sends from another site.
+    Needs(Scope),
+}
+
+const READ: Access = Access::Needs(Scope::Read);
+const WRITE: Access = Access::Needs(Scope::Write);
 
 struct Route {
     method: Method,
     path: &'static str,
+    access: Access,
     handler: MethodRouter<AppState>,
 }
 
 impl Route {
-    fn get<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Route {
+    fn get<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Route {
         Route {
             method: Method::GET,
             path,
+            access,
             handler: get(handler),
         }
     }
 
-    fn post<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Route {
+    fn post<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Route {
         Route {
             method: Method::POST,
             path,
+            access,
             handler: post(handler),
         }
     }
 }
 
 fn table() -> Vec<Route> {
+    use Access::Open;
     vec![
-        Route::get("/health", health::health),
-        Route::get("/ready", health::ready),
-        Route::get("/openapi.json", openapi::openapi_json),
-        Route::get("/v1/stats", stats::stats),
-        Route::get("/v1/index", index::status),
-        Route::get("/v1/search", search::search_get),
-        Route::post("/v1/search", search::search_post),
-        Route::get("/v1/documents", documents::list),
-        Route::get("/v1/documents/{id}", documents::show),
-        Route::get("/v1/documents/{id}/passages/{n}", documents::passage),
-        Route::get("/v1/facets/{field}", facets::values),
-        Route::get("/v1/participants", participants::list),
-        Route::post("/v1/crosstab", compare::crosstab),
-        Route::post("/v1/keyness", compare::keyness),
-        Route::post("/v1/kwic", compare::kwic),
+        Route::get("/health", Open, health::health),
+        Route::get("/ready", Open, health::ready),
+        Route::get("/openapi.json", Open, openapi::openapi_json),
+        Route::get("/v1/stats", READ, stats::stats),
+        Route::get("/v1/index", READ, index::status),
+        Route::get("/v1/search", READ, search::search_get),
+        Route::post("/v1/search", READ, search::search_post),
+        Route::get("/v1/documents", READ, documents::list),
+        Route::get("/v1/documents/{id}", READ, documents::show),
+        Route::get("/v1/documents/{id}/passages/{n}", READ, documents::passage),
+        Route::get("/v1/facets/{field}", READ, facets::values),
+        Route::get("/v1/participants", READ, participants::list),
+        Route::post("/v1/crosstab", READ, compare::crosstab),
+        Route::post("/v1/keyness", READ, compare::keyness),
+        Route::post("/v1/kwic", READ, compare::kwic),
+        Route::post("/v1/index/rebuild", WRITE, rebuild::rebuild),
     ]
 }
 
@@ -90,28 +116,33 @@ pub fn routes() -> Vec<(Method, &'static str)> {
         .collect()
 }
 
-/// The router over every route, with JSON answers for unknown routes and methods.
-pub(crate) fn router(state: AppState) -> Router {
-    let (protected, open): (Vec<Route>, Vec<Route>) = table()
+/// Every API route with who may call it, as [`routes`] lists them.
+pub fn access() -> Vec<(Method, &'static str, Access)> {
+    table()
         .into_iter()
-        .partition(|route| route.path.starts_with(PROTECTED_PREFIX));
-    let protected = add_routes(Router::new(), protected).route_layer(from_fn_with_state(
-        state.config.api_key.clone(),
-        require_api_key,
-    ));
-    add_routes(Router::new(), open)
-        .merge(protected)
+        .map(|route| (route.method, route.path, route.access))
+        .collect()
+}
+
+/// The router over every route, each behind the check its [`Access`] asks for, with JSON
+/// answers for unknown routes and methods.
+pub(crate) fn router(state: AppState) -> Router {
+    table()
+        .into_iter()
+        .fold(Router::new(), |router, route| {
+            let handler = match route.access {
+                Access::Open => route.handler,
+                Access::Needs(scope) => route
+                    .handler
+                    .route_layer(from_fn_with_state((state.clone(), scope), authorize)),
+            };
+            router.route(route.path, handler)
+        })
         .merge(ui::router())
         .fallback(no_route)
         // Must come after every route is added: it applies to the routes present.
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
-}
-
-fn add_routes(router: Router<AppState>, routes: Vec<Route>) -> Router<AppState> {
-    routes.into_iter().fold(router, |router, route| {
-        router.route(route.path, route.handler)
-    })
 }
 
 async fn no_route(method: Method, uri: Uri) -> ApiError {

@@ -13,18 +13,23 @@ use indexer::api::{
 };
 use render::Format;
 use utoipa::openapi::Required;
-use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use axum::http::Method as HttpMethod;
+
+use crate::auth::Scope;
 use crate::error::{ErrorBody, ErrorCode};
 use crate::export::FORMAT_PARAM;
 use crate::extract::Json;
 use crate::state::AppState;
 
-use super::{compare, documents, facets, health, index, participants, search, stats};
+use super::{
+    Access, compare, documents, facets, health, index, participants, rebuild, search, stats,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,7 +37,9 @@ use super::{compare, documents, facets, health, index, participants, search, sta
         title = "Verbatim",
         description = "Full-text search over qualitative health-policy research data: find quotes, \
                        see who said them, filter and count by role and site. Every error is \
-                       `{\"error\": {\"code\", \"message\", \"hint\"}}`; the codes are listed in the ErrorCode schema."
+                       `{\"error\": {\"code\", \"message\", \"hint\"}}`; the codes are listed in the ErrorCode schema. \
+                       On a server with API keys, `x-scope` on each operation names the scope its \
+                       key needs (`read`, `write` or `admin`; each includes the ones before it)."
     ),
     paths(
         health::health,
@@ -50,6 +57,7 @@ use super::{compare, documents, facets, health, index, participants, search, sta
         compare::crosstab,
         compare::keyness,
         compare::kwic,
+        rebuild::rebuild,
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&BearerKey),
@@ -57,14 +65,14 @@ use super::{compare, documents, facets, health, index, participants, search, sta
         (name = "search", description = "Search passages and count facet values"),
         (name = "compare", description = "Compare groups of speakers: cross-tabs, keyness, keyword in context"),
         (name = "documents", description = "Browse documents and passages"),
-        (name = "index", description = "What the index holds, and how it follows its corpus"),
+        (name = "index", description = "What the index holds, how it follows its corpus, and rebuilding it"),
         (name = "service", description = "Liveness, readiness and this document"),
     )
 )]
 struct ApiDoc;
 
-/// Declares the bearer key the `/v1` routes name in their `security` (needed only when the
-/// server was started with a key).
+/// Declares the bearer key the routes with a scope name in their `security` (needed only when
+/// the server was started with keys).
 struct BearerKey;
 
 impl Modify for BearerKey {
@@ -75,12 +83,18 @@ impl Modify for BearerKey {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("needed when the server runs with VERBATIM_API_KEY"))
+                    .description(Some(
+                        "needed when the server runs with API keys (--api-key, --keys or \
+                         VERBATIM_API_KEY); the operation's x-scope names the scope the key needs",
+                    ))
                     .build(),
             ),
         );
     }
 }
+
+/// The extension naming the scope an operation's key needs.
+pub const SCOPE_EXTENSION: &str = "x-scope";
 
 /// The parameter list of a request's query-string codec.
 type ParamList = fn() -> Vec<Param>;
@@ -193,40 +207,84 @@ pub fn openapi(served: Served<'_>) -> utoipa::openapi::OpenApi {
             RefOr::T(attribute_filters_schema_for(attributes)),
         );
     }
-    for item in doc.paths.paths.values_mut() {
-        for operation in operations(item) {
-            if !key_required && let Some(security) = &mut operation.security {
-                // Without a key the routes are open; a key sent anyway is ignored.
-                security.insert(0, SecurityRequirement::default());
-            }
-            add_common_errors(operation);
+    for (method, path, access) in super::access() {
+        let Some(item) = doc.paths.paths.get_mut(path) else {
+            continue;
+        };
+        let operation = match method {
+            HttpMethod::GET => item.get.as_mut(),
+            HttpMethod::POST => item.post.as_mut(),
+            _ => None,
+        };
+        if let Some(operation) = operation {
+            declare_access(operation, access, key_required);
+            add_common_errors(operation, access);
         }
     }
     doc
 }
 
-fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
-    [&mut item.get, &mut item.post].into_iter().flatten()
+/// The operation's `security` and `x-scope`, from the route table: with keys the key is
+/// required; without, it is one option and no key the other (a key sent anyway is ignored).
+fn declare_access(operation: &mut Operation, access: Access, key_required: bool) {
+    let Access::Needs(scope) = access else {
+        operation.security = None;
+        return;
+    };
+    let key = SecurityRequirement::new("api_key", Vec::<String>::new());
+    operation.security = Some(if key_required {
+        vec![key]
+    } else {
+        vec![SecurityRequirement::default(), key]
+    });
+    operation
+        .extensions
+        .get_or_insert_with(Default::default)
+        .insert(SCOPE_EXTENSION.into(), scope.as_str().into());
 }
 
-/// The errors any route may answer with, besides its own: a key problem on the `/v1` routes, a
-/// body over the limit where there is a body, a timeout and a fault anywhere.
-fn add_common_errors(operation: &mut Operation) {
+/// The errors any route may answer with, besides its own: a `Host` it does not answer to, a
+/// timeout and a fault anywhere; a key problem, a scope it does not cover and a lock-out after
+/// wrong keys where a key may be needed, and a request from another site where the route
+/// writes; a body over the limit or not sent as JSON where there is a body.
+fn add_common_errors(operation: &mut Operation, access: Access) {
     let mut common = vec![
+        (
+            ErrorCode::UnknownHost,
+            "`unknown_host`: the Host header names a host this server does not answer to",
+        ),
         (ErrorCode::RequestTimeout, "`request_timeout`"),
         (
             ErrorCode::Internal,
             "`internal`: a fault in the server (details in its log)",
         ),
     ];
-    if operation.security.is_some() {
+    if let Access::Needs(scope) = access {
         common.push((
             ErrorCode::MissingApiKey,
             "`missing_api_key` or `invalid_api_key`",
         ));
+        common.push((
+            ErrorCode::InsufficientScope,
+            if scope >= Scope::Write {
+                "`insufficient_scope`: the key's scope does not cover this route; or \
+                 `cross_site_request`: a browser sent it from another site"
+            } else {
+                "`insufficient_scope`: the key's scope does not cover this route"
+            },
+        ));
+        common.push((
+            ErrorCode::TooManyFailedAttempts,
+            "`too_many_failed_attempts`: too many wrong keys from this address; \
+             Retry-After gives the seconds to wait",
+        ));
     }
     if operation.request_body.is_some() {
         common.push((ErrorCode::PayloadTooLarge, "`payload_too_large`"));
+        common.push((
+            ErrorCode::UnsupportedMediaType,
+            "`unsupported_media_type`: the body was not sent as application/json",
+        ));
     }
     for (code, description) in common {
         operation
@@ -271,7 +329,7 @@ pub(crate) async fn openapi_json(State(state): State<AppState>) -> Json<utoipa::
             names.into_iter().collect::<Vec<_>>()
         });
     Json(openapi(Served {
-        key_required: state.config.api_key.is_some(),
+        key_required: !state.config.keys.is_empty(),
         attributes: attributes.as_deref(),
     }))
 }

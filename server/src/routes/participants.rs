@@ -13,7 +13,6 @@ use crate::state::AppState;
     path = "/v1/participants",
     operation_id = "list_participants",
     tag = "index",
-    security(("api_key" = [])),
     responses(
         (status = 200, description = "Every participant", body = Vec<ParticipantInfo>),
     )

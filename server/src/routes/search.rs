@@ -17,7 +17,6 @@ use crate::state::AppState;
     path = "/v1/search",
     operation_id = "search",
     tag = "search",
-    security(("api_key" = [])),
     request_body = SearchRequest,
     responses(
         (status = 200, description = "Hits, total and facet counts (as JSON, or the page of hits as the file `format` names)", body = SearchResponse),
@@ -46,7 +45,6 @@ pub(crate) async fn search_post(
     path = "/v1/search",
     operation_id = "search_get",
     tag = "search",
-    security(("api_key" = [])),
     responses(
         (status = 200, description = "Hits, total and facet counts (as JSON, or the page of hits as the file `format` names)", body = SearchResponse),
         (status = 400, description = "`invalid_query`: the message gives the column", body = ErrorBody),

@@ -13,7 +13,6 @@ use crate::state::AppState;
     path = "/v1/stats",
     operation_id = "stats",
     tag = "index",
-    security(("api_key" = [])),
     responses(
         (status = 200, description = "Index statistics", body = Stats),
     )

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use indexer::api::SearchResponse;
 use verbatim_tests::{
     ErrorCode, HttpApi, PATIENCE, Reply, TestServer, demo_index, http_request, open_demo_index,
+    raw_exchange,
 };
 
 use super::{assert_error_shape, assert_ok_or_client_error};
@@ -198,7 +199,12 @@ fn invalid_utf8_in_the_query_string_gets_a_json_422() {
     // must answer (or close) and stay up.
     let status = raw_exchange(
         &server.url,
-        b"GET /v1/search?q=\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        &[
+            b"GET /v1/search?q=\xff\xfe HTTP/1.1\r\nHost: ",
+            host_of(&server),
+            b"\r\nConnection: close\r\n\r\n",
+        ]
+        .concat(),
     );
     assert!(
         status.starts_with("HTTP/1.1 4") || status.is_empty(),
@@ -251,7 +257,11 @@ fn path_traversal_in_document_ids_finds_nothing() {
     ] {
         let status = raw_exchange(
             &server.url,
-            format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+            format!(
+                "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+                server.url.trim_start_matches("http://")
+            )
+            .as_bytes(),
         );
         assert!(status.starts_with("HTTP/1.1 404"), "{path}: {status:?}");
     }
@@ -259,11 +269,19 @@ fn path_traversal_in_document_ids_finds_nothing() {
     assert_eq!(real.status, 200, "a real id still works: {}", real.body);
 }
 
+/// The server's address as a `Host` header names it (`127.0.0.1:PORT`).
+fn host_of(server: &TestServer) -> &[u8] {
+    server.url.trim_start_matches("http://").as_bytes()
+}
+
 /// The three slow clients: a body trickling in, headers trickling in, and a silent connection.
 fn slow_clients(url: &str) -> [SlowClient; 3] {
-    let post_head = b"POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{";
+    let post_head = format!(
+        "POST /v1/search HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{{",
+        url.trim_start_matches("http://")
+    );
     [
-        SlowClient::start(url, post_head, b" "),
+        SlowClient::start(url, post_head.as_bytes(), b" "),
         SlowClient::start(url, b"GET /v1/search?q=trust HTTP/1.1\r\n", b"X"),
         SlowClient::start(url, b"", b""),
     ]
@@ -338,7 +356,7 @@ struct Ending {
 impl SlowClient {
     /// Connects to the server at `url` and sends `head` (so the connection is open before the
     /// caller goes on), then trickles `byte` on a thread.
-    fn start(url: &str, head: &'static [u8], byte: &'static [u8]) -> SlowClient {
+    fn start(url: &str, head: &[u8], byte: &'static [u8]) -> SlowClient {
         let mut stream = TcpStream::connect(url.trim_start_matches("http://")).expect("connect");
         stream.write_all(head).expect("send the start");
         let reader = stream
@@ -408,22 +426,6 @@ fn trickle(mut stream: TcpStream, byte: &[u8]) -> Ending {
 }
 
 /// Sends raw bytes and returns the response's status line and body ("" when the server closes).
-fn raw_exchange(url: &str, request: &[u8]) -> String {
-    let mut stream = TcpStream::connect(url.trim_start_matches("http://")).expect("connect");
-    stream.write_all(request).expect("send");
-    read_reply(&mut stream)
-}
-
-fn read_reply(stream: &mut TcpStream) -> String {
-    stream
-        .set_read_timeout(Some(PATIENCE))
-        .expect("read timeout");
-    // Every raw request says `Connection: close`: the reply ends when the server closes.
-    let mut reply = Vec::new();
-    let _ = stream.read_to_end(&mut reply);
-    String::from_utf8_lossy(&reply).into_owned()
-}
-
 #[test]
 fn requests_for_files_by_url_get_no_files() {
     let server = serve_demo();
