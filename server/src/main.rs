@@ -118,6 +118,13 @@ struct Args {
 
     #[command(flatten)]
     watch: server::watch::WatchFlags,
+
+    /// Let the page and the API add files to the corpus folder and remove them.
+    ///
+    /// POST /v1/files and DELETE /v1/files/{path} need a key with the write scope (even on
+    /// loopback) and a corpus folder the server can write into; both are checked at start-up.
+    #[arg(long)]
+    allow_uploads: bool,
 }
 
 fn main() -> ExitCode {
@@ -150,6 +157,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let hosts =
         AllowedHosts::new(Some(args.bind.ip()), &args.allowed_hosts).map_err(anyhow::Error::msg)?;
     let cors = CorsOrigins::new(&args.cors_origins).map_err(anyhow::Error::msg)?;
+    if args.allow_uploads {
+        server::routes::check_uploads(&args.corpus, !keys.is_empty())
+            .map_err(anyhow::Error::msg)?;
+    }
     // Bind before indexing, so a taken port fails at once rather than after a build.
     let listener = TcpListener::bind(args.bind)
         .await
@@ -169,6 +180,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         hosts,
         cors,
         corpus: args.corpus.is_dir().then_some(args.corpus),
+        allow_uploads: args.allow_uploads,
         ..Config::default()
     };
     // Twice the request timeout: a request that has arrived is answered (at worst with a 408)

@@ -56,6 +56,8 @@ async fn refuse_announced_oversize(
     request: Request,
     next: Next,
 ) -> Response<Body> {
+    // Uploads have a limit of their own.
+    let limit = crate::routes::body_limit(request.extensions().get::<MatchedPath>(), limit);
     let announced = request
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)

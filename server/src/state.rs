@@ -40,6 +40,9 @@ pub struct Config {
     /// The corpus the index is built from, for `POST /v1/index/rebuild`; `None` when the
     /// server serves an index without one.
     pub corpus: Option<PathBuf>,
+    /// Whether `POST /v1/files` and `DELETE /v1/files/{path}` may write into the corpus
+    /// (`--allow-uploads`).
+    pub allow_uploads: bool,
     /// Largest request body, in bytes.
     pub body_limit: usize,
     /// Longest a request may take.
@@ -53,6 +56,7 @@ impl Default for Config {
             hosts: AllowedHosts::default(),
             cors: CorsOrigins::default(),
             corpus: None,
+            allow_uploads: false,
             body_limit: DEFAULT_BODY_LIMIT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }

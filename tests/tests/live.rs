@@ -10,9 +10,13 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use indexer::Watcher;
-use indexer::api::FacetCount;
+use indexer::api::{FacetCount, SearchResponse};
 use indexer::watch::{IndexStatus, WatchOptions, WatchStatus, WatchedBuild};
-use verbatim_tests::{Binary, HttpApi, ListeningChild, TestServer, server_command, wait_for};
+use server::routes::Uploaded;
+use verbatim_tests::{
+    Binary, ErrorCode, HttpApi, ListeningChild, Reply, TestServer, http_send, query_string,
+    server_command, wait_for,
+};
 
 use crate::reliability::{Expected, SyntheticCorpus, VARIANT_WORD, index_contents};
 use crate::ui::audit::assert_accessible;
@@ -77,13 +81,19 @@ impl Watched {
 
 /// The real server over `dir/corpus`, its index in `dir/index`.
 fn serve(dir: &Path, flags: &[&str]) -> ListeningChild {
+    ListeningChild::start(&mut watching_server(dir, flags)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The command of [`serve`].
+fn watching_server(dir: &Path, flags: &[&str]) -> std::process::Command {
     let mut command = server_command(
         &Binary::Server.path(),
         &dir.join("index"),
         &dir.join("corpus"),
     );
     command.args(["--bind", "127.0.0.1:0", "--watch-quiet", QUIET]);
-    ListeningChild::start(command.args(flags)).unwrap_or_else(|e| panic!("{e}"))
+    command.args(flags);
+    command
 }
 
 fn write(corpus: &Path, rel: &str, text: &str) {
@@ -393,4 +403,269 @@ fn the_page_offers_the_changed_index_and_re_runs_only_when_asked() {
     );
     let errors = page.page_errors();
     assert!(errors.is_empty(), "the page logged errors: {errors:#?}");
+}
+
+/// The write key of the upload tests' servers, as `VERBATIM_API_KEY` gives it.
+const WRITER: (&str, &str) = ("VERBATIM_API_KEY", "uploader:write:up-secret");
+const SECRET: &str = "up-secret";
+
+/// A multipart form of `files` (name, content), as a browser or curl sends it.
+fn form(files: &[(&str, &str)]) -> (String, String) {
+    let boundary = "verbatim-live-test-0f3a";
+    let mut body = String::new();
+    for (name, content) in files {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n{content}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// `POST /v1/files?folder=...` with `files`, with the key or without.
+fn upload(
+    server: &ListeningChild,
+    key: Option<&str>,
+    folder: &str,
+    files: &[(&str, &str)],
+) -> Reply {
+    let (content_type, body) = form(files);
+    let authorization = key.map(|key| format!("Bearer {key}"));
+    let mut headers = vec![("Content-Type", content_type.as_str())];
+    if let Some(authorization) = &authorization {
+        headers.push(("Authorization", authorization));
+    }
+    let url = format!(
+        "{}/v1/files{}",
+        server.address(),
+        query_string(&[("folder", folder)])
+    );
+    http_send("POST", &url, &headers, Some(&body)).json("POST /v1/files")
+}
+
+fn status_with_key(server: &ListeningChild) -> IndexStatus {
+    server
+        .request("GET", "/v1/index", Some(SECRET), None)
+        .ok("GET /v1/index")
+}
+
+/// Waits for the next build after `before` on a server with keys.
+fn next_build_with_key(server: &ListeningChild, before: &IndexStatus) -> IndexStatus {
+    let builds = watch(before).builds;
+    wait_for("the watcher's next build", || {
+        let status = status_with_key(server);
+        (watch(&status).builds > builds && !watch(&status).building).then_some(status)
+    })
+}
+
+fn assert_refused(reply: &Reply, status: u16, code: ErrorCode) -> String {
+    assert_eq!(
+        (reply.status, reply.error().code),
+        (status, code),
+        "{:#}",
+        reply.body
+    );
+    reply.error().message
+}
+
+#[test]
+fn uploads_need_the_key_and_the_flag_stay_inside_the_corpus_and_are_indexed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        &dir.path().join("corpus"),
+        "documents/first.md",
+        &interview("First", "ID1", "one"),
+    );
+    let mut command = watching_server(dir.path(), &["--allow-uploads"]);
+    let server =
+        ListeningChild::start(command.env(WRITER.0, WRITER.1)).unwrap_or_else(|e| panic!("{e}"));
+    let transcript = interview("Uploaded", "ID2", "the upload arrived whole");
+    let file = [("uploaded.md", transcript.as_str())];
+
+    assert_refused(
+        &upload(&server, None, "documents", &file),
+        401,
+        ErrorCode::MissingApiKey,
+    );
+    for folder in ["../outside", "/tmp", "documents/../..", ".hidden"] {
+        assert_refused(
+            &upload(&server, Some(SECRET), folder, &file),
+            400,
+            ErrorCode::InvalidPath,
+        );
+    }
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("corpus/link")).expect("symlink");
+    assert_refused(
+        &upload(&server, Some(SECRET), "link", &file),
+        400,
+        ErrorCode::InvalidPath,
+    );
+    let message = assert_refused(
+        &upload(
+            &server,
+            Some(SECRET),
+            "documents",
+            &[("photo.jpg", "not text")],
+        ),
+        415,
+        ErrorCode::UnsupportedFormat,
+    );
+    assert!(
+        message.contains(".docx") && message.contains(".md"),
+        "{message}"
+    );
+    let huge = "x".repeat((64 << 20) + 1);
+    let message = assert_refused(
+        &upload(&server, Some(SECRET), "documents", &[("huge.txt", &huge)]),
+        413,
+        ErrorCode::PayloadTooLarge,
+    );
+    assert!(message.contains("64 MB"), "{message}");
+    assert!(
+        fs::read_dir(outside.path()).expect("read").next().is_none(),
+        "nothing written outside the corpus"
+    );
+
+    let before = status_with_key(&server);
+    let reply = upload(&server, Some(SECRET), "documents/2024", &file);
+    let written: Uploaded = reply.ok("an upload");
+    assert_eq!(written.files[0].path, "documents/2024/uploaded.md");
+    let after = next_build_with_key(&server, &before);
+    assert_eq!(last_build(&after).added, ["documents/2024/uploaded.md"]);
+    let found: SearchResponse = server
+        .request(
+            "GET",
+            "/v1/search?q=%22the%20upload%20arrived%20whole%22",
+            Some(SECRET),
+            None,
+        )
+        .ok("search");
+    assert_eq!(found.total, 1);
+    let leftovers: Vec<_> = fs::read_dir(dir.path().join("corpus/documents/2024"))
+        .expect("read")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(leftovers, ["uploaded.md"], "no temporary file left");
+    server.wait_for_log("files uploaded into the corpus");
+
+    let removed = server.request(
+        "DELETE",
+        "/v1/files/documents%2F2024%2Fuploaded.md",
+        Some(SECRET),
+        None,
+    );
+    assert_eq!(removed.status, 200, "{:#}", removed.body);
+    let gone = next_build_with_key(&server, &after);
+    assert_eq!(last_build(&gone).removed, ["documents/2024/uploaded.md"]);
+    let missing = server.request(
+        "DELETE",
+        "/v1/files/documents%2Fnone.md",
+        Some(SECRET),
+        None,
+    );
+    assert_refused(&missing, 404, ErrorCode::NotFound);
+    let escape = server.request("DELETE", "/v1/files/..%2Fx.md", Some(SECRET), None);
+    assert_refused(&escape, 400, ErrorCode::InvalidPath);
+}
+
+#[test]
+fn uploads_are_off_without_the_flag() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        &dir.path().join("corpus"),
+        "documents/first.md",
+        &interview("First", "ID1", "one"),
+    );
+    let mut command = watching_server(dir.path(), &[]);
+    let server =
+        ListeningChild::start(command.env(WRITER.0, WRITER.1)).unwrap_or_else(|e| panic!("{e}"));
+    let file = [("a.md", "text")];
+    assert_refused(
+        &upload(&server, Some(SECRET), "documents", &file),
+        403,
+        ErrorCode::UploadsDisabled,
+    );
+    let delete = server.request(
+        "DELETE",
+        "/v1/files/documents%2Ffirst.md",
+        Some(SECRET),
+        None,
+    );
+    assert_refused(&delete, 403, ErrorCode::UploadsDisabled);
+    assert!(dir.path().join("corpus/documents/first.md").is_file());
+}
+
+#[test]
+fn uploads_are_refused_at_start_up_without_a_key_or_on_a_read_only_corpus() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = dir.path().join("corpus");
+    fs::create_dir_all(&corpus).expect("corpus");
+    let refusal = |command: &mut std::process::Command| {
+        let output = command.output().expect("run verbatim-server");
+        assert_eq!(output.status.code(), Some(2), "{output:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let stderr = refusal(&mut watching_server(dir.path(), &["--allow-uploads"]));
+    assert!(
+        stderr.contains("needs an API key with the write scope"),
+        "{stderr}"
+    );
+
+    let _read_only = ReadOnly::make(&corpus);
+    let stderr = refusal(watching_server(dir.path(), &["--allow-uploads"]).env(WRITER.0, WRITER.1));
+    assert!(
+        stderr.contains("cannot write into the corpus") && stderr.contains("read-only"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join("index").exists(),
+        "refused before indexing"
+    );
+}
+
+/// A folder made read-only for the length of a test: a read-only file system mounted on it when
+/// running as root (who writes through permissions), its permissions otherwise.
+struct ReadOnly<'a> {
+    dir: &'a Path,
+    mounted: bool,
+}
+
+impl<'a> ReadOnly<'a> {
+    fn make(dir: &'a Path) -> ReadOnly<'a> {
+        let root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        if root {
+            let mounted = std::process::Command::new("mount")
+                .args(["-t", "tmpfs", "-o", "ro", "tmpfs"])
+                .arg(dir)
+                .status()
+                .expect("run mount");
+            assert!(
+                mounted.success(),
+                "mount a read-only tmpfs on {}",
+                dir.display()
+            );
+        } else {
+            fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o555))
+                .expect("chmod");
+        }
+        ReadOnly { dir, mounted: root }
+    }
+}
+
+impl Drop for ReadOnly<'_> {
+    fn drop(&mut self) {
+        if self.mounted {
+            let _ = std::process::Command::new("umount").arg(self.dir).status();
+        } else {
+            let _ = fs::set_permissions(
+                self.dir,
+                std::os::unix::fs::PermissionsExt::from_mode(0o755),
+            );
+        }
+    }
 }

@@ -3,10 +3,11 @@
 //! document's scopes are all built.
 
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::handler::Handler;
 use axum::http::{Method, Uri};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 
 use crate::auth::{Scope, authorize};
 use crate::error::{ApiError, ErrorCode};
@@ -15,6 +16,7 @@ use crate::state::AppState;
 mod compare;
 mod documents;
 mod facets;
+mod files;
 mod health;
 mod index;
 pub(crate) mod openapi;
@@ -73,6 +75,38 @@ impl Route {
     }
 }
 
+impl Route {
+    fn delete<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Route {
+        Route {
+            method: Method::DELETE,
+            path,
+            access,
+            handler: delete(handler),
+        }
+    }
+
+    /// The route with a body limit of its own instead of the server's (see [`body_limit`]).
+    fn with_body_limit(mut self, limit: usize) -> Route {
+        self.handler = self.handler.layer(DefaultBodyLimit::max(limit));
+        self
+    }
+}
+
+pub use files::{Uploaded, UploadedFile, check_uploads};
+
+/// The largest body a request to the route `matched` may announce: the server's `limit`, or
+/// an upload's.
+pub(crate) fn body_limit(matched: Option<&MatchedPath>, limit: usize) -> usize {
+    match matched {
+        Some(path) if path.as_str() == files::UPLOAD_PATH => files::UPLOAD_BODY_LIMIT,
+        _ => limit,
+    }
+}
+
 fn table() -> Vec<Route> {
     use Access::Open;
     vec![
@@ -92,6 +126,9 @@ fn table() -> Vec<Route> {
         Route::post("/v1/keyness", READ, compare::keyness),
         Route::post("/v1/kwic", READ, compare::kwic),
         Route::post("/v1/index/rebuild", WRITE, rebuild::rebuild),
+        Route::post(files::UPLOAD_PATH, WRITE, files::upload)
+            .with_body_limit(files::UPLOAD_BODY_LIMIT),
+        Route::delete("/v1/files/{path}", WRITE, files::delete),
     ]
 }
 

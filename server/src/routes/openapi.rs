@@ -28,7 +28,7 @@ use crate::extract::Json;
 use crate::state::AppState;
 
 use super::{
-    Access, compare, documents, facets, health, index, participants, rebuild, search, stats,
+    Access, compare, documents, facets, files, health, index, participants, rebuild, search, stats,
 };
 
 #[derive(OpenApi)]
@@ -58,6 +58,8 @@ use super::{
         compare::keyness,
         compare::kwic,
         rebuild::rebuild,
+        files::upload,
+        files::delete,
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&BearerKey),
@@ -214,6 +216,7 @@ pub fn openapi(served: Served<'_>) -> utoipa::openapi::OpenApi {
         let operation = match method {
             HttpMethod::GET => item.get.as_mut(),
             HttpMethod::POST => item.post.as_mut(),
+            HttpMethod::DELETE => item.delete.as_mut(),
             _ => None,
         };
         if let Some(operation) = operation {
