@@ -82,6 +82,9 @@ pub struct IndexStatus {
     pub watching: bool,
     /// The watch, when there is one.
     pub watch: Option<WatchStatus>,
+    /// Whether the server takes files into its corpus (`POST /v1/files`; set by the server).
+    #[serde(default)]
+    pub uploads: bool,
 }
 
 impl IndexStatus {
@@ -96,6 +99,7 @@ impl IndexStatus {
             built_at: index.built_at().to_string(),
             watching: watch.is_some(),
             watch,
+            uploads: false,
         }
     }
 }

@@ -102,6 +102,11 @@ async function problemIn(response) {
       "Try again; if it persists, the server's log says more.");
 }
 
+// The API key in use ("" for none), for requests `request` cannot make (uploads with progress).
+export function apiKey() {
+  return memoryKey;
+}
+
 // An API answer as JSON (see `request` for the options).
 export async function api(path, options) {
   const response = await request(path, options);

@@ -5,6 +5,7 @@
 
 import { api } from "./api.js";
 import { announce, el, plural } from "./dom.js";
+import { offerUploads } from "./upload.js";
 
 // How often the index is asked about, while the page is in view.
 const POLL_MS = 4000;
@@ -42,6 +43,7 @@ async function poll() {
     } catch {
       // The server is away: the next poll asks again.
     }
+    if (latest) offerUploads(latest);
     if (latest && !latest.watching) return;
     if (latest && behindResults === null) behindResults = latest.generation;
     draw();

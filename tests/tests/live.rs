@@ -244,7 +244,8 @@ fn a_burst_of_100_files_is_one_build_or_a_few() {
     wait_for("the burst to be indexed", || {
         (watched.hits("a burst of copied files") == 100).then_some(())
     });
-    let after = watched.status();
+    // The new generation serves a moment before the watcher has counted its build.
+    let after = watched.next_build(&before);
     let builds = watch(&after).builds - watch(&before).builds;
     assert!(
         (1..=3).contains(&builds),
@@ -668,4 +669,95 @@ impl Drop for ReadOnly<'_> {
             );
         }
     }
+}
+
+/// On a server that takes files, the page sends dropped files with their progress and says when
+/// each is indexed; the panel is keyboard-operable and passes the audit.
+#[test]
+fn the_page_sends_dropped_files_and_says_when_they_are_indexed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (corpus, index_dir) = (dir.path().join("corpus"), dir.path().join("index"));
+    write(
+        &corpus,
+        "documents/first.md",
+        &interview("First", "ID1", "practices share a waiting room"),
+    );
+    let options = WatchOptions {
+        quiet: Duration::from_millis(100),
+        ..WatchOptions::default()
+    };
+    let watcher = Watcher::start(&corpus, &index_dir, options).expect("watch");
+    let index = indexer::Index::open(&index_dir).expect("open the index");
+    let keys = server::auth::Keys::new(vec![server::auth::ApiKey::new(
+        "uploader",
+        server::auth::Scope::Write,
+        SECRET,
+    )])
+    .expect("keys");
+    let config = server::Config {
+        keys,
+        corpus: Some(corpus.clone()),
+        allow_uploads: true,
+        ..server::Config::default()
+    };
+    let server = TestServer::serve(server::app(
+        server::AppState::new(index, config).watched_by(watcher),
+    ));
+
+    let mut page = Browser::launch(1280, 860);
+    page.navigate(&format!("{}/?q=practices", server.url));
+    page.wait_until(
+        "the API key form",
+        "document.activeElement && document.activeElement.id === 'api-key' || null",
+    );
+    page.insert_text(SECRET);
+    page.press(Key::Enter);
+    page.wait_until(
+        "the upload panel",
+        "!document.getElementById('uploads').hidden || null",
+    );
+    page.eval("document.getElementById('upload-pick').focus()");
+    assert_eq!(page.focused_accessible_name(), "Add files");
+
+    page.eval(
+        r#"(() => {
+          const files = new DataTransfer();
+          files.items.add(new File(["---\ntitle: Dropped\nkind: interview\n---\nInterviewer: So?\nID2: The dropped file arrived.\n"], "dropped.md"));
+          files.items.add(new File(["not a transcript"], "photo.jpg"));
+          window.dispatchEvent(new DragEvent("drop", { dataTransfer: files, bubbles: true, cancelable: true }));
+          return true;
+        })()"#,
+    );
+    let states = page.wait_until(
+        "each file's outcome",
+        r#"(() => {
+          const states = [...document.querySelectorAll('#upload-list li')].map((li) => li.textContent);
+          return states.length === 2 && states.some((s) => s.includes('indexed')) && states.some((s) => s.includes('refused')) ? states : null;
+        })()"#,
+    );
+    let states = states.to_string();
+    assert!(
+        states.contains("dropped.md") && states.contains("searchable now"),
+        "{states}"
+    );
+    assert!(
+        states.contains("photo.jpg") && states.contains("not a format the corpus reads"),
+        "{states}"
+    );
+    assert!(corpus.join("documents/dropped.md").is_file());
+    assert_accessible(
+        &mut page,
+        "the upload panel with a file indexed and one refused",
+    );
+    let found: SearchResponse = server
+        .request(
+            "GET",
+            "/v1/search?q=%22dropped%20file%20arrived%22",
+            Some(SECRET),
+            None,
+        )
+        .ok("search");
+    assert_eq!(found.total, 1);
+    let errors = page.page_errors();
+    assert!(errors.is_empty(), "the page logged errors: {errors:#?}");
 }

@@ -9,7 +9,7 @@ use crate::state::AppState;
 
 /// The generation searches are answered from, when it was built, and, when the corpus is
 /// watched, whether a build is running and what the last one added, changed, removed and
-/// refused (with file names and reasons).
+/// refused (with file names and reasons); and whether it takes files (`POST /v1/files`).
 #[utoipa::path(
     get,
     path = "/v1/index",
@@ -20,9 +20,14 @@ use crate::state::AppState;
     )
 )]
 pub(crate) async fn status(State(state): State<AppState>) -> Result<Json<IndexStatus>, ApiError> {
-    let watch = state.watch_status();
+    let (watch, uploads) = (state.watch_status(), state.config.allow_uploads);
     state
-        .with_index(move |index| Ok(IndexStatus::new(index, watch)))
+        .with_index(move |index| {
+            Ok(IndexStatus {
+                uploads,
+                ..IndexStatus::new(index, watch)
+            })
+        })
         .await
         .map(Json)
 }
