@@ -73,7 +73,8 @@ async function request(path, { params, body, signal } = {}) {
     // Errors come as JSON even when a file is asked for with `format`.
     const headers = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (memoryKey) headers.Authorization = `Bearer ${memoryKey}`;
+    const sentWith = memoryKey;
+    if (sentWith) headers.Authorization = `Bearer ${sentWith}`;
     let response;
     try {
       response = await fetch(url, {
@@ -90,6 +91,8 @@ async function request(path, { params, body, signal } = {}) {
     if (response.ok) return response;
     const problem = await problemIn(response);
     if (response.status !== 401) throw problem;
+    // A key given while this request was on its way is tried, not asked for again.
+    if (memoryKey && memoryKey !== sentWith) continue;
     await askForKey(memoryKey ? "That key was not accepted. Check it and try again." : "");
   }
 }

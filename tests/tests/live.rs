@@ -708,10 +708,14 @@ fn the_page_sends_dropped_files_and_says_when_they_are_indexed() {
     page.navigate(&format!("{}/?q=practices", server.url));
     page.wait_until(
         "the API key form",
-        "document.activeElement && document.activeElement.id === 'api-key' || null",
+        "!document.getElementById('key-panel').hidden && document.activeElement.id === 'api-key' || null",
     );
     page.insert_text(SECRET);
     page.press(Key::Enter);
+    page.wait_until(
+        "the results, with the key",
+        "(document.getElementById('total')?.dataset.total ?? null) === '1' || null",
+    );
     page.wait_until(
         "the upload panel",
         "!document.getElementById('uploads').hidden || null",
