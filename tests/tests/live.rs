@@ -347,10 +347,9 @@ fn lines_of(output: impl std::io::Read + Send + 'static) -> mpsc::Receiver<Strin
     lines
 }
 
-/// The page over a watched corpus shows a notice when the index behind its results changes,
-/// keeps the results until asked, re-runs them from the keyboard, and passes the audit.
-#[test]
-fn the_page_offers_the_changed_index_and_re_runs_only_when_asked() {
+/// The real router in process over a watched corpus of one interview (`dir/corpus`), with the
+/// config `config` makes for that corpus: the page's tests start it so.
+fn page_server(config: impl Fn(&Path) -> server::Config) -> (tempfile::TempDir, TestServer) {
     let dir = tempfile::tempdir().expect("temp dir");
     let (corpus, index_dir) = (dir.path().join("corpus"), dir.path().join("index"));
     write(
@@ -364,8 +363,16 @@ fn the_page_offers_the_changed_index_and_re_runs_only_when_asked() {
     };
     let watcher = Watcher::start(&corpus, &index_dir, options).expect("watch");
     let index = indexer::Index::open(&index_dir).expect("open the index");
-    let state = server::AppState::new(index, server::Config::default()).watched_by(watcher);
-    let server = TestServer::serve(server::app(state));
+    let state = server::AppState::new(index, config(&corpus)).watched_by(watcher);
+    (dir, TestServer::serve(server::app(state)))
+}
+
+/// The page over a watched corpus shows a notice when the index behind its results changes,
+/// keeps the results until asked, re-runs them from the keyboard, and passes the audit.
+#[test]
+fn the_page_offers_the_changed_index_and_re_runs_only_when_asked() {
+    let (dir, server) = page_server(|_| server::Config::default());
+    let corpus = dir.path().join("corpus");
 
     let mut page = Browser::launch(1280, 860);
     page.navigate(&format!("{}/?q=practices", server.url));
@@ -675,34 +682,21 @@ impl Drop for ReadOnly<'_> {
 /// each is indexed; the panel is keyboard-operable and passes the audit.
 #[test]
 fn the_page_sends_dropped_files_and_says_when_they_are_indexed() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (corpus, index_dir) = (dir.path().join("corpus"), dir.path().join("index"));
-    write(
-        &corpus,
-        "documents/first.md",
-        &interview("First", "ID1", "practices share a waiting room"),
-    );
-    let options = WatchOptions {
-        quiet: Duration::from_millis(100),
-        ..WatchOptions::default()
-    };
-    let watcher = Watcher::start(&corpus, &index_dir, options).expect("watch");
-    let index = indexer::Index::open(&index_dir).expect("open the index");
-    let keys = server::auth::Keys::new(vec![server::auth::ApiKey::new(
-        "uploader",
-        server::auth::Scope::Write,
-        SECRET,
-    )])
-    .expect("keys");
-    let config = server::Config {
-        keys,
-        corpus: Some(corpus.clone()),
-        allow_uploads: true,
-        ..server::Config::default()
-    };
-    let server = TestServer::serve(server::app(
-        server::AppState::new(index, config).watched_by(watcher),
-    ));
+    let (dir, server) = page_server(|corpus| {
+        let keys = server::auth::Keys::new(vec![server::auth::ApiKey::new(
+            "uploader",
+            server::auth::Scope::Write,
+            SECRET,
+        )])
+        .expect("keys");
+        server::Config {
+            keys,
+            corpus: Some(corpus.to_path_buf()),
+            allow_uploads: true,
+            ..server::Config::default()
+        }
+    });
+    let corpus = dir.path().join("corpus");
 
     let mut page = Browser::launch(1280, 860);
     page.navigate(&format!("{}/?q=practices", server.url));
