@@ -36,6 +36,7 @@ use utoipa::ToSchema;
 /// | `too_many_failed_attempts` | 429 | too many wrong keys from this address; `Retry-After` says when to retry |
 /// | `internal` | 500 | a fault in the server; details are in its log |
 /// | `index_not_ready` | 503 | the index cannot be read |
+/// | `server_busy` | 503 | every slot for comparisons and exports stayed busy; `Retry-After` says when to retry |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -82,6 +83,8 @@ pub enum ErrorCode {
     Internal,
     /// The index cannot be read.
     IndexNotReady,
+    /// Every slot of the heavy lane (comparisons, exports) stayed busy.
+    ServerBusy,
 }
 
 impl ErrorCode {
@@ -107,7 +110,7 @@ impl ErrorCode {
             ErrorCode::UnknownHost => StatusCode::MISDIRECTED_REQUEST,
             ErrorCode::TooManyFailedAttempts => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorCode::IndexNotReady => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::IndexNotReady | ErrorCode::ServerBusy => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }

@@ -195,6 +195,30 @@ mod tests {
     }
 
     #[test]
+    fn bodies_are_json_only_when_they_say_so() {
+        use axum::http::HeaderValue;
+        let with = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(value));
+            require_json_content_type(&headers).map_err(|error| error.code())
+        };
+        assert_eq!(with("application/json"), Ok(()));
+        assert_eq!(with("APPLICATION/JSON ; charset=utf-8"), Ok(()));
+        for refused in [
+            "text/plain",
+            "application/jsonp",
+            "application/x-www-form-urlencoded",
+        ] {
+            assert_eq!(
+                with(refused),
+                Err(ErrorCode::UnsupportedMediaType),
+                "{refused}"
+            );
+        }
+        assert!(require_json_content_type(&HeaderMap::new()).is_err());
+    }
+
+    #[test]
     fn bytes_that_are_not_utf8_are_refused_by_name() {
         let error = parse_query("q=trust%80").unwrap_err();
         assert_eq!(error.code(), ErrorCode::InvalidFieldValue);

@@ -125,6 +125,20 @@ struct Args {
     /// loopback) and a corpus folder the server can write into; both are checked at start-up.
     #[arg(long)]
     allow_uploads: bool,
+
+    /// Wrong keys one client address may send per minute before it is locked out.
+    ///
+    /// Past the limit every key from that address, the right one too, gets 429 with
+    /// Retry-After until the minute is over. Behind a reverse proxy every client has the
+    /// proxy's address: raise it there if a team shares one.
+    #[arg(
+        long,
+        env = "VERBATIM_MAX_WRONG_KEYS",
+        default_value_t = server::auth::DEFAULT_FAILURES_ALLOWED,
+        value_parser = clap::value_parser!(u32).range(1..),
+        value_name = "N"
+    )]
+    max_wrong_keys: u32,
 }
 
 fn main() -> ExitCode {
@@ -181,6 +195,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         cors,
         corpus: args.corpus.is_dir().then_some(args.corpus),
         allow_uploads: args.allow_uploads,
+        wrong_keys_allowed: args.max_wrong_keys,
         ..Config::default()
     };
     // Twice the request timeout: a request that has arrived is answered (at worst with a 408)

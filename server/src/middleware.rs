@@ -4,11 +4,12 @@
 //! Public so tests can put a deliberately failing route behind exactly the server's stack.
 
 use std::any::Any;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::Response;
 use axum::middleware::{Next, from_fn_with_state};
@@ -20,7 +21,7 @@ use tracing::Span;
 
 use crate::error::{ApiError, ErrorCode, InternalDetail};
 use crate::host::refuse_unknown_host;
-use crate::state::Config;
+use crate::state::{Config, DISCARDED_BODY_BOUND};
 
 /// Wraps `router` in the server's middleware (outermost last): every response, even to a panic
 /// or a timeout, is JSON and is logged once. The `Host` check comes before anything else is
@@ -29,7 +30,7 @@ pub fn apply(router: Router, config: &Config) -> Router {
     router
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(from_fn_with_state(
-            config.body_limit,
+            (config.body_limit, config.request_timeout),
             refuse_announced_oversize,
         ))
         .layer(from_fn_with_state(config.request_timeout, limit_time))
@@ -49,10 +50,16 @@ pub fn apply(router: Router, config: &Config) -> Router {
         )
 }
 
-/// Refuses a body whose announced length is over the limit before reading any of it, so the
-/// client gets its 413 at once instead of after the server has read up to the limit.
+/// Refuses a body whose announced length is over the limit at once, and reads the rest of it
+/// (up to [`DISCARDED_BODY_BOUND`], within the request timeout) only to throw it away.
+///
+/// Answering before the body has arrived spares the client the upload when it reads early
+/// (curl, browsers); reading the body afterwards lets clients that write the whole body before
+/// reading (Python's `requests` and `urllib`, ureq) see the 413: a connection closed with their
+/// body unread would reach them as a reset, losing the answer. Beyond the bound the connection
+/// is closed.
 async fn refuse_announced_oversize(
-    State(limit): State<usize>,
+    State((limit, timeout)): State<(usize, Duration)>,
     request: Request,
     next: Next,
 ) -> Response<Body> {
@@ -64,9 +71,19 @@ async fn refuse_announced_oversize(
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
     match announced {
-        Some(length) if length > limit as u64 => ApiError::payload_too_large().into_response(),
+        Some(length) if length > limit as u64 => {
+            if length <= DISCARDED_BODY_BOUND {
+                tokio::spawn(tokio::time::timeout(timeout, discard(request.into_body())));
+            }
+            ApiError::payload_too_large().into_response()
+        }
         _ => next.run(request).await,
     }
+}
+
+/// Reads `body` to its end, keeping nothing, or until a read fails (the client left).
+async fn discard(mut body: Body) {
+    while let Some(Ok(_)) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {}
 }
 
 async fn limit_time(State(limit): State<Duration>, request: Request, next: Next) -> Response<Body> {

@@ -2,7 +2,9 @@
 //!
 //! The index is an [`indexer::LiveIndex`], so a running server serves a rebuilt corpus without a
 //! restart; requests already running finish on the generation they started with. Searches run on
-//! the runtime's blocking pool, which [`runtime`] bounds.
+//! the runtime's blocking pool, which [`runtime`] bounds; comparisons and exports, which can take
+//! seconds, run there too but in a lane of their own ([`Lane::Heavy`]) with fewer slots than the
+//! pool has threads, so they can never hold every thread and keep searches waiting.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -10,8 +12,9 @@ use std::time::Duration;
 
 use indexer::watch::WatchStatus;
 use indexer::{BuildEvent, BuildOptions, BuildReport, Index, LiveIndex, Watcher};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::auth::{FailedAuthentications, Keys};
+use crate::auth::{DEFAULT_FAILURES_ALLOWED, FailedAuthentications, Keys};
 use crate::cors::CorsOrigins;
 use crate::error::{ApiError, ErrorCode};
 use crate::host::AllowedHosts;
@@ -22,8 +25,20 @@ use crate::host::AllowedHosts;
 /// the cores busy while a search waits on the disk.
 pub const SEARCH_THREADS_PER_CPU: usize = 2;
 
+/// Longest a request of the heavy lane waits for a slot before it gets `503 server_busy`.
+pub const DEFAULT_HEAVY_WAIT: Duration = Duration::from_secs(5);
+/// What `Retry-After` tells a request the heavy lane had no slot for: about one comparison's time.
+const BUSY_RETRY_AFTER: Duration = Duration::from_secs(1);
+/// A search asking for more hits than this is heavy work (the page asks for 20; an export up to
+/// 1,000).
+pub const HEAVY_PAGE: usize = 100;
+
 /// Largest request body accepted, in bytes: a search request is a few hundred bytes.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+/// Largest body over the limit that is read (and thrown away) before its connection goes on,
+/// so that clients writing a whole body before reading get their 413; a bigger one has its
+/// connection closed.
+pub const DISCARDED_BODY_BOUND: u64 = 16 * 1024 * 1024;
 /// Longest a request may take before it gets `408 request_timeout`.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -43,6 +58,11 @@ pub struct Config {
     /// Whether `POST /v1/files` and `DELETE /v1/files/{path}` may write into the corpus
     /// (`--allow-uploads`).
     pub allow_uploads: bool,
+    /// Wrong keys one client address may send per minute before its keys are refused for the
+    /// rest of the minute.
+    pub wrong_keys_allowed: u32,
+    /// Longest a request of the heavy lane waits for a slot.
+    pub heavy_wait: Duration,
     /// Largest request body, in bytes.
     pub body_limit: usize,
     /// Longest a request may take.
@@ -57,6 +77,8 @@ impl Default for Config {
             cors: CorsOrigins::default(),
             corpus: None,
             allow_uploads: false,
+            wrong_keys_allowed: DEFAULT_FAILURES_ALLOWED,
+            heavy_wait: DEFAULT_HEAVY_WAIT,
             body_limit: DEFAULT_BODY_LIMIT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }
@@ -66,6 +88,22 @@ impl Default for Config {
 /// Threads of the blocking pool: [`SEARCH_THREADS_PER_CPU`] for each CPU.
 pub fn search_threads() -> usize {
     SEARCH_THREADS_PER_CPU * std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Slots of the heavy lane: one for every two CPUs, at least one, so that heavy jobs hold at most
+/// a quarter of the [`search_threads`] and half the cores.
+pub fn heavy_slots() -> usize {
+    (std::thread::available_parallelism().map_or(1, usize::from) / 2).max(1)
+}
+
+/// Where a job runs on the blocking pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// Searches, documents, facets: milliseconds each, on any thread.
+    Search,
+    /// Comparisons (cross-tabs, keyness, keyword in context), exports and pages of more than
+    /// [`HEAVY_PAGE`] hits: up to seconds each, at most [`heavy_slots`] at once.
+    Heavy,
 }
 
 /// The runtime the server runs on: tokio's, with the blocking pool bounded to
@@ -89,6 +127,8 @@ pub struct AppState {
     pub failures: Arc<FailedAuthentications>,
     /// Held while this server builds its index: one build at a time.
     building: Arc<tokio::sync::Mutex<()>>,
+    /// The heavy lane's slots.
+    heavy: Arc<Semaphore>,
 }
 
 /// What a build did, with the files it read.
@@ -106,10 +146,16 @@ impl AppState {
         AppState {
             live: Arc::new(LiveIndex::new(index)),
             watch: None,
+            failures: Arc::new(FailedAuthentications::new(config.wrong_keys_allowed)),
             config: Arc::new(config),
-            failures: Arc::default(),
             building: Arc::default(),
+            heavy: Arc::new(Semaphore::new(heavy_slots())),
         }
+    }
+
+    /// The heavy lane's slots: a job of the lane holds one while it runs.
+    pub fn heavy_lane(&self) -> Arc<Semaphore> {
+        Arc::clone(&self.heavy)
     }
 
     /// Brings the index up to date with `corpus` (only changed files are read) on the blocking
@@ -170,20 +216,55 @@ impl AppState {
         self.watch.as_ref().map(|watcher| watcher.status())
     }
 
-    /// Runs `job` against the index on the blocking thread pool: searches are CPU work and
-    /// would otherwise stall every other request on the same runtime thread.
+    /// Runs `job` against the index on the blocking thread pool, in the search lane: searches
+    /// are CPU work and would otherwise stall every other request on the same runtime thread.
     pub async fn with_index<T, F>(&self, job: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&Index) -> indexer::Result<T> + Send + 'static,
     {
+        self.with_index_in(Lane::Search, job).await
+    }
+
+    /// Runs `job` like [`AppState::with_index`], in `lane`: a heavy job first waits for a slot,
+    /// at most [`Config::heavy_wait`] (then `503 server_busy` with `Retry-After`), and holds it
+    /// until it ends, even when its request has timed out meanwhile.
+    pub async fn with_index_in<T, F>(&self, lane: Lane, job: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Index) -> indexer::Result<T> + Send + 'static,
+    {
+        let slot = match lane {
+            Lane::Search => None,
+            Lane::Heavy => Some(self.heavy_slot().await?),
+        };
         let live = Arc::clone(&self.live);
-        match tokio::task::spawn_blocking(move || job(&live.latest())).await {
+        let job = move || {
+            let _slot = slot;
+            job(&live.latest())
+        };
+        match tokio::task::spawn_blocking(job).await {
             Ok(result) => result.map_err(ApiError::from),
             // A panic in the engine ends up here rather than in the panic layer (another thread).
             Err(join_error) => Err(ApiError::internal(format!(
                 "index task failed: {join_error}"
             ))),
+        }
+    }
+
+    async fn heavy_slot(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        let wait = self.config.heavy_wait;
+        match tokio::time::timeout(wait, Arc::clone(&self.heavy).acquire_owned()).await {
+            Ok(Ok(slot)) => Ok(slot),
+            _ => Err(ApiError::new(
+                ErrorCode::ServerBusy,
+                format!(
+                    "every slot for comparisons and exports stayed busy for {} ms",
+                    wait.as_millis()
+                ),
+                "retry after the seconds Retry-After gives; searches are answered meanwhile",
+            )
+            .retry_after(BUSY_RETRY_AFTER)),
         }
     }
 }

@@ -431,6 +431,11 @@ fn keys_do_what_their_scope_allows() {
 #[test]
 fn the_eleventh_wrong_key_in_a_minute_is_429_even_with_the_right_key() {
     let server = TestServer::start(demo_index(), Some(OWNER));
+    assert_eq!(
+        Config::default().wrong_keys_allowed,
+        10,
+        "the default limit"
+    );
     // Calls without a key (the page's first calls, before it asks for one) do not count.
     for _ in 0..20 {
         assert_refused(
@@ -439,7 +444,7 @@ fn the_eleventh_wrong_key_in_a_minute_is_429_even_with_the_right_key() {
             "no key",
         );
     }
-    for n in 1..=server::auth::FAILURES_ALLOWED {
+    for n in 1..=server::auth::DEFAULT_FAILURES_ALLOWED {
         let wrong = bearer(&format!("guess-{n}"));
         assert_refused(
             send(
@@ -473,6 +478,11 @@ fn the_eleventh_wrong_key_in_a_minute_is_429_even_with_the_right_key() {
             "after ten wrong keys",
         );
     }
+    assert_refused(
+        send(&server, "GET", "/v1/stats", &[], None),
+        ErrorCode::MissingApiKey,
+        "no key after the lock-out: nothing was guessed",
+    );
     assert_ok(
         &send(&server, "GET", "/health", &[], None),
         "open routes stay open",
@@ -687,4 +697,57 @@ fn keys_files_others_can_read_are_refused_at_start_up() {
         "names the file and line: {stderr}"
     );
     assert!(!index_dir.exists(), "refused before indexing anything");
+}
+
+/// The same in a real browser (headless Chromium), with the headers it sends of its own accord:
+/// the page of another origin (a second server on another port: same site, other origin)
+/// cannot make the browser rebuild the index, with a "simple" POST that needs no preflight or a
+/// JSON one that does; the server's own page can.
+#[test]
+fn a_browser_rebuilds_only_from_the_servers_own_page() {
+    let corpus = tempfile::tempdir().expect("temp dir");
+    copy_dir(&corpus_dir(), corpus.path());
+    let target = TestServer::rebuildable(Config {
+        corpus: Some(corpus.path().to_path_buf()),
+        ..Config::default()
+    });
+    let elsewhere = TestServer::start(demo_index(), None);
+    std::fs::write(
+        corpus.path().join("documents/field-note.md"),
+        "---\ntitle: A field note\nkind: report\n---\nThe board discussed zeppelinography.\n",
+    )
+    .expect("write a new document");
+    let mut page = crate::ui::browser::Browser::launch(800, 600);
+
+    // A document of the other origin without the search page's Content-Security-Policy, which
+    // would stop the fetch before it left the browser.
+    page.navigate(&format!("{}/health", elsewhere.url));
+    let rebuild = format!("{}{REBUILD}", target.url);
+    // A form-like POST goes without asking first; its answer cannot be read (opaque), but it
+    // has arrived once the promise resolves.
+    let simple = page.eval(&format!(
+        "fetch('{rebuild}', {{method: 'POST', mode: 'no-cors', body: 'x'}}).then(r => r.type)"
+    ));
+    assert_eq!(simple, "opaque", "the browser sent it");
+    let json = page.eval(&format!(
+        "fetch('{rebuild}', {{method: 'POST', headers: {{'Content-Type': 'application/json'}}, body: '{{}}'}})\
+         .then(r => 'answered ' + r.status, e => 'blocked: ' + e.name)"
+    ));
+    assert_eq!(json, "blocked: TypeError", "no CORS preflight is granted");
+    assert_eq!(
+        target.total(&[("q", "zeppelinography")]),
+        0,
+        "another origin's page did not rebuild the index"
+    );
+
+    page.navigate(&format!("{}/", target.url));
+    let own = page.eval(&format!(
+        "fetch('{REBUILD}', {{method: 'POST'}}).then(r => r.json())"
+    ));
+    assert_eq!(
+        own["indexed"],
+        serde_json::json!(["documents/field-note.md"]),
+        "{own}"
+    );
+    assert_eq!(target.total(&[("q", "zeppelinography")]), 1);
 }

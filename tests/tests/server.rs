@@ -14,7 +14,7 @@ use indexer::model::{Kind, Lang};
 use serde_json::{Value, json};
 use verbatim_tests::{
     Binary, ErrorCode, HttpApi, ListeningChild, Reply, TestServer, corpus_dir, demo_index,
-    query_string, server_command,
+    query_string, raw_exchange, server_command,
 };
 
 const ARTICLE: &str = "mcdermott-2019-integrated-care";
@@ -528,11 +528,55 @@ fn malformed_bodies_get_json_errors() {
     );
 }
 
+/// Found by `.ci/contract`'s fuzzer: an attribute the participants sheet lacks, given an empty
+/// list, was accepted (the list filters nothing), though the document allows no such name.
+#[test]
+fn an_unknown_attribute_is_refused_even_with_no_values() {
+    let server = serve_corpus();
+    for body in [
+        r#"{"q": "trust", "filters": {"attr": {"colour": []}}}"#,
+        r#"{"q": "trust", "filters": {"attr": {"colour": "red"}}}"#,
+    ] {
+        let reply = server.post("/v1/search", body);
+        assert_error(&reply, 422, ErrorCode::InvalidFieldValue);
+        assert!(
+            reply.error().message.starts_with("filters.attr.colour"),
+            "{body}: {:#}",
+            reply.body
+        );
+    }
+}
+
 #[test]
 fn an_oversized_body_gets_413() {
     let server = serve_corpus();
     let padding = "x".repeat(server::state::DEFAULT_BODY_LIMIT + 1024);
     let reply = server.post("/v1/search", &json!({"q": padding}).to_string());
+    assert_error(&reply, 413, ErrorCode::PayloadTooLarge);
+    assert_eq!(server.get("/health").status, 200, "the server stays up");
+}
+
+/// Issue 26, item 7: Python's `requests` and `urllib` (and ureq) write the whole body before
+/// reading the answer; the server must read a refused body to its end rather than close the
+/// connection under them, or they see a reset instead of the 413.
+#[test]
+fn issue_26_a_client_writing_a_whole_3_mb_body_first_reads_the_413() {
+    let server = serve_corpus();
+    let body = json!({"q": "x".repeat(3 * 1024 * 1024)}).to_string();
+    let head = format!(
+        "POST /v1/search HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        server.url.trim_start_matches("http://"),
+        body.len()
+    );
+    // Written whole, then read: what `raw_exchange` does.
+    let answer = raw_exchange(&server.url, &[head.as_bytes(), body.as_bytes()].concat());
+    assert!(answer.starts_with("HTTP/1.1 413"), "{:.300}", answer);
+    let json_body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    let error: Value = serde_json::from_str(json_body).expect("a JSON error");
+    assert_eq!(error["error"]["code"], "payload_too_large", "{error}");
+    // The same through a client library that writes first, on a connection it keeps.
+    let reply = server.post("/v1/search", &body);
     assert_error(&reply, 413, ErrorCode::PayloadTooLarge);
     assert_eq!(server.get("/health").status, 200, "the server stays up");
 }
@@ -870,6 +914,70 @@ fn a_request_that_never_finishes_gets_408() {
     };
     let server = TestServer::serve(server::middleware::apply(routes, &config));
     assert_error(&server.get("/hangs"), 408, ErrorCode::RequestTimeout);
+}
+
+/// Issue 26, item 6: comparisons and exports run in a lane of their own. With every slot of the
+/// lane taken (as by long keyness runs), heavy requests wait and then get 503 with Retry-After,
+/// while searches and documents are answered as ever; once a slot is free, heavy work runs again.
+#[test]
+fn issue_26_heavy_work_waits_for_its_lane_and_searches_do_not() {
+    let config = server::Config {
+        heavy_wait: std::time::Duration::from_millis(200),
+        ..server::Config::default()
+    };
+    let state = server::AppState::new(verbatim_tests::open_demo_index(), config);
+    let lane = state.heavy_lane();
+    let server = TestServer::serve(server::app(state));
+    let slots = server::state::heavy_slots() as u32;
+    let taken = lane
+        .clone()
+        .try_acquire_many_owned(slots)
+        .expect("every slot is free");
+    let heavy = [
+        ("POST", "/v1/crosstab"),
+        ("POST", "/v1/keyness"),
+        ("POST", "/v1/kwic"),
+        ("POST", "/v1/search?format=csv"),
+        ("GET", "/v1/search?q=trust&limit=500"),
+    ];
+    for (method, path) in heavy {
+        let body = (method == "POST")
+            .then(|| verbatim_tests::sample_body(path.split('?').next().unwrap_or(path)));
+        let reply = server.request(method, path, None, body);
+        assert_error(&reply, 503, ErrorCode::ServerBusy);
+        let retry = reply
+            .headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok());
+        assert_eq!(retry, Some("1"), "{method} {path}: {:?}", reply.headers);
+    }
+    for path in ["/v1/search?q=trust", "/v1/documents", "/v1/facets/role"] {
+        assert_eq!(server.get(path).status, 200, "{path} is not heavy");
+    }
+    drop(taken);
+    for (method, path) in heavy {
+        let body = (method == "POST")
+            .then(|| verbatim_tests::sample_body(path.split('?').next().unwrap_or(path)));
+        let status = match path.contains("format=") {
+            // A file, not JSON: only its status matters here.
+            true => {
+                verbatim_tests::http_send(
+                    method,
+                    &format!("{}{path}", server.url),
+                    &[("Content-Type", "application/json")],
+                    body,
+                )
+                .status
+            }
+            false => server.request(method, path, None, body).status,
+        };
+        assert_eq!(status, 200, "{method} {path} with a free slot");
+    }
+    assert_eq!(
+        lane.available_permits(),
+        slots as usize,
+        "every slot is back"
+    );
 }
 
 /// The real `verbatim-server` binary, started on `127.0.0.1:0`.

@@ -1,9 +1,10 @@
 //! Failed authentications counted per client address, so a key cannot be guessed by brute force.
 //!
-//! After [`FAILURES_ALLOWED`] wrong keys from one address within [`FAILURE_WINDOW`], every request
-//! from it that needs a key is refused with 429 until the window ends, the right key included
-//! (otherwise the guessing would go on, told apart by the answers). Missing keys do not count:
-//! the page asks for the key after its first calls come back 401. The map is bounded, so a
+//! After [`DEFAULT_FAILURES_ALLOWED`] wrong keys (or the server's `--max-wrong-keys`) from one
+//! address within [`FAILURE_WINDOW`], every key it sends is refused with 429 until the window
+//! ends, the right key included (otherwise the guessing would go on, told apart by the
+//! answers). Missing keys do not count: the page asks for the key after its first calls come
+//! back 401. The map is bounded, so a
 //! flood of addresses cannot grow it without limit; IPv6 clients are counted by their /64, which
 //! one machine can fill with addresses of its own.
 
@@ -12,8 +13,8 @@ use std::net::{IpAddr, Ipv6Addr};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-/// Wrong keys one address may send within [`FAILURE_WINDOW`].
-pub const FAILURES_ALLOWED: u32 = 10;
+/// Wrong keys one address may send within [`FAILURE_WINDOW`], unless the server says otherwise.
+pub const DEFAULT_FAILURES_ALLOWED: u32 = 10;
 /// How long failures are remembered, from the first one of a window.
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(60);
 /// Addresses remembered at most.
@@ -27,18 +28,33 @@ struct Window {
 }
 
 /// The failed authentications of recent clients.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FailedAuthentications {
+    /// Wrong keys allowed per address and window.
+    allowed: u32,
     windows: Mutex<HashMap<IpAddr, Window>>,
 }
 
 impl FailedAuthentications {
+    /// Counts failures, locking an address out after `allowed` of them in a window.
+    pub fn new(allowed: u32) -> FailedAuthentications {
+        FailedAuthentications {
+            allowed: allowed.max(1),
+            windows: Mutex::default(),
+        }
+    }
+
+    /// Wrong keys allowed per address and window.
+    pub fn allowed(&self) -> u32 {
+        self.allowed
+    }
+
     /// How long `client` must wait before sending a key again, when it has used up its failures.
     pub fn locked_out(&self, client: IpAddr, now: Instant) -> Option<Duration> {
         let windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         let window = windows.get(&counted_as(client))?;
         let left = FAILURE_WINDOW.checked_sub(now.duration_since(window.started))?;
-        (window.failures >= FAILURES_ALLOWED && !left.is_zero()).then_some(left)
+        (window.failures >= self.allowed && !left.is_zero()).then_some(left)
     }
 
     /// Counts a wrong key from `client`.
@@ -100,10 +116,10 @@ mod tests {
 
     #[test]
     fn the_eleventh_failure_in_a_window_is_locked_out_until_it_ends() {
-        let failures = FailedAuthentications::default();
+        let failures = FailedAuthentications::new(DEFAULT_FAILURES_ALLOWED);
         let (client, other) = (ip("192.0.2.1"), ip("192.0.2.2"));
         let start = Instant::now();
-        for n in 0..FAILURES_ALLOWED {
+        for n in 0..DEFAULT_FAILURES_ALLOWED {
             assert_eq!(
                 failures.locked_out(client, start),
                 None,
@@ -128,9 +144,9 @@ mod tests {
 
     #[test]
     fn ipv6_clients_count_by_their_network() {
-        let failures = FailedAuthentications::default();
+        let failures = FailedAuthentications::new(DEFAULT_FAILURES_ALLOWED);
         let now = Instant::now();
-        for n in 0..FAILURES_ALLOWED {
+        for n in 0..DEFAULT_FAILURES_ALLOWED {
             failures.record(ip(&format!("2001:db8:1:2::{n:x}")), now);
         }
         assert!(failures.locked_out(ip("2001:db8:1:2::ffff"), now).is_some());
@@ -140,7 +156,7 @@ mod tests {
 
     #[test]
     fn the_map_stays_bounded() {
-        let failures = FailedAuthentications::default();
+        let failures = FailedAuthentications::new(DEFAULT_FAILURES_ALLOWED);
         let now = Instant::now();
         for n in 0..(CAPACITY as u32 + 100) {
             failures.record(

@@ -19,7 +19,7 @@ use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-pub use failures::{FAILURE_WINDOW, FAILURES_ALLOWED, FailedAuthentications};
+pub use failures::{DEFAULT_FAILURES_ALLOWED, FAILURE_WINDOW, FailedAuthentications};
 pub use keys::{ApiKey, DEFAULT_KEY_NAME, Keys, Scope};
 pub use site::refuse_cross_site;
 
@@ -61,20 +61,22 @@ fn authenticate(state: &AppState, needed: Scope, request: &Request) -> Result<Ca
     if keys.is_empty() {
         return Ok(Caller { key: None });
     }
+    // A missing key is no guess: it gets its 401 even from an address that is locked out.
+    let presented = bearer_token(request.headers())?;
     let client = client_address(request);
     let now = Instant::now();
     if let Some(wait) = state.failures.locked_out(client, now) {
         return Err(ApiError::new(
             ErrorCode::TooManyFailedAttempts,
             format!(
-                "{FAILURES_ALLOWED} wrong API keys came from this address within {} s",
+                "{} wrong API keys came from this address within {} s",
+                state.failures.allowed(),
                 FAILURE_WINDOW.as_secs()
             ),
             "wait for the time the Retry-After header gives, then send the right key",
         )
         .retry_after(wait));
     }
-    let presented = bearer_token(request.headers())?;
     let Some(key) = keys.find(presented) else {
         state.failures.record(client, now);
         tracing::warn!(%client, "refused a request with a wrong API key");

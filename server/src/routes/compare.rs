@@ -1,5 +1,6 @@
 //! `/v1/crosstab`, `/v1/keyness` and `/v1/kwic`: comparing groups of speakers, as JSON or as a
-//! file (`?format=csv|md|xlsx`, and `txt` for keyword-in-context lines).
+//! file (`?format=csv|md|xlsx`, and `txt` for keyword-in-context lines). They run in the heavy
+//! lane: a cold keyness or a long cross-tab takes up to seconds.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -12,7 +13,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::export::{negotiate, respond};
 use crate::extract::{Json, QueryPairs};
 use crate::routes::no_other_parameter;
-use crate::state::AppState;
+use crate::state::{AppState, Lane};
 
 /// A cross-tab: the rows' queries by the values of a field, with passages, participants and the
 /// rate per 10,000 words in each cell, and the search that lists each cell's quotes.
@@ -38,7 +39,7 @@ pub(crate) async fn crosstab(
     no_other_parameter(pairs)?;
     request.validate()?;
     let answer = state
-        .with_index(move |index| index.crosstab(&request))
+        .with_index_in(Lane::Heavy, move |index| index.crosstab(&request))
         .await?;
     respond(
         format,
@@ -73,7 +74,7 @@ pub(crate) async fn keyness(
     no_other_parameter(pairs)?;
     request.validate()?;
     let answer = state
-        .with_index(move |index| index.keyness(&request))
+        .with_index_in(Lane::Heavy, move |index| index.keyness(&request))
         .await?;
     respond(
         format,
@@ -106,7 +107,9 @@ pub(crate) async fn kwic(
     let format = negotiate(&mut pairs, &headers, &render::KWIC_FORMATS)?;
     no_other_parameter(pairs)?;
     request.validate()?;
-    let answer = state.with_index(move |index| index.kwic(&request)).await?;
+    let answer = state
+        .with_index_in(Lane::Heavy, move |index| index.kwic(&request))
+        .await?;
     respond(format, "kwic", answer, |format, answer: &KwicResponse| {
         render::kwic(format, answer)
     })

@@ -109,7 +109,8 @@ const QUERY_FORMS: [(&str, ParamList); 4] = [
     ("/v1/documents/{id}/passages/{n}", PassageQuery::params),
 ];
 
-/// The operations that also answer as files, with the formats each takes (`?format=`).
+/// The operations that also answer as files, with the formats each takes (`?format=`). They are
+/// the operations that may run in the heavy lane (comparisons, exports, long pages of hits).
 const EXPORTS: [(&str, Method, &[Format]); 5] = [
     ("/v1/search", Method::Get, &render::SEARCH_FORMATS),
     ("/v1/search", Method::Post, &render::SEARCH_FORMATS),
@@ -122,6 +123,17 @@ const EXPORTS: [(&str, Method, &[Format]); 5] = [
 enum Method {
     Get,
     Post,
+}
+
+/// Whether the operation may run in the heavy lane: it is one of [`EXPORTS`].
+fn is_heavy(path: &str, method: &HttpMethod) -> bool {
+    EXPORTS.iter().any(|(exported, exported_method, _)| {
+        *exported == path
+            && match exported_method {
+                Method::Get => method == HttpMethod::GET,
+                Method::Post => method == HttpMethod::POST,
+            }
+    })
 }
 
 /// Adds the `format` parameter and the files' media types to the operations of [`EXPORTS`].
@@ -221,7 +233,7 @@ pub fn openapi(served: Served<'_>) -> utoipa::openapi::OpenApi {
         };
         if let Some(operation) = operation {
             declare_access(operation, access, key_required);
-            add_common_errors(operation, access);
+            add_common_errors(operation, access, is_heavy(path, &method));
         }
     }
     doc
@@ -249,8 +261,9 @@ fn declare_access(operation: &mut Operation, access: Access, key_required: bool)
 /// The errors any route may answer with, besides its own: a `Host` it does not answer to, a
 /// timeout and a fault anywhere; a key problem, a scope it does not cover and a lock-out after
 /// wrong keys where a key may be needed, and a request from another site where the route
-/// writes; a body over the limit or not sent as JSON where there is a body.
-fn add_common_errors(operation: &mut Operation, access: Access) {
+/// writes; a busy heavy lane where the work may be heavy; a body over the limit or not sent as
+/// JSON where there is a body.
+fn add_common_errors(operation: &mut Operation, access: Access, heavy: bool) {
     let mut common = vec![
         (
             ErrorCode::UnknownHost,
@@ -279,6 +292,13 @@ fn add_common_errors(operation: &mut Operation, access: Access) {
         common.push((
             ErrorCode::TooManyFailedAttempts,
             "`too_many_failed_attempts`: too many wrong keys from this address; \
+             Retry-After gives the seconds to wait",
+        ));
+    }
+    if heavy {
+        common.push((
+            ErrorCode::ServerBusy,
+            "`server_busy`: every slot for comparisons and exports stayed busy; \
              Retry-After gives the seconds to wait",
         ));
     }

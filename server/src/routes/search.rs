@@ -9,7 +9,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::export::{negotiate, respond};
 use crate::extract::{Json, QueryPairs};
 use crate::routes::no_other_parameter;
-use crate::state::AppState;
+use crate::state::{AppState, HEAVY_PAGE, Lane};
 
 /// Searches passages: hits for the page asked, the total, and facet counts over every match.
 #[utoipa::path(
@@ -68,7 +68,9 @@ async fn run(
     request.validate()?;
     let searched = request.clone();
     let response = state
-        .with_index(move |index| index.search(&searched))
+        .with_index_in(lane_of(&request, format), move |index| {
+            index.search(&searched)
+        })
         .await?;
     respond(
         format,
@@ -76,4 +78,14 @@ async fn run(
         response,
         |format, response: &SearchResponse| render::search(format, &request, response),
     )
+}
+
+/// An export, or a page of more than [`HEAVY_PAGE`] hits, is heavy work: hundreds of stored
+/// passages read, highlighted and written out.
+fn lane_of(request: &SearchRequest, format: render::Format) -> Lane {
+    if format != render::Format::Json || request.limit > HEAVY_PAGE {
+        Lane::Heavy
+    } else {
+        Lane::Search
+    }
 }

@@ -1,6 +1,7 @@
 //! Load: 64 connections of mixed searches against the real `verbatim-server` binary on loopback
-//! while the index is rebuilt under it, again and again. Not one request may fail; the server's
-//! memory is read before, after each rebuild, and after.
+//! while the index is rebuilt under it, again and again, four of them sending heavy work back to
+//! back (keyness, cross-tabs, exports, keyword in context: the heavy lane of issue 26). Not one
+//! request may fail; the server's memory is read before, after each rebuild, and after.
 //!
 //! The run is paced by events, not by the clock: each rebuild starts once every connection has
 //! been answered since the last one, and the next waits until the server logs that it serves it.
@@ -14,6 +15,8 @@ use verbatim_tests::{Binary, ListeningChild, PATIENCE, query_string, wait_for};
 use super::{SyntheticCorpus, VARIANT_WORD, long_tests, run_indexer};
 
 const CONNECTIONS: usize = 64;
+/// Connections sending only heavy work.
+const HEAVY_CLIENTS: usize = 4;
 
 /// What the clients did: requests per connection, and failures.
 #[derive(Debug)]
@@ -54,6 +57,9 @@ impl Counts {
 fn request(client: usize, n: u64) -> (&'static str, String, Option<String>) {
     let words = ["budget", "trust", "practice", "care", VARIANT_WORD, "board"];
     let word = words[(client + n as usize) % words.len()];
+    if client < HEAVY_CLIENTS {
+        return heavy_request(word, n);
+    }
     match n % 6 {
         0 => (
             "GET",
@@ -89,6 +95,37 @@ fn request(client: usize, n: u64) -> (&'static str, String, Option<String>) {
     }
 }
 
+/// One request of a heavy client: the comparisons and exports that run in the heavy lane.
+fn heavy_request(word: &str, n: u64) -> (&'static str, String, Option<String>) {
+    match n % 4 {
+        0 => (
+            "POST",
+            "/v1/keyness".into(),
+            Some(r#"{"target": {"role": "GP"}, "min_freq": 2}"#.into()),
+        ),
+        1 => (
+            "POST",
+            "/v1/crosstab?format=xlsx".into(),
+            Some(format!(
+                r#"{{"rows": [{{"q": "{word}"}}, {{"q": "budget OR trust"}}], "by": "role"}}"#
+            )),
+        ),
+        2 => (
+            "GET",
+            format!(
+                "/v1/search{}",
+                query_string(&[("q", word), ("limit", "300"), ("format", "csv")])
+            ),
+            None,
+        ),
+        _ => (
+            "POST",
+            "/v1/kwic".into(),
+            Some(format!(r#"{{"search": {{"q": "{word}", "limit": 100}}}}"#)),
+        ),
+    }
+}
+
 /// Sends requests on one keep-alive connection until `stop`; returns the failures seen.
 fn client(url: String, id: usize, stop: Arc<AtomicBool>, counts: Arc<Counts>) -> Vec<String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -113,7 +150,7 @@ fn client(url: String, id: usize, stop: Arc<AtomicBool>, counts: Arc<Counts>) ->
         let failure = match sent {
             Ok(mut response) if response.status() == 200 => {
                 // Read the whole body, as a client would: a truncated answer is a failure too.
-                match response.body_mut().read_to_string() {
+                match response.body_mut().read_to_vec() {
                     Ok(_) => None,
                     Err(e) => Some(format!("{method} {path}: body: {e}")),
                 }
@@ -182,11 +219,13 @@ fn sixty_four_connections_of_searches_through_rebuilds_fail_nothing() {
         .collect();
     let elapsed = started.elapsed();
     let rss_after = rss();
-    let requests: u64 = counts.requests().iter().sum();
+    let per_client = counts.requests();
+    let requests: u64 = per_client.iter().sum();
+    let heavy: u64 = per_client[..HEAVY_CLIENTS].iter().sum();
     let failed = counts.failures.load(Ordering::Relaxed);
     eprintln!(
-        "load: {requests} requests over {CONNECTIONS} connections in {:.1} s ({:.0}/s), {failed} failed, \
-         {rebuilds} rebuilds; server RSS {} MB before, {} MB peak after a rebuild, {} MB after",
+        "load: {requests} requests ({heavy} heavy) over {CONNECTIONS} connections in {:.1} s ({:.0}/s), \
+         {failed} failed, {rebuilds} rebuilds; server RSS {} MB before, {} MB peak after a rebuild, {} MB after",
         elapsed.as_secs_f64(),
         requests as f64 / elapsed.as_secs_f64(),
         rss_before >> 20,
