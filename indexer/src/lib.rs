@@ -57,8 +57,10 @@ pub mod schema;
 pub mod search;
 pub mod store;
 pub mod verify;
+pub mod watch;
 
 pub use error::{Error, Result};
 pub use live::LiveIndex;
 pub use search::Index;
-pub use store::{BuildEvent, BuildOptions, BuildReport, Progress, build};
+pub use store::{BuildEvent, BuildOptions, BuildReport, FileChanges, Progress, build};
+pub use watch::Watcher;

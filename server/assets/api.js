@@ -75,7 +75,8 @@ async function request(path, { params, body, signal } = {}) {
     // A file (a Word draft) goes as it is, with its own type; anything else as JSON.
     const raw = body instanceof Blob;
     if (body !== undefined) headers["Content-Type"] = raw ? body.type : "application/json";
-    if (memoryKey) headers.Authorization = `Bearer ${memoryKey}`;
+    const sentWith = memoryKey;
+    if (sentWith) headers.Authorization = `Bearer ${sentWith}`;
     let response;
     try {
       response = await fetch(url, {
@@ -92,6 +93,8 @@ async function request(path, { params, body, signal } = {}) {
     if (response.ok) return response;
     const problem = await problemIn(response);
     if (response.status !== 401) throw problem;
+    // A key given while this request was on its way is tried, not asked for again.
+    if (memoryKey && memoryKey !== sentWith) continue;
     await askForKey(memoryKey ? "That key was not accepted. Check it and try again." : "");
   }
 }
@@ -102,6 +105,11 @@ async function problemIn(response) {
     ? new ApiProblem(body.error.code, body.error.message, body.error.hint)
     : new ApiProblem("unexpected", `The server answered ${response.status} without an explanation.`,
       "Try again; if it persists, the server's log says more.");
+}
+
+// The API key in use ("" for none), for requests `request` cannot make (uploads with progress).
+export function apiKey() {
+  return memoryKey;
 }
 
 // An API answer as JSON (see `request` for the options).

@@ -20,6 +20,7 @@ import { keynessView } from "./keyness.js";
 import { kwicView } from "./kwic.js";
 import { fillFieldOptions, problemText } from "./labels.js";
 import { loadParticipants } from "./participants.js";
+import { resultsDrawn, watchIndex } from "./notice.js";
 import { quotesView } from "./quotes.js";
 import { PAGE_SIZE, commit, followUrl, go, state, urlFor, whenStateChanges } from "./state.js";
 import { verifyView } from "./verify.js";
@@ -72,6 +73,7 @@ async function run() {
     renderPager(s, shown.total);
     showExports(view, answer, shown.exportable ?? shown.total > 0);
     announce(shown.announcement);
+    resultsDrawn();
   } catch (error) {
     if (error.name === "AbortError" || mine !== controller) return;
     renderProblem(view, error);
@@ -227,6 +229,11 @@ function start() {
   run().then(loadParticipants).then(() => {
     redrawFacets();
     for (const select of ui.fieldSelects) if (select.value) fillFieldOptions(select, select.value);
+  });
+  // A change to the corpus is offered, never applied under the reader's eyes.
+  watchIndex(() => {
+    run();
+    ui.results.focus({ preventScroll: true });
   });
 }
 

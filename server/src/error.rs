@@ -27,8 +27,11 @@ use utoipa::ToSchema;
 /// | `request_timeout` | 408 | the request took longer than the server allows |
 /// | `build_in_progress` | 409 | an index build is already running |
 /// | `no_corpus` | 409 | the server has no corpus directory to build from |
+/// | `invalid_path` | 400 | a file path that is absolute, climbs out of the corpus or is hidden |
+/// | `uploads_disabled` | 403 | files are added only on a server started with `--allow-uploads` |
 /// | `payload_too_large` | 413 | the request body is over the size limit |
-/// | `unsupported_media_type` | 415 | a JSON body sent without `Content-Type: application/json` |
+/// | `unsupported_format` | 415 | an uploaded file is not in a format the corpus reads |
+/// | `unsupported_media_type` | 415 | a JSON body sent without `Content-Type: application/json`, or an upload that is not `multipart/form-data` |
 /// | `unknown_host` | 421 | the `Host` header names a host this server does not answer to |
 /// | `too_many_failed_attempts` | 429 | too many wrong keys from this address; `Retry-After` says when to retry |
 /// | `internal` | 500 | a fault in the server; details are in its log |
@@ -61,9 +64,16 @@ pub enum ErrorCode {
     BuildInProgress,
     /// The server has no corpus directory to build from.
     NoCorpus,
+    /// A file path that is absolute, climbs out of the corpus or names a hidden file.
+    InvalidPath,
+    /// Uploads and deletions need a server started with `--allow-uploads`.
+    UploadsDisabled,
     /// The request body is over the size limit.
     PayloadTooLarge,
-    /// A JSON body sent without `Content-Type: application/json`.
+    /// An uploaded file is not in a format the corpus reads.
+    UnsupportedFormat,
+    /// A JSON body sent without `Content-Type: application/json`, or an upload that is not
+    /// `multipart/form-data`.
     UnsupportedMediaType,
     /// The `Host` header names a host this server does not answer to.
     UnknownHost,
@@ -81,16 +91,22 @@ impl ErrorCode {
     /// The HTTP status every response with this code has.
     pub fn status(self) -> StatusCode {
         match self {
-            ErrorCode::InvalidQuery | ErrorCode::InvalidJson => StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidQuery | ErrorCode::InvalidJson | ErrorCode::InvalidPath => {
+                StatusCode::BAD_REQUEST
+            }
             ErrorCode::InvalidFieldValue => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::MissingApiKey | ErrorCode::InvalidApiKey => StatusCode::UNAUTHORIZED,
-            ErrorCode::InsufficientScope | ErrorCode::CrossSiteRequest => StatusCode::FORBIDDEN,
+            ErrorCode::InsufficientScope
+            | ErrorCode::CrossSiteRequest
+            | ErrorCode::UploadsDisabled => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorCode::BuildInProgress | ErrorCode::NoCorpus => StatusCode::CONFLICT,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedMediaType | ErrorCode::UnsupportedFormat => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             ErrorCode::UnknownHost => StatusCode::MISDIRECTED_REQUEST,
             ErrorCode::TooManyFailedAttempts => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -28,6 +28,7 @@ pub mod middleware;
 mod params;
 pub mod routes;
 pub mod state;
+pub mod watch;
 
 use axum::Router;
 

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use indexer::{BuildOptions, Index};
+use indexer::watch::WatchOptions;
+use indexer::{BuildOptions, Index, Watcher};
 use server::{
     AllowedHosts, ApiKey, AppState, ClientAddress, Config, CorsOrigins, GuardedListener, Keys,
 };
@@ -115,6 +116,16 @@ struct Args {
     )]
     cors_origins: Vec<String>,
 
+    #[command(flatten)]
+    watch: server::watch::WatchFlags,
+
+    /// Let the page and the API add files to the corpus folder and remove them.
+    ///
+    /// POST /v1/files and DELETE /v1/files/{path} need a key with the write scope (even on
+    /// loopback) and a corpus folder the server can write into; both are checked at start-up.
+    #[arg(long)]
+    allow_uploads: bool,
+
     /// Wrong keys one client address may send per minute before it is locked out.
     ///
     /// Past the limit every key from that address, the right one too, gets 429 with
@@ -160,27 +171,40 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let hosts =
         AllowedHosts::new(Some(args.bind.ip()), &args.allowed_hosts).map_err(anyhow::Error::msg)?;
     let cors = CorsOrigins::new(&args.cors_origins).map_err(anyhow::Error::msg)?;
+    if args.allow_uploads {
+        server::routes::check_uploads(&args.corpus, !keys.is_empty())
+            .map_err(anyhow::Error::msg)?;
+    }
     // Bind before indexing, so a taken port fails at once rather than after a build.
     let listener = TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
-    let (corpus, index_dir) = (args.corpus.clone(), args.index.clone());
-    let index = tokio::task::spawn_blocking(move || prepare_index(&corpus, &index_dir))
-        .await
-        .context("the index task failed")??;
+    let (corpus, index_dir, watch) = (
+        args.corpus.clone(),
+        args.index.clone(),
+        args.watch.options(),
+    );
+    let (index, watcher) =
+        tokio::task::spawn_blocking(move || prepare_index(&corpus, &index_dir, watch))
+            .await
+            .context("the index task failed")??;
     let key_required = !keys.is_empty();
     let config = Config {
         keys,
         hosts,
         cors,
         corpus: args.corpus.is_dir().then_some(args.corpus),
+        allow_uploads: args.allow_uploads,
         wrong_keys_allowed: args.max_wrong_keys,
         ..Config::default()
     };
     // Twice the request timeout: a request that has arrived is answered (at worst with a 408)
     // before its connection's deadline.
     let listener = GuardedListener::new(listener, config.request_timeout * 2);
-    let state = AppState::new(index, config);
+    let mut state = AppState::new(index, config);
+    if let Some(watcher) = watcher {
+        state = state.watched_by(watcher);
+    }
     let address =
         axum::serve::Listener::local_addr(&listener).context("cannot read the bound address")?;
     tracing::info!(key_required, "listening on http://{address}");
@@ -220,20 +244,32 @@ fn refuse_open_bind_without_key(bind: SocketAddr, has_key: bool) -> anyhow::Resu
     Ok(())
 }
 
-/// Builds or updates the index when the corpus is there, then opens it.
-fn prepare_index(corpus: &Path, index_dir: &Path) -> anyhow::Result<Index> {
+/// Builds or updates the index when the corpus is there (and starts watching it, unless `watch`
+/// is `None`), then opens it.
+fn prepare_index(
+    corpus: &Path,
+    index_dir: &Path,
+    watch: Option<WatchOptions>,
+) -> anyhow::Result<(Index, Option<Watcher>)> {
+    let mut watcher = None;
     if corpus.is_dir() {
-        // The engine logs what the build did; only its per-file problems are left to report.
-        let report =
-            indexer::build(corpus, index_dir, &BuildOptions::default()).with_context(|| {
-                format!(
-                    "cannot index {} into {}",
-                    corpus.display(),
-                    index_dir.display()
-                )
-            })?;
-        for error in &report.errors {
-            tracing::warn!("left out of the index: {error}");
+        let cannot = || {
+            format!(
+                "cannot index {} into {}",
+                corpus.display(),
+                index_dir.display()
+            )
+        };
+        if let Some(options) = watch {
+            // The watcher logs what each build took in and refused, the first one included.
+            watcher = Some(Watcher::start(corpus, index_dir, options).with_context(cannot)?);
+        } else {
+            // The engine logs what the build did; only its per-file problems are left to report.
+            let report =
+                indexer::build(corpus, index_dir, &BuildOptions::default()).with_context(cannot)?;
+            for error in &report.errors {
+                tracing::warn!("left out of the index: {error}");
+            }
         }
     } else {
         tracing::warn!(
@@ -242,8 +278,9 @@ fn prepare_index(corpus: &Path, index_dir: &Path) -> anyhow::Result<Index> {
             index_dir.display()
         );
     }
-    Index::open(index_dir)
-        .with_context(|| format!("cannot open the index in {}", index_dir.display()))
+    let index = Index::open(index_dir)
+        .with_context(|| format!("cannot open the index in {}", index_dir.display()))?;
+    Ok((index, watcher))
 }
 
 async fn shutdown_signal() {

@@ -63,12 +63,13 @@ async fn refuse_announced_oversize(
     request: Request,
     next: Next,
 ) -> Response<Body> {
+    // Uploads and drafts have limits of their own.
+    let limit = crate::routes::body_limit(request.extensions().get::<MatchedPath>(), limit);
     let announced = request
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
-    let limit = crate::routes::verify::body_limit(request.uri().path(), limit);
     match announced {
         Some(length) if length > limit as u64 => {
             if length <= DISCARDED_BODY_BOUND {

@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use indexer::{BuildEvent, BuildOptions, BuildReport, Index, LiveIndex};
+use indexer::watch::WatchStatus;
+use indexer::{BuildEvent, BuildOptions, BuildReport, Index, LiveIndex, Watcher};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::auth::{DEFAULT_FAILURES_ALLOWED, FailedAuthentications, Keys};
@@ -54,6 +55,9 @@ pub struct Config {
     /// The corpus the index is built from, for `POST /v1/index/rebuild`; `None` when the
     /// server serves an index without one.
     pub corpus: Option<PathBuf>,
+    /// Whether `POST /v1/files` and `DELETE /v1/files/{path}` may write into the corpus
+    /// (`--allow-uploads`).
+    pub allow_uploads: bool,
     /// Wrong keys one client address may send per minute before its keys are refused for the
     /// rest of the minute.
     pub wrong_keys_allowed: u32,
@@ -72,6 +76,7 @@ impl Default for Config {
             hosts: AllowedHosts::default(),
             cors: CorsOrigins::default(),
             corpus: None,
+            allow_uploads: false,
             wrong_keys_allowed: DEFAULT_FAILURES_ALLOWED,
             heavy_wait: DEFAULT_HEAVY_WAIT,
             body_limit: DEFAULT_BODY_LIMIT,
@@ -114,6 +119,8 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 #[derive(Clone)]
 pub struct AppState {
     live: Arc<LiveIndex>,
+    /// The watch of the corpus, when the server has one.
+    watch: Option<Arc<Watcher>>,
     /// The settings the router was built with.
     pub config: Arc<Config>,
     /// Wrong keys per client address, for the lock-out.
@@ -138,6 +145,7 @@ impl AppState {
     pub fn new(index: Index, config: Config) -> AppState {
         AppState {
             live: Arc::new(LiveIndex::new(index)),
+            watch: None,
             failures: Arc::new(FailedAuthentications::new(config.wrong_keys_allowed)),
             config: Arc::new(config),
             building: Arc::default(),
@@ -193,6 +201,19 @@ impl AppState {
             }
             Err(error) => Err(ApiError::from(error)),
         }
+    }
+
+    /// The same state, with `watcher` building the index as its corpus changes: each new
+    /// generation is opened as soon as it is built, and `GET /v1/index` reports the builds.
+    pub fn watched_by(mut self, watcher: Watcher) -> AppState {
+        watcher.keep_open(Arc::clone(&self.live));
+        self.watch = Some(Arc::new(watcher));
+        self
+    }
+
+    /// What the corpus's watcher is doing; `None` when the corpus is not watched.
+    pub fn watch_status(&self) -> Option<WatchStatus> {
+        self.watch.as_ref().map(|watcher| watcher.status())
     }
 
     /// Runs `job` against the index on the blocking thread pool, in the search lane: searches

@@ -11,6 +11,7 @@ mod export;
 mod indexer;
 mod ingest_formats;
 mod licences;
+mod live;
 mod proximity;
 mod reliability;
 mod security;

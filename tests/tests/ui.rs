@@ -11,7 +11,7 @@
 //! 375-pixel view to `docs/screenshot-narrow.png` (`accessibility`), the pictures in the README.
 
 mod accessibility;
-mod audit;
+pub(crate) mod audit;
 pub(crate) mod browser;
 mod check_draft;
 mod first_use;

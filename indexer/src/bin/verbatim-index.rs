@@ -6,13 +6,14 @@
 //! exported) at all.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, OnceLock};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use indexer::export::{ExportEvent, ExportOptions, ExportProgress, ExportReport, Target};
-use indexer::{BuildEvent, BuildOptions, BuildReport, Progress};
+use indexer::watch::WatchOptions;
+use indexer::{BuildEvent, BuildOptions, BuildReport, Progress, Watcher};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 use tracing_subscriber::EnvFilter;
 
@@ -45,7 +46,7 @@ enum Command {
 }
 
 /// Building (the command without a subcommand).
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 struct Args {
     /// The corpus directory (a corpus directory named `export` is written `./export`).
     #[arg(required = true)]
@@ -59,6 +60,12 @@ struct Args {
     /// Print only errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Keep running, and index every change to the corpus a moment after it is made.
+    ///
+    /// Prints a summary after each build; Ctrl-C stops (a build cut short leaves the previous
+    /// index live, and the next run finishes it).
+    #[arg(long, conflicts_with = "force")]
+    watch: bool,
 }
 
 /// Export an index for OpenSearch (or Elasticsearch) or Quickwit.
@@ -123,14 +130,22 @@ fn build(args: &Args) -> ExitCode {
         eprintln!("verbatim-index: give the corpus directory (see --help)");
         return ExitCode::from(2);
     };
+    if args.watch {
+        return watch(args, corpus);
+    }
     let options = BuildOptions {
         progress: (!args.quiet && std::io::stderr().is_terminal()).then(progress_bar),
         force: args.force,
     };
-    match indexer::build(corpus, &args.index, &options) {
+    report(args, corpus, &indexer::build(corpus, &args.index, &options))
+}
+
+/// Prints what a build did (or why it could not run) and says how the run ends.
+fn report(args: &Args, corpus: &Path, outcome: &indexer::Result<BuildReport>) -> ExitCode {
+    match outcome {
         Ok(report) => {
             if !args.quiet {
-                print!("{}", summary(args, corpus, &report));
+                print!("{}", summary(args, corpus, report));
             }
             for error in &report.errors {
                 eprintln!("error: {error}");
@@ -149,6 +164,25 @@ fn build(args: &Args) -> ExitCode {
             eprintln!("verbatim-index: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// `--watch`: builds, then builds again after every change, printing each build's summary,
+/// until the process is stopped. No signal handling is needed: builds are crash-safe.
+fn watch(args: &Args, corpus: &Path) -> ExitCode {
+    let (printed, root) = (args.clone(), corpus.to_path_buf());
+    let options = WatchOptions {
+        on_build: Some(Arc::new(move |outcome| {
+            report(&printed, &root, outcome);
+        })),
+        ..WatchOptions::default()
+    };
+    match Watcher::start(corpus, &args.index, options) {
+        Ok(_watcher) => loop {
+            std::thread::park();
+        },
+        // Already printed by `report`.
+        Err(_) => ExitCode::from(2),
     }
 }
 
@@ -270,7 +304,7 @@ fn export_summary(args: &ExportArgs, report: &ExportReport) -> String {
 }
 
 /// The human summary of a build.
-fn summary(args: &Args, corpus: &std::path::Path, report: &BuildReport) -> String {
+fn summary(args: &Args, corpus: &Path, report: &BuildReport) -> String {
     let counts = |map: &std::collections::BTreeMap<String, u64>| {
         map.iter()
             .map(|(k, v)| format!("{k} {v}"))

@@ -115,6 +115,11 @@ impl Index {
         &self.generation
     }
 
+    /// When this generation was built (RFC 3339, UTC).
+    pub fn built_at(&self) -> &str {
+        &self.catalog.built_at
+    }
+
     /// Runs a search: hits for the page asked, total, and facet counts over all matches.
     #[tracing::instrument(skip(self), fields(q = %req.q))]
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {

@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 #[cfg(test)]
 pub(crate) use generations::CURRENT_FILE;
 pub use generations::current_generation;
+pub use plan::FileChanges;
 
 use crate::catalog::{Catalog, StoredError};
 use crate::error::{Error, Result};
@@ -96,6 +97,8 @@ pub struct BuildReport {
     pub files_indexed: u64,
     /// Files removed from the index because they left the corpus.
     pub files_removed: u64,
+    /// Which files were added, changed and removed since the previous generation.
+    pub changes: FileChanges,
     /// Bytes of corpus files read and indexed in this run.
     pub bytes_read: u64,
     /// Files skipped, with why (not a corpus format).
@@ -141,6 +144,11 @@ pub fn build(corpus: &Path, index_dir: &Path, options: &BuildOptions) -> Result<
     let plan = Plan::new(&scan.hashes(), reusable.map(|(_, c)| c));
     let mut report = BuildReport {
         skipped: scan.skipped.clone(),
+        changes: FileChanges::between(
+            &scan.hashes(),
+            &scan.config_hash,
+            previous.as_ref().map(|(_, c)| c),
+        ),
         ..BuildReport::default()
     };
     if let (Some((_, catalog)), true) = (reusable, plan.is_empty()) {

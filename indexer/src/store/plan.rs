@@ -51,6 +51,55 @@ impl Plan {
     }
 }
 
+/// What changed in the corpus since the previous generation, file by file (paths relative to the
+/// corpus root), whatever the build had to re-read to take it in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileChanges {
+    /// Files the previous generation did not have.
+    pub added: Vec<String>,
+    /// Files whose content changed.
+    pub changed: Vec<String>,
+    /// Files that left the corpus.
+    pub removed: Vec<String>,
+    /// The participants sheet, role groups or documents sheet changed (every file was re-read).
+    pub config_changed: bool,
+}
+
+impl FileChanges {
+    /// Compares the corpus's files (path and content hash) and config hash with the previous
+    /// generation's catalog; without one, every file is added.
+    pub(super) fn between(
+        current: &BTreeMap<&str, &str>,
+        config_hash: &str,
+        previous: Option<&Catalog>,
+    ) -> FileChanges {
+        let mut changes = FileChanges::default();
+        for (rel, hash) in current {
+            match previous.and_then(|catalog| catalog.files.get(*rel)) {
+                None => changes.added.push(rel.to_string()),
+                Some(old) if old.hash != *hash => changes.changed.push(rel.to_string()),
+                Some(_) => {}
+            }
+        }
+        if let Some(previous) = previous {
+            changes.removed = (previous.files.keys())
+                .filter(|rel| !current.contains_key(rel.as_str()))
+                .cloned()
+                .collect();
+            changes.config_changed = previous.config_hash != config_hash;
+        }
+        changes
+    }
+
+    /// True when no file and no config changed.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.changed.is_empty()
+            && self.removed.is_empty()
+            && !self.config_changed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +139,29 @@ mod tests {
         assert_eq!(plan.to_index, names(&["changed.md", "new.md"]));
         assert_eq!(plan.to_remove, names(&["gone.md"]));
         assert!(!plan.is_empty());
+    }
+
+    #[test]
+    fn changes_name_added_changed_and_removed_files_even_when_everything_is_re_read() {
+        let current = BTreeMap::from([("same.md", "1"), ("changed.md", "2b"), ("new.md", "3")]);
+        let mut before = previous(&[("same.md", "1"), ("changed.md", "2a"), ("gone.md", "4")]);
+        before.config_hash = "old".into();
+        let changes = FileChanges::between(&current, "new", Some(&before));
+        assert_eq!(
+            changes,
+            FileChanges {
+                added: vec!["new.md".into()],
+                changed: vec!["changed.md".into()],
+                removed: vec!["gone.md".into()],
+                config_changed: true,
+            }
+        );
+        let first = FileChanges::between(&current, "new", None);
+        assert_eq!(first.added.len(), 3);
+        assert!(!first.config_changed && first.removed.is_empty());
+        before.config_hash = "new".into();
+        let same = BTreeMap::from([("same.md", "1"), ("changed.md", "2a"), ("gone.md", "4")]);
+        assert!(FileChanges::between(&same, "new", Some(&before)).is_empty());
     }
 
     #[test]

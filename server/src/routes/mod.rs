@@ -3,10 +3,11 @@
 //! document's scopes are all built.
 
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::handler::Handler;
 use axum::http::{Method, Uri};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 
 use crate::auth::{Scope, authorize};
 use crate::error::{ApiError, ErrorCode};
@@ -15,7 +16,9 @@ use crate::state::AppState;
 mod compare;
 mod documents;
 mod facets;
+mod files;
 mod health;
+mod index;
 pub(crate) mod openapi;
 mod participants;
 mod rebuild;
@@ -73,6 +76,59 @@ impl Route {
     }
 }
 
+impl Route {
+    fn delete<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Route {
+        Route {
+            method: Method::DELETE,
+            path,
+            access,
+            handler: delete(handler),
+        }
+    }
+
+    /// The route with a body limit of its own instead of the server's (see [`body_limit`]).
+    fn with_body_limit(mut self, limit: usize) -> Route {
+        self.handler = self.handler.layer(DefaultBodyLimit::max(limit));
+        self
+    }
+}
+
+pub use files::{Uploaded, UploadedFile, check_uploads};
+
+/// The routes whose bodies may be larger than the server's limit, each with its own: the table
+/// gives them these limits and the early refusal of announced lengths reads them.
+const OWN_BODY_LIMITS: [(&str, usize); 2] = [
+    (files::UPLOAD_PATH, files::UPLOAD_BODY_LIMIT),
+    (VERIFY_PATH, verify::BODY_LIMIT),
+];
+
+const VERIFY_PATH: &str = "/v1/verify";
+
+/// The largest body a request to the route `matched` may announce: the route's own limit, or
+/// the server's `limit`.
+pub(crate) fn body_limit(matched: Option<&MatchedPath>, limit: usize) -> usize {
+    matched
+        .and_then(|matched| {
+            OWN_BODY_LIMITS
+                .iter()
+                .find(|(path, _)| *path == matched.as_str())
+        })
+        .map_or(limit, |&(_, own)| own)
+}
+
+/// The route's own body limit, as [`OWN_BODY_LIMITS`] gives it.
+fn own_body_limit(path: &str) -> usize {
+    OWN_BODY_LIMITS
+        .iter()
+        .find(|(own, _)| *own == path)
+        .map(|&(_, limit)| limit)
+        .expect("the route is listed in OWN_BODY_LIMITS")
+}
+
 fn table() -> Vec<Route> {
     use Access::Open;
     vec![
@@ -80,6 +136,7 @@ fn table() -> Vec<Route> {
         Route::get("/ready", Open, health::ready),
         Route::get("/openapi.json", Open, openapi::openapi_json),
         Route::get("/v1/stats", READ, stats::stats),
+        Route::get("/v1/index", READ, index::status),
         Route::get("/v1/search", READ, search::search_get),
         Route::post("/v1/search", READ, search::search_post),
         Route::get("/v1/documents", READ, documents::list),
@@ -91,7 +148,10 @@ fn table() -> Vec<Route> {
         Route::post("/v1/keyness", READ, compare::keyness),
         Route::post("/v1/kwic", READ, compare::kwic),
         Route::post("/v1/index/rebuild", WRITE, rebuild::rebuild),
-        Route::post("/v1/verify", READ, verify::verify),
+        Route::post(VERIFY_PATH, READ, verify::verify).with_body_limit(own_body_limit(VERIFY_PATH)),
+        Route::post(files::UPLOAD_PATH, WRITE, files::upload)
+            .with_body_limit(own_body_limit(files::UPLOAD_PATH)),
+        Route::delete("/v1/files/{path}", WRITE, files::delete),
     ]
 }
 

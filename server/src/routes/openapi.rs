@@ -28,7 +28,8 @@ use crate::extract::Json;
 use crate::state::AppState;
 
 use super::{
-    Access, compare, documents, facets, health, participants, rebuild, search, stats, verify,
+    Access, compare, documents, facets, files, health, index, participants, rebuild, search, stats,
+    verify,
 };
 
 #[derive(OpenApi)]
@@ -46,6 +47,7 @@ use super::{
         health::ready,
         openapi_json,
         stats::stats,
+        index::status,
         search::search_get,
         search::search_post,
         documents::list,
@@ -58,6 +60,8 @@ use super::{
         compare::kwic,
         rebuild::rebuild,
         verify::verify,
+        files::upload,
+        files::delete,
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&BearerKey),
@@ -65,7 +69,7 @@ use super::{
         (name = "search", description = "Search passages and count facet values"),
         (name = "compare", description = "Compare groups of speakers: cross-tabs, keyness, keyword in context"),
         (name = "documents", description = "Browse documents and passages"),
-        (name = "index", description = "What the index holds, and rebuilding it"),
+        (name = "index", description = "What the index holds, how it follows its corpus, and rebuilding it"),
         (name = "service", description = "Liveness, readiness and this document"),
     )
 )]
@@ -227,6 +231,7 @@ pub fn openapi(served: Served<'_>) -> utoipa::openapi::OpenApi {
         let operation = match method {
             HttpMethod::GET => item.get.as_mut(),
             HttpMethod::POST => item.post.as_mut(),
+            HttpMethod::DELETE => item.delete.as_mut(),
             _ => None,
         };
         if let Some(operation) = operation {

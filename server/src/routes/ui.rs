@@ -34,7 +34,7 @@ macro_rules! script {
     };
 }
 
-static ASSETS: [Asset; 16] = [
+static ASSETS: [Asset; 18] = [
     Asset {
         path: "/",
         content_type: "text/html; charset=utf-8",
@@ -53,6 +53,8 @@ static ASSETS: [Asset; 16] = [
     script!("crosstab.js"),
     script!("keyness.js"),
     script!("verify.js"),
+    script!("notice.js"),
+    script!("upload.js"),
     Asset {
         path: "/assets/style.css",
         content_type: "text/css; charset=utf-8",

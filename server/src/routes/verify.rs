@@ -19,15 +19,6 @@ use crate::state::AppState;
 /// The largest body this route reads: a draft at its limit, with room for JSON's escapes.
 pub(crate) const BODY_LIMIT: usize = MAX_DRAFT_BYTES + (MAX_DRAFT_BYTES / 2);
 
-/// The body limit of the request to `path`: this route's own for `/v1/verify`, else `default`.
-pub(crate) fn body_limit(path: &str, default: usize) -> usize {
-    if path == "/v1/verify" {
-        default.max(BODY_LIMIT)
-    } else {
-        default
-    }
-}
-
 /// A Word file uploaded as the request body.
 #[derive(utoipa::ToSchema)]
 #[schema(value_type = String, format = Binary)]

@@ -6,7 +6,8 @@
 //! passages in memory); times the published query mix ([`queries`]) against each in process;
 //! then loads the real `verbatim-server` over loopback HTTP and splits its CPU time per request
 //! into the stages of its path ([`cpu_split`]). [`report`] prints the figures and the ratios.
-//! [`growth`] builds and queries Verbatim alone at several sizes. The `bench` binary is the
+//! [`growth`] builds and queries Verbatim alone at several sizes; [`live`] times a watched
+//! corpus's changes until they are searchable. The `bench` binary is the
 //! front end; nothing here asserts on time.
 //!
 //! The seeded generator, the `/proc` memory reader and the server child come from the test
@@ -18,6 +19,7 @@ pub mod cpu_split;
 pub mod fts5;
 pub mod growth;
 pub mod http_load;
+pub mod live;
 pub mod queries;
 pub mod raw_tantivy;
 pub mod report;

@@ -13,6 +13,9 @@
 //! # the growth curve: Verbatim alone built, opened and queried at each size, one size on disk
 //! # at a time (the 5M size needs about 6 GB free in the work dir while it builds):
 //! target/release/bench --growth 100000,1000000,5000000 --work-dir DIR --json growth.json
+//! # a living corpus: a watched corpus's adds, edits and deletions until searchable, and the
+//! # query mix while they build:
+//! target/release/bench --live --passages 1000000 --trials 20 --json live.json
 //! ```
 //!
 //! The full run ends with where a request's CPU time goes: the live index's `CURRENT` check,
@@ -114,6 +117,17 @@ struct Args {
     #[arg(long, value_delimiter = ',', value_name = "SIZES", conflicts_with_all = ["compare", "reuse"])]
     growth: Vec<usize>,
 
+    /// Measure only a living corpus: the time from a file written into the watched corpus to
+    /// its first hit, from an edit to its new text, from a deletion to its text gone (p50 and
+    /// p99 over --trials each), and the query mix's p99 while those builds run beside its p99
+    /// without. Honours --passages, --seed, --work-dir and --query-seconds.
+    #[arg(long, conflicts_with_all = ["compare", "reuse", "growth"])]
+    live: bool,
+
+    /// Trials of each change with --live.
+    #[arg(long, default_value_t = 20, value_name = "N", requires = "live")]
+    trials: usize,
+
     /// Internal: build one engine's index in this process and print the result as JSON.
     #[arg(long, value_enum, value_name = "ENGINE", hide = true)]
     child_build: Option<Engine>,
@@ -169,6 +183,11 @@ fn run(args: Args) -> Result<()> {
     }
     if let Some(rounds) = args.query_rounds {
         config.query_rounds = rounds;
+    }
+    if args.live {
+        let report = bench::live::run(&config, args.trials)?;
+        print!("{}", report.to_markdown());
+        return write_json(args.json.as_deref(), &report);
     }
     if !args.growth.is_empty() {
         let report = bench::growth::run(&config, &args.growth)?;
