@@ -603,9 +603,9 @@ pub enum StatsFormat {
 /// `verbatim batch`.
 #[derive(Debug, clap::Args)]
 pub struct BatchArgs {
-    /// A TOML file of [[section]] tables, or a text file with one query per line.
+    /// A TOML file of `[[section]]` tables, or a text file with one query per line.
     ///
-    /// Files ending in .toml, or starting with a [[section]] table, are read as TOML.
+    /// Files ending in .toml, or starting with a `[[section]]` table, are read as TOML.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
@@ -660,7 +660,7 @@ pub struct CrosstabArgs {
     #[arg(value_name = "QUERY")]
     pub queries: Vec<String>,
 
-    /// A file of rows, after the QUERY rows: one query per line, or TOML [[row]] tables with
+    /// A file of rows, after the QUERY rows: one query per line, or TOML `[[row]]` tables with
     /// `label` and `query`.
     #[arg(long, value_name = "FILE")]
     pub rows: Option<PathBuf>,

@@ -207,11 +207,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     let address =
         axum::serve::Listener::local_addr(&listener).context("cannot read the bound address")?;
+    let shutdown = shutdown_signal()?;
     tracing::info!(key_required, "listening on http://{address}");
     // The client's address goes with each request: wrong keys are counted per address.
     let service = server::app(state).into_make_service_with_connect_info::<ClientAddress>();
     axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
         .context("the server failed")?;
     tracing::info!("stopped");
@@ -283,32 +284,32 @@ fn prepare_index(
     Ok((index, watcher))
 }
 
-async fn shutdown_signal() {
-    let interrupt = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::warn!("cannot listen for Ctrl-C: {error}");
-            std::future::pending::<()>().await;
-        }
-    };
+/// Waits for Ctrl-C or SIGTERM. The handlers are installed here, before the server says it is
+/// listening: a signal sent between the two would otherwise end the process at once, without
+/// finishing the requests in flight.
+fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::warn!("cannot listen for SIGTERM: {error}");
-                std::future::pending::<()>().await;
+    let stopped = {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+        let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?;
+        async move {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
             }
         }
     };
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
-    }
-    tracing::info!("shutting down: finishing requests in flight");
+    let stopped = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    Ok(async move {
+        stopped.await;
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }
 
 #[cfg(test)]

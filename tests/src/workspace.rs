@@ -57,7 +57,7 @@ impl Binary {
         path
     }
 
-    /// The binary as a command with an environment of its own (see [`isolated_command`]).
+    /// The binary as a command with an environment of its own (see `isolated_command`).
     pub fn command(self) -> Command {
         isolated_command(&self.path())
     }

@@ -81,7 +81,7 @@ pub enum ParamShape {
     },
     /// `true` or `false` (also `1`/`0`, `yes`/`no`, `on`/`off`), at most once.
     Flag,
-    /// A year or a range of years in [`YearRange`]'s text form, at most once.
+    /// A year or a range of years in [`YearRange`](crate::api::YearRange)'s text form, at most once.
     Years,
     /// `attr.NAME=VALUE`, NAME a column of the participants sheet; repeated for any-of.
     Attribute,
