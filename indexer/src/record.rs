@@ -121,6 +121,7 @@ pub fn to_document(
     ];
     if passage.text.chars().any(analysis::is_cjk) {
         doc.add_text(fields.text_chars, &passage.text);
+        doc.add_text(fields.text_char_pairs, &passage.text);
     }
     doc.add_text(fields.kind, document.kind.as_str());
     doc.add_text(fields.lang, passage.lang.as_str());

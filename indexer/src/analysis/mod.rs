@@ -8,6 +8,9 @@
 //! the surrounding text was segmented. When indexing, long Chinese words also yield the
 //! dictionary words inside them (卫生保健 is found by 保健); queries never do, so a phrase
 //! built from query tokens lines up with the indexed main words.
+//! Beside the words, every Han character and every pair of adjacent ones are indexed (`chars`),
+//! so a run of Chinese characters in a query is found wherever it stands, inside words or
+//! across them.
 //!
 //! Register the analyzers once with [`register`] and name them in the schema with [`TEXT`],
 //! [`PLAIN`] and [`KEYWORD`]; tokenize queries with `text_analyzer(Mode::Query)`.
@@ -25,7 +28,8 @@ use tantivy::tokenizer::{
     TextAnalyzer, TextAnalyzerBuilder, Token, TokenStream, Tokenizer, TokenizerManager,
 };
 
-use chars::HanChars;
+use chars::{HanChars, HanPairs};
+pub use chars::{HanRun, han_runs};
 pub use cjk::is_cjk;
 use english::AcronymPlurals;
 pub use indexed::{IndexedText, pre_tokenized};
@@ -44,6 +48,10 @@ pub const PAIRS: &str = "verbatim_pairs";
 
 /// Each Chinese character of the text, for one-character queries (see `chars`).
 pub const CHARS: &str = "verbatim_chars";
+
+/// Each two adjacent Chinese characters of the text, at their positions, for sequences of two
+/// or more characters found wherever they stand (see `chars`).
+pub const CHAR_PAIRS: &str = "verbatim_char_pairs";
 
 /// The whole value as one lowercased token, for case-insensitive filters on role, site and such.
 pub const KEYWORD: &str = "verbatim_keyword";
@@ -142,13 +150,14 @@ pub(crate) fn highlight_analyzers(han_needles: Vec<String>) -> (TextAnalyzer, Te
     )
 }
 
-/// Registers [`TEXT`], [`PLAIN`] and [`PAIRS`] (indexing mode; pairs of `pair_words`), [`CHARS`]
-/// and [`KEYWORD`] with an index's tokenizers.
+/// Registers [`TEXT`], [`PLAIN`] and [`PAIRS`] (indexing mode; pairs of `pair_words`), [`CHARS`],
+/// [`CHAR_PAIRS`] and [`KEYWORD`] with an index's tokenizers.
 pub fn register(manager: &TokenizerManager, pair_words: &PairWords) {
     manager.register(TEXT, text_analyzer(Mode::Index));
     manager.register(PLAIN, plain_analyzer(Mode::Index));
     manager.register(PAIRS, pairs_analyzer(Mode::Index, pair_words));
     manager.register(CHARS, TextAnalyzer::from(HanChars::default()));
+    manager.register(CHAR_PAIRS, TextAnalyzer::from(HanPairs::default()));
     manager.register(KEYWORD, keyword_analyzer());
 }
 
@@ -362,7 +371,7 @@ mod tests {
     fn register_makes_every_analyzer_available_by_name() {
         let manager = TokenizerManager::new();
         register(&manager, &PairWords::default());
-        for name in [TEXT, PLAIN, PAIRS, CHARS, KEYWORD] {
+        for name in [TEXT, PLAIN, PAIRS, CHARS, CHAR_PAIRS, KEYWORD] {
             assert!(manager.get(name).is_some(), "{name}");
         }
         let text = manager.get(TEXT).expect("registered");

@@ -1,0 +1,339 @@
+//! End-to-end tests of Chinese found wherever it stands (issue 30): over an index of generated
+//! Chinese passages (jieba's frequent words run together, with punctuation and English
+//! acronyms), every sequence of one to six characters sampled from the text, inside words and
+//! across them, finds exactly the passages holding it, unquoted and quoted; whole-word matches
+//! rank first; mixed queries, proximity and exclusions keep working; highlights mark exactly
+//! the sequence, over HTTP too.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::sync::OnceLock;
+
+use indexer::analysis::{self, Mode};
+use indexer::api::{SearchRequest, SearchResponse};
+use indexer::{BuildOptions, Index};
+use verbatim_tests::corpus_gen::Vocabulary;
+use verbatim_tests::{HttpApi, Rng, TestServer, workspace_root};
+
+const PASSAGES: usize = 600;
+const ACRONYMS: [&str; 4] = ["GP", "NHS", "CCG", "STP"];
+
+/// The generated passages and their index, built once for the whole module.
+struct Study {
+    passages: Vec<String>,
+    index: Index,
+    index_dir: tempfile::TempDir,
+    _corpus: tempfile::TempDir,
+}
+
+fn study() -> &'static Study {
+    static STUDY: OnceLock<Study> = OnceLock::new();
+    STUDY.get_or_init(|| {
+        let dict = workspace_root().join("indexer/dict/jieba-dict.txt.gz");
+        let vocabulary = Vocabulary::load(&dict).expect("the jieba dictionary loads");
+        // The 400 most frequent words: they recur, so sequences recur across passages.
+        let words = &vocabulary.chinese[..400];
+        let mut rng = Rng::new(30);
+        let passages: Vec<String> = (0..PASSAGES)
+            .map(|_| chinese_text(&mut rng, words))
+            .collect();
+        let corpus = tempfile::tempdir().expect("corpus dir");
+        let lines: String = passages
+            .iter()
+            .enumerate()
+            .map(|(n, text)| {
+                let head = if n == 0 {
+                    r#""title": "Generated", "kind": "other", "#
+                } else {
+                    ""
+                };
+                format!("{{{head}\"doc\": \"generated\", \"text\": \"{text}\"}}\n")
+            })
+            .collect();
+        fs::write(corpus.path().join("generated.jsonl"), lines).expect("write passages");
+        let index_dir = tempfile::tempdir().expect("index dir");
+        let report = indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default())
+            .expect("build");
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        let index = Index::open(index_dir.path()).expect("open");
+        Study {
+            passages,
+            index,
+            index_dir,
+            _corpus: corpus,
+        }
+    })
+}
+
+/// A passage of 8 to 30 words run together, with commas, full stops and acronyms between.
+fn chinese_text(rng: &mut Rng, words: &[String]) -> String {
+    let mut text = String::new();
+    for _ in 0..rng.between(8, 30) {
+        if rng.chance(0.05) {
+            text.push_str(&format!(" {} ", ACRONYMS[rng.below(ACRONYMS.len())]));
+        }
+        text.push_str(&words[rng.below(words.len())]);
+        if rng.chance(0.08) {
+            text.push('，');
+        }
+    }
+    text.push('。');
+    text
+}
+
+fn search(q: &str) -> SearchResponse {
+    study()
+        .index
+        .search(&SearchRequest {
+            limit: 1000,
+            ..SearchRequest::new(q)
+        })
+        .unwrap_or_else(|e| panic!("{q}: {e}"))
+}
+
+/// The passage numbers (0-based) a search matches.
+fn matched(response: &SearchResponse) -> BTreeSet<usize> {
+    response
+        .hits
+        .iter()
+        .map(|hit| hit.passage.passage as usize - 1)
+        .collect()
+}
+
+fn expected(keep: impl Fn(&str) -> bool) -> BTreeSet<usize> {
+    let passages = &study().passages;
+    (0..passages.len())
+        .filter(|&n| keep(&passages[n]))
+        .collect()
+}
+
+/// A sequence of 1 to 6 characters from a random place of a random passage's Han runs.
+fn sample_sequence(rng: &mut Rng) -> String {
+    let passages = &study().passages;
+    loop {
+        let text = &passages[rng.below(passages.len())];
+        let (runs, _) = analysis::han_runs(text);
+        let run = &runs[rng.below(runs.len())];
+        let len = rng.between(1, 7).min(run.chars.len());
+        let start = rng.below(run.chars.len() - len + 1);
+        let sequence: String = run.chars[start..start + len]
+            .iter()
+            .map(|&(c, _, _)| c)
+            .collect();
+        if !sequence.is_empty() {
+            return sequence;
+        }
+    }
+}
+
+/// Whether the text holds `sequence` as words: the words the query makes of it, at their
+/// positions among the indexed words (sub-words of compounds included). That is how it was
+/// found before issue 30, and what scores a whole-word match now.
+fn is_words_of(text: &str, sequence: &str) -> bool {
+    let wanted = analysis::positioned_tokens(&mut analysis::text_analyzer(Mode::Query), sequence);
+    let indexed: BTreeSet<(String, usize)> =
+        analysis::positioned_tokens(&mut analysis::text_analyzer(Mode::Index), text)
+            .into_iter()
+            .map(|(position, word)| (word, position))
+            .collect();
+    let first = wanted[0].0;
+    indexed.iter().any(|(_, start)| {
+        wanted
+            .iter()
+            .all(|(p, w)| indexed.contains(&(w.clone(), start + p - first)))
+    })
+}
+
+fn marked(text: &str, spans: &[indexer::api::Span]) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    spans
+        .iter()
+        .map(|s| chars[s.start..s.end].iter().collect())
+        .collect()
+}
+
+#[test]
+fn issue_30_every_sequence_of_one_to_six_characters_finds_every_passage_holding_it() {
+    let mut rng = Rng::new(3030);
+    let (mut wanted, mut found, mut across) = (0usize, 0usize, 0usize);
+    for _ in 0..300 {
+        let sequence = sample_sequence(&mut rng);
+        let want = expected(|text| text.contains(&sequence));
+        assert!(!want.is_empty(), "{sequence} was sampled from a passage");
+        // One character was found inside words before too.
+        if sequence.chars().count() > 1 {
+            across += want
+                .iter()
+                .filter(|&&n| !is_words_of(&study().passages[n], &sequence))
+                .count();
+        }
+        for q in [sequence.clone(), format!("\"{sequence}\"")] {
+            let response = search(&q);
+            let got = matched(&response);
+            wanted += want.len();
+            found += got.intersection(&want).count();
+            // Recall: every passage holding it; precision: none lacking it.
+            assert_eq!(got, want, "{q}");
+            for hit in &response.hits {
+                let marks = marked(&hit.passage.text, &hit.highlights);
+                assert!(
+                    !marks.is_empty(),
+                    "{q}: no highlight in {}",
+                    hit.passage.text
+                );
+                for mark in &marks {
+                    assert!(mark.contains(&sequence), "{q}: highlighted {mark:?}");
+                }
+                let occurrences: usize = hit.passage.text.matches(&sequence).count();
+                let covered: usize = marks.iter().map(|m| m.matches(&sequence).count()).sum();
+                assert_eq!(covered, occurrences, "{q}: every occurrence is marked");
+            }
+        }
+    }
+    eprintln!(
+        "issue 30 recall: {found} of {wanted} passages found; {across} of {} held the sequence only across words (missed before)",
+        wanted / 2
+    );
+    assert_eq!(found, wanted);
+    assert!(across > 50, "the sample crosses word boundaries: {across}");
+}
+
+#[test]
+fn issue_30_whole_word_matches_rank_first() {
+    let mut rng = Rng::new(31);
+    let mut compared = 0;
+    for _ in 0..3000 {
+        let sequence = sample_sequence(&mut rng);
+        if sequence.chars().count() < 2 {
+            continue;
+        }
+        let response = search(&sequence);
+        let whole: Vec<bool> = response
+            .hits
+            .iter()
+            .map(|hit| is_words_of(&hit.passage.text, &sequence))
+            .collect();
+        if whole.contains(&true) && whole.contains(&false) {
+            compared += 1;
+            let first_across = whole.iter().position(|w| !w).expect("one across");
+            assert!(
+                whole[first_across..].iter().all(|w| !w),
+                "{sequence}: a whole-word match ranks below one across words: {whole:?}"
+            );
+        }
+    }
+    assert!(
+        compared > 10,
+        "{compared} sequences had both kinds of match"
+    );
+}
+
+#[test]
+fn issue_30_mixed_queries_and_exclusions_keep_working() {
+    let mut rng = Rng::new(32);
+    let has_acronym = |text: &str, acronym: &str| text.contains(&format!(" {acronym} "));
+    let mut nonempty = 0;
+    for n in 0..60 {
+        let sequence = sample_sequence(&mut rng);
+        let other = sample_sequence(&mut rng);
+        let acronym = ACRONYMS[n % ACRONYMS.len()];
+        let cases: [(String, BTreeSet<usize>); 3] = [
+            (
+                format!("{acronym} {sequence}"),
+                expected(|t| has_acronym(t, acronym) && t.contains(&sequence)),
+            ),
+            (
+                format!("{sequence} -{other}"),
+                expected(|t| t.contains(&sequence) && !t.contains(&other)),
+            ),
+            (
+                format!("{sequence} OR {other}"),
+                expected(|t| t.contains(&sequence) || t.contains(&other)),
+            ),
+        ];
+        for (q, want) in cases {
+            nonempty += usize::from(!want.is_empty());
+            assert_eq!(matched(&search(&q)), want, "{q}");
+        }
+    }
+    assert!(nonempty > 100, "{nonempty} cases matched something");
+}
+
+#[test]
+fn issue_30_two_runs_apart_in_quotes_are_a_phrase_of_runs_and_proximity_counts_characters() {
+    // Written for this test: 初级 and 保健 apart, side by side, and across a comma.
+    let index_dir = tempfile::tempdir().expect("index dir");
+    let corpus = tempfile::tempdir().expect("corpus dir");
+    let texts = [
+        "初级 保健服务",
+        "初级保健服务",
+        "初级，保健服务",
+        "保健初级",
+        "初级医疗保健",
+    ];
+    let lines: String = texts
+        .iter()
+        .enumerate()
+        .map(|(n, text)| {
+            let head = if n == 0 {
+                r#""title": "Runs", "kind": "other", "#
+            } else {
+                ""
+            };
+            format!("{{{head}\"doc\": \"runs\", \"text\": \"{text}\"}}\n")
+        })
+        .collect();
+    fs::write(corpus.path().join("runs.jsonl"), lines).expect("write passages");
+    indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).expect("build");
+    let index = Index::open(index_dir.path()).expect("open");
+    let found = |q: &str| -> Vec<usize> {
+        let response = index
+            .search(&SearchRequest {
+                sort: indexer::api::Sort::Doc,
+                ..SearchRequest::new(q)
+            })
+            .expect("search");
+        response
+            .hits
+            .iter()
+            .map(|h| h.passage.passage as usize)
+            .collect()
+    };
+    // Exactly the characters side by side: never across the space or the comma.
+    assert_eq!(found("初级保健"), [2]);
+    assert_eq!(found("\"初级保健\""), [2]);
+    // Runs apart in quotes: one after the other, whatever stands between.
+    assert_eq!(found("\"初级 保健\""), [1, 2, 3]);
+    // Unquoted, two terms joined by AND.
+    assert_eq!(found("初级 保健"), [1, 2, 3, 4, 5]);
+    assert_eq!(found("级保"), [2]);
+    // Proximity as before: positions count characters.
+    assert_eq!(found("初级 NEAR/4 服务"), [1, 2, 3]);
+    assert_eq!(found("保健 -初级保健"), [1, 3, 4, 5]);
+}
+
+#[test]
+fn issue_30_highlights_over_http_mark_exactly_the_sequence() {
+    let server = TestServer::start(study().index_dir.path(), None);
+    let mut rng = Rng::new(33);
+    for _ in 0..20 {
+        let sequence = sample_sequence(&mut rng);
+        let response = server.search(&[("q", &sequence), ("limit", "50")]);
+        assert_eq!(
+            response.total as usize,
+            expected(|t| t.contains(&sequence)).len(),
+            "{sequence}"
+        );
+        for hit in &response.hits {
+            let text = &hit.passage.text;
+            let marks = marked(text, &hit.highlights);
+            // Merged only where occurrences overlap or touch (哈哈 in 哈哈哈).
+            for mark in &marks {
+                assert!(
+                    mark.starts_with(&sequence) && mark.ends_with(&sequence),
+                    "{mark:?}"
+                );
+            }
+        }
+    }
+}
