@@ -1,11 +1,12 @@
-//! End-to-end tests of Chinese found wherever it stands (issue 30): over an index of generated
-//! Chinese passages (jieba's frequent words run together, with punctuation and English
-//! acronyms), every sequence of one to six characters sampled from the text, inside words and
-//! across them, finds exactly the passages holding it, unquoted and quoted; whole-word matches
-//! rank first; mixed queries, proximity and exclusions keep working; highlights mark exactly
-//! the sequence, over HTTP too.
+//! End-to-end tests of Chinese found wherever it stands (issue 30) and in either script (issue
+//! 25): over an index of generated Chinese passages (jieba's frequent words run together, with
+//! punctuation and English acronyms), in Simplified characters and, a third of them, converted
+//! to Traditional, every sequence of one to six characters sampled from the text, inside words
+//! and across them, finds exactly the passages holding it in either script, unquoted and
+//! quoted; whole-word matches rank first; mixed queries, proximity and exclusions keep working;
+//! highlights mark exactly the sequence in the document's own characters, over HTTP too.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::sync::OnceLock;
 
@@ -16,6 +17,8 @@ use verbatim_tests::corpus_gen::Vocabulary;
 use verbatim_tests::{HttpApi, Rng, TestServer, workspace_root};
 
 const PASSAGES: usize = 600;
+/// Passages converted to Traditional characters, after the Simplified ones.
+const TRADITIONAL: usize = 300;
 const ACRONYMS: [&str; 4] = ["GP", "NHS", "CCG", "STP"];
 
 /// The generated passages and their index, built once for the whole module.
@@ -34,9 +37,16 @@ fn study() -> &'static Study {
         // The 400 most frequent words: they recur, so sequences recur across passages.
         let words = &vocabulary.chinese[..400];
         let mut rng = Rng::new(30);
-        let passages: Vec<String> = (0..PASSAGES)
+        let mut passages: Vec<String> = (0..PASSAGES)
             .map(|_| chinese_text(&mut rng, words))
             .collect();
+        let script = script();
+        passages.extend((0..TRADITIONAL).map(|_| {
+            chinese_text(&mut rng, words)
+                .chars()
+                .map(|c| script.traditional.get(&c).copied().unwrap_or(c))
+                .collect::<String>()
+        }));
         let corpus = tempfile::tempdir().expect("corpus dir");
         let lines: String = passages
             .iter()
@@ -63,6 +73,56 @@ fn study() -> &'static Study {
             _corpus: corpus,
         }
     })
+}
+
+/// OpenCC's character table as the test reads it: each Traditional character's Simplified form,
+/// and a Traditional form of each Simplified character.
+struct Script {
+    simplified: HashMap<char, char>,
+    traditional: HashMap<char, char>,
+}
+
+fn script() -> &'static Script {
+    static SCRIPT: OnceLock<Script> = OnceLock::new();
+    SCRIPT.get_or_init(|| {
+        let table =
+            fs::read_to_string(workspace_root().join("indexer/dict/opencc-TSCharacters.txt"))
+                .expect("OpenCC's table");
+        let mut script = Script {
+            simplified: HashMap::new(),
+            traditional: HashMap::new(),
+        };
+        for line in table.lines().filter(|l| !l.starts_with('#')) {
+            let Some((from, to)) = line.split_once('\t') else {
+                continue;
+            };
+            let (Some(from), Some(to)) = (from.chars().next(), to.chars().next()) else {
+                continue;
+            };
+            script.simplified.insert(from, to);
+            script.traditional.entry(to).or_insert(from);
+        }
+        script
+    })
+}
+
+/// Text in Simplified characters, as both scripts are compared.
+fn simplified(text: &str) -> String {
+    let script = script();
+    text.chars()
+        .map(|c| {
+            let mut c = c;
+            while let Some(&s) = script.simplified.get(&c).filter(|&&s| s != c) {
+                c = s;
+            }
+            c
+        })
+        .collect()
+}
+
+/// Whether `text` holds `sequence`, either script matching the other.
+fn holds(text: &str, sequence: &str) -> bool {
+    simplified(text).contains(&simplified(sequence))
 }
 
 /// A passage of 8 to 30 words run together, with commas, full stops and acronyms between.
@@ -107,7 +167,8 @@ fn expected(keep: impl Fn(&str) -> bool) -> BTreeSet<usize> {
         .collect()
 }
 
-/// A sequence of 1 to 6 characters from a random place of a random passage's Han runs.
+/// A sequence of 1 to 6 characters, as written, from a random place of a random passage's Han
+/// runs.
 fn sample_sequence(rng: &mut Rng) -> String {
     let passages = &study().passages;
     loop {
@@ -116,10 +177,8 @@ fn sample_sequence(rng: &mut Rng) -> String {
         let run = &runs[rng.below(runs.len())];
         let len = rng.between(1, 7).min(run.chars.len());
         let start = rng.below(run.chars.len() - len + 1);
-        let sequence: String = run.chars[start..start + len]
-            .iter()
-            .map(|&(c, _, _)| c)
-            .collect();
+        // As written: the run's characters are as analysed (Simplified).
+        let sequence = text[run.chars[start].1..run.chars[start + len - 1].2].to_string();
         if !sequence.is_empty() {
             return sequence;
         }
@@ -155,16 +214,17 @@ fn marked(text: &str, spans: &[indexer::api::Span]) -> Vec<String> {
 #[test]
 fn issue_30_every_sequence_of_one_to_six_characters_finds_every_passage_holding_it() {
     let mut rng = Rng::new(3030);
-    let (mut wanted, mut found, mut across) = (0usize, 0usize, 0usize);
-    for _ in 0..300 {
+    let (mut wanted, mut found, mut across, mut traditional) = (0usize, 0, 0, 0);
+    for _ in 0..400 {
         let sequence = sample_sequence(&mut rng);
-        let want = expected(|text| text.contains(&sequence));
+        traditional += usize::from(simplified(&sequence) != sequence);
+        let want = expected(|text| holds(text, &sequence));
         assert!(!want.is_empty(), "{sequence} was sampled from a passage");
         // One character was found inside words before too.
         if sequence.chars().count() > 1 {
             across += want
                 .iter()
-                .filter(|&&n| !is_words_of(&study().passages[n], &sequence))
+                .filter(|&&n| !is_words_of(&study().passages[n], &simplified(&sequence)))
                 .count();
         }
         for q in [sequence.clone(), format!("\"{sequence}\"")] {
@@ -181,11 +241,18 @@ fn issue_30_every_sequence_of_one_to_six_characters_finds_every_passage_holding_
                     "{q}: no highlight in {}",
                     hit.passage.text
                 );
+                let sought = simplified(&sequence);
                 for mark in &marks {
-                    assert!(mark.contains(&sequence), "{q}: highlighted {mark:?}");
+                    assert!(
+                        simplified(mark).contains(&sought),
+                        "{q}: highlighted {mark:?}"
+                    );
                 }
-                let occurrences: usize = hit.passage.text.matches(&sequence).count();
-                let covered: usize = marks.iter().map(|m| m.matches(&sequence).count()).sum();
+                let occurrences = simplified(&hit.passage.text).matches(&sought).count();
+                let covered: usize = marks
+                    .iter()
+                    .map(|m| simplified(m).matches(&sought).count())
+                    .sum();
                 assert_eq!(covered, occurrences, "{q}: every occurrence is marked");
             }
         }
@@ -196,6 +263,10 @@ fn issue_30_every_sequence_of_one_to_six_characters_finds_every_passage_holding_
     );
     assert_eq!(found, wanted);
     assert!(across > 50, "the sample crosses word boundaries: {across}");
+    assert!(
+        traditional > 50,
+        "the sample has Traditional sequences: {traditional}"
+    );
 }
 
 #[test]
@@ -240,15 +311,15 @@ fn issue_30_mixed_queries_and_exclusions_keep_working() {
         let cases: [(String, BTreeSet<usize>); 3] = [
             (
                 format!("{acronym} {sequence}"),
-                expected(|t| has_acronym(t, acronym) && t.contains(&sequence)),
+                expected(|t| has_acronym(t, acronym) && holds(t, &sequence)),
             ),
             (
                 format!("{sequence} -{other}"),
-                expected(|t| t.contains(&sequence) && !t.contains(&other)),
+                expected(|t| holds(t, &sequence) && !holds(t, &other)),
             ),
             (
                 format!("{sequence} OR {other}"),
-                expected(|t| t.contains(&sequence) || t.contains(&other)),
+                expected(|t| holds(t, &sequence) || holds(t, &other)),
             ),
         ];
         for (q, want) in cases {
@@ -321,19 +392,61 @@ fn issue_30_highlights_over_http_mark_exactly_the_sequence() {
         let response = server.search(&[("q", &sequence), ("limit", "50")]);
         assert_eq!(
             response.total as usize,
-            expected(|t| t.contains(&sequence)).len(),
+            expected(|t| holds(t, &sequence)).len(),
             "{sequence}"
         );
         for hit in &response.hits {
             let text = &hit.passage.text;
             let marks = marked(text, &hit.highlights);
             // Merged only where occurrences overlap or touch (哈哈 in 哈哈哈).
-            for mark in &marks {
+            let sought = simplified(&sequence);
+            for mark in marks.iter().map(|m| simplified(m)) {
                 assert!(
-                    mark.starts_with(&sequence) && mark.ends_with(&sequence),
-                    "{mark:?}"
+                    mark.starts_with(&sought) && mark.ends_with(&sought),
+                    "{sequence}: marked {mark:?}"
                 );
             }
         }
     }
+}
+
+#[test]
+fn issue_25_either_script_finds_the_other_highlighted_in_the_documents_own_characters() {
+    let server = TestServer::start(study().index_dir.path(), None);
+    let passages = &study().passages;
+    let mut checked = 0;
+    for n in [0, 1, 2, PASSAGES, PASSAGES + 1, PASSAGES + 2] {
+        let (runs, _) = analysis::han_runs(&passages[n]);
+        let run = runs
+            .iter()
+            .find(|r| r.chars.len() >= 4)
+            .expect("a long run");
+        let written = passages[n][run.chars[0].1..run.chars[3].2].to_string();
+        let other: String = if n < PASSAGES {
+            let script = script();
+            written
+                .chars()
+                .map(|c| script.traditional.get(&c).copied().unwrap_or(c))
+                .collect()
+        } else {
+            simplified(&written)
+        };
+        if other == written {
+            continue;
+        }
+        checked += 1;
+        // Typed in the other script, the passage is found and its own characters marked.
+        let response = server.search(&[("q", &other), ("limit", "1000")]);
+        let hit = response
+            .hits
+            .iter()
+            .find(|hit| hit.passage.passage as usize == n + 1)
+            .unwrap_or_else(|| panic!("{other} does not find {}", passages[n]));
+        let marks = marked(&hit.passage.text, &hit.highlights);
+        assert!(marks.contains(&written), "{other}: marked {marks:?}");
+    }
+    assert!(
+        checked >= 4,
+        "{checked} passages differ in the other script"
+    );
 }

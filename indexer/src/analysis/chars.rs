@@ -13,6 +13,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::cjk::is_cjk;
 use super::mixed::next_run;
+use super::normalize::normalize;
 
 /// Every Han character of the text as a token (other text yields none).
 #[derive(Debug, Clone, Default)]
@@ -157,18 +158,28 @@ impl HanRun {
     }
 }
 
-/// The Han runs of `text`, and whether it has other words too (letters or digits).
-pub fn han_runs(text: &str) -> (Vec<HanRun>, bool) {
+/// The Han runs of `text` as analysed (normalised, see `normalize`), each character located in
+/// `text` as written, and whether it has other words too (letters or digits).
+pub fn han_runs(written: &str) -> (Vec<HanRun>, bool) {
+    let (text, alignment) = normalize(written);
+    let original = |offset: usize, is_end: bool| {
+        alignment
+            .as_ref()
+            .map_or(offset, |a| a.original(offset, is_end))
+    };
     let mut runs = Vec::new();
     let mut others = false;
     let mut position = 0;
     let mut cursor = 0;
-    while let Some(run) = next_run(text, cursor) {
+    while let Some(run) = next_run(&text, cursor) {
         cursor = run.end;
         if run.han {
             let chars: Vec<(char, usize, usize)> = text[run.start..run.end]
                 .char_indices()
-                .map(|(at, c)| (c, run.start + at, run.start + at + c.len_utf8()))
+                .map(|(at, c)| {
+                    let at = run.start + at;
+                    (c, original(at, false), original(at + c.len_utf8(), true))
+                })
                 .collect();
             let count = chars.len();
             runs.push(HanRun { position, chars });
@@ -232,5 +243,12 @@ mod tests {
         assert_eq!((runs[1].position, runs[1].text()), (3, "保健".to_string()));
         assert_eq!(runs[1].chars[0], ('保', 12, 15));
         assert!(!han_runs("待处理").1);
+    }
+
+    #[test]
+    fn runs_are_simplified_and_located_in_the_text_as_written() {
+        let (runs, _) = han_runs("GP 初級保健");
+        assert_eq!(runs[0].text(), "初级保健");
+        assert_eq!(runs[0].chars[1], ('级', 6, 9));
     }
 }

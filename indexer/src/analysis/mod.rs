@@ -1,5 +1,7 @@
 //! Text analysis: one analyzer for English, Chinese, and both mixed in one passage or query.
 //!
+//! Text is analysed as normalised (`normalize`): Traditional Chinese characters folded to
+//! Simplified (`script`), each token still located in the text as written.
 //! The tokenizer splits text into runs of Han characters, segmented into words with lindera and
 //! the jieba dictionary (compiled in by `build.rs`), and runs of letters and digits. Filters
 //! then lowercase, fold accents and stem English words (`CCGs` meets `ccg`); Chinese words pass
@@ -21,7 +23,9 @@ mod cjk;
 mod english;
 mod indexed;
 mod mixed;
+mod normalize;
 mod pairs;
+mod script;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
@@ -34,6 +38,7 @@ pub use cjk::is_cjk;
 use english::AcronymPlurals;
 pub use indexed::{IndexedText, pre_tokenized};
 use mixed::MixedTokenizer;
+use normalize::Normalizing;
 use pairs::WordPairs;
 pub use pairs::{PAIR_WORDS, PairWords, most_frequent_words, word_pair};
 
@@ -89,9 +94,10 @@ pub fn pairs_analyzer(mode: Mode, words: &PairWords) -> TextAnalyzer {
         .build()
 }
 
-/// `tokenizer`'s tokens without over-long ones, lowercased and folded: the unstemmed analysis.
+/// `tokenizer`'s tokens of the normalised text (located in the text as written), without
+/// over-long ones, lowercased and folded: the unstemmed analysis.
 fn plain<T: Tokenizer>(tokenizer: T) -> TextAnalyzerBuilder<impl Tokenizer> {
-    TextAnalyzer::builder(tokenizer)
+    TextAnalyzer::builder(Normalizing::new(tokenizer))
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -156,8 +162,14 @@ pub fn register(manager: &TokenizerManager, pair_words: &PairWords) {
     manager.register(TEXT, text_analyzer(Mode::Index));
     manager.register(PLAIN, plain_analyzer(Mode::Index));
     manager.register(PAIRS, pairs_analyzer(Mode::Index, pair_words));
-    manager.register(CHARS, TextAnalyzer::from(HanChars::default()));
-    manager.register(CHAR_PAIRS, TextAnalyzer::from(HanPairs::default()));
+    manager.register(
+        CHARS,
+        TextAnalyzer::from(Normalizing::new(HanChars::default())),
+    );
+    manager.register(
+        CHAR_PAIRS,
+        TextAnalyzer::from(Normalizing::new(HanPairs::default())),
+    );
     manager.register(KEYWORD, keyword_analyzer());
 }
 
