@@ -330,33 +330,40 @@ fn issue_30_mixed_queries_and_exclusions_keep_working() {
     assert!(nonempty > 100, "{nonempty} cases matched something");
 }
 
-#[test]
-fn issue_30_two_runs_apart_in_quotes_are_a_phrase_of_runs_and_proximity_counts_characters() {
-    // Written for this test: 初级 and 保健 apart, side by side, and across a comma.
-    let index_dir = tempfile::tempdir().expect("index dir");
+/// An index of one document with these passages, and the temp dirs that hold it.
+fn small_index(texts: &[&str]) -> (Index, (tempfile::TempDir, tempfile::TempDir)) {
     let corpus = tempfile::tempdir().expect("corpus dir");
-    let texts = [
-        "初级 保健服务",
-        "初级保健服务",
-        "初级，保健服务",
-        "保健初级",
-        "初级医疗保健",
-    ];
+    let index_dir = tempfile::tempdir().expect("index dir");
     let lines: String = texts
         .iter()
         .enumerate()
         .map(|(n, text)| {
             let head = if n == 0 {
-                r#""title": "Runs", "kind": "other", "#
+                r#""title": "Written", "kind": "other", "#
             } else {
                 ""
             };
-            format!("{{{head}\"doc\": \"runs\", \"text\": \"{text}\"}}\n")
+            format!("{{{head}\"doc\": \"written\", \"text\": \"{text}\"}}\n")
         })
         .collect();
-    fs::write(corpus.path().join("runs.jsonl"), lines).expect("write passages");
-    indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).expect("build");
+    fs::write(corpus.path().join("written.jsonl"), lines).expect("write passages");
+    let report =
+        indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default()).expect("build");
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
     let index = Index::open(index_dir.path()).expect("open");
+    (index, (corpus, index_dir))
+}
+
+#[test]
+fn issue_30_two_runs_apart_in_quotes_are_a_phrase_of_runs_and_proximity_counts_characters() {
+    // Written for this test: 初级 and 保健 apart, side by side, and across a comma.
+    let (index, _dirs) = small_index(&[
+        "初级 保健服务",
+        "初级保健服务",
+        "初级，保健服务",
+        "保健初级",
+        "初级医疗保健",
+    ]);
     let found = |q: &str| -> Vec<usize> {
         let response = index
             .search(&SearchRequest {
@@ -449,4 +456,33 @@ fn issue_25_either_script_finds_the_other_highlighted_in_the_documents_own_chara
         checked >= 4,
         "{checked} passages differ in the other script"
     );
+}
+
+#[test]
+fn issue_21_compatibility_characters_are_found_by_their_ordinary_ones_and_marked_in_place() {
+    // ⽅ is the Kangxi radical U+2F45, 隣 the compatibility ideograph U+F9F1; the letters and
+    // digits are full-width, as Chinese input methods and PDFs write them.
+    let text = "我们用新⽅法研究ＧＰ在２０１５年的隣近诊所";
+    let (_, (_, index_dir)) = small_index(&[text, "普通的方法"]);
+    let server = TestServer::start(index_dir.path(), None);
+    for (q, written) in [
+        ("方法", "⽅法"),
+        ("GP", "ＧＰ"),
+        ("gp 2015", "２０１５"),
+        ("\"研究GP\"", "研究ＧＰ"),
+        ("隣近", "隣近"),
+        ("新方", "新⽅"),
+    ] {
+        let response = server.search(&[("q", q)]);
+        let hit = response
+            .hits
+            .iter()
+            .find(|hit| hit.passage.passage == 1)
+            .unwrap_or_else(|| panic!("{q} does not find the passage"));
+        // The stored text is the file's, and the highlight marks its own characters.
+        assert_eq!(hit.passage.text, text);
+        let marks = marked(text, &hit.highlights);
+        assert!(marks.iter().any(|m| m == written), "{q}: marked {marks:?}");
+    }
+    assert_eq!(server.search(&[("q", "方法")]).total, 2);
 }

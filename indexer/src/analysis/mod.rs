@@ -1,7 +1,7 @@
 //! Text analysis: one analyzer for English, Chinese, and both mixed in one passage or query.
 //!
-//! Text is analysed as normalised (`normalize`): Traditional Chinese characters folded to
-//! Simplified (`script`), each token still located in the text as written.
+//! Text is analysed as normalised (`normalize`): Unicode NFKC, then Traditional Chinese characters
+//! folded to Simplified (`script`), each token still located in the text as written.
 //! The tokenizer splits text into runs of Han characters, segmented into words with lindera and
 //! the jieba dictionary (compiled in by `build.rs`), and runs of letters and digits. Filters
 //! then lowercase, fold accents and stem English words (`CCGs` meets `ccg`); Chinese words pass
@@ -39,6 +39,7 @@ use english::AcronymPlurals;
 pub use indexed::{IndexedText, pre_tokenized};
 use mixed::MixedTokenizer;
 use normalize::Normalizing;
+pub use normalize::may_hold_han;
 use pairs::WordPairs;
 pub use pairs::{PAIR_WORDS, PairWords, most_frequent_words, word_pair};
 

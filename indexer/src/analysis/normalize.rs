@@ -1,6 +1,11 @@
-//! What text is analysed as: Traditional Chinese folded to Simplified (see `script`), while every
-//! token keeps the byte offsets of the text as written, so highlights and citations mark the
-//! document's own characters.
+//! What text is analysed as: Unicode NFKC (Kangxi radicals such as ⽅ U+2F45 become 方,
+//! full-width ＧＰ and ２０１５ become GP and 2015, compatibility ideographs their unified
+//! forms, as PDFs and Chinese input methods write them), then Traditional Chinese folded to
+//! Simplified (see `script`), while every token keeps the byte offsets of the text as written,
+//! so highlights and citations mark the document's own characters.
+//!
+//! NFKC is applied to each character with the combining marks that follow it (`e` and U+0301
+//! become `é`), so every stretch of the normalised text comes from one stretch of the written.
 //!
 //! [`Normalizing`] wraps a tokenizer: it normalises the text into a buffer, lets the inner
 //! tokenizer run over that, and maps each token's offsets back through an [`Alignment`]. Text
@@ -8,6 +13,10 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+use super::cjk::is_cjk;
 use super::script::fold;
 
 /// A stretch of the normalised text whose bytes do not line up with the text as written.
@@ -55,9 +64,29 @@ pub(crate) fn normalize_into(text: &str, out: &mut String, alignment: &mut Align
     // Copied lazily: `copied` is how much of `text` is in `out` already.
     let mut copied = 0;
     let mut changed = false;
-    for (at, c) in text.char_indices() {
-        let folded = fold(c);
-        if folded == c {
+    let mut chars = text.char_indices().peekable();
+    let mut normalized = String::new();
+    while let Some((at, c)) = chars.next() {
+        let mut end = at + c.len_utf8();
+        while let Some(&(next_at, next)) = chars.peek() {
+            if canonical_combining_class(next) == 0 {
+                break;
+            }
+            end = next_at + next.len_utf8();
+            chars.next();
+        }
+        let segment = &text[at..end];
+        let single = end == at + c.len_utf8();
+        if single && c.is_ascii() {
+            continue;
+        }
+        normalized.clear();
+        if single && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
+            normalized.push(fold(c));
+        } else {
+            normalized.extend(segment.nfkc().map(fold));
+        }
+        if normalized == segment {
             continue;
         }
         if !changed {
@@ -66,22 +95,33 @@ pub(crate) fn normalize_into(text: &str, out: &mut String, alignment: &mut Align
         }
         out.push_str(&text[copied..at]);
         let norm_start = out.len();
-        out.push(folded);
-        let orig_end = at + c.len_utf8();
-        if folded.len_utf8() != c.len_utf8() {
+        out.push_str(&normalized);
+        // One character for one of the same length lines up; anything else is a stretch.
+        let one_for_one =
+            single && normalized.len() == segment.len() && normalized.chars().nth(1).is_none();
+        if !one_for_one {
             alignment.shifts.push(Shift {
                 norm_start,
                 norm_end: out.len(),
                 orig_start: at,
-                orig_end,
+                orig_end: end,
             });
         }
-        copied = orig_end;
+        copied = end;
     }
     if changed {
         out.push_str(&text[copied..]);
     }
     changed
+}
+
+/// Whether `text` may hold Han characters once normalised: it has some, or characters that
+/// NFKC changes (a Kangxi radical becomes one).
+pub fn may_hold_han(text: &str) -> bool {
+    !text.is_ascii()
+        && text.chars().any(|c| {
+            is_cjk(c) || (!c.is_ascii() && is_nfkc_quick(std::iter::once(c)) != IsNormalized::Yes)
+        })
 }
 
 /// `text` as analysed, with the alignment to the text as written (`None`: unchanged).
@@ -176,6 +216,31 @@ mod tests {
         assert_eq!(normalized, "CCG 初级保健");
         // Same byte lengths: nothing shifted.
         assert_eq!(alignment, Some(Alignment::default()));
+    }
+
+    #[test]
+    fn compatibility_forms_become_their_ordinary_characters_located_where_written() {
+        // ⽅ (U+2F45, a Kangxi radical), full-width letters and digits, a compatibility
+        // ideograph (U+F9F1 is 隣), e and a combining acute accent.
+        let text = "⽅法 ＧＰ２０１５ 隣 cafe\u{301}";
+        let (normalized, alignment) = normalize(text);
+        let alignment = alignment.expect("changed");
+        assert_eq!(normalized, "方法 GP2015 隣 café");
+        let gp = normalized.find("GP").expect("GP");
+        let start = alignment.original(gp, false);
+        let end = alignment.original(gp + "GP2015".len(), true);
+        assert_eq!(&text[start..end], "ＧＰ２０１５");
+        let cafe = normalized.find("café").expect("café");
+        let end = alignment.original(normalized.len(), true);
+        assert_eq!(&text[alignment.original(cafe, false)..end], "cafe\u{301}");
+        assert!(may_hold_han("⽅") && may_hold_han("初级") && !may_hold_han("GP café"));
+    }
+
+    #[test]
+    fn normalising_twice_changes_nothing_more() {
+        let text = "⽅法 ＧＰ 初級 ㍿ ① ﬁ cafe\u{301}";
+        let (once, _) = normalize(text);
+        assert_eq!(normalize(&once).0, once);
     }
 
     #[test]
