@@ -133,7 +133,7 @@ pub fn query_mix(vocabulary: &Vocabulary, sites: usize, seed: u64) -> Vec<BenchQ
         (3..=4).contains(&w.chars().count())
     });
     // The most frequent two-character words, so that two of them often stand side by side.
-    let pairs: Vec<&str> = vocabulary.chinese[..vocabulary.chinese.len().min(200)]
+    let pairs: Vec<&str> = vocabulary.chinese[..vocabulary.chinese.len().min(60)]
         .iter()
         .map(String::as_str)
         .filter(|w| w.chars().count() == 2)
