@@ -47,25 +47,8 @@ fn study() -> &'static Study {
                 .map(|c| script.traditional.get(&c).copied().unwrap_or(c))
                 .collect::<String>()
         }));
-        let corpus = tempfile::tempdir().expect("corpus dir");
-        let lines: String = passages
-            .iter()
-            .enumerate()
-            .map(|(n, text)| {
-                let head = if n == 0 {
-                    r#""title": "Generated", "kind": "other", "#
-                } else {
-                    ""
-                };
-                format!("{{{head}\"doc\": \"generated\", \"text\": \"{text}\"}}\n")
-            })
-            .collect();
-        fs::write(corpus.path().join("generated.jsonl"), lines).expect("write passages");
-        let index_dir = tempfile::tempdir().expect("index dir");
-        let report = indexer::build(corpus.path(), index_dir.path(), &BuildOptions::default())
-            .expect("build");
-        assert!(report.errors.is_empty(), "{:?}", report.errors);
-        let index = Index::open(index_dir.path()).expect("open");
+        let texts: Vec<&str> = passages.iter().map(String::as_str).collect();
+        let (index, (corpus, index_dir)) = index_of(&texts);
         Study {
             passages,
             index,
@@ -330,8 +313,8 @@ fn issue_30_mixed_queries_and_exclusions_keep_working() {
     assert!(nonempty > 100, "{nonempty} cases matched something");
 }
 
-/// An index of one document with these passages, and the temp dirs that hold it.
-fn small_index(texts: &[&str]) -> (Index, (tempfile::TempDir, tempfile::TempDir)) {
+/// An index of one document with these passages, and the temp dirs (corpus, index) that hold it.
+fn index_of(texts: &[&str]) -> (Index, (tempfile::TempDir, tempfile::TempDir)) {
     let corpus = tempfile::tempdir().expect("corpus dir");
     let index_dir = tempfile::tempdir().expect("index dir");
     let lines: String = texts
@@ -357,7 +340,7 @@ fn small_index(texts: &[&str]) -> (Index, (tempfile::TempDir, tempfile::TempDir)
 #[test]
 fn issue_30_two_runs_apart_in_quotes_are_a_phrase_of_runs_and_proximity_counts_characters() {
     // Written for this test: 初级 and 保健 apart, side by side, and across a comma.
-    let (index, _dirs) = small_index(&[
+    let (index, _dirs) = index_of(&[
         "初级 保健服务",
         "初级保健服务",
         "初级，保健服务",
@@ -463,7 +446,7 @@ fn issue_21_compatibility_characters_are_found_by_their_ordinary_ones_and_marked
     // ⽅ is the Kangxi radical U+2F45, 隣 the compatibility ideograph U+F9F1; the letters and
     // digits are full-width, as Chinese input methods and PDFs write them.
     let text = "我们用新⽅法研究ＧＰ在２０１５年的隣近诊所";
-    let (_, (_, index_dir)) = small_index(&[text, "普通的方法"]);
+    let (_, (_, index_dir)) = index_of(&[text, "普通的方法"]);
     let server = TestServer::start(index_dir.path(), None);
     for (q, written) in [
         ("方法", "⽅法"),
