@@ -119,8 +119,9 @@ pub fn to_document(
         (fields.text_pairs, pre_tokenized(analysed.pairs)),
         (fields.words, pre_tokenized(analysed.words)),
     ];
-    if passage.text.chars().any(analysis::is_cjk) {
+    if analysis::may_hold_han(&passage.text) {
         doc.add_text(fields.text_chars, &passage.text);
+        doc.add_text(fields.text_char_pairs, &passage.text);
     }
     doc.add_text(fields.kind, document.kind.as_str());
     doc.add_text(fields.lang, passage.lang.as_str());

@@ -13,7 +13,7 @@ use crate::analysis;
 use crate::error::{Error, Result};
 
 /// Bumped whenever fields or analysis change, so an older index is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Field names, as used in fast-field lookups.
 pub mod names {
@@ -30,6 +30,9 @@ pub mod names {
     pub const TEXT_PAIRS: &str = "text_pairs";
     /// Chinese characters of the text, for one-character queries.
     pub const TEXT_CHARS: &str = "text_chars";
+    /// Pairs of adjacent Chinese characters of the text, with positions: a sequence of
+    /// characters is the phrase of its pairs.
+    pub const TEXT_CHAR_PAIRS: &str = "text_char_pairs";
     /// Document kind.
     pub const KIND: &str = "kind";
     /// Passage language.
@@ -79,6 +82,8 @@ pub struct Fields {
     pub text_pairs: Field,
     /// See [`names::TEXT_CHARS`].
     pub text_chars: Field,
+    /// See [`names::TEXT_CHAR_PAIRS`].
+    pub text_char_pairs: Field,
     /// See [`names::KIND`].
     pub kind: Field,
     /// See [`names::LANG`].
@@ -135,9 +140,15 @@ pub fn build_schema() -> (Schema, Fields) {
             .set_tokenizer(analysis::CHARS)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
+    let char_pairs = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::CHAR_PAIRS)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let attrs = JsonObjectOptions::default().set_fast("raw").set_stored();
-    // The text fields are always written pre-tokenized (see `record`), except `text_chars`; the
-    // tokenizers named here tell tantivy how the tokens were made, and serve queries.
+    // The text fields are always written pre-tokenized (see `record`), except `text_chars` and
+    // `text_char_pairs` (no segmentation to share); the tokenizers named here tell tantivy how
+    // the tokens were made, and serve queries.
     let words = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(analysis::PLAIN)
@@ -155,6 +166,7 @@ pub fn build_schema() -> (Schema, Fields) {
         text: b.add_text_field(names::TEXT, text),
         text_pairs: b.add_text_field(names::TEXT_PAIRS, pairs),
         text_chars: b.add_text_field(names::TEXT_CHARS, chars),
+        text_char_pairs: b.add_text_field(names::TEXT_CHAR_PAIRS, char_pairs),
         kind: b.add_text_field(names::KIND, keyword.clone()),
         lang: b.add_text_field(names::LANG, keyword.clone()),
         speaker: b.add_text_field(names::SPEAKER, keyword.clone()),
@@ -191,6 +203,7 @@ impl Fields {
             text: get(names::TEXT)?,
             text_pairs: get(names::TEXT_PAIRS)?,
             text_chars: get(names::TEXT_CHARS)?,
+            text_char_pairs: get(names::TEXT_CHAR_PAIRS)?,
             kind: get(names::KIND)?,
             lang: get(names::LANG)?,
             speaker: get(names::SPEAKER)?,

@@ -5,6 +5,7 @@
 //! `127.0.0.1:0`, and run the real binaries. Run them with `cargo test --workspace`, which builds
 //! every binary first. The benchmark harness has a crate of its own, `tests/bench`.
 
+mod chinese;
 mod cli;
 mod compare;
 mod export;

@@ -167,15 +167,18 @@ impl MixedTokenStream<'_> {
 
 /// A stretch of text that yields tokens: Han characters, or letters and digits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Run {
-    han: bool,
-    start: usize,
-    end: usize,
+pub(crate) struct Run {
+    /// Whether the run is of Han characters (else of letters and digits).
+    pub han: bool,
+    /// Byte offset of its first character.
+    pub start: usize,
+    /// Byte offset just past its last character.
+    pub end: usize,
 }
 
 /// The next run at or after byte `from`, skipping whitespace and punctuation (CJK punctuation
 /// included: it is neither Han nor alphanumeric).
-fn next_run(text: &str, from: usize) -> Option<Run> {
+pub(crate) fn next_run(text: &str, from: usize) -> Option<Run> {
     let rest = &text[from..];
     let mut chars = rest.char_indices();
     let (start, first) = chars.find(|&(_, c)| is_cjk(c) || c.is_alphanumeric())?;

@@ -1,5 +1,7 @@
 //! Text analysis: one analyzer for English, Chinese, and both mixed in one passage or query.
 //!
+//! Text is analysed as normalised (`normalize`): Unicode NFKC, then Traditional Chinese characters
+//! folded to Simplified (`script`), each token still located in the text as written.
 //! The tokenizer splits text into runs of Han characters, segmented into words with lindera and
 //! the jieba dictionary (compiled in by `build.rs`), and runs of letters and digits. Filters
 //! then lowercase, fold accents and stem English words (`CCGs` meets `ccg`); Chinese words pass
@@ -8,6 +10,9 @@
 //! the surrounding text was segmented. When indexing, long Chinese words also yield the
 //! dictionary words inside them (卫生保健 is found by 保健); queries never do, so a phrase
 //! built from query tokens lines up with the indexed main words.
+//! Beside the words, every Han character and every pair of adjacent ones are indexed (`chars`),
+//! so a run of Chinese characters in a query is found wherever it stands, inside words or
+//! across them.
 //!
 //! Register the analyzers once with [`register`] and name them in the schema with [`TEXT`],
 //! [`PLAIN`] and [`KEYWORD`]; tokenize queries with `text_analyzer(Mode::Query)`.
@@ -18,18 +23,23 @@ mod cjk;
 mod english;
 mod indexed;
 mod mixed;
+mod normalize;
 mod pairs;
+mod script;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
     TextAnalyzer, TextAnalyzerBuilder, Token, TokenStream, Tokenizer, TokenizerManager,
 };
 
-use chars::HanChars;
+use chars::{HanChars, HanPairs};
+pub use chars::{HanRun, han_runs};
 pub use cjk::is_cjk;
 use english::AcronymPlurals;
 pub use indexed::{IndexedText, pre_tokenized};
 use mixed::MixedTokenizer;
+use normalize::Normalizing;
+pub use normalize::may_hold_han;
 use pairs::WordPairs;
 pub use pairs::{PAIR_WORDS, PairWords, most_frequent_words, word_pair};
 
@@ -44,6 +54,10 @@ pub const PAIRS: &str = "verbatim_pairs";
 
 /// Each Chinese character of the text, for one-character queries (see `chars`).
 pub const CHARS: &str = "verbatim_chars";
+
+/// Each two adjacent Chinese characters of the text, at their positions, for sequences of two
+/// or more characters found wherever they stand (see `chars`).
+pub const CHAR_PAIRS: &str = "verbatim_char_pairs";
 
 /// The whole value as one lowercased token, for case-insensitive filters on role, site and such.
 pub const KEYWORD: &str = "verbatim_keyword";
@@ -81,9 +95,10 @@ pub fn pairs_analyzer(mode: Mode, words: &PairWords) -> TextAnalyzer {
         .build()
 }
 
-/// `tokenizer`'s tokens without over-long ones, lowercased and folded: the unstemmed analysis.
+/// `tokenizer`'s tokens of the normalised text (located in the text as written), without
+/// over-long ones, lowercased and folded: the unstemmed analysis.
 fn plain<T: Tokenizer>(tokenizer: T) -> TextAnalyzerBuilder<impl Tokenizer> {
-    TextAnalyzer::builder(tokenizer)
+    TextAnalyzer::builder(Normalizing::new(tokenizer))
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -142,13 +157,20 @@ pub(crate) fn highlight_analyzers(han_needles: Vec<String>) -> (TextAnalyzer, Te
     )
 }
 
-/// Registers [`TEXT`], [`PLAIN`] and [`PAIRS`] (indexing mode; pairs of `pair_words`), [`CHARS`]
-/// and [`KEYWORD`] with an index's tokenizers.
+/// Registers [`TEXT`], [`PLAIN`] and [`PAIRS`] (indexing mode; pairs of `pair_words`), [`CHARS`],
+/// [`CHAR_PAIRS`] and [`KEYWORD`] with an index's tokenizers.
 pub fn register(manager: &TokenizerManager, pair_words: &PairWords) {
     manager.register(TEXT, text_analyzer(Mode::Index));
     manager.register(PLAIN, plain_analyzer(Mode::Index));
     manager.register(PAIRS, pairs_analyzer(Mode::Index, pair_words));
-    manager.register(CHARS, TextAnalyzer::from(HanChars::default()));
+    manager.register(
+        CHARS,
+        TextAnalyzer::from(Normalizing::new(HanChars::default())),
+    );
+    manager.register(
+        CHAR_PAIRS,
+        TextAnalyzer::from(Normalizing::new(HanPairs::default())),
+    );
     manager.register(KEYWORD, keyword_analyzer());
 }
 
@@ -362,7 +384,7 @@ mod tests {
     fn register_makes_every_analyzer_available_by_name() {
         let manager = TokenizerManager::new();
         register(&manager, &PairWords::default());
-        for name in [TEXT, PLAIN, PAIRS, CHARS, KEYWORD] {
+        for name in [TEXT, PLAIN, PAIRS, CHARS, CHAR_PAIRS, KEYWORD] {
             assert!(manager.get(name).is_some(), "{name}");
         }
         let text = manager.get(TEXT).expect("registered");

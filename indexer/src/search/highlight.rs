@@ -5,7 +5,7 @@
 //! word the index matched (`commissioned` for the query `commissioning`, 保健 inside 初级保健).
 //! Words are highlighted wherever they occur; a phrase only where it occurs, as one span from
 //! its first word to its last; a proximity group only where its words occur within the
-//! distance; a single Chinese character wherever it occurs, inside words too.
+//! distance; a Chinese sequence wherever its characters stand, inside words or across them.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -90,9 +90,8 @@ impl Highlighter {
     /// Character ranges of matched words in `text`, sorted and merged.
     pub fn highlights(&mut self, text: &str) -> Vec<Span> {
         let mut byte_ranges = Vec::new();
-        for c in &self.highlights.chars {
-            let len = c.len_utf8();
-            byte_ranges.extend(text.match_indices(*c).map(|(at, _)| (at, at + len)));
+        if !self.highlights.sequences.is_empty() {
+            mark_sequences(&self.highlights.sequences, text, &mut byte_ranges);
         }
         if !self.words.is_empty()
             || !self.highlights.prefixes.is_empty()
@@ -220,6 +219,54 @@ impl Highlighter {
             for_each_window(&keys, &wanted, *distance, |window| {
                 ranges.extend(events[window].iter().map(|(_, _, o)| (o.start, o.end)));
             });
+        }
+    }
+}
+
+/// Each occurrence of each Chinese sequence (runs of characters at position offsets), as one
+/// range from its first character to its last.
+fn mark_sequences(
+    sequences: &[Vec<(usize, String)>],
+    text: &str,
+    ranges: &mut Vec<(usize, usize)>,
+) {
+    let (runs, _) = analysis::han_runs(text);
+    // The run holding a position, and the character's index in it.
+    let at = |position: usize| {
+        let i = runs.partition_point(|run| run.position + run.chars.len() <= position);
+        let run = runs.get(i).filter(|run| run.position <= position)?;
+        Some((run, position - run.position))
+    };
+    // A part's characters at `position`, all in one run: the byte range they cover.
+    let part_at = |position: usize, part: &str| {
+        let (run, from) = at(position)?;
+        let mut end = None;
+        let mut chars = part.chars();
+        for (i, c) in chars.by_ref().enumerate() {
+            let &(found, _, to) = run.chars.get(from + i)?;
+            if found != c {
+                return None;
+            }
+            end = Some(to);
+        }
+        Some((run.chars[from].1, end?))
+    };
+    for parts in sequences {
+        for run in &runs {
+            for start in run.position..run.position + run.chars.len() {
+                let found: Option<Vec<(usize, usize)>> = parts
+                    .iter()
+                    .map(|(offset, part)| part_at(start + offset, part))
+                    .collect();
+                if let Some(found) = found {
+                    let end = found
+                        .iter()
+                        .map(|&(_, end)| end)
+                        .max()
+                        .unwrap_or(found[0].1);
+                    ranges.push((found[0].0, end));
+                }
+            }
         }
     }
 }
@@ -546,11 +593,34 @@ mod tests {
     #[test]
     fn a_single_chinese_character_is_highlighted_inside_words() {
         let mut h = Highlighter::new(Highlights {
-            chars: BTreeSet::from(['蝶']),
+            sequences: vec![vec![(0, "蝶".to_string())]],
             ..Highlights::default()
         });
         let text = "蝶恋花是一首词牌名, 蝴蝶";
         assert_eq!(marked(text, &h.highlights(text)), ["蝶", "蝶"]);
+    }
+
+    #[test]
+    fn a_chinese_sequence_is_highlighted_exactly_where_it_stands() {
+        let sequence = |parts: &[(usize, &str)]| {
+            Highlighter::new(Highlights {
+                sequences: vec![parts.iter().map(|&(o, p)| (o, p.to_string())).collect()],
+                ..Highlights::default()
+            })
+        };
+        // Across the words 待 处理 and inside 处理器, not across the comma.
+        let text = "待处理的事，处理器处，理";
+        let mut h = sequence(&[(0, "处理")]);
+        let spans = h.highlights(text);
+        assert_eq!(marked(text, &spans), ["处理", "处理"]);
+        assert_eq!(spans[0], Span { start: 1, end: 3 });
+        // Overlapping occurrences merge into one span.
+        let mut h = sequence(&[(0, "哈哈")]);
+        assert_eq!(marked("哈哈哈 哈", &h.highlights("哈哈哈 哈")), ["哈哈哈"]);
+        // Runs at offsets: one span over both and what separates them.
+        let mut h = sequence(&[(0, "初级"), (2, "保健")]);
+        let text = "初级 保健和初级保健, 初级 GP 保健";
+        assert_eq!(marked(text, &h.highlights(text)), ["初级 保健", "初级保健"]);
     }
 
     #[test]

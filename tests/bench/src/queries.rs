@@ -1,4 +1,4 @@
-//! The published query mix: eight kinds of query, each with several concrete instances drawn
+//! The published query mix: nine kinds of query, each with several concrete instances drawn
 //! from the corpus vocabulary, that every engine answers in its own syntax.
 
 use serde::Serialize;
@@ -29,11 +29,13 @@ pub enum Kind {
     Chinese,
     /// An English acronym and a Chinese word, both required.
     Mixed,
+    /// Four Chinese characters across a word boundary: two words side by side.
+    ChineseSequence,
 }
 
 impl Kind {
     /// Every kind, in report order.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::OneTerm,
         Kind::TwoTerms,
         Kind::Phrase,
@@ -42,6 +44,8 @@ impl Kind {
         Kind::TermRoleSiteFacets,
         Kind::Chinese,
         Kind::Mixed,
+        // Last, so that the other kinds' instances are drawn as before it was added.
+        Kind::ChineseSequence,
     ];
 
     /// A short label for tables.
@@ -54,6 +58,7 @@ impl Kind {
             Kind::TermRoleFacets => "term + role + facets",
             Kind::TermRoleSiteFacets => "term + role + site + facets",
             Kind::Chinese => "Chinese term",
+            Kind::ChineseSequence => "Chinese 4-character sequence",
             Kind::Mixed => "mixed EN+ZH",
         }
     }
@@ -127,6 +132,12 @@ pub fn query_mix(vocabulary: &Vocabulary, sites: usize, seed: u64) -> Vec<BenchQ
     let chinese = pick_words(&vocabulary.chinese, |w| {
         (3..=4).contains(&w.chars().count())
     });
+    // The most frequent two-character words, so that two of them often stand side by side.
+    let pairs: Vec<&str> = vocabulary.chinese[..vocabulary.chinese.len().min(60)]
+        .iter()
+        .map(String::as_str)
+        .filter(|w| w.chars().count() == 2)
+        .collect();
     let acronyms = ["CCG", "GP", "NHS", "STP"];
     let groups = ["GP", "manager", "GP", "clinical"];
     let mut mix = Vec::new();
@@ -159,6 +170,11 @@ pub fn query_mix(vocabulary: &Vocabulary, sites: usize, seed: u64) -> Vec<BenchQ
                 }
                 Kind::Chinese => {
                     query.words = vec![chinese[rng.below(chinese.len())].to_string()];
+                }
+                Kind::ChineseSequence => {
+                    let first = pairs[rng.below(pairs.len())];
+                    let second = pairs[rng.below(pairs.len())];
+                    query.words = vec![format!("{first}{second}")];
                 }
                 Kind::Mixed => {
                     query.words = vec![

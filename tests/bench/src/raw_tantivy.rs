@@ -25,6 +25,8 @@ const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 struct Fields {
     text: Field,
     plain: Field,
+    chars: Field,
+    char_pairs: Field,
     role: Field,
     role_group: Field,
     site: Field,
@@ -51,9 +53,22 @@ fn schema() -> (Schema, Fields) {
             .set_tokenizer(analysis::PLAIN)
             .set_index_option(IndexRecordOption::Basic),
     );
+    // Chinese characters and their adjacent pairs, as Verbatim indexes them for sequences.
+    let chars = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::CHARS)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let char_pairs = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::CHAR_PAIRS)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let fields = Fields {
         text: builder.add_text_field("text", text),
         plain: builder.add_text_field("plain", plain),
+        chars: builder.add_text_field("chars", chars),
+        char_pairs: builder.add_text_field("char_pairs", char_pairs),
         role: builder.add_text_field("role", keyword.clone()),
         role_group: builder.add_text_field("role_group", keyword.clone()),
         site: builder.add_text_field("site", keyword | STORED),
@@ -73,6 +88,10 @@ pub fn build(dir: &Path, rows: impl Iterator<Item = Row>) -> Result<u64> {
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.text, &row.text);
         doc.add_text(fields.plain, &row.text);
+        if row.chinese {
+            doc.add_text(fields.chars, &row.text);
+            doc.add_text(fields.char_pairs, &row.text);
+        }
         if let Some(role) = row.role {
             doc.add_text(fields.role, role);
         }
@@ -169,8 +188,14 @@ impl RawTantivy {
         ))
     }
 
-    /// A word or phrase: one term, or the analyzed tokens as a phrase at their positions.
+    /// A word or phrase: one term, or the analyzed tokens as a phrase at their positions; a
+    /// Chinese word is its characters wherever they stand, as in Verbatim.
     fn phrase(&self, analyzer: &mut TextAnalyzer, text: &str) -> Option<Box<dyn Query>> {
+        if let (runs, false) = analysis::han_runs(text)
+            && let [run] = runs.as_slice()
+        {
+            return Some(self.han_sequence(&run.text()));
+        }
         let tokens = analysis::positioned_tokens(analyzer, text);
         match tokens.as_slice() {
             [] => None,
@@ -186,6 +211,32 @@ impl RawTantivy {
                     .collect();
                 Some(Box::new(PhraseQuery::new_with_offset(terms)))
             }
+        }
+    }
+}
+
+impl RawTantivy {
+    /// Passages holding these Chinese characters side by side: the phrase of their pairs.
+    fn han_sequence(&self, run: &str) -> Box<dyn Query> {
+        let chars: Vec<char> = run.chars().collect();
+        let mut pairs: Vec<(usize, Term)> = chars
+            .windows(2)
+            .enumerate()
+            .map(|(i, pair)| {
+                let pair: String = pair.iter().collect();
+                (i, Term::from_field_text(self.fields.char_pairs, &pair))
+            })
+            .collect();
+        match pairs.len() {
+            0 => Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.chars, run),
+                IndexRecordOption::WithFreqs,
+            )),
+            1 => Box::new(TermQuery::new(
+                pairs.remove(0).1,
+                IndexRecordOption::WithFreqs,
+            )),
+            _ => Box::new(PhraseQuery::new_with_offset(pairs)),
         }
     }
 }

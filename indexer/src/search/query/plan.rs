@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 
 use tantivy::Term;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -12,12 +14,16 @@ use super::forward_only::ForwardOnly;
 use super::near::NearQuery;
 use super::query_error;
 use super::syntax::{Node, parse};
-use crate::analysis::{self, Mode, PairWords};
+use crate::analysis::{self, HanRun, Mode, PairWords};
 use crate::error::{Error, Result};
 use crate::schema::Fields;
 
 /// Shortest prefix (in characters) accepted before `*`, outside Chinese: shorter ones match too much.
 const MIN_PREFIX_CHARS: usize = 2;
+
+/// The weight of a Chinese sequence's own score beside its words' score: enough to order the
+/// passages where it is no whole word, too little to lift one above a whole-word match.
+const SEQUENCE_WEIGHT: f32 = 0.001;
 
 /// A query ready to run, with what a hit should highlight.
 pub struct QueryPlan {
@@ -40,8 +46,9 @@ pub struct Highlights {
     pub phrases: Vec<Vec<(usize, String)>>,
     /// Proximity groups (words and distance): the words' occurrences in a matching window.
     pub near: Vec<(Vec<String>, u32)>,
-    /// Single Chinese characters searched alone, wherever they occur (inside words too).
-    pub chars: BTreeSet<char>,
+    /// Chinese sequences (runs of Han characters with their position offsets), wherever they
+    /// stand, inside words or across them, one span each.
+    pub sequences: Vec<Vec<(usize, String)>>,
     /// Whole words, as written, to highlight where they are whole words.
     pub exact: BTreeSet<String>,
 }
@@ -146,22 +153,85 @@ impl Planner<'_> {
         Ok(Some(Box::new(BooleanQuery::new(clauses))))
     }
 
-    /// A word or phrase: one term, or a phrase of the analyzed tokens at their positions. A
-    /// single Chinese character is looked for inside words too (`蝶` finds `蝶恋花`).
+    /// A word or phrase. Chinese alone is a sequence of characters (see [`Self::han_sequence`]);
+    /// otherwise one term, or a phrase of the analyzed tokens at their positions.
     fn phrase(&mut self, text: &str, positive: bool) -> Option<Box<dyn Query>> {
+        let (runs, others) = analysis::han_runs(text);
+        // Several runs are a phrase of runs: each of two characters or more (a lone character
+        // has no pair to place it), else the words as segmented.
+        let sequence = !runs.is_empty()
+            && !others
+            && (runs.len() == 1 || runs.iter().all(|run| run.chars.len() >= 2));
+        if sequence {
+            return Some(self.han_sequence(text, &runs, positive));
+        }
+        self.words_phrase(text, positive)
+    }
+
+    /// Chinese characters, found wherever they stand: runs of Han characters at their
+    /// positions, matched through the pairs of adjacent characters (one character through the
+    /// single characters), so the segmentation of neither the text nor the query matters.
+    /// The words as segmented, when they match too, score the passage: a whole-word match
+    /// ranks above one across word boundaries.
+    fn han_sequence(&mut self, text: &str, runs: &[HanRun], positive: bool) -> Box<dyn Query> {
+        let first = runs[0].position;
+        let parts: Vec<(usize, String)> = runs
+            .iter()
+            .map(|run| (run.position - first, run.text()))
+            .collect();
+        let found = self.sequence_query(&parts);
+        if !positive {
+            return found;
+        }
+        self.highlights.sequences.push(parts);
+        let one_char = runs.len() == 1 && runs[0].chars.len() == 1;
+        match self.words_phrase(text, false) {
+            Some(words) if !one_char => Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(BoostQuery::new(found, SEQUENCE_WEIGHT)) as Box<dyn Query>,
+                ),
+                (Occur::Should, words),
+            ])),
+            _ => found,
+        }
+    }
+
+    /// Passages holding runs of Han characters at these offsets: one character is a term of
+    /// the single characters, more are the phrase of their overlapping pairs.
+    fn sequence_query(&self, parts: &[(usize, String)]) -> Box<dyn Query> {
+        if let [(_, run)] = parts
+            && run.chars().count() == 1
+        {
+            return Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.text_chars, run),
+                IndexRecordOption::WithFreqs,
+            ));
+        }
+        let mut pairs: Vec<(usize, Term)> = Vec::new();
+        for (offset, run) in parts {
+            let chars: Vec<char> = run.chars().collect();
+            for (i, pair) in chars.windows(2).enumerate() {
+                let pair: String = pair.iter().collect();
+                pairs.push((
+                    offset + i,
+                    Term::from_field_text(self.fields.text_char_pairs, &pair),
+                ));
+            }
+        }
+        if pairs.len() == 1 {
+            return Box::new(TermQuery::new(
+                pairs.remove(0).1,
+                IndexRecordOption::WithFreqs,
+            ));
+        }
+        Box::new(PhraseQuery::new_with_offset(pairs))
+    }
+
+    /// Words: one term, or a phrase of the analyzed tokens at their positions.
+    fn words_phrase(&mut self, text: &str, positive: bool) -> Option<Box<dyn Query>> {
         let tokens = analysis::positioned_tokens(&mut self.text, text);
         let field = self.fields.text;
-        if let [(_, term)] = tokens.as_slice()
-            && let Some(han) = single_han_char(term)
-        {
-            if positive {
-                self.highlights.chars.insert(han);
-            }
-            return Some(Box::new(TermQuery::new(
-                Term::from_field_text(self.fields.text_chars, term),
-                IndexRecordOption::WithFreqs,
-            )));
-        }
         if positive {
             match tokens.as_slice() {
                 [(_, term)] => {
@@ -323,15 +393,6 @@ impl Planner<'_> {
     }
 }
 
-/// The character of a one-character Chinese word.
-fn single_han_char(term: &str) -> Option<char> {
-    let mut chars = term.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) if analysis::is_cjk(c) => Some(c),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use tantivy::schema::Schema;
@@ -340,7 +401,8 @@ mod tests {
     use crate::schema::build_schema;
 
     /// A plan drawn as text: `field:term`, `field:"a b"` for a phrase, `field:/re/` for a
-    /// regex, `*` for everything, `fwd(q)` for an exclusion's wrapper, and `(+must -not should)`;
+    /// regex, `*` for everything, `fwd(q)` for an exclusion's wrapper, `seq` for a Chinese
+    /// sequence weighted beside its words, and `(+must -not should)`;
     /// the terms of a phrase of pairs are separated by `|`.
     fn draw(query: &dyn Query, schema: &Schema) -> String {
         let field = |term: &Term| {
@@ -392,6 +454,9 @@ mod tests {
             format!("fwd({})", draw(q.0.as_ref(), schema))
         } else if query.downcast_ref::<AllQuery>().is_some() {
             "*".into()
+        } else if query.downcast_ref::<BoostQuery>().is_some() {
+            // Only a Chinese sequence is boosted (see `sequence_drawn` for what it holds).
+            "seq".into()
         } else {
             format!("{query:?}")
         }
@@ -500,8 +565,13 @@ mod tests {
         // The index also holds the sub-words of long words at their own positions; a query
         // uses only the main segmentation (a long word whole, a compound as a phrase), so
         // phrase positions line up with the index.
-        assert_eq!(drawn("服务体系"), "text:服务体系");
-        assert_eq!(drawn("初级保健 CCGs"), "(+text:\"初级 保健\" +text:ccg)");
+        assert_eq!(drawn("服务体系"), "(+seq text:服务体系)");
+        assert_eq!(
+            drawn("初级保健 CCGs"),
+            "(+(+seq text:\"初级 保健\") +text:ccg)"
+        );
+        // Mixed with English in one phrase, the words as segmented.
+        assert_eq!(drawn("\"CCGs 初级保健\""), "text:\"ccg 初级 保健\"");
         // A Chinese prefix needs no minimum length.
         assert_eq!(drawn("初*"), "text:/初.*/");
     }
@@ -525,9 +595,46 @@ mod tests {
     fn a_single_chinese_character_is_looked_for_inside_words() {
         let (one, plan) = planned("蝶");
         assert_eq!(one, "text_chars:蝶");
-        assert_eq!(plan.highlights.chars, BTreeSet::from(['蝶']));
-        // A word of two characters is a word as before.
-        assert_eq!(drawn("保健"), "text:保健");
+        assert_eq!(plan.highlights.sequences, [vec![(0, "蝶".to_string())]]);
+        // Two characters or more: their pairs, and the words for the score.
+        assert_eq!(drawn("保健"), "(+seq text:保健)");
+    }
+
+    /// The query of a Chinese sequence, as [`Planner::han_sequence`] weights it.
+    fn sequence_drawn(parts: &[(usize, &str)]) -> String {
+        let (schema, fields) = build_schema();
+        let planner = Planner {
+            fields,
+            pair_words: &pair_words(),
+            text: analysis::text_analyzer(Mode::Query),
+            plain: analysis::plain_analyzer(Mode::Query),
+            highlights: Highlights::default(),
+        };
+        let parts: Vec<(usize, String)> = parts.iter().map(|&(o, r)| (o, r.into())).collect();
+        draw(planner.sequence_query(&parts).as_ref(), &schema)
+    }
+
+    #[test]
+    fn a_chinese_sequence_is_the_phrase_of_its_overlapping_character_pairs() {
+        assert_eq!(sequence_drawn(&[(0, "蝶")]), "text_chars:蝶");
+        assert_eq!(sequence_drawn(&[(0, "处理")]), "text_char_pairs:处理");
+        assert_eq!(
+            sequence_drawn(&[(0, "服务体系")]),
+            "text_char_pairs:\"服务 务体 体系\""
+        );
+        // Runs apart (a space or punctuation between them) keep their offsets.
+        assert_eq!(
+            sequence_drawn(&[(0, "初级"), (2, "保健")]),
+            "text_char_pairs:\"初级 保健\""
+        );
+        let (_, plan) = planned("\"初级 保健\" -服务");
+        assert_eq!(
+            plan.highlights.sequences,
+            [vec![(0, "初级".to_string()), (2, "保健".to_string())]]
+        );
+        assert!(plan.highlights.terms.is_empty() && plan.highlights.phrases.is_empty());
+        // An exclusion is the sequence alone.
+        assert_eq!(drawn("GP -服务"), "(+text:gp -fwd(text_char_pairs:服务))");
     }
 
     #[test]
