@@ -7,6 +7,11 @@ use std::path::Path;
 
 use crate::error::Error;
 
+/// Longest line, and longest passage, indexed, in bytes. No transcript turn or paragraph comes
+/// near it; a longer one is a data dump or a file saved without line breaks, and as one passage
+/// it would make every search that hits it return megabytes.
+pub const MAX_PASSAGE_BYTES: usize = 1 << 20;
+
 const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 const UTF16_LE_BOM: &[u8] = &[0xFF, 0xFE];
 const UTF16_BE_BOM: &[u8] = &[0xFE, 0xFF];
@@ -24,6 +29,37 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Error> {
         decode_utf8(path, bytes)?
     };
     Ok(normalize_line_endings(text))
+}
+
+/// The text of a text file (a document or JSONL), refused whole when a line is too long to
+/// be a passage.
+pub(super) fn decode_text(path: &Path, bytes: &[u8]) -> Result<String, Error> {
+    let text = decode(path, bytes)?;
+    match overlong_line(path, &text) {
+        Some(error) => Err(error),
+        None => Ok(text),
+    }
+}
+
+fn overlong_line(path: &Path, text: &str) -> Option<Error> {
+    let (index, line) = text
+        .split('\n')
+        .enumerate()
+        .find(|(_, line)| line.len() > MAX_PASSAGE_BYTES)?;
+    Some(too_long(path, index + 1, "this line", line.len()))
+}
+
+pub(super) fn too_long(path: &Path, line: usize, what: &str, bytes: usize) -> Error {
+    Error::malformed(
+        path,
+        line,
+        format!(
+            "{what} is {:.1} MB long and the limit is {} MB, so the file was left out: \
+             break it into paragraphs (a blank line between) or speaker turns",
+            bytes as f64 / 1e6,
+            MAX_PASSAGE_BYTES >> 20
+        ),
+    )
 }
 
 fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String, Error> {

@@ -10,8 +10,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::super::transcript::turn_start;
-use super::assemble::Block;
+use super::super::labels::turn_start;
+use super::super::source::Block;
 
 /// Where an unnamed speaker's merged cues are cut into a new turn.
 const UNNAMED_TURN_CHARS: usize = 500;
@@ -81,12 +81,7 @@ pub(super) fn turns(cues: Vec<Cue>) -> Vec<Block> {
 }
 
 fn turn_block((line, speaker, start, text): (usize, Option<String>, String, String)) -> Block {
-    Block::Turn {
-        line,
-        speaker,
-        timestamp: Some(start),
-        text,
-    }
+    Block::turn(line, speaker, Some(start), text)
 }
 
 /// The speaker (voice tag, else `Name:` prefix) and the plain text of a cue.
@@ -99,8 +94,8 @@ fn speaker_and_text(cue: &str) -> (Option<String>, String) {
     if voice.is_some() {
         return (voice, plain);
     }
-    match turn_start(0, &plain) {
-        Some(turn) => (turn.speaker, turn.text),
+    match turn_start(&plain) {
+        Some(turn) => (Some(turn.speaker), turn.text),
         None => (None, plain),
     }
 }
@@ -132,19 +127,14 @@ mod tests {
     fn summary(blocks: &[Block]) -> Vec<(usize, Option<&str>, Option<&str>, &str)> {
         blocks
             .iter()
-            .map(|b| match b {
-                Block::Turn {
-                    line,
-                    speaker,
-                    timestamp,
-                    text,
-                } => (
-                    *line,
-                    speaker.as_deref(),
-                    timestamp.as_deref(),
-                    text.as_str(),
-                ),
-                other => panic!("not a turn: {other:?}"),
+            .map(|b| {
+                assert_eq!(b.style, crate::ingest::source::Style::Turn, "{b:?}");
+                (
+                    b.line,
+                    b.speaker.as_deref(),
+                    b.time.as_deref(),
+                    b.text.as_str(),
+                )
             })
             .collect()
     }

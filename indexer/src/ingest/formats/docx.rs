@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use quick_xml::events::BytesStart;
 
-use super::assemble::Source;
+use super::super::source::Source;
 use super::package::{Node, Package, attribute, walk};
 use super::paragraphs::{Layout, Style};
 
@@ -156,8 +156,8 @@ impl Body {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::formats::Block;
     use crate::ingest::formats::package::{MAX_PART_BYTES, zip_of};
+    use crate::ingest::source::{Block, Style as BlockStyle};
 
     const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
 
@@ -202,18 +202,15 @@ mod tests {
         source
             .blocks
             .iter()
-            .map(|b| match b {
-                Block::Heading(h) => format!("# {h}"),
-                Block::Paragraph { line, text, .. } => format!("{line}: {text}"),
-                Block::Turn {
-                    line,
-                    speaker,
-                    timestamp,
-                    text,
-                } => format!(
-                    "{line}: [{}|{}] {text}",
-                    speaker.as_deref().unwrap_or("-"),
-                    timestamp.as_deref().unwrap_or("-")
+            .map(|b: &Block| match b.style {
+                BlockStyle::Heading => format!("# {}", b.text),
+                BlockStyle::Paragraph | BlockStyle::Line => format!("{}: {}", b.line, b.text),
+                BlockStyle::Turn => format!(
+                    "{}: [{}|{}] {}",
+                    b.line,
+                    b.speaker.as_deref().unwrap_or("-"),
+                    b.time.as_deref().unwrap_or("-"),
+                    b.text
                 ),
             })
             .collect()

@@ -2,33 +2,29 @@
 //!
 //! A file's format is chosen by its extension ([`Format::of_name`]) and checked against its
 //! first bytes ([`Format::check`]), here and nowhere else, so a PDF saved as `.docx` is named as
-//! such instead of failing deep in a parser. Every format is read into the same [`Source`]: an
-//! ordered list of headings, paragraphs and speaker turns, which [`assemble`] turns into
-//! passages with the same attribution, citations and participant join as the Markdown formats.
+//! such instead of failing deep in a parser. Every format is read into the same `Source` (the
+//! blocks of `ingest::source`), which `ingest::reading` turns into passages, so transcript or
+//! prose, speaker labels and turns are decided once for all of them.
 //! Third-party parsers run under `catch_unwind`: a parser that panics on a hostile file costs
 //! that file, never the build.
 
-mod assemble;
 mod captions;
 mod docx;
 mod odt;
 mod package;
 mod paragraphs;
 mod pdf;
-mod plain;
 mod srt;
 mod vtt;
 
 use std::panic::{self, AssertUnwindSafe};
 
-#[cfg(test)]
-use assemble::Block;
-
 use super::body::ParsedDocument;
-use super::decode::decode;
-use super::discover::CorpusFile;
+use super::decode::decode_text;
 use super::document;
 use super::documents_sheet::{Description, Stated};
+use super::reading;
+use super::source::FileRef;
 use crate::error::Error;
 
 /// A document format, by what the file holds.
@@ -154,13 +150,13 @@ impl Sniffed {
 /// cannot be read at all is one error naming it; problems inside a readable file are reported
 /// and the rest of it is kept.
 pub(super) fn read(
-    file: &CorpusFile,
+    file: FileRef,
     format: Format,
     bytes: &[u8],
     description: Option<&Description>,
 ) -> (Vec<ParsedDocument>, Vec<Error>) {
     if let Err(reason) = format.check(bytes) {
-        return (Vec::new(), vec![Error::malformed(&file.path, 0, reason)]);
+        return (Vec::new(), vec![Error::malformed(file.path, 0, reason)]);
     }
     // A parser bug must cost one file, not the whole build.
     let read = panic::catch_unwind(AssertUnwindSafe(|| read_checked(file, format, bytes)));
@@ -169,7 +165,7 @@ pub(super) fn read(
             "the {} reader failed on this file (it may be damaged): open it and save it again, or convert it to .txt",
             format.name()
         );
-        return (Vec::new(), vec![Error::malformed(&file.path, 0, reason)]);
+        return (Vec::new(), vec![Error::malformed(file.path, 0, reason)]);
     };
     if let Some(description) = description {
         for document in &mut documents {
@@ -182,36 +178,34 @@ pub(super) fn read(
 /// The documents read, the problems found, and whether the file stated its own metadata.
 type Read = (Vec<ParsedDocument>, Vec<Error>, Stated);
 
-fn read_checked(file: &CorpusFile, format: Format, bytes: &[u8]) -> Read {
+fn read_checked(file: FileRef, format: Format, bytes: &[u8]) -> Read {
     let source = match format {
         Format::Text => {
-            let text = match decode_text(file, bytes) {
-                Ok(text) => text,
-                Err(e) => return (Vec::new(), vec![e], Stated::Guessed),
-            };
-            return if text.starts_with("---") {
-                let (documents, errors) = document::parse_document_file(file, &text);
-                (documents, errors, Stated::InFile)
-            } else {
-                let (documents, errors) = plain::parse(file, &text);
-                (documents, errors, Stated::Guessed)
+            return match decode_text(file.path, bytes) {
+                Ok(text) => document::read(file, &text),
+                Err(e) => (Vec::new(), vec![e], Stated::Guessed),
             };
         }
-        Format::WebVtt => decode_text(file, bytes).and_then(|text| vtt::parse(&file.path, &text)),
-        Format::Srt => decode_text(file, bytes).and_then(|text| srt::parse(&file.path, &text)),
+        Format::WebVtt => {
+            decode_text(file.path, bytes).and_then(|text| vtt::parse(file.path, &text))
+        }
+        Format::Srt => decode_text(file.path, bytes).and_then(|text| srt::parse(file.path, &text)),
         Format::Docx => docx::parse(bytes)
             .map(|source| (source, Vec::new()))
-            .map_err(|reason| Error::malformed(&file.path, 0, reason)),
+            .map_err(|reason| Error::malformed(file.path, 0, reason)),
         Format::Odt => odt::parse(bytes)
             .map(|source| (source, Vec::new()))
-            .map_err(|reason| Error::malformed(&file.path, 0, reason)),
+            .map_err(|reason| Error::malformed(file.path, 0, reason)),
         Format::Pdf => pdf::parse(bytes)
             .map(|(source, failed)| (source, failed_pages(file, failed)))
-            .map_err(|reason| Error::malformed(&file.path, 0, reason)),
+            .map_err(|reason| Error::malformed(file.path, 0, reason)),
     };
     let (documents, errors) = match source {
-        Ok((source, errors)) => match assemble::assemble(file, source) {
-            Ok(parsed) => (vec![parsed], errors),
+        Ok((source, mut errors)) => match reading::read(file, source, None) {
+            Ok((parsed, reading_errors)) => {
+                errors.extend(reading_errors);
+                (vec![parsed], errors)
+            }
             Err(e) => (Vec::new(), std::iter::once(e).chain(errors).collect()),
         },
         Err(e) => (Vec::new(), vec![e]),
@@ -220,25 +214,16 @@ fn read_checked(file: &CorpusFile, format: Format, bytes: &[u8]) -> Read {
 }
 
 /// Errors for the pages of a PDF that could not be read (the others were).
-fn failed_pages(file: &CorpusFile, failed: Vec<(u32, String)>) -> Vec<Error> {
+fn failed_pages(file: FileRef, failed: Vec<(u32, String)>) -> Vec<Error> {
     failed
         .into_iter()
         .map(|(page, why)| {
             let reason = format!(
                 "page {page}: cannot read its text ({why}); the other pages were indexed: print the PDF to a new file and index that"
             );
-            Error::malformed(&file.path, 0, reason)
+            Error::malformed(file.path, 0, reason)
         })
         .collect()
-}
-
-/// The text of a text format, refused whole when a line is too long to be a passage.
-fn decode_text(file: &CorpusFile, bytes: &[u8]) -> Result<String, Error> {
-    let text = decode(&file.path, bytes)?;
-    match super::overlong_line(file, &text) {
-        Some(error) => Err(error),
-        None => Ok(text),
-    }
 }
 
 #[cfg(test)]

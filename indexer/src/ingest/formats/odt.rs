@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use quick_xml::events::BytesStart;
 
-use super::assemble::Source;
+use super::super::source::Source;
 use super::package::{Node, Package, attribute, walk};
 use super::paragraphs::{Layout, Style};
 
@@ -190,8 +190,8 @@ impl Body<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::formats::Block;
     use crate::ingest::formats::package::zip_of;
+    use crate::ingest::source::{Block, Style as BlockStyle};
 
     const NAMESPACES: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0""#;
 
@@ -202,24 +202,17 @@ mod tests {
         );
         let source = parse(&zip_of(&[("content.xml", content.as_bytes())])).unwrap();
         assert_eq!(source.title.as_deref(), Some("Interview 9"));
-        let turn = |line: usize, speaker: &str, text: &str| Block::Turn {
-            line,
-            speaker: Some(speaker.into()),
-            timestamp: None,
-            text: text.into(),
+        let turn = |line: usize, speaker: &str, text: &str| {
+            Block::turn(line, Some(speaker.into()), None, text)
         };
         assert_eq!(
             source.blocks,
             [
-                Block::Heading("Opening".into()),
+                Block::new(2, BlockStyle::Heading, "Opening"),
                 turn(3, "Interviewer", "How did it start?"),
                 turn(4, "ID9", "Slowly & surely."),
                 turn(5, "Interviewer", "Why?"),
-                Block::Paragraph {
-                    line: 6,
-                    text: "Site | Budget".into(),
-                    place: crate::ingest::body::Place::Counted,
-                },
+                Block::new(6, BlockStyle::Paragraph, "Site | Budget"),
             ]
         );
     }

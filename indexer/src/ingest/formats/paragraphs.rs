@@ -9,9 +9,8 @@
 
 use std::collections::HashSet;
 
-use super::super::body::Place;
-use super::super::transcript::turn_start;
-use super::assemble::{Block, Source};
+use super::super::labels::turn_start;
+use super::super::source::{self, Block, Source};
 
 /// Longest speaker label read from a bold run or a table cell.
 const MAX_LABEL_CHARS: usize = 40;
@@ -115,7 +114,11 @@ impl Layout {
                     }
                     match para.style {
                         Style::Title if source.title.is_none() => source.title = Some(text),
-                        Style::Title | Style::Heading => source.blocks.push(Block::Heading(text)),
+                        Style::Title | Style::Heading => source.blocks.push(Block::new(
+                            para.number,
+                            source::Style::Heading,
+                            text,
+                        )),
                         Style::Body => source.blocks.push(body_block(&para, text, labels_recur)),
                     }
                 }
@@ -152,17 +155,11 @@ impl Para {
     /// `Jane Smith [00:01:02]` or `[00:01:02] Jane Smith`.
     fn bold_turn(&self) -> Option<Block> {
         let (label, said) = self.bold_label()?;
-        let (speaker, timestamp, text) = match turn_start(self.number, &format!("{label}: {said}"))
-        {
+        let (speaker, timestamp, text) = match turn_start(&format!("{label}: {said}")) {
             Some(turn) => (turn.speaker, turn.timestamp, turn.text),
-            None => (Some(label), None, said),
+            None => (label, None, said),
         };
-        Some(Block::Turn {
-            line: self.number,
-            speaker,
-            timestamp,
-            text,
-        })
+        Some(Block::turn(self.number, Some(speaker), timestamp, text))
     }
 
     /// A bold label opening the paragraph and the rest of its text, e.g. (`Jane`, `We met.`).
@@ -195,11 +192,7 @@ impl Para {
 fn body_block(para: &Para, text: String, labels_recur: bool) -> Block {
     match para.bold_turn().filter(|_| labels_recur) {
         Some(turn) => turn,
-        None => Block::Paragraph {
-            line: para.number,
-            text,
-            place: Place::Counted,
-        },
+        None => Block::new(para.number, source::Style::Paragraph, text),
     }
 }
 
@@ -208,7 +201,7 @@ fn bold_labels_recur(elements: &[Element]) -> bool {
     let mut seen = HashSet::new();
     elements.iter().any(|element| match element {
         Element::Para(para) => match para.bold_turn() {
-            Some(Block::Turn {
+            Some(Block {
                 speaker: Some(speaker),
                 ..
             }) => !seen.insert(speaker.to_lowercase()),
@@ -228,11 +221,7 @@ fn table_blocks(rows: Vec<Vec<Vec<Para>>>) -> Vec<Block> {
         let Some((speaker_at, text_at, time_at)) = columns else {
             let text = row.cells.join(" | ");
             if !text.trim_matches([' ', '|']).is_empty() {
-                blocks.push(Block::Paragraph {
-                    line: row.line,
-                    text,
-                    place: Place::Counted,
-                });
+                blocks.push(Block::new(row.line, source::Style::Paragraph, text));
             }
             continue;
         };
@@ -243,18 +232,18 @@ fn table_blocks(rows: Vec<Vec<Vec<Para>>>) -> Vec<Block> {
         }
         let continues = speaker.is_empty();
         match blocks.last_mut() {
-            Some(Block::Turn { text: said, .. }) if continues => {
-                said.push('\n');
-                said.push_str(&text);
+            Some(turn) if continues => {
+                turn.text.push('\n');
+                turn.text.push_str(&text);
             }
-            _ => blocks.push(Block::Turn {
-                line: row.line,
-                speaker: (!continues).then(|| speaker.to_string()),
-                timestamp: time_at
+            _ => blocks.push(Block::turn(
+                row.line,
+                (!continues).then(|| speaker.to_string()),
+                time_at
                     .map(|at| row.cells[at].trim().to_string())
                     .filter(|t| !t.is_empty()),
                 text,
-            }),
+            )),
         }
     }
     blocks

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::assemble::Source;
+use super::super::source::Source;
 use super::captions::{self, Cue};
 use super::vtt::blocks;
 use crate::error::Error;
@@ -50,7 +50,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<(Source, Vec<Error>), Err
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::formats::Block;
+    use crate::ingest::source::Block;
 
     #[test]
     fn numbered_cues_with_speaker_prefixes() {
@@ -59,12 +59,12 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(
             source.blocks[0],
-            Block::Turn {
-                line: 2,
-                speaker: Some("Jane".into()),
-                timestamp: Some("00:00:01".into()),
-                text: "We pooled budgets.".into()
-            }
+            Block::turn(
+                2,
+                Some("Jane".into()),
+                Some("00:00:01".into()),
+                "We pooled budgets."
+            )
         );
         assert_eq!(source.blocks.len(), 2);
     }

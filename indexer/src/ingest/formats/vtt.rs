@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::assemble::Source;
+use super::super::source::Source;
 use super::captions::{self, Cue};
 use crate::error::Error;
 
@@ -98,7 +98,7 @@ pub(super) fn blocks(text: &str) -> impl Iterator<Item = Vec<(usize, &str)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::formats::Block;
+    use crate::ingest::source::Block;
 
     #[test]
     fn zoom_and_teams_captions() {
@@ -108,25 +108,18 @@ mod tests {
         assert_eq!(
             source.blocks,
             [
-                Block::Turn {
-                    line: 4,
-                    speaker: Some("Jane Smith".into()),
-                    timestamp: Some("00:12:05".into()),
-                    text: "We pooled budgets. It took a year.".into()
-                },
-                Block::Turn {
-                    line: 14,
-                    speaker: Some("Ann Lee".into()),
-                    timestamp: Some("00:12:11".into()),
-                    text: "Why?".into()
-                },
+                Block::turn(
+                    4,
+                    Some("Jane Smith".into()),
+                    Some("00:12:05".into()),
+                    "We pooled budgets. It took a year."
+                ),
+                Block::turn(14, Some("Ann Lee".into()), Some("00:12:11".into()), "Why?"),
             ]
         );
         let teams = "WEBVTT\r\n\nab12-0\n00:00:01.000 --> 00:00:02.000\n<v Jane Smith>Hello</v>\n";
         let (source, _) = parse(Path::new("t.vtt"), teams).unwrap();
-        assert!(
-            matches!(&source.blocks[0], Block::Turn { speaker: Some(s), .. } if s == "Jane Smith")
-        );
+        assert!(matches!(&source.blocks[0], Block { speaker: Some(s), .. } if s == "Jane Smith"));
     }
 
     #[test]

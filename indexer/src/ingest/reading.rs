@@ -1,0 +1,459 @@
+//! How a source becomes passages, the same for every format: transcript or prose, which blocks
+//! open speaker turns, and how turns and paragraphs continue.
+//!
+//! A source is a transcript when its front matter says so, or, left to detection, when turns
+//! open at least a third of its paragraphs and some speaker speaks twice (see [`Turns::enough`]).
+//! A turn opens at a block the layout marks as one (a table row, a bold label, a caption voice)
+//! or at a line with a speaker label (`labels`); the blocks after it continue it, a new
+//! paragraph after a `\n`, a text line after a space. Prose is cited by paragraph or page.
+//! Files without front matter get their id and title from the file name (or their first
+//! heading), and are an interview for one or two speakers besides the interviewer, a meeting
+//! for more.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+
+use super::body::{ParsedDocument, Passages, Place};
+use super::labels::turn_start;
+use super::participants::INTERVIEWER_LABELS;
+use super::source::{Block, FileRef, Reading, Source, Style};
+use crate::error::Error;
+use crate::model::{DocId, Document, Kind, Lang, Passage};
+
+/// Reads a source into one document: `stated` is the document its front matter describes,
+/// `None` for a file without (its metadata is then guessed from its name and text). Text outside
+/// any turn of a declared transcript is reported; the rest is kept.
+pub(in crate::ingest) fn read(
+    file: FileRef,
+    source: Source,
+    stated: Option<Document>,
+) -> Result<(ParsedDocument, Vec<Error>), Error> {
+    let transcript = match source.reading {
+        Reading::Transcript => true,
+        Reading::Prose => false,
+        Reading::Detect => is_transcript(&source.blocks),
+    };
+    let guessed = stated.is_none();
+    let mut document = match stated {
+        Some(document) => document,
+        None => {
+            let title = source
+                .title
+                .clone()
+                .or_else(|| first_heading(&source.blocks));
+            untitled_document(file, title, Kind::Other, &sample(&source.blocks))?
+        }
+    };
+    let (passages, errors) = if transcript {
+        let declared = source.reading == Reading::Transcript;
+        transcript_passages(file.path, &document, source.blocks, declared)
+    } else {
+        (prose_passages(&document, source.blocks), Vec::new())
+    };
+    if transcript && guessed {
+        document.kind = transcript_kind(&passages);
+    }
+    Ok((ParsedDocument { document, passages }, errors))
+}
+
+/// Whether the blocks read as a transcript (see [`Turns::enough`]).
+fn is_transcript(blocks: &[Block]) -> bool {
+    let mut turns = Turns::default();
+    for block in blocks {
+        match block.style {
+            Style::Heading => {}
+            Style::Turn => turns.marked += 1,
+            Style::Paragraph | Style::Line => match turn_start(&block.text) {
+                Some(turn) => turns.written.push(turn.speaker.to_lowercase()),
+                None if block.style == Style::Paragraph => turns.others += 1,
+                None => {}
+            },
+        }
+    }
+    turns.enough()
+}
+
+/// The turns of a source, to tell a transcript from prose.
+#[derive(Debug, Default)]
+struct Turns {
+    /// Speaker labels of the turns written as text (`Name: ...`), lower-cased.
+    written: Vec<String>,
+    /// Turns the layout marks (a table row, a bold label, a voice tag).
+    marked: usize,
+    /// Paragraphs that start no turn.
+    others: usize,
+}
+
+impl Turns {
+    /// At least two turns, turns open at least a third of the paragraphs (an answer may run
+    /// over several), and, unless the layout marks the turns, some speaker speaks twice, so a
+    /// paper with the odd `Note:` line or a structured abstract's `Background:` and `Results:`
+    /// stays prose.
+    fn enough(&self) -> bool {
+        let turns = self.written.len() + self.marked;
+        let mut seen = HashSet::new();
+        let recurs = self.written.iter().any(|label| !seen.insert(label));
+        turns >= 2 && turns * 2 >= self.others && (self.marked >= 2 || recurs)
+    }
+}
+
+/// A turn being read: its first line, speaker, time and text so far.
+struct OpenTurn {
+    line: usize,
+    speaker: Option<String>,
+    time: Option<String>,
+    text: String,
+}
+
+/// Where text outside any turn of a declared transcript sits, so one error is reported per stretch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stray {
+    /// Before the first turn.
+    First,
+    /// After the heading on this line.
+    AfterHeading(usize),
+    /// Inside a turn, or already reported.
+    Quiet,
+}
+
+/// Reads a transcript's blocks into turns. With `declared` (the front matter says it is a
+/// transcript) text outside any turn is a mistake, reported by line; otherwise it is kept as an
+/// unattributed turn (a title, a preamble).
+fn transcript_passages(
+    path: &Path,
+    document: &Document,
+    blocks: Vec<Block>,
+    declared: bool,
+) -> (Vec<Passage>, Vec<Error>) {
+    let mut out = Passages::new(document);
+    let mut errors = Vec::new();
+    let mut open: Option<OpenTurn> = None;
+    let mut stray = Stray::First;
+    let close = |out: &mut Passages, open: &mut Option<OpenTurn>| {
+        if let Some(turn) = open.take() {
+            out.turn(
+                turn.line,
+                turn.speaker.as_deref(),
+                turn.time.as_deref(),
+                turn.text,
+            );
+        }
+    };
+    for block in blocks {
+        let started = match block.style {
+            Style::Heading => {
+                close(&mut out, &mut open);
+                out.set_section((!block.text.is_empty()).then_some(block.text));
+                stray = Stray::AfterHeading(block.line);
+                continue;
+            }
+            Style::Turn => {
+                close(&mut out, &mut open);
+                stray = Stray::Quiet;
+                open = Some(OpenTurn {
+                    line: block.line,
+                    speaker: block.speaker,
+                    time: block.time,
+                    text: block.text,
+                });
+                continue;
+            }
+            Style::Paragraph | Style::Line => turn_start(&block.text).map(|turn| OpenTurn {
+                line: block.line,
+                speaker: Some(turn.speaker),
+                time: turn.timestamp.or(block.time.clone()),
+                text: turn.text,
+            }),
+        };
+        if let Some(turn) = started {
+            close(&mut out, &mut open);
+            stray = Stray::Quiet;
+            open = Some(turn);
+            continue;
+        }
+        match &mut open {
+            // A speaker's answer often runs over several lines and paragraphs.
+            Some(turn) => {
+                if !turn.text.is_empty() {
+                    turn.text.push(match block.style {
+                        Style::Line => ' ',
+                        _ => '\n',
+                    });
+                }
+                turn.text.push_str(&block.text);
+            }
+            None if declared => {
+                let reason = match stray {
+                    Stray::Quiet => continue,
+                    Stray::First => {
+                        "text before the first speaker turn: start turns with `SPEAKER:`"
+                            .to_string()
+                    }
+                    Stray::AfterHeading(heading) => format!(
+                        "text after the heading on line {heading} is not in a speaker turn: start turns with `SPEAKER:`"
+                    ),
+                };
+                errors.push(Error::malformed(path, block.line, reason));
+                stray = Stray::Quiet;
+            }
+            None => {
+                open = Some(OpenTurn {
+                    line: block.line,
+                    speaker: None,
+                    time: block.time,
+                    text: block.text,
+                });
+            }
+        }
+    }
+    close(&mut out, &mut open);
+    (out.finish(), errors)
+}
+
+/// Reads prose blocks into paragraphs (a text file's lines joined with spaces), cited by count
+/// or by page; turns the layout marks stay turns.
+fn prose_passages(document: &Document, blocks: Vec<Block>) -> Vec<Passage> {
+    let mut out = Passages::new(document);
+    let mut open: Option<Block> = None;
+    let close = |out: &mut Passages, open: &mut Option<Block>| {
+        if let Some(paragraph) = open.take() {
+            let place = paragraph.page.map_or(Place::Counted, Place::Page);
+            out.paragraph(paragraph.line, paragraph.text, place);
+        }
+    };
+    for block in blocks {
+        match block.style {
+            Style::Heading => {
+                close(&mut out, &mut open);
+                out.set_section((!block.text.is_empty()).then_some(block.text));
+            }
+            Style::Turn => {
+                close(&mut out, &mut open);
+                out.turn(
+                    block.line,
+                    block.speaker.as_deref(),
+                    block.time.as_deref(),
+                    block.text,
+                );
+            }
+            Style::Line if open.is_some() => {
+                if let Some(paragraph) = &mut open {
+                    paragraph.text.push(' ');
+                    paragraph.text.push_str(&block.text);
+                }
+            }
+            Style::Paragraph | Style::Line => {
+                close(&mut out, &mut open);
+                open = Some(block);
+            }
+        }
+    }
+    close(&mut out, &mut open);
+    out.finish()
+}
+
+fn first_heading(blocks: &[Block]) -> Option<String> {
+    blocks
+        .iter()
+        .find(|block| block.style == Style::Heading && !block.text.is_empty())
+        .map(|block| block.text.clone())
+}
+
+/// Enough of the text to tell its language.
+fn sample(blocks: &[Block]) -> String {
+    let mut sample = String::new();
+    for block in blocks.iter().filter(|b| b.style != Style::Heading) {
+        sample.push_str(&block.text);
+        sample.push(' ');
+        if sample.len() > 4000 {
+            break;
+        }
+    }
+    sample
+}
+
+/// The metadata of a file without front matter: id and (failing a title) title from its name,
+/// language from its text.
+fn untitled_document(
+    file: FileRef,
+    title: Option<String>,
+    kind: Kind,
+    sample: &str,
+) -> Result<Document, Error> {
+    let stem = Path::new(file.rel)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let id = DocId::parse(&id_from_stem(&stem)).map_err(|e| {
+        Error::malformed(
+            file.path,
+            0,
+            format!("{e}: rename the file, or give it an `id` in documents.csv"),
+        )
+    })?;
+    Ok(Document {
+        lang: Lang::detect(sample),
+        ..Document::new(id, title.unwrap_or(stem), kind, file.rel.to_string())
+    })
+}
+
+/// `Interview 3 (final)` -> `Interview-3-final`: file names have spaces and brackets, ids do not.
+fn id_from_stem(stem: &str) -> String {
+    let mut id = String::new();
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+            id.push(c);
+        } else if !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_end_matches('-').trim_start_matches('.').to_string()
+}
+
+/// An interview for one or two speakers besides the interviewer, a meeting for more.
+fn transcript_kind(passages: &[Passage]) -> Kind {
+    let speakers: BTreeSet<String> = passages
+        .iter()
+        .filter_map(|p| p.speaker.as_ref())
+        .map(|s| s.as_str().to_lowercase())
+        .filter(|s| !INTERVIEWER_LABELS.contains(&s.as_str()))
+        .collect();
+    if speakers.len() <= 2 {
+        Kind::Interview
+    } else {
+        Kind::Meeting
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::discover::CorpusFile;
+
+    fn file(rel: &str) -> CorpusFile {
+        CorpusFile::document_at(rel)
+    }
+
+    fn paragraph(line: usize, text: &str) -> Block {
+        Block::new(line, Style::Paragraph, text)
+    }
+
+    fn assemble(file: &CorpusFile, source: Source) -> Result<ParsedDocument, Error> {
+        read(file.name(), source, None).map(|(parsed, _)| parsed)
+    }
+
+    fn turns(passages: &[Passage]) -> Vec<(Option<&str>, &str, &str)> {
+        passages
+            .iter()
+            .map(|p| {
+                (
+                    p.speaker.as_ref().map(|s| s.as_str()),
+                    p.locator.as_str(),
+                    p.text.as_str(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn paragraphs_with_turns_are_a_transcript() {
+        let source = Source {
+            blocks: vec![
+                paragraph(1, "Interview transcript, site visit"),
+                Block::new(0, Style::Heading, "Part 1"),
+                paragraph(2, "Interviewer: How did it start?"),
+                Block::turn(
+                    3,
+                    Some("Dr Jane Smith".into()),
+                    Some("00:01:02".into()),
+                    "Slowly.",
+                ),
+                paragraph(4, "Then quickly."),
+                paragraph(5, "Interviewer: Why?"),
+            ],
+            ..Source::default()
+        };
+        let parsed = assemble(&file("docs/Interview 3 (final).docx"), source).unwrap();
+        assert_eq!(parsed.document.id.as_str(), "Interview-3-final");
+        assert_eq!(parsed.document.title, "Part 1");
+        assert_eq!(parsed.document.kind, Kind::Interview);
+        assert_eq!(
+            turns(&parsed.passages),
+            [
+                (None, "turn 1", "Interview transcript, site visit"),
+                (Some("Interviewer"), "turn 2", "How did it start?"),
+                (
+                    Some("Dr Jane Smith"),
+                    "turn 3, 00:01:02",
+                    "Slowly.\nThen quickly."
+                ),
+                (Some("Interviewer"), "turn 4", "Why?"),
+            ]
+        );
+        assert_eq!(parsed.passages[1].section.as_deref(), Some("Part 1"));
+    }
+
+    #[test]
+    fn paragraphs_without_enough_turns_are_prose_by_page() {
+        let source = Source {
+            title: Some("Policy".into()),
+            reading: Reading::Prose,
+            blocks: vec![
+                Block {
+                    page: Some(1),
+                    ..paragraph(1, "Note: draft.")
+                },
+                Block {
+                    page: Some(2),
+                    ..paragraph(2, "It 'works well' (GP ID16).")
+                },
+            ],
+        };
+        let parsed = assemble(&file("policy.pdf"), source).unwrap();
+        assert_eq!(parsed.document.kind, Kind::Other);
+        assert_eq!(
+            turns(&parsed.passages),
+            [
+                (None, "p. 1", "Note: draft."),
+                (None, "p. 2", "It 'works well' (GP ID16)."),
+                (Some("ID16"), "p. 2", "works well"),
+            ]
+        );
+    }
+
+    #[test]
+    fn three_speakers_besides_the_interviewer_are_a_meeting() {
+        let blocks = [
+            "Chair: Welcome.",
+            "ID9: Thanks.",
+            "ID14: Hello.",
+            "Chair: Bye.",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| paragraph(i + 1, t))
+        .collect();
+        let parsed = assemble(
+            &file("m.txt"),
+            Source {
+                blocks,
+                ..Source::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(parsed.document.kind, Kind::Meeting);
+        assert_eq!(parsed.document.title, "m");
+    }
+
+    #[test]
+    fn ids_from_file_names() {
+        assert_eq!(id_from_stem("Interview 3 (final)"), "Interview-3-final");
+        assert_eq!(id_from_stem("..hidden"), "hidden");
+        assert_eq!(id_from_stem("会议"), "");
+        let err = assemble(&file("会议.txt"), Source::default()).unwrap_err();
+        assert!(
+            err.to_string().contains("give it an `id` in documents.csv"),
+            "{err}"
+        );
+    }
+}
