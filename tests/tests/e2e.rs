@@ -10,6 +10,7 @@ mod compare;
 mod export;
 mod indexer;
 mod ingest_formats;
+mod ingest_layouts;
 mod proximity;
 mod reliability;
 mod server;

@@ -231,4 +231,104 @@ mod tests {
         assert_eq!(doc.passages.len(), 3);
         assert_eq!(doc.passages[0].locator, "para 1");
     }
+
+    /// Issue 21: every common layout, learned per file, with the time beside the label kept.
+    #[test]
+    fn issue_21_speaker_labels_in_every_common_layout() {
+        let cases: [(&str, &str, Option<&str>); 14] = [
+            (
+                "Jane Smith (GP): One.\nAnn: Two.\nJane Smith (GP): Three.\n",
+                "Jane Smith",
+                None,
+            ),
+            ("YL: One.\nMK: Two.\nYL: Three.\n", "YL", None),
+            ("I: One.\nR: Two.\nI: Three.\n", "I", None),
+            (
+                "[Jane] One.\n[Ann] Two.\n[Jane] Three.\n[Ann] Four.\n",
+                "Jane",
+                None,
+            ),
+            ("[Jane]: One.\n[Ann]: Two.\n[Jane]: Three.\n", "Jane", None),
+            (
+                "**Jane**: One.\n\n**Ann**: Two.\n\n**Jane**: Three.\n",
+                "Jane",
+                None,
+            ),
+            (
+                "**Jane** 0:42\nOne.\n\n**Ann** 0:50\nTwo.\n\n**Jane** 1:02\nThree.\n",
+                "Jane",
+                Some("0:42"),
+            ),
+            (
+                "Jane - One.\nAnn - Two.\nJane - Three.\nAnn - Four.\n",
+                "Jane",
+                None,
+            ),
+            (
+                "Jane – One.\nAnn — Two.\nJane – Three.\nAnn — Four.\n",
+                "Jane",
+                None,
+            ),
+            (
+                "[Jane Smith] 11:02:09\nOne.\n\n[Ann Lee] 11:02:15\nTwo.\n\n[Jane Smith] 11:02:20\nThree.\n",
+                "Jane Smith",
+                Some("11:02:09"),
+            ),
+            (
+                "Speaker 1 (00:01:02)\nOne.\n\nSpeaker 2 (00:01:09)\nTwo.\n\nSpeaker 1 (00:01:15)\nThree.\n",
+                "Speaker 1",
+                Some("00:01:02"),
+            ),
+            (
+                "[00:00:01.000 - 00:00:05.000] SPEAKER_00 - One.\n[00:00:05.000 - 00:00:09.000] SPEAKER_01 - Two.\n[00:00:09.000 - 00:00:12.000] SPEAKER_00 - Three.\n",
+                "SPEAKER_00",
+                Some("00:00:01"),
+            ),
+            (
+                "[00:01:02] SPEAKER_00: One.\n[00:01:09] SPEAKER_01: Two.\n[00:01:15] SPEAKER_00: Three.\n",
+                "SPEAKER_00",
+                Some("00:01:02"),
+            ),
+            (
+                "SPEAKER_00 00:01:02 One.\nSPEAKER_01 00:01:09 Two.\nSPEAKER_00 00:01:15 Three.\nSPEAKER_01 00:01:20 Four.\n",
+                "SPEAKER_00",
+                Some("00:01:02"),
+            ),
+        ];
+        for (text, speaker, time) in cases {
+            let doc = read_plain("t.txt", text);
+            let first = &doc.passages[0];
+            let locator = match time {
+                Some(time) => format!("turn 1, {time}"),
+                None => "turn 1".to_string(),
+            };
+            assert!(doc.passages.len() >= 3, "{text}: {:?}", turns(&doc));
+            assert_eq!(
+                (
+                    first.locator.as_str(),
+                    first.speaker.as_ref().map(|s| s.as_str())
+                ),
+                (locator.as_str(), Some(speaker)),
+                "{text}"
+            );
+            assert_eq!(first.text, "One.", "{text}");
+            assert_eq!(doc.passages[2].text, "Three.", "{text}");
+        }
+    }
+
+    /// Issue 21: ordinary sentences with colons, dashes and brackets stay prose.
+    #[test]
+    fn issue_21_prose_with_colons_dashes_and_brackets_stays_prose() {
+        let doc = read_plain(
+            "essay.md",
+            "# Findings\n\nNote: the sample was small.\n\nThe budget - as agreed in March - was pooled.\n\n[Smith] argued the opposite in 2019.\n\nIn short: it worked.\n\nThe plan – a bold one – took a year.\n\nThe committee met at 10:30 and again at 14:00 that day.\n",
+        );
+        assert_eq!(doc.document.kind, Kind::Other);
+        assert!(
+            doc.passages.iter().all(|p| p.speaker.is_none()),
+            "{:?}",
+            turns(&doc)
+        );
+        assert!(doc.passages.iter().all(|p| p.locator.starts_with("para")));
+    }
 }

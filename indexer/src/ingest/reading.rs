@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use super::body::{ParsedDocument, Passages, Place};
-use super::labels::turn_start;
+use super::labels::{self, Candidate};
 use super::participants::INTERVIEWER_LABELS;
 use super::source::{Block, FileRef, Reading, Source, Style};
 use crate::error::Error;
@@ -28,10 +28,14 @@ pub(in crate::ingest) fn read(
     source: Source,
     stated: Option<Document>,
 ) -> Result<(ParsedDocument, Vec<Error>), Error> {
+    let starts = match source.reading {
+        Reading::Prose => Vec::new(),
+        reading => labels::learn(&source.blocks, reading == Reading::Transcript),
+    };
     let transcript = match source.reading {
         Reading::Transcript => true,
         Reading::Prose => false,
-        Reading::Detect => is_transcript(&source.blocks),
+        Reading::Detect => is_transcript(&source.blocks, &starts),
     };
     let guessed = stated.is_none();
     let mut document = match stated {
@@ -46,7 +50,7 @@ pub(in crate::ingest) fn read(
     };
     let (passages, errors) = if transcript {
         let declared = source.reading == Reading::Transcript;
-        transcript_passages(file.path, &document, source.blocks, declared)
+        transcript_passages(file.path, &document, source.blocks, starts, declared)
     } else {
         (prose_passages(&document, source.blocks), Vec::new())
     };
@@ -57,17 +61,15 @@ pub(in crate::ingest) fn read(
 }
 
 /// Whether the blocks read as a transcript (see [`Turns::enough`]).
-fn is_transcript(blocks: &[Block]) -> bool {
+fn is_transcript(blocks: &[Block], starts: &[Option<Candidate>]) -> bool {
     let mut turns = Turns::default();
-    for block in blocks {
-        match block.style {
-            Style::Heading => {}
-            Style::Turn => turns.marked += 1,
-            Style::Paragraph | Style::Line => match turn_start(&block.text) {
-                Some(turn) => turns.written.push(turn.speaker.to_lowercase()),
-                None if block.style == Style::Paragraph => turns.others += 1,
-                None => {}
-            },
+    for (block, start) in blocks.iter().zip(starts) {
+        match (block.style, start) {
+            (Style::Heading, _) => {}
+            (Style::Turn, _) => turns.marked += 1,
+            (_, Some(start)) => turns.written.push(labels::key(&start.speaker)),
+            (Style::Paragraph, None) => turns.others += 1,
+            (Style::Line, None) => {}
         }
     }
     turns.enough()
@@ -123,6 +125,7 @@ fn transcript_passages(
     path: &Path,
     document: &Document,
     blocks: Vec<Block>,
+    starts: Vec<Option<Candidate>>,
     declared: bool,
 ) -> (Vec<Passage>, Vec<Error>) {
     let mut out = Passages::new(document);
@@ -139,7 +142,7 @@ fn transcript_passages(
             );
         }
     };
-    for block in blocks {
+    for (block, start) in blocks.into_iter().zip(starts) {
         let started = match block.style {
             Style::Heading => {
                 close(&mut out, &mut open);
@@ -158,7 +161,7 @@ fn transcript_passages(
                 });
                 continue;
             }
-            Style::Paragraph | Style::Line => turn_start(&block.text).map(|turn| OpenTurn {
+            Style::Paragraph | Style::Line => start.map(|turn| OpenTurn {
                 line: block.line,
                 speaker: Some(turn.speaker),
                 time: turn.timestamp.or(block.time.clone()),
@@ -323,6 +326,31 @@ fn transcript_kind(passages: &[Passage]) -> Kind {
     } else {
         Kind::Meeting
     }
+}
+
+/// A source's passages as `line: [speaker|time] text` for turns and `line: text` for
+/// paragraphs, for the format readers' tests.
+#[cfg(test)]
+pub(in crate::ingest) fn summary(source: Source) -> Vec<String> {
+    let file = FileRef {
+        rel: "t.docx",
+        path: Path::new("/c/t.docx"),
+    };
+    let (parsed, _) = read(file, source, None).expect("the source reads");
+    parsed
+        .passages
+        .iter()
+        .map(|p| match p.locator.strip_prefix("turn ") {
+            Some(turn) => format!(
+                "{}: [{}|{}] {}",
+                p.origin.line,
+                p.speaker.as_ref().map_or("-", |s| s.as_str()),
+                turn.split_once(", ").map_or("-", |(_, time)| time),
+                p.text
+            ),
+            None => format!("{}: {}", p.origin.line, p.text),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -53,6 +53,8 @@ pub(in crate::ingest) struct Block {
     pub time: Option<String>,
     /// A speaker the layout names (a table's speaker column, a caption's voice tag).
     pub speaker: Option<String>,
+    /// The bold text opening it (a Word paragraph's bold run), which may be a speaker label.
+    pub lead: Option<String>,
 }
 
 /// What a block is, as far as its format can tell.

@@ -155,7 +155,8 @@ impl Body<'_> {
                     .unwrap_or(1usize);
                 self.push(&" ".repeat(count.min(100)));
             }
-            "text:tab" | "text:line-break" => self.push(" "),
+            "text:tab" => self.push(" "),
+            "text:line-break" => self.layout.line_break(),
             "table:table" => self.layout.start_table(),
             "table:table-row" => self.layout.start_row(),
             "table:table-cell" => self.layout.start_cell(),
@@ -191,6 +192,7 @@ impl Body<'_> {
 mod tests {
     use super::*;
     use crate::ingest::formats::package::zip_of;
+    use crate::ingest::reading;
     use crate::ingest::source::{Block, Style as BlockStyle};
 
     const NAMESPACES: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0""#;
@@ -202,17 +204,16 @@ mod tests {
         );
         let source = parse(&zip_of(&[("content.xml", content.as_bytes())])).unwrap();
         assert_eq!(source.title.as_deref(), Some("Interview 9"));
-        let turn = |line: usize, speaker: &str, text: &str| {
-            Block::turn(line, Some(speaker.into()), None, text)
-        };
         assert_eq!(
-            source.blocks,
+            source.blocks[0],
+            Block::new(2, BlockStyle::Heading, "Opening")
+        );
+        assert_eq!(
+            reading::summary(source),
             [
-                Block::new(2, BlockStyle::Heading, "Opening"),
-                turn(3, "Interviewer", "How did it start?"),
-                turn(4, "ID9", "Slowly & surely."),
-                turn(5, "Interviewer", "Why?"),
-                Block::new(6, BlockStyle::Paragraph, "Site | Budget"),
+                "3: [Interviewer|-] How did it start?",
+                "4: [ID9|-] Slowly & surely.",
+                "5: [Interviewer|-] Why?\nSite | Budget",
             ]
         );
     }

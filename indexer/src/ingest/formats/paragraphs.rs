@@ -1,19 +1,19 @@
 //! Word-processor documents (DOCX, ODT) as a layout of paragraphs and tables, and the blocks
 //! that layout makes.
 //!
-//! The format readers only walk their XML, calling [`Layout`] as paragraphs, runs and tables
-//! open and close. Everything about what the layout means is here, for both formats: heading
-//! and title styles, a `speaker | text` table (optionally with a time column) as turns, and
-//! paragraphs opening with a bold speaker label as turns when a label recurs (speakers speak
-//! more than once; a structured abstract's bold `Objectives:` and `Results:` do not).
+//! The format readers only walk their XML, calling [`Layout`] as paragraphs, runs, line breaks
+//! and tables open and close. Everything about what the layout says is here, for both formats:
+//! heading and title styles, a `speaker | text` table (optionally with a time column) as turns,
+//! the bold run opening a paragraph (a speaker label candidate, which `labels` accepts when
+//! labels recur), and soft line breaks, after which a new turn may start inside one paragraph.
 
-use std::collections::HashSet;
-
-use super::super::labels::turn_start;
 use super::super::source::{self, Block, Source};
 
 /// Longest speaker label read from a bold run or a table cell.
 const MAX_LABEL_CHARS: usize = 40;
+
+/// The run that stands for a soft line break (no text holds a NUL).
+const LINE_BREAK: &str = "\0";
 
 /// What a paragraph's style makes it.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -49,11 +49,21 @@ impl Layout {
         }
     }
 
+    /// A soft line break inside the open paragraph (`<w:br/>`, `text:line-break`): typists
+    /// put a whole transcript in one paragraph with a break before each speaker.
+    pub fn line_break(&mut self) {
+        if let Some(para) = &mut self.para {
+            para.runs.push((String::from(LINE_BREAK), false));
+        }
+    }
+
     /// Text of the open paragraph, bold or not.
     pub fn push(&mut self, text: &str, bold: bool) {
         if let Some(para) = &mut self.para {
             match para.runs.last_mut() {
-                Some((run, was_bold)) if *was_bold == bold => run.push_str(text),
+                Some((run, was_bold)) if *was_bold == bold && run != LINE_BREAK => {
+                    run.push_str(text)
+                }
                 _ => para.runs.push((text.to_string(), bold)),
             }
         }
@@ -100,10 +110,10 @@ impl Layout {
             .and_then(|r| r.last_mut())
     }
 
-    /// The blocks the layout makes: headings, paragraphs, bold-label turns, table turns or rows.
+    /// The blocks the layout makes: headings, paragraphs (a block per line of a paragraph with
+    /// line breaks), table turns or rows.
     pub fn into_source(self) -> Source {
         let elements = self.elements;
-        let labels_recur = bold_labels_recur(&elements);
         let mut source = Source::default();
         for element in elements {
             match element {
@@ -119,7 +129,7 @@ impl Layout {
                             source::Style::Heading,
                             text,
                         )),
-                        Style::Body => source.blocks.push(body_block(&para, text, labels_recur)),
+                        Style::Body => source.blocks.extend(para.lines()),
                     }
                 }
                 Element::Table(rows) => source.blocks.extend(table_blocks(rows)),
@@ -147,68 +157,49 @@ enum Element {
 
 impl Para {
     fn text(&self) -> String {
-        let text: String = self.runs.iter().map(|(t, _)| t.as_str()).collect();
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
+        let texts = self.runs.iter().map(|(t, _)| match t.as_str() {
+            LINE_BREAK => " ",
+            text => text,
+        });
+        normalized(texts)
     }
 
-    /// The turn a bold label opening the paragraph makes; the label may carry a time,
-    /// `Jane Smith [00:01:02]` or `[00:01:02] Jane Smith`.
-    fn bold_turn(&self) -> Option<Block> {
-        let (label, said) = self.bold_label()?;
-        let (speaker, timestamp, text) = match turn_start(&format!("{label}: {said}")) {
-            Some(turn) => (turn.speaker, turn.timestamp, turn.text),
-            None => (label, None, said),
-        };
-        Some(Block::turn(self.number, Some(speaker), timestamp, text))
-    }
-
-    /// A bold label opening the paragraph and the rest of its text, e.g. (`Jane`, `We met.`).
-    fn bold_label(&self) -> Option<(String, String)> {
-        let bold_runs = self
-            .runs
-            .iter()
-            .take_while(|(t, bold)| *bold || t.trim().is_empty());
-        let label: String = bold_runs.clone().map(|(t, _)| t.as_str()).collect();
-        let rest: String = self.runs[bold_runs.count()..]
-            .iter()
-            .map(|(t, _)| t.as_str())
-            .collect();
-        let label = label.trim().trim_end_matches([':', '：']).trim();
-        let rest = rest.trim().trim_start_matches([':', '：']).trim();
-        let is_label = !label.is_empty()
-            && !rest.is_empty()
-            && label.chars().count() <= MAX_LABEL_CHARS
-            && label.split_whitespace().count() <= 4
-            && label.starts_with(|c: char| c.is_alphabetic() || c == '[');
-        is_label.then(|| {
-            (
-                label.to_string(),
-                rest.split_whitespace().collect::<Vec<_>>().join(" "),
-            )
-        })
+    /// The paragraph's lines (one unless it has soft line breaks), each a block with the bold
+    /// text opening it as its `lead`.
+    fn lines(&self) -> Vec<Block> {
+        let mut blocks = Vec::new();
+        for runs in self.runs.split(|(text, _)| text == LINE_BREAK) {
+            let text = normalized(runs.iter().map(|(t, _)| t.as_str()));
+            if text.is_empty() {
+                continue;
+            }
+            let style = match blocks.is_empty() {
+                true => source::Style::Paragraph,
+                false => source::Style::Line,
+            };
+            blocks.push(Block {
+                lead: lead(runs),
+                ..Block::new(self.number, style, text)
+            });
+        }
+        blocks
     }
 }
 
-fn body_block(para: &Para, text: String, labels_recur: bool) -> Block {
-    match para.bold_turn().filter(|_| labels_recur) {
-        Some(turn) => turn,
-        None => Block::new(para.number, source::Style::Paragraph, text),
-    }
+/// The bold runs opening a line, when they are short enough to be a speaker label.
+fn lead(runs: &[(String, bool)]) -> Option<String> {
+    let bold = runs
+        .iter()
+        .take_while(|(t, bold)| *bold || t.trim().is_empty());
+    let label = normalized(bold.map(|(t, _)| t.as_str()));
+    let short = label.chars().count() <= MAX_LABEL_CHARS + 12;
+    (!label.is_empty() && short).then_some(label)
 }
 
-/// Whether some bold label opens two or more paragraphs (speakers speak more than once).
-fn bold_labels_recur(elements: &[Element]) -> bool {
-    let mut seen = HashSet::new();
-    elements.iter().any(|element| match element {
-        Element::Para(para) => match para.bold_turn() {
-            Some(Block {
-                speaker: Some(speaker),
-                ..
-            }) => !seen.insert(speaker.to_lowercase()),
-            _ => false,
-        },
-        Element::Table(_) => false,
-    })
+/// Runs of text joined, with runs of white space as one space.
+fn normalized<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    let text: String = texts.collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A transcript table (`speaker | text`, optionally with a time column) becomes turns, with
