@@ -60,4 +60,4 @@ pub mod store;
 pub use error::{Error, Result};
 pub use live::LiveIndex;
 pub use search::Index;
-pub use store::{BuildEvent, BuildOptions, BuildReport, Progress, build};
+pub use store::{BuildEvent, BuildOptions, BuildReport, Progress, build, inspect};

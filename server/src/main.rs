@@ -158,6 +158,14 @@ fn prepare_index(corpus: &Path, index_dir: &Path) -> anyhow::Result<Index> {
         for error in &report.errors {
             tracing::warn!("left out of the index: {error}");
         }
+        // Ends with the corpus-wide attribution counts, as the build summary does.
+        let attribution = report.attribution();
+        for line in attribution.to_string().lines() {
+            match attribution.is_clear() {
+                true => tracing::info!("{line}"),
+                false => tracing::warn!("{line}"),
+            }
+        }
     } else {
         tracing::warn!(
             "no corpus directory at {}: serving the index in {} as built",

@@ -1,14 +1,17 @@
 //! Issue 21 acceptance: a folder with every common speaker-label layout, in text, Markdown and
 //! Word files, is indexed with every distinctive phrase found under the right participant, role
 //! and site, timestamped layouts cited with the time of the phrase's own line, and prose with
-//! colons, dashes and brackets in its sentences left as prose with no speakers.
+//! colons, dashes and brackets in its sentences left as prose with no speakers. Nothing doubtful
+//! is silent: `inspect --format json` gives each file's reading, equal to what the index holds
+//! and to the document API's `reading`, and the build summary ends with the attribution counts.
 
 use std::fs;
 use std::path::Path;
 
-use indexer::api::{PassageView, SearchResponse};
+use indexer::api::{DocumentDetail, FileReading, Layout, PassageView, SearchResponse};
+use serde_json::Value;
 use verbatim_tests::fixtures::WordDocument;
-use verbatim_tests::{HttpApi, TestServer};
+use verbatim_tests::{Binary, HttpApi, TestServer};
 
 const PARTICIPANTS: &str = "id,role,site,aliases\n\
 P01,GP,site 1,Jane Smith; Jane; YL; Speaker 1; SPEAKER_00; Dr Rivera\n\
@@ -163,6 +166,39 @@ fn write_folder(root: &Path) {
     write("word/line-breaks.docx", &line_broken_word());
     write("word/colons.docx", &colon_word());
     write("prose/essay.md", PROSE.as_bytes());
+    for (rel, text) in DOUBTFUL {
+        write(rel, text.as_bytes());
+    }
+}
+
+/// Files whose attribution a researcher must check: a transcript declared prose, a transcript
+/// whose first passages have no speaker, and a label naming no participant.
+const DOUBTFUL: [(&str, &str); 3] = [
+    (
+        "doubtful/declared-prose.md",
+        "---\ntitle: Notes\nkind: article\n---\nJane: We met.\n\nAnn: Why?\n\nJane: It was cheaper.\n\nAnn: Right.\n",
+    ),
+    (
+        "doubtful/preamble.txt",
+        "Recorded at the practice.\n\nTwo people present.\n\nJane: We met.\nAnn: Why?\nJane: Cheaper.\n",
+    ),
+    (
+        "doubtful/stranger.txt",
+        "Jane: We met.\nZed Quill: Why?\nJane: Cheaper.\nZed Quill: Fine.\n",
+    ),
+];
+
+fn run_indexer(args: &[&std::ffi::OsStr]) -> (Option<i32>, String, String) {
+    let output = Binary::Indexer
+        .command()
+        .args(args)
+        .output()
+        .expect("run verbatim-index");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 fn only_hit(server: &TestServer, phrase: &str) -> PassageView {
@@ -177,9 +213,28 @@ fn issue_21_every_layout_is_read_with_its_participant_and_time() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (corpus, index) = (dir.path().join("study"), dir.path().join("index"));
     write_folder(&corpus);
-    let report = indexer::build(&corpus, &index, &indexer::BuildOptions::default())
-        .expect("the index builds");
-    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    let (code, stdout, stderr) =
+        run_indexer(&[corpus.as_os_str(), "--index".as_ref(), index.as_os_str()]);
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    // The summary ends with the three counts and the files behind them.
+    let attribution = stdout
+        .split_once("attribution: ")
+        .map(|(_, rest)| rest)
+        .unwrap_or_else(|| panic!("no attribution counts in:\n{stdout}"));
+    assert!(
+        attribution.starts_with("1 file(s) read as prose with label-like lines, 1 transcript(s) with many passages without a speaker, 1 speaker label(s) naming no participant"),
+        "{stdout}"
+    );
+    for named in [
+        "prose?      doubtful/declared-prose.md: 4 of 4 lines look like speaker labels",
+        "unlabelled  doubtful/preamble.txt: 1 of 4 passages have no speaker",
+        "unmatched   \"Zed Quill\" in doubtful/stranger.txt: 2 passage(s)",
+    ] {
+        assert!(
+            attribution.contains(named),
+            "{named:?} is not in:\n{stdout}"
+        );
+    }
 
     let server = TestServer::start(&index, None);
     let word: [(&str, &str, &str, Option<&str>); 3] = [
@@ -228,5 +283,122 @@ fn issue_21_every_layout_is_read_with_its_participant_and_time() {
         let hit = only_hit(&server, phrase);
         assert_eq!(hit.speaker, None, "{phrase}: {hit:#?}");
         assert!(hit.locator.starts_with("para"), "{phrase}: {hit:#?}");
+    }
+}
+
+/// `inspect --format json` has the issue's shape, and its counts are what the index holds: the
+/// same reading the document API shows, and passages, turns and speakers counted from the
+/// document's indexed passages.
+#[test]
+fn issue_21_inspect_says_how_each_file_is_read_and_the_index_agrees() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (corpus, index) = (dir.path().join("study"), dir.path().join("index"));
+    write_folder(&corpus);
+    let (code, stdout, stderr) = run_indexer(&[
+        "inspect".as_ref(),
+        corpus.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let json: Value = serde_json::from_str(&stdout).expect("inspect prints JSON");
+    let keys = [
+        "file",
+        "format",
+        "encoding",
+        "layout",
+        "passages",
+        "turns",
+        "unlabelled_passages",
+        "speakers",
+        "warnings",
+        "error",
+    ];
+    let files = json["files"].as_array().expect("a files array");
+    assert_eq!(files.len(), TEXT_FIXTURES.len() + 3 + 1 + DOUBTFUL.len());
+    for file in files {
+        for key in keys {
+            assert!(file.get(key).is_some(), "{key} missing from {file:#}");
+        }
+        for speaker in file["speakers"].as_array().expect("speakers") {
+            for key in ["label", "participant", "role", "passages"] {
+                assert!(speaker.get(key).is_some(), "{key} missing from {speaker:#}");
+            }
+        }
+    }
+    let readings: Vec<FileReading> =
+        serde_json::from_value(json["files"].clone()).expect("the readings parse");
+    let bold = readings
+        .iter()
+        .find(|r| r.file == "word/bold-labels.docx")
+        .expect("the docx");
+    assert_eq!(
+        (bold.format.as_str(), bold.encoding.as_str(), bold.layout),
+        ("docx", "utf-8", Layout::Transcript)
+    );
+    let speakers: Vec<_> = bold
+        .speakers
+        .iter()
+        .map(|s| {
+            (
+                s.label.as_str(),
+                s.participant.as_deref(),
+                s.role.as_deref(),
+                s.passages,
+            )
+        })
+        .collect();
+    assert_eq!(
+        speakers,
+        [
+            ("DR. RIVERA", Some("P01"), Some("GP"), 2),
+            ("Ann Lee", Some("P02"), Some("Manager"), 1)
+        ]
+    );
+    let essay = readings
+        .iter()
+        .find(|r| r.file == "prose/essay.md")
+        .expect("the essay");
+    assert_eq!(
+        (essay.layout, essay.turns, essay.speakers.len()),
+        (Layout::Prose, 0, 0)
+    );
+    assert!(essay.warnings.is_empty(), "{essay:#?}");
+
+    let report = indexer::build(&corpus, &index, &indexer::BuildOptions::default())
+        .expect("the index builds");
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    let server = TestServer::start(&index, None);
+    for reading in &readings {
+        let id = Path::new(&reading.file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("a stem");
+        let id = if reading.file == "doubtful/declared-prose.md" {
+            "declared-prose"
+        } else {
+            id
+        };
+        let detail: DocumentDetail = server.get(&format!("/v1/documents/{id}")).ok(id);
+        assert_eq!(detail.reading.as_ref(), Some(reading), "{id}");
+        let passages = &detail.passages;
+        let turns = passages.iter().filter(|p| p.speaker.is_some()).count();
+        assert_eq!(
+            (passages.len(), turns, passages.len() - turns),
+            (
+                reading.passages as usize,
+                reading.turns as usize,
+                reading.unlabelled_passages as usize
+            ),
+            "{id}"
+        );
+        for speaker in &reading.speakers {
+            let indexed_as = speaker.participant.as_deref().unwrap_or(&speaker.label);
+            let count = passages
+                .iter()
+                .filter(|p| p.speaker.as_deref() == Some(indexed_as))
+                .count();
+            assert_eq!(count, speaker.passages as usize, "{id}: {speaker:?}");
+        }
     }
 }

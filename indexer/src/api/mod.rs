@@ -11,6 +11,7 @@ mod one_or_many;
 #[cfg(feature = "openapi")]
 mod openapi;
 mod query;
+mod reading;
 mod whole_number;
 
 use std::collections::BTreeMap;
@@ -38,6 +39,7 @@ pub use query::{
     ATTR_PREFIX, FacetQuery, NameSet, Param, ParamShape, PassageQuery, QueryForm, QueryPairs,
     QueryReader,
 };
+pub use reading::{FileReading, Layout, SpeakerReading};
 
 /// Default number of hits per page.
 pub const DEFAULT_LIMIT: usize = 20;
@@ -785,6 +787,10 @@ pub struct DocumentDetail {
     pub document: DocumentInfo,
     /// Every passage, in order.
     pub passages: Vec<PassageView>,
+    /// How its file was read: layout, encoding, speakers and warnings (`None` for an index
+    /// built before readings were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reading: Option<FileReading>,
 }
 
 /// One passage with its neighbours.

@@ -2,6 +2,7 @@
 //! locators, sections and quotes (`Passages`), which `reading` and `jsonl` build on.
 
 use super::attribution::{Attribution, inline_quotes, split_end_tag};
+use crate::api::Layout;
 use crate::model::{Document, Lang, Origin, Passage, SpeakerId};
 
 /// A document and the passages it was split into.
@@ -11,6 +12,26 @@ pub struct ParsedDocument {
     pub document: Document,
     /// Its passages, in order; ordinals count from 1.
     pub passages: Vec<Passage>,
+    /// How it was read.
+    pub reading: Reading,
+}
+
+/// How a document was read from its file, as far as the reader knows (the participants sheet
+/// adds whom its labels name, see `inspect`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reading {
+    /// The file's format, by its extension (`md`, `docx`, `jsonl`, ...).
+    pub format: String,
+    /// The encoding its text was decoded from.
+    pub encoding: String,
+    /// How its text was split.
+    pub layout: Layout,
+    /// Lines (or paragraphs) that look like speaker labels, whatever the layout.
+    pub label_like_lines: u32,
+    /// Lines (or paragraphs) read.
+    pub lines: u32,
+    /// What the reader doubted or repaired, each naming its line and what to do.
+    pub warnings: Vec<String>,
 }
 
 /// Where a paragraph is cited: by its count in the document (`para 3`) or by its page (`p. 12`).

@@ -62,6 +62,17 @@ pub(super) fn too_long(path: &Path, line: usize, what: &str, bytes: usize) -> Er
     )
 }
 
+/// The name of the encoding [`decode`] reads the bytes as.
+pub(super) fn encoding_of(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(UTF16_LE_BOM) {
+        "utf-16le"
+    } else if bytes.starts_with(UTF16_BE_BOM) {
+        "utf-16be"
+    } else {
+        "utf-8"
+    }
+}
+
 fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String, Error> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),

@@ -8,7 +8,7 @@ use super::body::ParsedDocument;
 use super::documents_sheet::Stated;
 use super::frontmatter::{self, Format};
 use super::reading;
-use super::source::{FileRef, Reading, Source};
+use super::source::{FileRef, ReadAs, Source};
 use super::text;
 use crate::error::Error;
 
@@ -39,9 +39,9 @@ fn read_with_front_matter(file: FileRef, text: &str) -> (Vec<ParsedDocument>, Ve
     let source = Source {
         title: None,
         blocks: text::blocks(front.body, front.body_line),
-        reading: match front.format {
-            Format::Transcript => Reading::Transcript,
-            Format::Prose => Reading::Prose,
+        read_as: match front.format {
+            Format::Transcript => ReadAs::Transcript,
+            Format::Prose => ReadAs::Prose,
         },
     };
     match reading::read(file, source, Some(front.document)) {

@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::body::{ParsedDocument, to_u32};
+use super::body::{ParsedDocument, Reading, to_u32};
 use super::fields::{self, DOCUMENT_KEYS, DocFields};
 use super::frontmatter::without_location;
 use super::source::FileRef;
+use crate::api::Layout;
 use crate::error::Error;
 use crate::model::{DocId, Lang, Origin, Passage, Role, Site, SpeakerId};
 
@@ -234,9 +235,22 @@ fn finish(file: FileRef, doc: Collected, errors: &mut Vec<Error>) -> Option<Pars
     if doc.passages.iter().all(|p| p.site == first_site) {
         document.site = first_site;
     }
+    let speakers = doc.passages.iter().filter(|p| p.speaker.is_some()).count();
+    let reading = Reading {
+        format: "jsonl".into(),
+        encoding: "utf-8".into(),
+        layout: if speakers > 0 {
+            Layout::Transcript
+        } else {
+            Layout::Prose
+        },
+        lines: to_u32(doc.passages.len()),
+        ..Reading::default()
+    };
     Some(ParsedDocument {
         document,
         passages: doc.passages,
+        reading,
     })
 }
 

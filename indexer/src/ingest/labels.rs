@@ -178,7 +178,7 @@ pub(in crate::ingest) fn turn_start(text: &str) -> Option<Candidate> {
 /// Which blocks open a turn, and with what: each block's candidate when its layout is in use in
 /// these blocks (see the module docs). With `declared` (the front matter says the file is a
 /// transcript) every candidate of a layout no prose writes is a turn, recurring or not.
-pub(in crate::ingest) fn learn(blocks: &[Block], declared: bool) -> Vec<Option<Candidate>> {
+pub(in crate::ingest) fn learn(blocks: &[Block], declared: bool) -> Learned {
     let candidates: Vec<Option<Candidate>> = blocks
         .iter()
         .map(|block| match block.style {
@@ -206,10 +206,20 @@ pub(in crate::ingest) fn learn(blocks: &[Block], declared: bool) -> Vec<Option<C
             declared || turns >= 2
         }
     };
-    candidates
+    // Only recurring labels look like speakers: a sentence's one `Note:` or dash does not.
+    let label_like = candidates.iter().flatten().filter(|c| recurs(c)).count();
+    let starts = candidates
         .into_iter()
         .map(|found| found.filter(|c| in_use(c.shape) && (!c.shape.is_weak() || recurs(c))))
-        .collect()
+        .collect();
+    Learned { starts, label_like }
+}
+
+/// What [`learn`] found: each block's turn start, and how many blocks open with a recurring
+/// label, whether or not its layout is in use (a transcript read as prose has many).
+pub(in crate::ingest) struct Learned {
+    pub starts: Vec<Option<Candidate>>,
+    pub label_like: usize,
 }
 
 /// A label as compared within a file and with the participants sheet: lower-cased, without
@@ -513,6 +523,7 @@ mod tests {
 
     fn speakers(blocks: &[Block], declared: bool) -> Vec<Option<String>> {
         learn(blocks, declared)
+            .starts
             .into_iter()
             .map(|c| c.map(|c| c.speaker))
             .collect()

@@ -18,6 +18,7 @@ mod documents_sheet;
 mod fields;
 mod formats;
 mod frontmatter;
+mod inspect;
 mod jsonl;
 mod labels;
 mod participants;
@@ -27,13 +28,14 @@ mod sheet;
 mod source;
 mod text;
 
-pub use body::ParsedDocument;
+pub use body::{ParsedDocument, Reading};
 pub use decode::{MAX_PASSAGE_BYTES, decode};
 pub use discover::{CorpusFile, FileKind, PARTICIPANTS_FILE, ROLE_GROUPS_FILE, discover};
 pub use documents_sheet::{
     DOCUMENTS_FILE, Description, DocumentsSheet, SpeakerMap, parse_documents_sheet, unknown_files,
 };
 pub use formats::{DOCUMENT_EXTENSIONS, Format};
+pub use inspect::{Attribution, doubt, file_reading};
 pub use participants::{join_participants, parse_participants, unmapped_speakers};
 pub use role_groups::parse_role_groups;
 

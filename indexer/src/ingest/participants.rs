@@ -112,6 +112,20 @@ fn by_label(participants: &[Participant]) -> HashMap<String, &Participant> {
     aliases.chain(ids).collect()
 }
 
+/// The participant a speaker label names, by id or alias (an id wins), compared by [`key`].
+pub(super) fn participant_named<'a>(
+    label: &str,
+    participants: &'a [Participant],
+) -> Option<&'a Participant> {
+    let wanted = key(label);
+    let by_id = participants.iter().find(|p| key(p.id.as_str()) == wanted);
+    by_id.or_else(|| {
+        participants
+            .iter()
+            .find(|p| p.aliases.iter().any(|a| key(a.as_str()) == wanted))
+    })
+}
+
 /// Speaker labels of joined passages that name no participant, with their turn counts; the
 /// interviewer's usual labels are left out, since they are meant to stay labels.
 pub fn unmapped_speakers(

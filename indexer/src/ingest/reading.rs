@@ -13,10 +13,11 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
-use super::body::{ParsedDocument, Passages, Place};
+use super::body::{ParsedDocument, Passages, Place, Reading, to_u32};
 use super::labels::{self, Candidate};
 use super::participants::INTERVIEWER_LABELS;
-use super::source::{Block, FileRef, Reading, Source, Style};
+use super::source::{Block, FileRef, ReadAs, Source, Style};
+use crate::api::Layout;
 use crate::error::Error;
 use crate::model::{DocId, Document, Kind, Lang, Passage};
 
@@ -28,14 +29,28 @@ pub(in crate::ingest) fn read(
     source: Source,
     stated: Option<Document>,
 ) -> Result<(ParsedDocument, Vec<Error>), Error> {
-    let starts = match source.reading {
-        Reading::Prose => Vec::new(),
-        reading => labels::learn(&source.blocks, reading == Reading::Transcript),
+    let learned = labels::learn(&source.blocks, source.read_as == ReadAs::Transcript);
+    let starts = learned.starts;
+    let transcript = match source.read_as {
+        ReadAs::Transcript | ReadAs::Captions => true,
+        ReadAs::Prose => false,
+        ReadAs::Detect => is_transcript(&source.blocks, &starts),
     };
-    let transcript = match source.reading {
-        Reading::Transcript => true,
-        Reading::Prose => false,
-        Reading::Detect => is_transcript(&source.blocks, &starts),
+    let reading = Reading {
+        layout: match (source.read_as, transcript) {
+            (ReadAs::Captions, _) => Layout::Captions,
+            (_, true) => Layout::Transcript,
+            (_, false) => Layout::Prose,
+        },
+        label_like_lines: to_u32(learned.label_like),
+        lines: to_u32(
+            source
+                .blocks
+                .iter()
+                .filter(|b| b.style != Style::Heading)
+                .count(),
+        ),
+        ..Reading::default()
     };
     let guessed = stated.is_none();
     let mut document = match stated {
@@ -49,7 +64,7 @@ pub(in crate::ingest) fn read(
         }
     };
     let (passages, errors) = if transcript {
-        let declared = source.reading == Reading::Transcript;
+        let declared = source.read_as == ReadAs::Transcript;
         transcript_passages(file.path, &document, source.blocks, starts, declared)
     } else {
         (prose_passages(&document, source.blocks), Vec::new())
@@ -57,7 +72,12 @@ pub(in crate::ingest) fn read(
     if transcript && guessed {
         document.kind = transcript_kind(&passages);
     }
-    Ok((ParsedDocument { document, passages }, errors))
+    let parsed = ParsedDocument {
+        document,
+        passages,
+        reading,
+    };
+    Ok((parsed, errors))
 }
 
 /// Whether the blocks read as a transcript (see [`Turns::enough`]).
@@ -425,7 +445,7 @@ mod tests {
     fn paragraphs_without_enough_turns_are_prose_by_page() {
         let source = Source {
             title: Some("Policy".into()),
-            reading: Reading::Prose,
+            read_as: ReadAs::Prose,
             blocks: vec![
                 Block {
                     page: Some(1),

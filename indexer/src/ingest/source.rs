@@ -23,12 +23,12 @@ pub(in crate::ingest) struct Source {
     /// The title the file states (a Title style, metadata), if any; else its first heading is used.
     pub title: Option<String>,
     pub blocks: Vec<Block>,
-    pub reading: Reading,
+    pub read_as: ReadAs,
 }
 
 /// How a source is to be read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(in crate::ingest) enum Reading {
+pub(in crate::ingest) enum ReadAs {
     /// As a transcript if its lines say so, else as prose.
     #[default]
     Detect,
@@ -37,6 +37,8 @@ pub(in crate::ingest) enum Reading {
     /// As prose: the front matter says so, or the format is paginated (a PDF's `Results:`
     /// paragraphs are no speakers).
     Prose,
+    /// As caption cues (WebVTT, SRT): turns of timed cues.
+    Captions,
 }
 
 /// One piece of a document as its format lays it out: a line of a text file, a paragraph of a

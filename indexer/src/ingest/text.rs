@@ -106,7 +106,7 @@ mod tests {
 
         use super::super::*;
         use crate::ingest::reading;
-        use crate::ingest::source::{FileRef, Reading, Source};
+        use crate::ingest::source::{FileRef, ReadAs, Source};
         use crate::model::Passage;
         use crate::model::{DocId, Document, Kind, Lang, Site};
 
@@ -126,7 +126,7 @@ mod tests {
             let document = document();
             let source = Source {
                 blocks: blocks(text, 6),
-                reading: Reading::Transcript,
+                read_as: ReadAs::Transcript,
                 title: None,
             };
             let file = FileRef {
@@ -278,7 +278,7 @@ mod tests {
 
         use super::super::*;
         use crate::ingest::reading;
-        use crate::ingest::source::{FileRef, Reading, Source};
+        use crate::ingest::source::{FileRef, ReadAs, Source};
         use crate::model::{DocId, Document, Kind, Lang, Passage, Site};
 
         fn document(site: Option<&str>) -> Document {
@@ -300,7 +300,7 @@ mod tests {
         fn read_prose(document: Document, text: &str, first_line: usize) -> Vec<Passage> {
             let source = Source {
                 blocks: blocks(text, first_line),
-                reading: Reading::Prose,
+                read_as: ReadAs::Prose,
                 title: None,
             };
             let file = FileRef {

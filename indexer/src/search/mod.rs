@@ -280,6 +280,7 @@ impl Index {
                 .into_iter()
                 .map(|p| p.view(&doc.document))
                 .collect(),
+            reading: doc.reading.clone(),
         })
     }
 

@@ -20,7 +20,7 @@ mod vtt;
 use std::panic::{self, AssertUnwindSafe};
 
 use super::body::ParsedDocument;
-use super::decode::decode_text;
+use super::decode::{decode_text, encoding_of};
 use super::document;
 use super::documents_sheet::{Description, Stated};
 use super::reading;
@@ -167,8 +167,17 @@ pub(super) fn read(
         );
         return (Vec::new(), vec![Error::malformed(file.path, 0, reason)]);
     };
-    if let Some(description) = description {
-        for document in &mut documents {
+    let encoding = match format {
+        Format::Text | Format::WebVtt | Format::Srt => encoding_of(bytes),
+        // The XML parts are UTF-8 (the package reader refuses anything else).
+        Format::Docx | Format::Odt => "utf-8",
+        Format::Pdf => "pdf",
+    };
+    let extension = file.rel.rsplit_once('.').map_or("", |(_, e)| e);
+    for document in &mut documents {
+        document.reading.format = extension.to_ascii_lowercase();
+        document.reading.encoding = encoding.to_string();
+        if let Some(description) = description {
             description.apply(document, stated);
         }
     }

@@ -20,7 +20,7 @@ use regex::Regex;
 use pdf_extract::content::Content;
 use pdf_extract::{Dictionary, Document, Object, ObjectId, PlainTextOutput};
 
-use super::super::source::{Block, Reading, Source, Style};
+use super::super::source::{Block, ReadAs, Source, Style};
 
 /// Most objects a PDF may hold (a 500-page report has tens of thousands).
 const MAX_OBJECTS: usize = 2_000_000;
@@ -69,7 +69,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<(Source, Vec<(u32, String)>), String
         Source {
             title: None,
             blocks: paragraphs(&texts),
-            reading: Reading::Prose,
+            read_as: ReadAs::Prose,
         },
         failed,
     ))

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::super::source::Source;
+use super::super::source::{ReadAs, Source};
 use super::captions::{self, Cue};
 use super::vtt::blocks;
 use crate::error::Error;
@@ -41,6 +41,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<(Source, Vec<Error>), Err
     Ok((
         Source {
             blocks: captions::turns(cues),
+            read_as: ReadAs::Captions,
             ..Source::default()
         },
         errors,

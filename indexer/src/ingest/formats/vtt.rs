@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::super::source::Source;
+use super::super::source::{ReadAs, Source};
 use super::captions::{self, Cue};
 use crate::error::Error;
 
@@ -66,6 +66,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<(Source, Vec<Error>), Err
     Ok((
         Source {
             blocks: captions::turns(cues),
+            read_as: ReadAs::Captions,
             ..Source::default()
         },
         errors,
