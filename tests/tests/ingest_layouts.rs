@@ -402,3 +402,117 @@ fn issue_21_inspect_says_how_each_file_is_read_and_the_index_agrees() {
         }
     }
 }
+
+/// WebVTT cues `step` seconds apart, each `text(i)` (`None`: no cue), from second 0.
+fn vtt(cues: usize, step: usize, text: impl Fn(usize) -> Option<String>) -> String {
+    let clock = |s: usize| format!("{:02}:{:02}:{:02}.000", s / 3600, s / 60 % 60, s % 60);
+    let mut out = String::from("WEBVTT\n");
+    for i in 0..cues {
+        if let Some(text) = text(i) {
+            let (start, end) = (i * step, i * step + step);
+            out.push_str(&format!("\n{} --> {}\n{text}\n", clock(start), clock(end)));
+        }
+    }
+    out
+}
+
+/// Issue 21: captions cite each passage with a time less than a minute before its phrase's own
+/// cue: a Zoom speaker's three-minute turn, Teams voices, YouTube's rolling captions without
+/// speakers (de-duplicated) and an SRT without speakers (never one passage for the whole file).
+#[test]
+fn issue_21_captions_cite_each_phrase_within_a_minute() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (corpus, index) = (dir.path().join("study"), dir.path().join("index"));
+    fs::create_dir_all(corpus.join("captions")).expect("create dir");
+    fs::write(corpus.join("participants.csv"), PARTICIPANTS).expect("write sheet");
+    let zoom = vtt(36, 5, |i| {
+        Some(match i {
+            25 => "Jane Smith: and then the rowan clinic opened.".to_string(),
+            _ => format!("Jane Smith: this was point {i} of the plan."),
+        })
+    });
+    let teams = vtt(20, 4, |i| {
+        let who = if i < 10 { "Ann Lee" } else { "Jane Smith" };
+        let text = match i {
+            8 => "the sorrel board said no.".to_string(),
+            _ => format!("remark {i}"),
+        };
+        Some(format!("<v {who}>{text}</v>"))
+    });
+    // Each cue repeats the last line of the one before.
+    let line = |i: usize| match i {
+        19 => "we sold it at the tansy market".to_string(),
+        _ => format!("and we spoke of item {i}"),
+    };
+    let youtube = vtt(40, 5, |i| {
+        Some(match i {
+            0 => line(0),
+            _ => format!("{}\n{}", line(i - 1), line(i)),
+        })
+    });
+    let srt: String = (0..30)
+        .map(|i| {
+            let text = match i {
+                14 => "the umber road was closed.".to_string(),
+                _ => format!("we drove past field {i}"),
+            };
+            let (s, e) = (i * 5, i * 5 + 4);
+            format!(
+                "{}\n00:{:02}:{:02},000 --> 00:{:02}:{:02},000\n{text}\n\n",
+                i + 1,
+                s / 60,
+                s % 60,
+                e / 60,
+                e % 60
+            )
+        })
+        .collect();
+    for (name, text) in [
+        ("zoom.vtt", &zoom),
+        ("teams.vtt", &teams),
+        ("youtube.vtt", &youtube),
+        ("plain.srt", &srt),
+    ] {
+        fs::write(corpus.join("captions").join(name), text).expect("write captions");
+    }
+    let report = indexer::build(&corpus, &index, &indexer::BuildOptions::default())
+        .expect("the index builds");
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+
+    let server = TestServer::start(&index, None);
+    let cases: [(&str, Option<&str>, u32); 4] = [
+        ("rowan clinic", Some("P01"), 125),
+        ("sorrel board", Some("P02"), 32),
+        ("tansy market", None, 95),
+        ("umber road", None, 70),
+    ];
+    for (phrase, speaker, said_at) in cases {
+        let hit = only_hit(&server, phrase);
+        assert_eq!(hit.speaker.as_deref(), speaker, "{phrase}: {hit:#?}");
+        let cited = hit
+            .locator
+            .rsplit_once(", ")
+            .and_then(|(_, time)| {
+                let parts: Vec<u32> = time
+                    .split(':')
+                    .map(|p| p.parse().ok())
+                    .collect::<Option<_>>()?;
+                Some(parts.iter().fold(0, |total, part| total * 60 + part))
+            })
+            .unwrap_or_else(|| panic!("{phrase}: no time in {:?}", hit.locator));
+        assert!(
+            cited <= said_at && said_at - cited < 60,
+            "{phrase} said at {said_at} s is cited at {cited} s: {hit:#?}"
+        );
+    }
+    // The rolling captions' repeated lines are indexed once.
+    let tansy: SearchResponse = server.search(&[("q", "\"tansy market\""), ("limit", "5")]);
+    assert_eq!(tansy.total, 1, "{tansy:#?}");
+    assert_eq!(
+        tansy.hits[0].passage.text.matches("tansy market").count(),
+        1
+    );
+    // Captions without speakers are many passages, never one for the whole file.
+    let srt: DocumentDetail = server.get("/v1/documents/plain").ok("plain");
+    assert!(srt.passages.len() >= 3, "{:#?}", srt.passages);
+}

@@ -43,6 +43,7 @@ fn read_with_front_matter(file: FileRef, text: &str) -> (Vec<ParsedDocument>, Ve
             Format::Transcript => ReadAs::Transcript,
             Format::Prose => ReadAs::Prose,
         },
+        ..Source::default()
     };
     match reading::read(file, source, Some(front.document)) {
         Ok((mut parsed, errors)) => {

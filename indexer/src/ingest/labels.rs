@@ -167,14 +167,6 @@ pub(in crate::ingest) fn candidate(text: &str, lead: Option<&str>) -> Option<Can
     is_label(&found.speaker).then_some(found)
 }
 
-/// Reads a line in the layouts of [`Shape::Colon`] and [`Shape::LabelLine`] only: the speaker
-/// prefixes captioning tools write inside a cue (`Jane Smith: we pooled`).
-pub(in crate::ingest) fn turn_start(text: &str) -> Option<Candidate> {
-    colon(text)
-        .or_else(|| label_line(text))
-        .filter(|c| is_label(&c.speaker))
-}
-
 /// Which blocks open a turn, and with what: each block's candidate when its layout is in use in
 /// these blocks (see the module docs). With `declared` (the front matter says the file is a
 /// transcript) every candidate of a layout no prose writes is a turn, recurring or not.

@@ -11,6 +11,7 @@
 
 mod attribution;
 mod body;
+mod clock;
 mod decode;
 mod discover;
 mod document;

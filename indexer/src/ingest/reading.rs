@@ -14,6 +14,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use super::body::{ParsedDocument, Passages, Place, Reading, to_u32};
+use super::clock::seconds;
 use super::labels::{self, Candidate};
 use super::participants::INTERVIEWER_LABELS;
 use super::source::{Block, FileRef, ReadAs, Source, Style};
@@ -29,7 +30,10 @@ pub(in crate::ingest) fn read(
     source: Source,
     stated: Option<Document>,
 ) -> Result<(ParsedDocument, Vec<Error>), Error> {
-    let learned = labels::learn(&source.blocks, source.read_as == ReadAs::Transcript);
+    // A declared transcript's (or a caption cue's) one-off `Name:` is a speaker; elsewhere
+    // labels must recur.
+    let declared = matches!(source.read_as, ReadAs::Transcript | ReadAs::Captions);
+    let learned = labels::learn(&source.blocks, declared);
     let starts = learned.starts;
     let transcript = match source.read_as {
         ReadAs::Transcript | ReadAs::Captions => true,
@@ -50,6 +54,7 @@ pub(in crate::ingest) fn read(
                 .filter(|b| b.style != Style::Heading)
                 .count(),
         ),
+        warnings: source.warnings,
         ..Reading::default()
     };
     let guessed = stated.is_none();
@@ -63,7 +68,12 @@ pub(in crate::ingest) fn read(
             untitled_document(file, title, Kind::Other, &sample(&source.blocks))?
         }
     };
-    let (passages, errors) = if transcript {
+    let (passages, errors) = if source.read_as == ReadAs::Captions {
+        (
+            caption_passages(&document, source.blocks, starts),
+            Vec::new(),
+        )
+    } else if transcript {
         let declared = source.read_as == ReadAs::Transcript;
         transcript_passages(file.path, &document, source.blocks, starts, declared)
     } else {
@@ -231,6 +241,105 @@ fn transcript_passages(
     }
     close(&mut out, &mut open);
     (out.finish(), errors)
+}
+
+/// Longest stretch of speech a caption passage spans: a passage is cut before a cue starting
+/// this long after the passage's first, so every quote cites a time less than a minute before it.
+const CAPTION_SECONDS: u32 = 50;
+/// A speaker's passage may end at a sentence end once it spans this long.
+const CAPTION_TURN_SECONDS: u32 = 30;
+/// Captions without speakers are cut at a sentence end once a passage spans this long...
+const UNNAMED_SENTENCE_SECONDS: u32 = 15;
+/// ...at a pause of this long between cues...
+const UNNAMED_PAUSE_SECONDS: u32 = 2;
+/// ...and at this length whatever the timings say (they may all be the same).
+const UNNAMED_CHARS: usize = 500;
+
+/// A caption passage being read.
+struct OpenCue {
+    line: usize,
+    speaker: Option<String>,
+    time: Option<String>,
+    start: u32,
+    end: u32,
+    text: String,
+}
+
+/// Reads caption cues into passages: a voice or a `Name:` label starts a speaker's turn and a cue
+/// without one carries it on, consecutive cues of a speaker merge, and passages are cut (see the
+/// constants) so that each is cited with the time of its own first cue. Captions without
+/// speakers become passages of consecutive cues cut at sentence ends and pauses.
+fn caption_passages(
+    document: &Document,
+    blocks: Vec<Block>,
+    starts: Vec<Option<Candidate>>,
+) -> Vec<Passage> {
+    let mut out = Passages::new(document);
+    let mut open: Option<OpenCue> = None;
+    let close = |out: &mut Passages, open: &mut Option<OpenCue>| {
+        if let Some(cue) = open.take() {
+            out.turn(
+                cue.line,
+                cue.speaker.as_deref(),
+                cue.time.as_deref(),
+                cue.text,
+            );
+        }
+    };
+    for (block, start) in blocks.into_iter().zip(starts) {
+        let carried = open.as_ref().and_then(|o| o.speaker.clone());
+        let (speaker, text) = match (block.speaker, start) {
+            (Some(voice), _) => (Some(voice), block.text),
+            (None, Some(label)) => (Some(label.speaker), label.text),
+            (None, None) => (carried, block.text),
+        };
+        if text.is_empty() {
+            continue;
+        }
+        let at = block.time.as_deref().and_then(seconds).unwrap_or(0);
+        let end = block.end.as_deref().and_then(seconds).unwrap_or(at);
+        let continues = open
+            .as_ref()
+            .is_some_and(|o| o.speaker == speaker && !cut_before(o, at));
+        match &mut open {
+            Some(cue) if continues => {
+                cue.text.push(' ');
+                cue.text.push_str(&text);
+                cue.end = cue.end.max(end);
+            }
+            _ => {
+                close(&mut out, &mut open);
+                open = Some(OpenCue {
+                    line: block.line,
+                    speaker,
+                    time: block.time,
+                    start: at,
+                    end,
+                    text,
+                });
+            }
+        }
+    }
+    close(&mut out, &mut open);
+    out.finish()
+}
+
+/// Whether a passage ends before a cue starting at `at` (see the constants).
+fn cut_before(open: &OpenCue, at: u32) -> bool {
+    let span = at.saturating_sub(open.start);
+    let sentence_ended = open
+        .text
+        .trim_end()
+        .ends_with(['.', '!', '?', '…', '。', '！', '？', '"', '”']);
+    match open.speaker {
+        Some(_) => span >= CAPTION_SECONDS || (span >= CAPTION_TURN_SECONDS && sentence_ended),
+        None => {
+            span >= CAPTION_SECONDS
+                || (span >= UNNAMED_SENTENCE_SECONDS && sentence_ended)
+                || at.saturating_sub(open.end) >= UNNAMED_PAUSE_SECONDS
+                || open.text.len() >= UNNAMED_CHARS
+        }
+    }
 }
 
 /// Reads prose blocks into paragraphs (a text file's lines joined with spaces), cited by count
@@ -446,6 +555,7 @@ mod tests {
         let source = Source {
             title: Some("Policy".into()),
             read_as: ReadAs::Prose,
+            warnings: Vec::new(),
             blocks: vec![
                 Block {
                     page: Some(1),

@@ -24,6 +24,8 @@ pub(in crate::ingest) struct Source {
     pub title: Option<String>,
     pub blocks: Vec<Block>,
     pub read_as: ReadAs,
+    /// What the reader repaired or doubted (a cue timing, an encoding guess), naming the line.
+    pub warnings: Vec<String>,
 }
 
 /// How a source is to be read.
@@ -53,6 +55,8 @@ pub(in crate::ingest) struct Block {
     pub page: Option<u32>,
     /// A time the layout gives it (a caption cue's start, a transcript table's time column).
     pub time: Option<String>,
+    /// When it ends, where the layout says (a caption cue's end), as `hh:mm:ss`.
+    pub end: Option<String>,
     /// A speaker the layout names (a table's speaker column, a caption's voice tag).
     pub speaker: Option<String>,
     /// The bold text opening it (a Word paragraph's bold run), which may be a speaker label.

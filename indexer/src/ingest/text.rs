@@ -128,6 +128,7 @@ mod tests {
                 blocks: blocks(text, 6),
                 read_as: ReadAs::Transcript,
                 title: None,
+                ..Source::default()
             };
             let file = FileRef {
                 rel: "documents/int-01.md",
@@ -302,6 +303,7 @@ mod tests {
                 blocks: blocks(text, first_line),
                 read_as: ReadAs::Prose,
                 title: None,
+                ..Source::default()
             };
             let file = FileRef {
                 rel: "documents/paper.md",

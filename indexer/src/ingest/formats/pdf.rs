@@ -70,6 +70,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<(Source, Vec<(u32, String)>), String
             title: None,
             blocks: paragraphs(&texts),
             read_as: ReadAs::Prose,
+            ..Source::default()
         },
         failed,
     ))
