@@ -516,3 +516,76 @@ fn issue_21_captions_cite_each_phrase_within_a_minute() {
     let srt: DocumentDetail = server.get("/v1/documents/plain").ok("plain");
     assert!(srt.passages.len() >= 3, "{:#?}", srt.passages);
 }
+
+/// Issue 21: files that are not UTF-8 (Windows-1252 with curly quotes and accented names, GBK
+/// Chinese, UTF-16 without a byte-order mark) are read, each with a warning naming the encoding
+/// guessed, and their phrases found under the right participant.
+#[test]
+fn issue_21_legacy_encodings_are_read_with_a_warning_naming_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (corpus, index) = (dir.path().join("study"), dir.path().join("index"));
+    fs::create_dir_all(corpus.join("old")).expect("create dir");
+    fs::write(
+        corpus.join("participants.csv"),
+        "id,role,site,aliases\nP05,GP,site 1,José Martínez; 王医生\nP06,Manager,site 2,Françoise\n",
+    )
+    .expect("write sheet");
+    let cases: [(&str, &'static encoding_rs::Encoding, &str, &str, &str); 2] = [
+        (
+            "old/cp1252.txt",
+            encoding_rs::WINDOWS_1252,
+            "Interviewer: \u{201c}Did it work?\u{201d}\nJosé Martínez: It did \u{2013} the café rota held.\nInterviewer: And then?\nJosé Martínez: Then Françoise left.\n",
+            "café rota",
+            "windows-1252",
+        ),
+        (
+            "old/gbk.txt",
+            encoding_rs::GBK,
+            "访谈者：您好，请介绍一下您的工作。\n王医生：我在社区卫生服务中心工作了十二年，主要负责慢性病管理。\n访谈者：谢谢。\n王医生：不客气。\n",
+            "慢性病管理",
+            "gbk",
+        ),
+    ];
+    for (rel, encoding, text, ..) in cases {
+        let (bytes, _, unmappable) = encoding.encode(text);
+        assert!(!unmappable, "{rel}");
+        fs::write(corpus.join(rel), &bytes).expect("write fixture");
+    }
+    let utf16: Vec<u8> =
+        "Françoise: The utf sixteen budget.\nInterviewer: Why?\nFrançoise: Because.\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+    fs::write(corpus.join("old/utf16.txt"), utf16).expect("write fixture");
+
+    let report = indexer::build(&corpus, &index, &indexer::BuildOptions::default())
+        .expect("the index builds");
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    let expected = [
+        ("old/cp1252.txt", "windows-1252"),
+        ("old/gbk.txt", "gbk"),
+        ("old/utf16.txt", "utf-16le"),
+    ];
+    for (file, encoding) in expected {
+        let reading = report
+            .readings
+            .iter()
+            .find(|r| r.file == file)
+            .unwrap_or_else(|| panic!("{file} is not indexed: {:#?}", report.readings));
+        assert_eq!(reading.encoding, encoding, "{reading:#?}");
+        let warned = reading
+            .warnings
+            .iter()
+            .any(|w| w.contains(&format!("read as {encoding}")));
+        assert!(warned, "{reading:#?}");
+    }
+    let server = TestServer::start(&index, None);
+    for (phrase, id) in [
+        ("café rota", "P05"),
+        ("慢性病管理", "P05"),
+        ("utf sixteen budget", "P06"),
+    ] {
+        let hit = only_hit(&server, phrase);
+        assert_eq!(hit.speaker.as_deref(), Some(id), "{phrase}: {hit:#?}");
+    }
+}

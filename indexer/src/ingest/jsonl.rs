@@ -238,7 +238,6 @@ fn finish(file: FileRef, doc: Collected, errors: &mut Vec<Error>) -> Option<Pars
     let speakers = doc.passages.iter().filter(|p| p.speaker.is_some()).count();
     let reading = Reading {
         format: "jsonl".into(),
-        encoding: "utf-8".into(),
         layout: if speakers > 0 {
             Layout::Transcript
         } else {

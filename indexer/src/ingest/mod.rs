@@ -58,7 +58,14 @@ pub fn read_documents(
     let (documents, errors) = match file.kind {
         FileKind::Document(format) => formats::read(file.name(), format, bytes, description),
         FileKind::Jsonl => match decode_text(&file.path, bytes) {
-            Ok(text) => jsonl::parse(file.name(), &text),
+            Ok(decoded) => {
+                let (mut documents, errors) = jsonl::parse(file.name(), &decoded.text);
+                for document in &mut documents {
+                    document.reading.encoding.clone_from(&decoded.encoding);
+                    document.reading.warnings.extend(decoded.warning.clone());
+                }
+                (documents, errors)
+            }
             Err(e) => (Vec::new(), vec![e]),
         },
         other => {

@@ -20,11 +20,11 @@ mod vtt;
 use std::panic::{self, AssertUnwindSafe};
 
 use super::body::ParsedDocument;
-use super::decode::{decode_text, encoding_of};
+use super::decode::decode_text;
 use super::document;
 use super::documents_sheet::{Description, Stated};
 use super::reading;
-use super::source::FileRef;
+use super::source::{FileRef, Source};
 use crate::error::Error;
 
 /// A document format, by what the file holds.
@@ -160,56 +160,119 @@ pub(super) fn read(
     }
     // A parser bug must cost one file, not the whole build.
     let read = panic::catch_unwind(AssertUnwindSafe(|| read_checked(file, format, bytes)));
-    let Ok((mut documents, errors, stated)) = read else {
+    let Ok(mut read) = read else {
         let reason = format!(
             "the {} reader failed on this file (it may be damaged): open it and save it again, or convert it to .txt",
             format.name()
         );
         return (Vec::new(), vec![Error::malformed(file.path, 0, reason)]);
     };
-    let encoding = match format {
-        Format::Text | Format::WebVtt | Format::Srt => encoding_of(bytes),
-        // The XML parts are UTF-8 (the package reader refuses anything else).
-        Format::Docx | Format::Odt => "utf-8",
-        Format::Pdf => "pdf",
-    };
     let extension = file.rel.rsplit_once('.').map_or("", |(_, e)| e);
-    for document in &mut documents {
+    for document in &mut read.documents {
         document.reading.format = extension.to_ascii_lowercase();
-        document.reading.encoding = encoding.to_string();
+        document.reading.encoding.clone_from(&read.encoding);
+        if let Some(warning) = &read.warning {
+            document.reading.warnings.insert(0, warning.clone());
+        }
         if let Some(description) = description {
-            description.apply(document, stated);
+            description.apply(document, read.stated);
         }
     }
-    (documents, errors)
+    (read.documents, read.errors)
 }
 
-/// The documents read, the problems found, and whether the file stated its own metadata.
-type Read = (Vec<ParsedDocument>, Vec<Error>, Stated);
+/// A file as read: its documents, the problems found, whether it stated its own metadata, and
+/// the encoding of its text (with a warning when it was guessed).
+struct Read {
+    documents: Vec<ParsedDocument>,
+    errors: Vec<Error>,
+    stated: Stated,
+    encoding: String,
+    warning: Option<String>,
+}
+
+impl Read {
+    /// A file of a binary format, whose text's encoding the format fixes.
+    fn binary(source: Result<(Source, Vec<Error>), Error>, file: FileRef, encoding: &str) -> Read {
+        let (documents, errors) = assembled(file, source);
+        Read {
+            documents,
+            errors,
+            stated: Stated::Guessed,
+            encoding: encoding.to_string(),
+            warning: None,
+        }
+    }
+}
 
 fn read_checked(file: FileRef, format: Format, bytes: &[u8]) -> Read {
-    let source = match format {
-        Format::Text => {
-            return match decode_text(file.path, bytes) {
-                Ok(text) => document::read(file, &text),
-                Err(e) => (Vec::new(), vec![e], Stated::Guessed),
+    let malformed = |reason| Error::malformed(file.path, 0, reason);
+    match format {
+        Format::Text | Format::WebVtt | Format::Srt => {
+            let decoded = match decode_text(file.path, bytes) {
+                Ok(decoded) => decoded,
+                Err(e) => {
+                    return Read {
+                        documents: Vec::new(),
+                        errors: vec![e],
+                        stated: Stated::Guessed,
+                        encoding: String::new(),
+                        warning: None,
+                    };
+                }
             };
+            let (documents, errors, stated) = match format {
+                Format::Text => document::read(file, &decoded.text),
+                Format::WebVtt => {
+                    metadata_guessed(assembled(file, vtt::parse(file.path, &decoded.text)))
+                }
+                _ => metadata_guessed(assembled(file, srt::parse(file.path, &decoded.text))),
+            };
+            Read {
+                documents,
+                errors,
+                stated,
+                encoding: decoded.encoding,
+                warning: decoded.warning,
+            }
         }
-        Format::WebVtt => {
-            decode_text(file.path, bytes).and_then(|text| vtt::parse(file.path, &text))
-        }
-        Format::Srt => decode_text(file.path, bytes).and_then(|text| srt::parse(file.path, &text)),
-        Format::Docx => docx::parse(bytes)
-            .map(|source| (source, Vec::new()))
-            .map_err(|reason| Error::malformed(file.path, 0, reason)),
-        Format::Odt => odt::parse(bytes)
-            .map(|source| (source, Vec::new()))
-            .map_err(|reason| Error::malformed(file.path, 0, reason)),
-        Format::Pdf => pdf::parse(bytes)
-            .map(|(source, failed)| (source, failed_pages(file, failed)))
-            .map_err(|reason| Error::malformed(file.path, 0, reason)),
-    };
-    let (documents, errors) = match source {
+        // The XML parts are UTF-8 (the package reader refuses anything else).
+        Format::Docx => Read::binary(
+            docx::parse(bytes)
+                .map(|s| (s, Vec::new()))
+                .map_err(malformed),
+            file,
+            "utf-8",
+        ),
+        Format::Odt => Read::binary(
+            odt::parse(bytes)
+                .map(|s| (s, Vec::new()))
+                .map_err(malformed),
+            file,
+            "utf-8",
+        ),
+        Format::Pdf => Read::binary(
+            pdf::parse(bytes)
+                .map(|(source, failed)| (source, failed_pages(file, failed)))
+                .map_err(malformed),
+            file,
+            "pdf",
+        ),
+    }
+}
+
+fn metadata_guessed(
+    (documents, errors): (Vec<ParsedDocument>, Vec<Error>),
+) -> (Vec<ParsedDocument>, Vec<Error>, Stated) {
+    (documents, errors, Stated::Guessed)
+}
+
+/// The document a format's source makes, with the format's problems and the reading's.
+fn assembled(
+    file: FileRef,
+    source: Result<(Source, Vec<Error>), Error>,
+) -> (Vec<ParsedDocument>, Vec<Error>) {
+    match source {
         Ok((source, mut errors)) => match reading::read(file, source, None) {
             Ok((parsed, reading_errors)) => {
                 errors.extend(reading_errors);
@@ -218,8 +281,7 @@ fn read_checked(file: FileRef, format: Format, bytes: &[u8]) -> Read {
             Err(e) => (Vec::new(), std::iter::once(e).chain(errors).collect()),
         },
         Err(e) => (Vec::new(), vec![e]),
-    };
-    (documents, errors, Stated::Guessed)
+    }
 }
 
 /// Errors for the pages of a PDF that could not be read (the others were).
