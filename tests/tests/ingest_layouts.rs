@@ -589,3 +589,65 @@ fn issue_21_legacy_encodings_are_read_with_a_warning_naming_them() {
         assert_eq!(hit.speaker.as_deref(), Some(id), "{phrase}: {hit:#?}");
     }
 }
+
+/// Issue 21: HTML transcript pages are read (main text only, labels in `<b>`/`<strong>`/
+/// `<cite>`), a page cut off keeps its text with a warning, a page on one long line is read,
+/// and Word 97, RTF, Pages and WordPerfect files are skipped by name with what to do.
+#[test]
+fn issue_21_html_pages_are_read_and_legacy_formats_refused_by_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (corpus, index) = (dir.path().join("study"), dir.path().join("index"));
+    fs::create_dir_all(corpus.join("web")).expect("create dir");
+    fs::write(corpus.join("participants.csv"), PARTICIPANTS).expect("write sheet");
+    let page = "<!DOCTYPE html><html><head><title>Oral history 12</title><script>var words = 'vetch garden';</script></head>\
+        <body><nav>Home | Archive | vetch garden tours</nav><h1>Interview 12</h1>\
+        <p><b>Jane Smith:</b> We met in 1998.</p><p><strong>Ann Lee:</strong> The willow fund began then.</p>\
+        <p><cite>Jane Smith</cite>: And the vetch garden followed.</p><footer>Copyright</footer></body></html>";
+    fs::write(corpus.join("web/history.html"), page).expect("write page");
+    fs::write(
+        corpus.join("web/cut.htm"),
+        "<html><body>\n<p>The yarrow survey ran.</p>\n<p>Then it stopped<b",
+    )
+    .expect("write page");
+    let long: String = (0..40_000)
+        .map(|i| format!("<p>Paragraph {i} of a page saved on one line.</p>"))
+        .collect();
+    fs::write(
+        corpus.join("web/one-line.html"),
+        format!("<html><body>{long}<p>The zinnia ledger closed.</p></body></html>"),
+    )
+    .expect("write page");
+    for legacy in ["old.doc", "old.rtf", "old.pages", "old.wpd"] {
+        fs::write(corpus.join("web").join(legacy), b"not read").expect("write legacy");
+    }
+
+    let (code, stdout, stderr) =
+        run_indexer(&[corpus.as_os_str(), "--index".as_ref(), index.as_os_str()]);
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    for legacy in ["old.doc", "old.rtf", "old.pages", "old.wpd"] {
+        let line = stdout
+            .lines()
+            .find(|l| l.contains("skipped") && l.contains(legacy))
+            .unwrap_or_else(|| panic!("{legacy} is not skipped by name:\n{stdout}"));
+        assert!(line.contains(".docx"), "{line}");
+    }
+    let server = TestServer::start(&index, None);
+    let willow = only_hit(&server, "willow fund");
+    assert_eq!(willow.speaker.as_deref(), Some("P02"), "{willow:#?}");
+    let vetch: SearchResponse = server.search(&[("q", "\"vetch garden\""), ("limit", "5")]);
+    assert_eq!(
+        vetch.total, 1,
+        "scripts and navigation are left out: {vetch:#?}"
+    );
+    assert_eq!(vetch.hits[0].passage.speaker.as_deref(), Some("P01"));
+    assert!(only_hit(&server, "yarrow survey").text.contains("yarrow"));
+    assert_eq!(only_hit(&server, "zinnia ledger").doc_id, "one-line");
+    let cut: DocumentDetail = server.get("/v1/documents/cut").ok("cut");
+    let warnings = cut.reading.expect("a reading").warnings;
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("line 3: the page ends inside a tag")),
+        "{warnings:?}"
+    );
+}

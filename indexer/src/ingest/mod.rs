@@ -35,7 +35,7 @@ pub use discover::{CorpusFile, FileKind, PARTICIPANTS_FILE, ROLE_GROUPS_FILE, di
 pub use documents_sheet::{
     DOCUMENTS_FILE, Description, DocumentsSheet, SpeakerMap, parse_documents_sheet, unknown_files,
 };
-pub use formats::{DOCUMENT_EXTENSIONS, Format};
+pub use formats::{DOCUMENT_EXTENSIONS, Format, refusal};
 pub use inspect::{Attribution, doubt, file_reading};
 pub use participants::{join_participants, parse_participants, unmapped_speakers};
 pub use role_groups::parse_role_groups;

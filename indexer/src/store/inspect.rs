@@ -26,16 +26,31 @@ pub fn inspect(paths: &[PathBuf]) -> Result<Vec<FileReading>> {
 
 fn inspect_folder(root: &Path) -> Result<Vec<FileReading>> {
     let scan = scan_corpus(root)?;
-    Ok(scan
-        .documents
-        .values()
-        .map(|scanned| {
-            let description = scan.documents_sheet.get(&scanned.file.rel);
-            let (documents, errors) =
-                ingest::read_documents(&scanned.file, &scanned.bytes, description);
-            ingest::file_reading(&scanned.file.rel, &documents, &errors, &scan.participants)
-        })
-        .collect())
+    let read = scan.documents.values().map(|scanned| {
+        let description = scan.documents_sheet.get(&scanned.file.rel);
+        let (documents, errors) =
+            ingest::read_documents(&scanned.file, &scanned.bytes, description);
+        ingest::file_reading(&scanned.file.rel, &documents, &errors, &scan.participants)
+    });
+    // Word 97, RTF and the like are refused by name: shown, with what to do.
+    let refused = scan
+        .skipped
+        .iter()
+        .filter(|(rel, _)| ingest::refusal(rel).is_some())
+        .map(|(rel, why)| refused(rel, why));
+    Ok(read.chain(refused).collect())
+}
+
+/// The reading of a file in a format that is not read.
+fn refused(rel: &str, why: &str) -> FileReading {
+    FileReading {
+        file: rel.to_string(),
+        format: rel
+            .rsplit_once('.')
+            .map_or(String::new(), |(_, e)| e.to_ascii_lowercase()),
+        error: Some(why.to_string()),
+        ..FileReading::default()
+    }
 }
 
 fn inspect_file(path: &Path) -> Result<Option<FileReading>> {
@@ -45,6 +60,9 @@ fn inspect_file(path: &Path) -> Result<Option<FileReading>> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let kind = FileKind::of(&base);
+    if let Some(why) = ingest::refusal(&base) {
+        return Ok(Some(refused(&name, why)));
+    }
     if !matches!(kind, FileKind::Document(_) | FileKind::Jsonl) {
         return Ok(None);
     }

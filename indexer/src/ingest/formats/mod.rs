@@ -10,6 +10,7 @@
 
 mod captions;
 mod docx;
+mod html;
 mod odt;
 mod package;
 mod paragraphs;
@@ -20,7 +21,7 @@ mod vtt;
 use std::panic::{self, AssertUnwindSafe};
 
 use super::body::ParsedDocument;
-use super::decode::decode_text;
+use super::decode::{decode_detected, decode_text};
 use super::document;
 use super::documents_sheet::{Description, Stated};
 use super::reading;
@@ -42,10 +43,12 @@ pub enum Format {
     Odt,
     /// `.pdf`: a PDF with a text layer.
     Pdf,
+    /// `.html`, `.htm`: a web page (an oral-history or podcast transcript page).
+    Html,
 }
 
 /// The file name endings read as documents, for messages about the others.
-pub const DOCUMENT_EXTENSIONS: &str = ".md, .txt, .vtt, .srt, .docx, .odt, .pdf";
+pub const DOCUMENT_EXTENSIONS: &str = ".md, .txt, .vtt, .srt, .docx, .odt, .pdf, .html";
 
 impl Format {
     /// The format a file name's extension stands for (`None`: not a document).
@@ -59,6 +62,7 @@ impl Format {
             "docx" => Some(Format::Docx),
             "odt" => Some(Format::Odt),
             "pdf" => Some(Format::Pdf),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }
@@ -72,13 +76,14 @@ impl Format {
             Format::Docx => "Word document",
             Format::Odt => "OpenDocument text",
             Format::Pdf => "PDF",
+            Format::Html => "HTML page",
         }
     }
 
     /// What the first bytes of a file in this format are.
     fn expected(self) -> Sniffed {
         match self {
-            Format::Text | Format::WebVtt | Format::Srt => Sniffed::Text,
+            Format::Text | Format::WebVtt | Format::Srt | Format::Html => Sniffed::Text,
             Format::Docx | Format::Odt => Sniffed::Zip,
             Format::Pdf => Sniffed::Pdf,
         }
@@ -104,6 +109,28 @@ impl Format {
             )),
         }
     }
+}
+
+/// Why a file in a format research folders often hold, but that Verbatim does not read, is
+/// left out, and what to do (`None`: not one of those formats).
+pub fn refusal(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    let (_, extension) = lower.rsplit_once('.')?;
+    Some(match extension {
+        "doc" => {
+            "a Word 97-2003 document, which is not read: open it in Word or LibreOffice and save it as .docx"
+        }
+        "rtf" => {
+            "rich text (.rtf), which is not read: open it in Word or LibreOffice and save it as .docx"
+        }
+        "pages" => {
+            "an Apple Pages document, which is not read: export it from Pages as Word (.docx)"
+        }
+        "wpd" => {
+            "a WordPerfect document, which is not read: open it in LibreOffice and save it as .docx"
+        }
+        _ => return None,
+    })
 }
 
 /// What a file's first bytes say it is.
@@ -192,6 +219,17 @@ struct Read {
 }
 
 impl Read {
+    /// A file that could not be read at all.
+    fn failed(error: Error) -> Read {
+        Read {
+            documents: Vec::new(),
+            errors: vec![error],
+            stated: Stated::Guessed,
+            encoding: String::new(),
+            warning: None,
+        }
+    }
+
     /// A file of a binary format, whose text's encoding the format fixes.
     fn binary(source: Result<(Source, Vec<Error>), Error>, file: FileRef, encoding: &str) -> Read {
         let (documents, errors) = assembled(file, source);
@@ -211,15 +249,7 @@ fn read_checked(file: FileRef, format: Format, bytes: &[u8]) -> Read {
         Format::Text | Format::WebVtt | Format::Srt => {
             let decoded = match decode_text(file.path, bytes) {
                 Ok(decoded) => decoded,
-                Err(e) => {
-                    return Read {
-                        documents: Vec::new(),
-                        errors: vec![e],
-                        stated: Stated::Guessed,
-                        encoding: String::new(),
-                        warning: None,
-                    };
-                }
+                Err(e) => return Read::failed(e),
             };
             let (documents, errors, stated) = match format {
                 Format::Text => document::read(file, &decoded.text),
@@ -236,6 +266,21 @@ fn read_checked(file: FileRef, format: Format, bytes: &[u8]) -> Read {
                 warning: decoded.warning,
             }
         }
+        // A page is often one long line: only its passages' length is checked.
+        Format::Html => match decode_detected(file.path, bytes) {
+            Ok(decoded) => {
+                let (documents, errors) =
+                    assembled(file, Ok((html::parse(&decoded.text), Vec::new())));
+                Read {
+                    documents,
+                    errors,
+                    stated: Stated::Guessed,
+                    encoding: decoded.encoding,
+                    warning: decoded.warning,
+                }
+            }
+            Err(e) => Read::failed(e),
+        },
         // The XML parts are UTF-8 (the package reader refuses anything else).
         Format::Docx => Read::binary(
             docx::parse(bytes)

@@ -43,6 +43,11 @@ impl Layout {
         });
     }
 
+    /// Whether a paragraph is open (text pushed now is kept).
+    pub fn in_paragraph(&self) -> bool {
+        self.para.is_some()
+    }
+
     pub fn set_style(&mut self, style: Style) {
         if let Some(para) = &mut self.para {
             para.style = style;
