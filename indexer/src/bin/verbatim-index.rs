@@ -25,7 +25,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Build or update the Verbatim search index of a corpus.
 ///
 /// The corpus is a directory of transcripts and prose documents (Markdown or text, with or
-/// without YAML front matter, Word, OpenDocument, PDF, WebVTT and SRT captions), JSONL imports,
+/// without YAML front matter, Word, OpenDocument, PDF, HTML, WebVTT and SRT captions), JSONL imports,
 /// `participants.csv`, `role_groups.toml` and optionally `documents.csv`. Only files that
 /// changed since the last run are re-read; the new index replaces the old one atomically.
 #[derive(Debug, Parser)]
