@@ -76,6 +76,12 @@ fn write_corpus(root: &Path, huge_line_bytes: usize) -> Vec<(&'static str, u64)>
     }
     huge.push('\n');
     write("documents/huge-line.md", huge.as_bytes());
+    // Issue 21: a web page saved as one huge line of one huge paragraph.
+    let page = format!(
+        "<html><body><p>{}</p></body></html>",
+        &huge[huge.find("ID9:").unwrap_or(0)..]
+    );
+    write("documents/huge-page.html", page.as_bytes());
 
     #[cfg(unix)]
     {
@@ -106,12 +112,13 @@ fn write_corpus(root: &Path, huge_line_bytes: usize) -> Vec<(&'static str, u64)>
 }
 
 /// The hostile files, each with the line its error must name (0: the whole file).
-const REJECTED: [(&str, Option<usize>); 9] = [
+const REJECTED: [(&str, Option<usize>); 10] = [
     ("documents/empty.md", None),
     ("documents/binary.md", None),
     ("documents/truncated-utf16.md", None),
     ("documents/unclosed-front-matter.md", None),
     ("documents/huge-line.md", Some(5)),
+    ("documents/huge-page.html", Some(1)),
     ("documents/loop", None),
     ("documents/dangling.md", None),
     ("documents/unreadable.md", None),
