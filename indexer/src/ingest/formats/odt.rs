@@ -218,6 +218,23 @@ mod tests {
         );
     }
 
+    /// Issue 21: turns separated by line breaks inside one paragraph, labels in bold spans.
+    #[test]
+    fn issue_21_turns_separated_by_line_breaks_in_one_paragraph() {
+        let content = format!(
+            r#"<office:document-content {NAMESPACES}><office:automatic-styles><style:style style:name="T1" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style></office:automatic-styles><office:body><office:text><text:p><text:span text:style-name="T1">Jane Smith:</text:span> We met.<text:line-break/><text:span text:style-name="T1">Ann Lee:</text:span> Why?<text:line-break/><text:span text:style-name="T1">Jane Smith:</text:span> It was cheaper.</text:p></office:text></office:body></office:document-content>"#
+        );
+        let source = parse(&zip_of(&[("content.xml", content.as_bytes())])).unwrap();
+        assert_eq!(
+            reading::summary(source),
+            [
+                "1: [Jane Smith|-] We met.",
+                "1: [Ann Lee|-] Why?",
+                "1: [Jane Smith|-] It was cheaper.",
+            ]
+        );
+    }
+
     #[test]
     fn a_zip_that_is_not_odt_is_named() {
         let err = parse(&zip_of(&[("word/document.xml", b"<x/>")])).unwrap_err();
