@@ -157,14 +157,50 @@ pub(in crate::ingest) fn candidate(text: &str, lead: Option<&str>) -> Option<Can
     if let Some(found) = lead.and_then(|lead| bold_lead(text, lead)) {
         return Some(found);
     }
-    let found = diarised(text)
-        .or_else(|| bold(text))
-        .or_else(|| colon(text))
-        .or_else(|| label_line(text))
-        .or_else(|| bracket(text))
-        .or_else(|| matched(&DASH, Shape::Dash, text))
-        .or_else(|| matched(&TIMED, Shape::Timed, text))?;
+    // Each layout is tried only where the line could hold it (most lines of a transcript
+    // continue a turn and hold none): which mark opens it, and what its label's first
+    // characters hold.
+    let opening = text.trim_start();
+    let head = prefix(opening, LABEL_HEAD_BYTES);
+    let bracketed = opening.starts_with('[');
+    let found = None
+        .or_else(|| bracketed.then(|| diarised(text)).flatten())
+        .or_else(|| {
+            opening
+                .starts_with(['*', '_'])
+                .then(|| bold(text))
+                .flatten()
+        })
+        .or_else(|| head.contains([':', '：']).then(|| colon(text)).flatten())
+        .or_else(|| {
+            (opening.len() <= LABEL_HEAD_BYTES)
+                .then(|| label_line(text))
+                .flatten()
+        })
+        .or_else(|| bracketed.then(|| bracket(text)).flatten())
+        .or_else(|| {
+            head.contains(['-', '–', '—'])
+                .then(|| matched(&DASH, Shape::Dash, text))
+                .flatten()
+        })
+        .or_else(|| {
+            head.contains(':')
+                .then(|| matched(&TIMED, Shape::Timed, text))
+                .flatten()
+        })?;
     is_label(&found.speaker).then_some(found)
+}
+
+/// How far into a line a label and its time (and the mark after them) reach at most.
+const LABEL_HEAD_BYTES: usize = 4 * (MAX_LABEL_CHARS + 20);
+
+/// The first `bytes` bytes of a line (fewer, to end on a character).
+fn prefix(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// Which blocks open a turn, and with what: each block's candidate when its layout is in use in
@@ -178,17 +214,24 @@ pub(in crate::ingest) fn learn(blocks: &[Block], declared: bool) -> Learned {
             Style::Heading | Style::Turn => None,
         })
         .collect();
-    let mut counts: HashMap<(Shape, String), usize> = HashMap::new();
-    for found in candidates.iter().flatten() {
-        *counts
-            .entry((found.shape, key(&found.speaker)))
-            .or_default() += 1;
+    let keys: Vec<Option<(Shape, String)>> = candidates
+        .iter()
+        .map(|c| c.as_ref().map(|c| (c.shape, key(&c.speaker))))
+        .collect();
+    let mut counts: HashMap<&(Shape, String), usize> = HashMap::new();
+    for found in keys.iter().flatten() {
+        *counts.entry(found).or_default() += 1;
     }
-    let recurs = |found: &Candidate| counts[&(found.shape, key(&found.speaker))] >= 2;
+    let recurring_at: Vec<bool> = keys
+        .iter()
+        .map(|k| k.as_ref().is_some_and(|k| counts[k] >= 2))
+        .collect();
     // A layout is in use when one of its labels recurs; prose's layouts need three such turns.
     let mut recurring: HashMap<Shape, usize> = HashMap::new();
-    for found in candidates.iter().flatten().filter(|c| recurs(c)) {
-        *recurring.entry(found.shape).or_default() += 1;
+    for (found, _) in candidates.iter().zip(&recurring_at).filter(|(_, r)| **r) {
+        if let Some(found) = found {
+            *recurring.entry(found.shape).or_default() += 1;
+        }
     }
     let in_use = |shape: Shape| {
         let turns = recurring.get(&shape).copied().unwrap_or(0);
@@ -199,10 +242,11 @@ pub(in crate::ingest) fn learn(blocks: &[Block], declared: bool) -> Learned {
         }
     };
     // Only recurring labels look like speakers: a sentence's one `Note:` or dash does not.
-    let label_like = candidates.iter().flatten().filter(|c| recurs(c)).count();
+    let label_like = recurring_at.iter().filter(|r| **r).count();
     let starts = candidates
         .into_iter()
-        .map(|found| found.filter(|c| in_use(c.shape) && (!c.shape.is_weak() || recurs(c))))
+        .zip(recurring_at)
+        .map(|(found, recurs)| found.filter(|c| in_use(c.shape) && (!c.shape.is_weak() || recurs)))
         .collect();
     Learned { starts, label_like }
 }
@@ -217,12 +261,17 @@ pub(in crate::ingest) struct Learned {
 /// A label as compared within a file and with the participants sheet: lower-cased, without
 /// full stops, single-spaced (`Dr. Rivera`, `DR RIVERA` and `dr rivera` are one key).
 pub(in crate::ingest) fn key(label: &str) -> String {
-    label
-        .to_lowercase()
-        .replace('.', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut key = String::with_capacity(label.len());
+    let words = label
+        .split(|c: char| c.is_whitespace() || c == '.')
+        .filter(|w| !w.is_empty());
+    for word in words {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    key
 }
 
 fn is_label(speaker: &str) -> bool {

@@ -77,8 +77,18 @@ fn strip_blockquote(line: &str) -> &str {
 
 /// `---`, `***` or `___` (spaces allowed): a visual break, not text.
 fn is_thematic_break(line: &str) -> bool {
-    let marks: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
-    marks.len() >= 3 && matches!(marks[0], '-' | '*' | '_') && marks.iter().all(|&c| c == marks[0])
+    let mut marks = line.chars().filter(|c| !c.is_whitespace());
+    let Some(first @ ('-' | '*' | '_')) = marks.next() else {
+        return false;
+    };
+    let mut count = 1;
+    for mark in marks {
+        if mark != first {
+            return false;
+        }
+        count += 1;
+    }
+    count >= 3
 }
 
 #[cfg(test)]

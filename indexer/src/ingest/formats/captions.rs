@@ -95,14 +95,15 @@ pub(super) fn read_timing(
 /// a turn of its voice's speaker when it has a voice tag.
 pub(super) fn blocks(cues: Vec<Cue>) -> Vec<Block> {
     let mut blocks = Vec::new();
-    let mut previous: Vec<String> = Vec::new();
+    let mut previous = String::new();
     for cue in cues {
         let voice = VOICE
             .captures(&cue.text)
             .map(|caps| caps["name"].trim().to_string());
         let plain = unescape(&TAG.replace_all(&cue.text, ""));
-        let words: Vec<String> = plain.split_whitespace().map(String::from).collect();
-        let new = &words[repeated(&previous, &words)..];
+        let words: Vec<&str> = plain.split_whitespace().collect();
+        let before: Vec<&str> = previous.split_whitespace().collect();
+        let new = &words[repeated(&before, &words)..];
         if !new.is_empty() {
             blocks.push(Block {
                 time: Some(clock_text(cue.timing.start)),
@@ -118,7 +119,7 @@ pub(super) fn blocks(cues: Vec<Cue>) -> Vec<Block> {
                 )
             });
         }
-        previous = words;
+        previous = plain;
     }
     blocks
 }
@@ -126,7 +127,7 @@ pub(super) fn blocks(cues: Vec<Cue>) -> Vec<Block> {
 /// How many of a cue's first words repeat the previous cue's last ones (rolling captions): the
 /// whole previous cue, the whole cue, or at least two words; a single shared word at a cue
 /// boundary is often said twice.
-fn repeated(previous: &[String], words: &[String]) -> usize {
+fn repeated(previous: &[&str], words: &[&str]) -> usize {
     let longest = previous.len().min(words.len());
     (1..=longest)
         .rev()
@@ -139,6 +140,9 @@ fn repeated(previous: &[String], words: &[String]) -> usize {
 
 /// The character references captions use.
 fn unescape(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
     text.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&nbsp;", " ")
