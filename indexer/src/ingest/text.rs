@@ -32,19 +32,25 @@ pub(in crate::ingest) fn blocks(text: &str, first_line: usize) -> Vec<Block> {
             starts_paragraph = true;
             continue;
         }
-        let (style, text) = if let Some(section) = heading(content) {
-            (Style::Heading, section.unwrap_or_default())
-        } else if let Some(item) = LIST_ITEM.captures(content) {
-            let start = match item.name("bullet") {
-                Some(_) => item.get(0).map_or(0, |m| m.end()),
-                None => 0,
+        // Most lines are neither: the patterns run only on lines opening with their marks.
+        let first = content.trim_start().chars().next().unwrap_or(' ');
+        let (style, text) =
+            if let Some(section) = (first == '#').then(|| heading(content)).flatten() {
+                (Style::Heading, section.unwrap_or_default())
+            } else if let Some(item) = matches!(first, '-' | '*' | '•' | '0'..='9')
+                .then(|| LIST_ITEM.captures(content))
+                .flatten()
+            {
+                let start = match item.name("bullet") {
+                    Some(_) => item.get(0).map_or(0, |m| m.end()),
+                    None => 0,
+                };
+                (Style::Paragraph, content[start..].trim().to_string())
+            } else if starts_paragraph {
+                (Style::Paragraph, content.trim().to_string())
+            } else {
+                (Style::Line, content.trim().to_string())
             };
-            (Style::Paragraph, content[start..].trim().to_string())
-        } else if starts_paragraph {
-            (Style::Paragraph, content.trim().to_string())
-        } else {
-            (Style::Line, content.trim().to_string())
-        };
         // The text after a heading starts a paragraph; a paragraph's next line continues it.
         starts_paragraph = style == Style::Heading;
         blocks.push(Block::new(line, style, text));
