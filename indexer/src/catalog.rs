@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::api::FileReading;
 use crate::durable::write_atomically;
 use crate::error::{Error, Result};
 use crate::model::{DocId, Document, Participant, RoleGroups};
@@ -66,6 +67,9 @@ pub struct CatalogDocument {
     pub document: Document,
     /// Number of passages indexed.
     pub passages: u32,
+    /// How it was read (`None` in catalogs written before readings were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reading: Option<FileReading>,
 }
 
 /// A malformed-input error, in a form that survives serialization.

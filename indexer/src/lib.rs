@@ -62,5 +62,5 @@ pub mod watch;
 pub use error::{Error, Result};
 pub use live::LiveIndex;
 pub use search::Index;
-pub use store::{BuildEvent, BuildOptions, BuildReport, FileChanges, Progress, build};
+pub use store::{BuildEvent, BuildOptions, BuildReport, FileChanges, Progress, build, inspect};
 pub use watch::Watcher;

@@ -389,6 +389,7 @@ impl Run {
         let watched = match &outcome {
             Ok(report) => {
                 self.built = before;
+                report.log_attribution();
                 let watched = self.taken_in(report);
                 if let Some(live) = self.shared.live.get() {
                     live.latest();

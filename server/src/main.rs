@@ -262,7 +262,8 @@ fn prepare_index(
             )
         };
         if let Some(options) = watch {
-            // The watcher logs what each build took in and refused, the first one included.
+            // The watcher logs what each build took in and refused, and its attribution counts,
+            // the first build included.
             watcher = Some(Watcher::start(corpus, index_dir, options).with_context(cannot)?);
         } else {
             // The engine logs what the build did; only its per-file problems are left to report.
@@ -271,6 +272,7 @@ fn prepare_index(
             for error in &report.errors {
                 tracing::warn!("left out of the index: {error}");
             }
+            report.log_attribution();
         }
     } else {
         tracing::warn!(

@@ -45,6 +45,18 @@ impl WordDocument {
         self
     }
 
+    /// One paragraph holding several turns, each a bold label and its words, separated by soft
+    /// line breaks (`<w:br/>`), as typists write a transcript into one paragraph.
+    pub fn line_broken_turns(mut self, turns: &[(&str, &str)]) -> Self {
+        let turns: Vec<String> = turns
+            .iter()
+            .map(|(label, text)| format!("{}{}", run(label, true), run(&format!(" {text}"), false)))
+            .collect();
+        self.body
+            .push_str(&format!("<w:p>{}</w:p>", turns.join("<w:r><w:br/></w:r>")));
+        self
+    }
+
     /// A paragraph with a tracked insertion and deletion: `before`, then `inserted` (kept),
     /// then `deleted` (dropped), then `after`.
     pub fn tracked_change(

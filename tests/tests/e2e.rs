@@ -11,6 +11,7 @@ mod compare;
 mod export;
 mod indexer;
 mod ingest_formats;
+mod ingest_layouts;
 mod licences;
 mod live;
 mod proximity;

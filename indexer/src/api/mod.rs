@@ -11,6 +11,7 @@ mod one_or_many;
 #[cfg(feature = "openapi")]
 mod openapi;
 mod query;
+mod reading;
 mod verify;
 mod whole_number;
 
@@ -39,6 +40,7 @@ pub use query::{
     ATTR_PREFIX, FacetQuery, NameSet, Param, ParamShape, PassageQuery, QueryForm, QueryPairs,
     QueryReader,
 };
+pub use reading::{FileReading, Layout, SpeakerReading};
 pub use verify::{
     Attribution, AttributionStatus, DiffOp, DiffPart, DraftFormat, MAX_CHECKED_WORDS,
     MAX_DRAFT_BYTES, MAX_DRAFT_QUOTES, MIN_CHECKED_WORDS, QuoteMatch, QuoteStatus, VerifiedQuote,
@@ -839,6 +841,10 @@ pub struct DocumentDetail {
     pub document: DocumentInfo,
     /// Every passage, in order.
     pub passages: Vec<PassageView>,
+    /// How its file was read: layout, encoding, speakers and warnings (`None` for an index
+    /// built before readings were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reading: Option<FileReading>,
 }
 
 /// One passage with its neighbours.

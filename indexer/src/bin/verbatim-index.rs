@@ -1,9 +1,10 @@
 //! `verbatim-index`: builds or updates the search index of a corpus directory and prints a summary;
+//! `verbatim-index inspect` says how each file would be read, without writing an index;
 //! `verbatim-index export` writes an index out for OpenSearch or Quickwit.
 //!
-//! Exit codes: 0 when everything was indexed (or exported), 1 when some files were malformed
-//! (they are listed; everything else was indexed), 2 when the index could not be built (or
-//! exported) at all.
+//! Exit codes: 0 when everything was indexed (or read, or exported), 1 when some files were
+//! malformed (they are listed; everything else was indexed), 2 when the index could not be built
+//! (or exported) at all.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,9 @@ use std::process::ExitCode;
 use std::sync::{Arc, OnceLock};
 
 use clap::{Parser, Subcommand, ValueEnum};
+use indexer::api::FileReading;
 use indexer::export::{ExportEvent, ExportOptions, ExportProgress, ExportReport, Target};
+use indexer::ingest::{Attribution, doubt};
 use indexer::watch::WatchOptions;
 use indexer::{BuildEvent, BuildOptions, BuildReport, Progress, Watcher};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
@@ -23,7 +26,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Build or update the Verbatim search index of a corpus.
 ///
 /// The corpus is a directory of transcripts and prose documents (Markdown or text, with or
-/// without YAML front matter, Word, OpenDocument, PDF, WebVTT and SRT captions), JSONL imports,
+/// without YAML front matter, Word, OpenDocument, PDF, HTML, WebVTT and SRT captions), JSONL imports,
 /// `participants.csv`, `role_groups.toml` and optionally `documents.csv`. Only files that
 /// changed since the last run are re-read; the new index replaces the old one atomically.
 #[derive(Debug, Parser)]
@@ -31,7 +34,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     version,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
-    after_help = "Examples:\n  verbatim-index corpus --index .verbatim-index\n  verbatim-index ~/study/transcripts --index ~/study/index --force\n  verbatim-index export --index .verbatim-index --to opensearch --out export/opensearch"
+    after_help = "Examples:\n  verbatim-index corpus --index .verbatim-index\n  verbatim-index ~/study/transcripts --index ~/study/index --force\n  verbatim-index inspect ~/study/transcripts\n  verbatim-index export --index .verbatim-index --to opensearch --out export/opensearch"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -42,7 +45,37 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Inspect(InspectArgs),
     Export(ExportArgs),
+}
+
+/// Say how each file would be read, without writing an index.
+///
+/// For every document or JSONL file among the paths (a folder is read as a corpus: its
+/// `participants.csv`, `documents.csv` and `role_groups.toml` apply): its format, encoding,
+/// layout (transcript, prose or captions), passages, turns, passages without a speaker, its
+/// speaker labels and the participants they name, and warnings where attribution may be wrong.
+/// The table lists the files most likely read wrong first.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  verbatim-index inspect corpus\n  verbatim-index inspect interviews/jack.docx captions/zoom.vtt\n  verbatim-index inspect corpus --format json | jq '.files[] | select(.warnings != [])'"
+)]
+struct InspectArgs {
+    /// Files or folders to read.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// How to print the readings.
+    #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
+    format: InspectFormat,
+}
+
+/// `inspect`'s output formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum InspectFormat {
+    /// One line per file, the files most likely read wrong first, then their warnings.
+    Table,
+    /// `{"files": [...]}`, one object per file.
+    Json,
 }
 
 /// Building (the command without a subcommand).
@@ -119,6 +152,7 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     match cli.command {
+        Some(Command::Inspect(args)) => inspect(&args),
         Some(Command::Export(args)) => export(&args),
         None => build(&cli.build),
     }
@@ -184,6 +218,75 @@ fn watch(args: &Args, corpus: &Path) -> ExitCode {
         // Already printed by `report`.
         Err(_) => ExitCode::from(2),
     }
+}
+
+fn inspect(args: &InspectArgs) -> ExitCode {
+    let mut readings = match indexer::inspect(&args.paths) {
+        Ok(readings) => readings,
+        Err(e) => {
+            eprintln!("verbatim-index: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match args.format {
+        InspectFormat::Json => {
+            let json = serde_json::json!({ "files": readings });
+            println!("{json:#}");
+        }
+        InspectFormat::Table => {
+            readings.sort_by(|a, b| doubt(b).cmp(&doubt(a)).then(a.file.cmp(&b.file)));
+            print!("{}", reading_table(&readings));
+        }
+    }
+    if readings.iter().any(|r| r.error.is_some()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// One line per file, then each file's warnings, then the corpus-wide attribution counts.
+fn reading_table(readings: &[FileReading]) -> String {
+    let width = readings
+        .iter()
+        .map(|r| r.file.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut out = format!(
+        "{:width$}  format  encoding      layout      passages  turns  unlabelled  speakers\n",
+        "file"
+    );
+    for r in readings {
+        let layout = serde_json::to_value(r.layout)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        let speakers: Vec<String> = r
+            .speakers
+            .iter()
+            .map(|s| match &s.participant {
+                Some(id) if *id != s.label => format!("{}={id} ({})", s.label, s.passages),
+                Some(_) => format!("{} ({})", s.label, s.passages),
+                None => format!("{}=? ({})", s.label, s.passages),
+            })
+            .collect();
+        let speakers = match &r.error {
+            Some(error) => format!("error: {error}"),
+            None => speakers.join(", "),
+        };
+        out.push_str(&format!(
+            "{:width$}  {:6}  {:12}  {:10}  {:>8}  {:>5}  {:>10}  {speakers}\n",
+            r.file, r.format, r.encoding, layout, r.passages, r.turns, r.unlabelled_passages
+        ));
+    }
+    for r in readings.iter().filter(|r| !r.warnings.is_empty()) {
+        for warning in &r.warnings {
+            out.push_str(&format!("warning: {}: {warning}\n", r.file));
+        }
+    }
+    out.push_str(&Attribution::of(readings).to_string());
+    out
 }
 
 /// A progress bar on stderr of the bytes read, drawn once the build knows how much it will read
@@ -358,5 +461,6 @@ fn summary(args: &Args, corpus: &Path, report: &BuildReport) -> String {
         }
     }
     out.push_str(&format!("  errors     {}\n", report.errors.len()));
+    out.push_str(&format!("  {}", report.attribution()));
     out
 }

@@ -1,14 +1,8 @@
-//! What the body parsers share: a document body with its lines, headings, and the parsed result.
-//!
-//! The format parsers (`transcript`, `prose`) and the file readers that call them (`document`,
-//! `jsonl`) all depend on this module and on nothing of each other's.
-
-use std::path::Path;
-use std::sync::LazyLock;
-
-use regex::Regex;
+//! A document's passages as they are made: the parsed result, and the one place for ordinals,
+//! locators, sections and quotes (`Passages`), which `reading` and `jsonl` build on.
 
 use super::attribution::{Attribution, inline_quotes, split_end_tag};
+use crate::api::Layout;
 use crate::model::{Document, Lang, Origin, Passage, SpeakerId};
 
 /// A document and the passages it was split into.
@@ -18,27 +12,26 @@ pub struct ParsedDocument {
     pub document: Document,
     /// Its passages, in order; ordinals count from 1.
     pub passages: Vec<Passage>,
+    /// How it was read.
+    pub reading: Reading,
 }
 
-/// The body of a document file, with what its passages need to know about the document.
-pub(super) struct Body<'a> {
-    /// The file on disk, for errors.
-    pub path: &'a Path,
-    pub document: &'a Document,
-    pub text: &'a str,
-    /// The 1-based file line of the body's first line.
-    pub first_line: usize,
-}
-
-impl<'a> Body<'a> {
-    /// The body's lines with their 1-based line numbers in the whole file.
-    pub fn lines(&self) -> impl Iterator<Item = (usize, &'a str)> + use<'a> {
-        let first_line = self.first_line;
-        self.text
-            .lines()
-            .enumerate()
-            .map(move |(index, line)| (first_line + index, line))
-    }
+/// How a document was read from its file, as far as the reader knows (the participants sheet
+/// adds whom its labels name, see `inspect`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reading {
+    /// The file's format, by its extension (`md`, `docx`, `jsonl`, ...).
+    pub format: String,
+    /// The encoding its text was decoded from.
+    pub encoding: String,
+    /// How its text was split.
+    pub layout: Layout,
+    /// Lines (or paragraphs) that look like speaker labels, whatever the layout.
+    pub label_like_lines: u32,
+    /// Lines (or paragraphs) read.
+    pub lines: u32,
+    /// What the reader doubted or repaired, each naming its line and what to do.
+    pub warnings: Vec<String>,
 }
 
 /// Where a paragraph is cited: by its count in the document (`para 3`) or by its page (`p. 12`).
@@ -154,45 +147,7 @@ impl<'a> Passages<'a> {
     }
 }
 
-/// `#` to `######` (up to three spaces in), then the heading text.
-static HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^ {0,3}#{1,6}(?:\s+(?P<text>.*?))?\s*$").expect("heading pattern is valid")
-});
-
-/// Reads a Markdown heading line: `Some(section)` for a heading (`None` inside when it is empty).
-pub(super) fn heading(line: &str) -> Option<Option<String>> {
-    let caps = HEADING.captures(line)?;
-    let text = caps.name("text").map_or("", |t| t.as_str());
-    let without_closing = text.trim_end_matches('#');
-    // Closing hashes must follow a space, so `# C#` keeps its `#`.
-    let text = if without_closing.is_empty() || without_closing.ends_with(char::is_whitespace) {
-        without_closing.trim()
-    } else {
-        text
-    };
-    Some((!text.is_empty()).then(|| text.to_string()))
-}
-
 /// Saturates rather than wraps: no real corpus file has four billion lines or passages.
 pub(super) fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn headings() {
-        assert_eq!(heading("# Results"), Some(Some("Results".into())));
-        assert_eq!(
-            heading("### Views of GPs ###"),
-            Some(Some("Views of GPs".into()))
-        );
-        assert_eq!(heading("## C#"), Some(Some("C#".into())));
-        assert_eq!(heading("#"), Some(None));
-        for not_heading in ["#hashtag", "####### seven", "    # code", "text # not"] {
-            assert_eq!(heading(not_heading), None, "{not_heading}");
-        }
-    }
 }

@@ -7,6 +7,7 @@ use walkdir::{DirEntry, WalkDir};
 
 use super::documents_sheet::DOCUMENTS_FILE;
 use super::formats::Format;
+use super::source::FileRef;
 use crate::error::Error;
 
 /// The participants sheet, at the corpus root.
@@ -69,9 +70,17 @@ pub struct CorpusFile {
     pub kind: FileKind,
 }
 
-#[cfg(test)]
 impl CorpusFile {
+    /// The file as readers see it: its path in the corpus and on disk.
+    pub(super) fn name(&self) -> FileRef<'_> {
+        FileRef {
+            rel: &self.rel,
+            path: &self.path,
+        }
+    }
+
     /// A document at `/c/REL` in the format its name says, for tests.
+    #[cfg(test)]
     pub(crate) fn document_at(rel: &str) -> CorpusFile {
         CorpusFile {
             rel: rel.into(),

@@ -285,6 +285,7 @@ mod tests {
         ParsedDocument {
             document,
             passages: vec![passage],
+            reading: Default::default(),
         }
     }
 

@@ -4,9 +4,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::discover::CorpusFile;
 use super::documents_sheet::SpeakerMap;
 use super::fields::{self, DOCUMENT_KEYS, DocFields};
+use super::source::FileRef;
 use crate::error::Error;
 use crate::model::{DocId, Document};
 
@@ -40,8 +40,8 @@ struct Split<'a> {
 }
 
 /// Reads the front matter of a document file; every problem found is reported, not just the first.
-pub(super) fn parse<'a>(file: &CorpusFile, text: &'a str) -> Result<FrontMatter<'a>, Vec<Error>> {
-    let path = file.path.as_path();
+pub(super) fn parse<'a>(file: FileRef, text: &'a str) -> Result<FrontMatter<'a>, Vec<Error>> {
+    let path = file.path;
     let split = split(path, text).map_err(|e| vec![e])?;
     let map = yaml_map(path, split.yaml).map_err(|e| vec![e])?;
     let mut errors = Vec::new();
@@ -67,7 +67,7 @@ pub(super) fn parse<'a>(file: &CorpusFile, text: &'a str) -> Result<FrontMatter<
             invalid.push(key.as_str());
         }
     }
-    let id = id.map_or_else(|| id_from_file_name(&file.rel), Ok);
+    let id = id.map_or_else(|| id_from_file_name(file.rel), Ok);
     if let Err(reason) = &id {
         errors.push(Error::malformed(path, 1, reason.clone()));
     }
@@ -84,7 +84,7 @@ pub(super) fn parse<'a>(file: &CorpusFile, text: &'a str) -> Result<FrontMatter<
         )
     }));
     let document = match id {
-        Ok(id) if errors.is_empty() => fields.into_document(id, &file.rel),
+        Ok(id) if errors.is_empty() => fields.into_document(id, file.rel),
         _ => None,
     };
     let Some(document) = document else {
@@ -240,7 +240,7 @@ fn read_format(value: &Value) -> Result<Option<Format>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::discover::FileKind;
+    use crate::ingest::discover::{CorpusFile, FileKind};
     use crate::model::{Kind, Lang};
 
     fn file(rel: &str) -> CorpusFile {
@@ -252,7 +252,7 @@ mod tests {
     }
 
     fn errors(rel: &str, text: &str) -> Vec<String> {
-        parse(&file(rel), text)
+        parse(file(rel).name(), text)
             .unwrap_err()
             .iter()
             .map(ToString::to_string)
@@ -264,7 +264,7 @@ mod tests {
         let text = "---\nid: gp-2019\ntitle: GPs and CCGs\nkind: article\nlang: en\ndate: 2019\n\
                     authors: [Ann Smith, Li Wei]\nsource: McDermott et al. 2019, BMJ Open\nreference: Full ref\n\
                     licence: CC BY 4.0\nurl: https://doi.org/x\ntranslation: gp-2019-zh\nsite: site 1\n---\nBody\n";
-        let fm = parse(&file("documents/x.md"), text).unwrap();
+        let fm = parse(file("documents/x.md").name(), text).unwrap();
         let d = &fm.document;
         assert_eq!(d.id.as_str(), "gp-2019");
         assert_eq!(
@@ -293,7 +293,7 @@ mod tests {
     fn yaml_dates_stay_as_written() {
         for date in ["2019-04-01", "2019-04", "'2019'"] {
             let text = format!("---\ntitle: T\nkind: report\ndate: {date}\n---\n");
-            let fm = parse(&file("a.md"), &text).unwrap();
+            let fm = parse(file("a.md").name(), &text).unwrap();
             assert_eq!(fm.document.date.as_deref(), Some(date.trim_matches('\'')));
         }
     }
@@ -301,19 +301,19 @@ mod tests {
     #[test]
     fn defaults_id_from_the_file_stem_and_format_from_the_kind() {
         let fm = parse(
-            &file("documents/int-01.md"),
+            file("documents/int-01.md").name(),
             "---\ntitle: T\nkind: interview\n---\n",
         )
         .unwrap();
         assert_eq!(fm.document.id.as_str(), "int-01");
         assert_eq!(fm.format, Format::Transcript);
         let fm = parse(
-            &file("a.md"),
+            file("a.md").name(),
             "---\ntitle: T\nkind: meeting\nformat: prose\n---\n",
         )
         .unwrap();
         assert_eq!(fm.format, Format::Prose);
-        let fm = parse(&file("a.md"), "---\ntitle: T\nkind: report\n---").unwrap();
+        let fm = parse(file("a.md").name(), "---\ntitle: T\nkind: report\n---").unwrap();
         assert_eq!((fm.format, fm.body, fm.body_line), (Format::Prose, "", 5));
     }
 

@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::body::{ParsedDocument, to_u32};
-use super::discover::CorpusFile;
+use super::body::{ParsedDocument, Reading, to_u32};
 use super::fields::{self, DOCUMENT_KEYS, DocFields};
 use super::frontmatter::without_location;
+use super::source::FileRef;
+use crate::api::Layout;
 use crate::error::Error;
 use crate::model::{DocId, Lang, Origin, Passage, Role, Site, SpeakerId};
 
@@ -27,7 +28,7 @@ struct Collected {
 }
 
 /// Parses a `.jsonl` file into its documents, in order of first appearance.
-pub(super) fn parse(file: &CorpusFile, text: &str) -> (Vec<ParsedDocument>, Vec<Error>) {
+pub(super) fn parse(file: FileRef, text: &str) -> (Vec<ParsedDocument>, Vec<Error>) {
     let mut docs: Vec<Collected> = Vec::new();
     let mut errors = Vec::new();
     for (index, raw) in text.lines().enumerate() {
@@ -36,7 +37,7 @@ pub(super) fn parse(file: &CorpusFile, text: &str) -> (Vec<ParsedDocument>, Vec<
             continue;
         }
         if let Err(reason) = read_line(file, &mut docs, raw, line) {
-            errors.push(Error::malformed(&file.path, line, reason));
+            errors.push(Error::malformed(file.path, line, reason));
         }
     }
     let parsed = docs
@@ -48,7 +49,7 @@ pub(super) fn parse(file: &CorpusFile, text: &str) -> (Vec<ParsedDocument>, Vec<
 
 /// Checks one line completely, then adds its passage (and document fields) to its document.
 fn read_line(
-    file: &CorpusFile,
+    file: FileRef,
     docs: &mut Vec<Collected>,
     raw: &str,
     line: usize,
@@ -175,7 +176,7 @@ fn fields_of<'v>(
 }
 
 fn passage(
-    file: &CorpusFile,
+    file: FileRef,
     doc: &Collected,
     object: &Map<String, Value>,
     text: String,
@@ -197,7 +198,7 @@ fn passage(
         text,
         attrs: attrs(object.get("attrs"))?,
         origin: Origin {
-            file: file.rel.clone(),
+            file: file.rel.to_string(),
             line: to_u32(line),
         },
     })
@@ -220,23 +221,35 @@ fn attrs(value: Option<&Value>) -> Result<BTreeMap<String, String>, String> {
 }
 
 /// Builds the document from its collected fields; its site is the one all its passages share.
-fn finish(file: &CorpusFile, doc: Collected, errors: &mut Vec<Error>) -> Option<ParsedDocument> {
+fn finish(file: FileRef, doc: Collected, errors: &mut Vec<Error>) -> Option<ParsedDocument> {
     let first_line = doc.passages.first().map_or(0, |p| p.origin.line as usize);
     let fields = match fields_of(doc.fields.iter().map(|(k, (v, _))| (k.as_str(), v))) {
         Ok(fields) => fields,
         Err(reason) => {
-            errors.push(Error::malformed(&file.path, first_line, reason));
+            errors.push(Error::malformed(file.path, first_line, reason));
             return None;
         }
     };
-    let mut document = fields.into_document(doc.id, &file.rel)?;
+    let mut document = fields.into_document(doc.id, file.rel)?;
     let first_site = doc.passages.first().and_then(|p| p.site.clone());
     if doc.passages.iter().all(|p| p.site == first_site) {
         document.site = first_site;
     }
+    let speakers = doc.passages.iter().filter(|p| p.speaker.is_some()).count();
+    let reading = Reading {
+        format: "jsonl".into(),
+        layout: if speakers > 0 {
+            Layout::Transcript
+        } else {
+            Layout::Prose
+        },
+        lines: to_u32(doc.passages.len()),
+        ..Reading::default()
+    };
     Some(ParsedDocument {
         document,
         passages: doc.passages,
+        reading,
     })
 }
 
@@ -245,7 +258,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::ingest::discover::FileKind;
+    use crate::ingest::discover::{CorpusFile, FileKind};
     use crate::model::Kind;
 
     fn parse_text(text: &str) -> (Vec<ParsedDocument>, Vec<String>) {
@@ -254,7 +267,7 @@ mod tests {
             path: Path::new("/c/imports/x.jsonl").into(),
             kind: FileKind::Jsonl,
         };
-        let (docs, errors) = parse(&file, text);
+        let (docs, errors) = parse(file.name(), text);
         (docs, errors.iter().map(ToString::to_string).collect())
     }
 

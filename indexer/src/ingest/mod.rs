@@ -11,6 +11,7 @@
 
 mod attribution;
 mod body;
+mod clock;
 mod decode;
 mod discover;
 mod document;
@@ -19,30 +20,33 @@ mod draft;
 mod fields;
 mod formats;
 mod frontmatter;
+mod inspect;
 mod jsonl;
+mod labels;
 mod participants;
-mod prose;
+mod reading;
 mod role_groups;
 mod sheet;
-mod transcript;
+mod source;
+mod text;
 
-pub use body::ParsedDocument;
-pub use decode::decode;
+pub use body::{ParsedDocument, Reading};
+pub use decode::{MAX_PASSAGE_BYTES, decode};
 pub use discover::{CorpusFile, FileKind, PARTICIPANTS_FILE, ROLE_GROUPS_FILE, discover};
 pub use documents_sheet::{
     DOCUMENTS_FILE, Description, DocumentsSheet, SpeakerMap, parse_documents_sheet, unknown_files,
 };
 pub use draft::{DraftParagraph, read_docx_draft};
-pub use formats::{DOCUMENT_EXTENSIONS, Format};
+pub use formats::{DOCUMENT_EXTENSIONS, Format, refusal};
+pub use inspect::{Attribution, doubt, file_reading};
 pub use participants::{join_participants, parse_participants, unmapped_speakers};
 pub use role_groups::parse_role_groups;
 
-use crate::error::Error;
+use std::path::Path;
 
-/// Longest line, and longest passage, indexed, in bytes. No transcript turn or paragraph comes
-/// near it; a longer one is a data dump or a file saved without line breaks, and as one passage
-/// it would make every search that hits it return megabytes.
-pub const MAX_PASSAGE_BYTES: usize = 1 << 20;
+use decode::{decode_text, too_long};
+
+use crate::error::Error;
 
 /// Reads one document or JSONL file from its bytes, with what `documents.csv` says about it.
 /// A JSONL file may hold many documents; bad lines are errors, good lines are kept. A file with
@@ -54,12 +58,16 @@ pub fn read_documents(
     description: Option<&Description>,
 ) -> (Vec<ParsedDocument>, Vec<Error>) {
     let (documents, errors) = match file.kind {
-        FileKind::Document(format) => formats::read(file, format, bytes, description),
-        FileKind::Jsonl => match decode(&file.path, bytes) {
-            Ok(text) => match overlong_line(file, &text) {
-                Some(error) => (Vec::new(), vec![error]),
-                None => jsonl::parse(file, &text),
-            },
+        FileKind::Document(format) => formats::read(file.name(), format, bytes, description),
+        FileKind::Jsonl => match decode_text(&file.path, bytes) {
+            Ok(decoded) => {
+                let (mut documents, errors) = jsonl::parse(file.name(), &decoded.text);
+                for document in &mut documents {
+                    document.reading.encoding.clone_from(&decoded.encoding);
+                    document.reading.warnings.extend(decoded.warning.clone());
+                }
+                (documents, errors)
+            }
             Err(e) => (Vec::new(), vec![e]),
         },
         other => {
@@ -74,46 +82,25 @@ pub fn read_documents(
             )
         }
     };
-    match overlong_passage(file, &documents) {
+    match overlong_passage(&file.path, &documents) {
         Some(error) => (Vec::new(), vec![error]),
         None => (documents, errors),
     }
 }
 
-fn overlong_line(file: &CorpusFile, text: &str) -> Option<Error> {
-    let (index, line) = text
-        .split('\n')
-        .enumerate()
-        .find(|(_, line)| line.len() > MAX_PASSAGE_BYTES)?;
-    Some(too_long(file, index + 1, "this line", line.len()))
-}
-
 /// Continuation lines can make a passage long even when every line is short.
-fn overlong_passage(file: &CorpusFile, documents: &[ParsedDocument]) -> Option<Error> {
+fn overlong_passage(path: &Path, documents: &[ParsedDocument]) -> Option<Error> {
     let passage = documents
         .iter()
         .flat_map(|d| &d.passages)
         .find(|p| p.text.len() > MAX_PASSAGE_BYTES)?;
     let line = usize::try_from(passage.origin.line).unwrap_or(usize::MAX);
     Some(too_long(
-        file,
+        path,
         line,
         "the passage starting here",
         passage.text.len(),
     ))
-}
-
-fn too_long(file: &CorpusFile, line: usize, what: &str, bytes: usize) -> Error {
-    Error::malformed(
-        &file.path,
-        line,
-        format!(
-            "{what} is {:.1} MB long and the limit is {} MB, so the file was left out: \
-             break it into paragraphs (a blank line between) or speaker turns",
-            bytes as f64 / 1e6,
-            MAX_PASSAGE_BYTES >> 20
-        ),
-    )
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use super::labels::key;
 use super::sheet::{line_of, read_sheet};
 use crate::error::Error;
 use crate::model::{Participant, Passage, Role, RoleGroups, Site, SpeakerId};
@@ -80,7 +81,7 @@ pub fn join_participants(
         let known = passage
             .speaker
             .as_ref()
-            .and_then(|s| by_label.get(&s.as_str().to_lowercase()));
+            .and_then(|s| by_label.get(&key(s.as_str())));
         if let Some(participant) = known {
             passage.speaker = Some(participant.id.clone());
             // What the source wrote (a tag's role, a passage's site) wins over the sheet.
@@ -102,16 +103,27 @@ pub fn join_participants(
 }
 
 /// Participants by every label that names them: id first, then aliases (an id always wins).
+/// Labels compare by [`key`], so `Dr. Rivera` and `DR RIVERA` find the alias `Dr Rivera`.
 fn by_label(participants: &[Participant]) -> HashMap<String, &Participant> {
-    let aliases = participants.iter().flat_map(|p| {
-        p.aliases
-            .iter()
-            .map(move |a| (a.as_str().to_lowercase(), p))
-    });
-    let ids = participants
+    let aliases = participants
         .iter()
-        .map(|p| (p.id.as_str().to_lowercase(), p));
+        .flat_map(|p| p.aliases.iter().map(move |a| (key(a.as_str()), p)));
+    let ids = participants.iter().map(|p| (key(p.id.as_str()), p));
     aliases.chain(ids).collect()
+}
+
+/// The participant a speaker label names, by id or alias (an id wins), compared by [`key`].
+pub(super) fn participant_named<'a>(
+    label: &str,
+    participants: &'a [Participant],
+) -> Option<&'a Participant> {
+    let wanted = key(label);
+    let by_id = participants.iter().find(|p| key(p.id.as_str()) == wanted);
+    by_id.or_else(|| {
+        participants
+            .iter()
+            .find(|p| p.aliases.iter().any(|a| key(a.as_str()) == wanted))
+    })
 }
 
 /// Speaker labels of joined passages that name no participant, with their turn counts; the
@@ -123,7 +135,7 @@ pub fn unmapped_speakers(
     let by_label = by_label(participants);
     let mut unmapped = BTreeMap::new();
     for speaker in passages.iter().filter_map(|p| p.speaker.as_ref()) {
-        let label = speaker.as_str().to_lowercase();
+        let label = key(speaker.as_str());
         if !by_label.contains_key(&label) && !INTERVIEWER_LABELS.contains(&label.as_str()) {
             *unmapped.entry(speaker.to_string()).or_default() += 1;
         }

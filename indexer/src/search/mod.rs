@@ -300,6 +300,7 @@ impl Index {
                 .into_iter()
                 .map(|p| p.view(&doc.document, &self.cited))
                 .collect(),
+            reading: doc.reading.clone(),
         })
     }
 

@@ -67,6 +67,7 @@ mod tests {
                 CatalogDocument {
                     document,
                     passages: 1,
+                    reading: None,
                 },
             );
         }

@@ -12,6 +12,7 @@
 //! swaps, removes and locks generation directories.
 
 mod generations;
+mod inspect;
 mod plan;
 mod scan;
 mod write;
@@ -26,10 +27,13 @@ use std::time::{Duration, Instant};
 #[cfg(test)]
 pub(crate) use generations::CURRENT_FILE;
 pub use generations::current_generation;
+pub use inspect::inspect;
 pub use plan::FileChanges;
 
+use crate::api::FileReading;
 use crate::catalog::{Catalog, StoredError};
 use crate::error::{Error, Result};
+use crate::ingest::Attribution;
 use crate::schema::SCHEMA_VERSION;
 use generations::{BuildLock, new_generation_dir, remove_debris, swap_in};
 use plan::Plan;
@@ -107,6 +111,8 @@ pub struct BuildReport {
     pub errors: Vec<Error>,
     /// Speaker labels that name no participant: (file, label, turns), for the researcher to map.
     pub unmapped: Vec<(String, String, u32)>,
+    /// How every document in the index was read (one per document, named by its file).
+    pub readings: Vec<FileReading>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -206,6 +212,26 @@ pub fn build(corpus: &Path, index_dir: &Path, options: &BuildOptions) -> Result<
     Ok(report)
 }
 
+impl BuildReport {
+    /// The corpus-wide counts of attribution to check, naming the files behind them.
+    pub fn attribution(&self) -> Attribution {
+        Attribution::of(&self.readings)
+    }
+
+    /// Logs the attribution counts, as the build summary ends with them: warnings when some
+    /// file's attribution is in doubt.
+    pub fn log_attribution(&self) {
+        let attribution = self.attribution();
+        for line in attribution.to_string().lines() {
+            if attribution.is_clear() {
+                tracing::info!("{line}");
+            } else {
+                tracing::warn!("{line}");
+            }
+        }
+    }
+}
+
 /// Errors stored in a catalog: the config files' and every file's.
 fn stored_errors(catalog: &Catalog) -> impl Iterator<Item = Error> + '_ {
     catalog
@@ -224,6 +250,11 @@ fn fill_totals(report: &mut BuildReport, catalog: &Catalog) {
                 .iter()
                 .map(|(label, n)| (rel.clone(), label.clone(), *n))
         })
+        .collect();
+    report.readings = catalog
+        .documents
+        .values()
+        .filter_map(|d| d.reading.clone())
         .collect();
     report.documents = catalog.documents.len() as u64;
     report.passages = catalog.passage_count();

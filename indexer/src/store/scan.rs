@@ -83,14 +83,15 @@ pub(super) fn scan_corpus(root: &Path) -> Result<Scan> {
         match file.kind {
             FileKind::Ignored => {}
             FileKind::Unsupported => {
-                tracing::warn!(file = %file.path.display(), "skipped: not a corpus format");
-                scan.skipped.push((
-                    file.rel.clone(),
-                    format!(
+                let why = match ingest::refusal(&file.rel) {
+                    Some(refusal) => refusal.to_string(),
+                    None => format!(
                         "not a corpus format ({}, .jsonl, participants.csv, role_groups.toml)",
                         ingest::DOCUMENT_EXTENSIONS
                     ),
-                ));
+                };
+                tracing::warn!(file = %file.path.display(), "skipped: {why}");
+                scan.skipped.push((file.rel.clone(), why));
             }
             FileKind::Participants | FileKind::RoleGroups | FileKind::DocumentsSheet => {
                 let Some(text) = read_text(&file, &mut scan.config_errors, &mut config) else {

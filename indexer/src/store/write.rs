@@ -196,11 +196,18 @@ fn index_file(
     entry
         .errors
         .extend(errors.iter().map(StoredError::from_error));
-    for ParsedDocument {
-        document,
-        mut passages,
-    } in parsed
-    {
+    for parsed_document in parsed {
+        let reading = ingest::file_reading(
+            &scanned.file.rel,
+            std::slice::from_ref(&parsed_document),
+            &errors,
+            &scan.participants,
+        );
+        let ParsedDocument {
+            document,
+            mut passages,
+            ..
+        } = parsed_document;
         if let Some(existing) = catalog.documents.get(&document.id) {
             entry.errors.push(StoredError::from_error(&Error::malformed(
                 &scanned.file.path,
@@ -225,6 +232,7 @@ fn index_file(
             CatalogDocument {
                 document,
                 passages: count,
+                reading: Some(reading),
             },
         );
     }

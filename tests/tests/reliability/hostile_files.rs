@@ -76,6 +76,12 @@ fn write_corpus(root: &Path, huge_line_bytes: usize) -> Vec<(&'static str, u64)>
     }
     huge.push('\n');
     write("documents/huge-line.md", huge.as_bytes());
+    // Issue 21: a web page saved as one huge line of one huge paragraph.
+    let page = format!(
+        "<html><body><p>{}</p></body></html>",
+        &huge[huge.find("ID9:").unwrap_or(0)..]
+    );
+    write("documents/huge-page.html", page.as_bytes());
 
     #[cfg(unix)]
     {
@@ -95,17 +101,24 @@ fn write_corpus(root: &Path, huge_line_bytes: usize) -> Vec<(&'static str, u64)>
             .is_ok_and(|s| s.success());
         assert!(made, "mkfifo {}", fifo.display());
     }
-    vec![("alpaca", 6), ("bison", 4), ("camel", 5), ("dingo", 3)]
+    // Issue 21: a Latin-1 file is read by detection (with a warning), not refused.
+    vec![
+        ("alpaca", 6),
+        ("bison", 4),
+        ("camel", 5),
+        ("dingo", 3),
+        ("eland", 4),
+    ]
 }
 
 /// The hostile files, each with the line its error must name (0: the whole file).
 const REJECTED: [(&str, Option<usize>); 10] = [
     ("documents/empty.md", None),
     ("documents/binary.md", None),
-    ("documents/latin1.md", Some(10)),
     ("documents/truncated-utf16.md", None),
     ("documents/unclosed-front-matter.md", None),
     ("documents/huge-line.md", Some(5)),
+    ("documents/huge-page.html", Some(1)),
     ("documents/loop", None),
     ("documents/dangling.md", None),
     ("documents/unreadable.md", None),
@@ -153,6 +166,19 @@ fn hostile_files_are_reported_by_name_and_the_rest_is_indexed() {
         );
     }
     // The build returning at all shows the named pipe was not read: reading it would block.
+    let latin1 = report
+        .readings
+        .iter()
+        .find(|r| r.file == "documents/latin1.md")
+        .expect("the Latin-1 file is indexed");
+    assert_eq!(latin1.encoding, "windows-1252", "{latin1:#?}");
+    assert!(
+        latin1
+            .warnings
+            .iter()
+            .any(|w| w.contains("read as windows-1252")),
+        "{latin1:#?}"
+    );
 
     let index = indexer::Index::open(&index_dir).expect("the index opens");
     let contents = index_contents(&index).unwrap_or_else(|e| panic!("inconsistent index: {e}"));

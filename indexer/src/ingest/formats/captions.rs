@@ -1,28 +1,32 @@
-//! Caption cues (WebVTT, SRT) into speaker turns.
+//! Caption cues (WebVTT, SRT) as blocks: timings read (and repaired where they can be), voices
+//! named, styling dropped, rolling captions de-duplicated.
 //!
-//! Captioning tools cut speech into cues of a few seconds each. The speaker comes from a
-//! `<v Name>` voice tag (Teams, WebVTT) or a `Name:` prefix (Zoom); a cue without one carries on
-//! the previous speaker's turn. Consecutive cues of one speaker merge into one turn cited with
-//! the first cue's start time; styling tags are dropped. Captions with no speakers at all are
-//! cut into turns of about [`UNNAMED_TURN_CHARS`] so one passage is not the whole recording.
+//! Captioning tools cut speech into cues of a few seconds each. A `<v Name>` voice tag (Teams,
+//! WebVTT) names the cue's speaker; a `Name:` prefix (Zoom) is read by `labels` like any other
+//! label. How cues become passages (a speaker's cues merged, cut so each passage cites its own
+//! first cue) is `reading`'s. YouTube's automatic captions roll: each cue repeats the last line
+//! of the one before, so the words a cue repeats are dropped.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::super::transcript::turn_start;
-use super::assemble::Block;
+use super::super::clock::{clock, clock_text};
+use super::super::source::{Block, Style};
 
-/// Where an unnamed speaker's merged cues are cut into a new turn.
-const UNNAMED_TURN_CHARS: usize = 500;
-
-/// One caption cue as read: the line of its timing, its start time and its text lines joined.
+/// One caption cue as read: the line of its timing, its times and its text lines joined.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Cue {
     pub line: usize,
-    /// `hh:mm:ss`.
-    pub start: String,
+    pub timing: Timing,
     pub text: String,
+}
+
+/// A cue's start and end, in whole seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Timing {
+    pub start: u32,
+    pub end: Option<u32>,
 }
 
 /// `<v Name>` or `<v.class Name>`.
@@ -34,79 +38,111 @@ static VOICE: LazyLock<Regex> = LazyLock::new(|| {
 static TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<[^>]*>").expect("tag pattern is valid"));
 
-/// Reads a cue timing's start (`00:01:02.500`, `01:02.500`, `00:01:02,500`) as `hh:mm:ss`.
-pub(super) fn start_time(timing: &str) -> Option<String> {
-    let start = timing.split("-->").next()?.trim();
-    let whole = start.split(['.', ',']).next()?;
-    let parts: Vec<u32> = whole
-        .split(':')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    let (h, m, s) = match parts.as_slice() {
-        [m, s] => (0, *m, *s),
-        [h, m, s] => (*h, *m, *s),
-        _ => return None,
+/// Reads a cue timing line (`00:01:02.500 --> 00:01:05.000`, cue settings after it ignored),
+/// with or without the hour, with a comma or a full stop before the milliseconds. Minutes or
+/// seconds past 59 (`00:00:70.000`) are carried over; the note says so, for a warning.
+pub(super) fn timing(line: &str) -> Option<(Timing, Option<String>)> {
+    let (start, rest) = line.split_once("-->")?;
+    let (start, start_repaired) = clock(start.trim())?;
+    let end_text = rest.split_whitespace().next().unwrap_or_default();
+    let (end, end_repaired) = match clock(end_text) {
+        Some((end, repaired)) => (Some(end), repaired),
+        None => (None, false),
     };
-    (m < 60 && s < 60).then(|| format!("{h:02}:{m:02}:{s:02}"))
+    let note = (start_repaired || end_repaired).then(|| {
+        format!(
+            "the cue timing `{}` has minutes or seconds past 59; read as starting at {}",
+            line.trim(),
+            clock_text(start)
+        )
+    });
+    Some((Timing { start, end }, note))
 }
 
-/// The turns the cues make, in order.
-pub(super) fn turns(cues: Vec<Cue>) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut open: Option<(usize, Option<String>, String, String)> = None;
-    for cue in cues {
-        let (speaker, text) = speaker_and_text(&cue.text);
-        if text.is_empty() {
-            continue;
+/// Reads a time as a table cell writes it (`00:01:02`, `01:02.500`) as `hh:mm:ss`; only a
+/// well-formed time, so that a column of other numbers is not taken for times.
+pub(super) fn start_time(cell: &str) -> Option<String> {
+    match clock(cell.split("-->").next()?.trim())? {
+        (seconds, false) => Some(clock_text(seconds)),
+        (_, true) => None,
+    }
+}
+
+/// The timing of the cue whose timing line is `line` (at line `at`): as written, repaired, or,
+/// when it cannot be read, the previous cue's, so its text is kept; `warnings` says which.
+pub(super) fn read_timing(
+    at: usize,
+    line: &str,
+    previous: Option<Timing>,
+    warnings: &mut Vec<String>,
+) -> Timing {
+    match timing(line) {
+        Some((timing, note)) => {
+            warnings.extend(note.map(|note| format!("line {at}: {note}")));
+            timing
         }
-        let carries_on = match (&open, &speaker) {
-            (Some((_, Some(current), _, _)), Some(new)) => current == new,
-            (Some((_, Some(_), _, _)), None) => true,
-            (Some((_, None, _, said)), None) => said.len() < UNNAMED_TURN_CHARS,
-            _ => false,
-        };
-        match &mut open {
-            Some((_, _, _, said)) if carries_on => {
-                said.push(' ');
-                said.push_str(&text);
-            }
-            _ => {
-                blocks.extend(open.take().map(turn_block));
-                open = Some((cue.line, speaker, cue.start, text));
-            }
+        None => {
+            warnings.push(format!(
+                "line {at}: cannot read the cue timing `{}`, so its text is kept under the previous cue's time: write it as `00:01:02.000 --> 00:01:05.000`",
+                line.trim()
+            ));
+            previous.unwrap_or_default()
         }
     }
-    blocks.extend(open.map(turn_block));
+}
+
+/// The blocks the cues make, in order: one per cue with words of its own, timed by the cue,
+/// a turn of its voice's speaker when it has a voice tag.
+pub(super) fn blocks(cues: Vec<Cue>) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut previous = String::new();
+    for cue in cues {
+        let voice = VOICE
+            .captures(&cue.text)
+            .map(|caps| caps["name"].trim().to_string());
+        let plain = unescape(&TAG.replace_all(&cue.text, ""));
+        let words: Vec<&str> = plain.split_whitespace().collect();
+        let before: Vec<&str> = previous.split_whitespace().collect();
+        let new = &words[repeated(&before, &words)..];
+        if !new.is_empty() {
+            blocks.push(Block {
+                time: Some(clock_text(cue.timing.start)),
+                end: cue.timing.end.map(clock_text),
+                speaker: voice.clone(),
+                ..Block::new(
+                    cue.line,
+                    match voice {
+                        Some(_) => Style::Turn,
+                        None => Style::Paragraph,
+                    },
+                    new.join(" "),
+                )
+            });
+        }
+        previous = plain;
+    }
     blocks
 }
 
-fn turn_block((line, speaker, start, text): (usize, Option<String>, String, String)) -> Block {
-    Block::Turn {
-        line,
-        speaker,
-        timestamp: Some(start),
-        text,
-    }
-}
-
-/// The speaker (voice tag, else `Name:` prefix) and the plain text of a cue.
-fn speaker_and_text(cue: &str) -> (Option<String>, String) {
-    let voice = VOICE
-        .captures(cue)
-        .map(|caps| caps["name"].trim().to_string());
-    let plain = unescape(&TAG.replace_all(cue, ""));
-    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
-    if voice.is_some() {
-        return (voice, plain);
-    }
-    match turn_start(0, &plain) {
-        Some(turn) => (turn.speaker, turn.text),
-        None => (None, plain),
-    }
+/// How many of a cue's first words repeat the previous cue's last ones (rolling captions): the
+/// whole previous cue, the whole cue, or at least two words; a single shared word at a cue
+/// boundary is often said twice.
+fn repeated(previous: &[&str], words: &[&str]) -> usize {
+    let longest = previous.len().min(words.len());
+    (1..=longest)
+        .rev()
+        .find(|&k| {
+            previous[previous.len() - k..] == words[..k]
+                && (k >= 2 || k == previous.len() || k == words.len())
+        })
+        .unwrap_or(0)
 }
 
 /// The character references captions use.
 fn unescape(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
     text.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&nbsp;", " ")
@@ -121,10 +157,13 @@ fn unescape(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn cue(line: usize, start: &str, text: &str) -> Cue {
+    fn cue(line: usize, start: u32, text: &str) -> Cue {
         Cue {
             line,
-            start: start.into(),
+            timing: Timing {
+                start,
+                end: Some(start + 2),
+            },
             text: text.into(),
         }
     }
@@ -132,80 +171,84 @@ mod tests {
     fn summary(blocks: &[Block]) -> Vec<(usize, Option<&str>, Option<&str>, &str)> {
         blocks
             .iter()
-            .map(|b| match b {
-                Block::Turn {
-                    line,
-                    speaker,
-                    timestamp,
-                    text,
-                } => (
-                    *line,
-                    speaker.as_deref(),
-                    timestamp.as_deref(),
-                    text.as_str(),
-                ),
-                other => panic!("not a turn: {other:?}"),
+            .map(|b| {
+                (
+                    b.line,
+                    b.speaker.as_deref(),
+                    b.time.as_deref(),
+                    b.text.as_str(),
+                )
             })
             .collect()
     }
 
     #[test]
     fn start_times() {
+        let start = |t: &str| timing(t).map(|(t, note)| (clock_text(t.start), note.is_some()));
         assert_eq!(
-            start_time("00:12:05.123 --> 00:12:09.000 align:start").as_deref(),
-            Some("00:12:05")
+            start("00:12:05.123 --> 00:12:09.000 align:start"),
+            Some(("00:12:05".into(), false))
         );
         assert_eq!(
-            start_time("12:05.000 --> 12:09.000").as_deref(),
-            Some("00:12:05")
+            start("12:05.000 --> 12:09.000"),
+            Some(("00:12:05".into(), false))
         );
         assert_eq!(
-            start_time("01:02:03,999 --> 01:02:04,000").as_deref(),
-            Some("01:02:03")
+            start("01:02:03,999 --> 01:02:04,000"),
+            Some(("01:02:03".into(), false))
         );
-        assert_eq!(start_time("soon --> later"), None);
+        assert_eq!(start("soon --> later"), None);
+        // Seconds past 59 are carried over, with a note for the warning.
+        assert_eq!(
+            start("00:00:70.000 --> 00:01:12.000"),
+            Some(("00:01:10".into(), true))
+        );
         assert_eq!(start_time("00:61:00.000 --> x"), None);
+        assert_eq!(start_time("00:01:02").as_deref(), Some("00:01:02"));
     }
 
     #[test]
-    fn voices_and_prefixes_name_speakers_and_cues_merge() {
-        let blocks = turns(vec![
-            cue(3, "00:00:01", "<v Jane Smith>We pooled</v>"),
-            cue(6, "00:00:03", "<v Jane Smith><i>the</i> budgets.</v>"),
-            cue(9, "00:00:05", "Ann Lee: Did it &amp; work?"),
-            cue(12, "00:00:07", "<c.yellow>It did.</c>"),
-            cue(15, "00:00:09", "Jane Smith: Mostly."),
+    fn voices_name_speakers_and_tags_and_entities_go() {
+        let blocks = blocks(vec![
+            cue(3, 1, "<v Jane Smith>We pooled</v>"),
+            cue(6, 3, "<v Jane Smith><i>the</i> budgets.</v>"),
+            cue(9, 5, "Ann Lee: Did it &amp; work?"),
+            cue(12, 7, "<c.yellow>It did.</c>"),
         ]);
         assert_eq!(
             summary(&blocks),
             [
-                (
-                    3,
-                    Some("Jane Smith"),
-                    Some("00:00:01"),
-                    "We pooled the budgets."
-                ),
-                (
-                    9,
-                    Some("Ann Lee"),
-                    Some("00:00:05"),
-                    "Did it & work? It did."
-                ),
-                (15, Some("Jane Smith"), Some("00:00:09"), "Mostly."),
+                (3, Some("Jane Smith"), Some("00:00:01"), "We pooled"),
+                (6, Some("Jane Smith"), Some("00:00:03"), "the budgets."),
+                (9, None, Some("00:00:05"), "Ann Lee: Did it & work?"),
+                (12, None, Some("00:00:07"), "It did."),
             ]
         );
+        assert_eq!(blocks[0].style, Style::Turn);
+        assert_eq!(blocks[2].style, Style::Paragraph);
     }
 
+    /// Issue 21: YouTube's rolling captions repeat the previous cue's last line.
     #[test]
-    fn unnamed_cues_are_cut_into_turns_of_moderate_length() {
-        let words = "word ".repeat(60);
-        let cues = (0..10).map(|i| cue(i, "00:00:01", &words)).collect();
-        let blocks = turns(cues);
-        assert!(blocks.len() >= 3, "{}", blocks.len());
-        assert!(
-            summary(&blocks)
-                .iter()
-                .all(|(_, speaker, _, _)| speaker.is_none())
+    fn rolling_captions_are_de_duplicated() {
+        let blocks = blocks(vec![
+            cue(3, 1, "so we pooled the budgets"),
+            cue(6, 3, "so we pooled the budgets\nin the spring of that year"),
+            cue(9, 3, "in the spring of that year"),
+            cue(12, 5, "in the spring of that year\nand it worked"),
+            cue(15, 7, "yes"),
+            cue(18, 8, "yes we did"),
+        ]);
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "so we pooled the budgets",
+                "in the spring of that year",
+                "and it worked",
+                "yes",
+                "we did"
+            ]
         );
     }
 }

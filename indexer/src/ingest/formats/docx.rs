@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use quick_xml::events::BytesStart;
 
-use super::assemble::Source;
+use super::super::source::Source;
 use super::package::{Node, Package, attribute, walk};
 use super::paragraphs::{Layout, Style};
 
@@ -127,7 +127,8 @@ impl Body {
     fn property(&mut self, name: &str, e: &BytesStart, styles: &HashMap<String, Style>) {
         match name {
             "w:b" => self.bold = !matches!(attribute(e, "w:val").as_deref(), Some("0" | "false")),
-            "w:tab" | "w:br" | "w:cr" => self.push(" "),
+            "w:tab" => self.push(" "),
+            "w:br" | "w:cr" => self.layout.line_break(),
             "w:noBreakHyphen" => self.push("-"),
             "w:pStyle" => {
                 if let Some(id) = attribute(e, "w:val") {
@@ -164,8 +165,9 @@ impl Body {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::formats::Block;
     use crate::ingest::formats::package::{MAX_PART_BYTES, zip_of};
+    use crate::ingest::reading;
+    use crate::ingest::source::{Block, Style as BlockStyle};
 
     const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
 
@@ -210,18 +212,15 @@ mod tests {
         source
             .blocks
             .iter()
-            .map(|b| match b {
-                Block::Heading(h) => format!("# {h}"),
-                Block::Paragraph { line, text, .. } => format!("{line}: {text}"),
-                Block::Turn {
-                    line,
-                    speaker,
-                    timestamp,
-                    text,
-                } => format!(
-                    "{line}: [{}|{}] {text}",
-                    speaker.as_deref().unwrap_or("-"),
-                    timestamp.as_deref().unwrap_or("-")
+            .map(|b: &Block| match b.style {
+                BlockStyle::Heading => format!("# {}", b.text),
+                BlockStyle::Paragraph | BlockStyle::Line => format!("{}: {}", b.line, b.text),
+                BlockStyle::Turn => format!(
+                    "{}: [{}|{}] {}",
+                    b.line,
+                    b.speaker.as_deref().unwrap_or("-"),
+                    b.time.as_deref().unwrap_or("-"),
+                    b.text
                 ),
             })
             .collect()
@@ -258,18 +257,41 @@ mod tests {
         ]
         .concat();
         assert_eq!(
-            summary(&parse(&docx(&body)).unwrap()),
+            reading::summary(parse(&docx(&body)).unwrap()),
             [
                 "1: [Interviewer|-] How did it start?",
-                "2: [Dr Jane Smith|-] Slowly.",
-                "3: Then quickly.",
+                "2: [Dr Jane Smith|-] Slowly.\nThen quickly.",
                 "4: [Interviewer|00:01:02] Why?",
             ]
         );
         let abstract_ = [bold("Objectives:", "To see."), bold("Results:", "We saw.")].concat();
         assert_eq!(
-            summary(&parse(&docx(&abstract_)).unwrap()),
+            reading::summary(parse(&docx(&abstract_)).unwrap()),
             ["1: Objectives: To see.", "2: Results: We saw."]
+        );
+    }
+
+    /// Issue 21: a whole transcript typed into one paragraph, a soft line break before each turn.
+    #[test]
+    fn issue_21_turns_separated_by_line_breaks_in_one_paragraph() {
+        let run = |label: &str, text: &str| {
+            format!(
+                "<w:r><w:rPr><w:b/></w:rPr><w:t>{label}</w:t></w:r><w:r><w:t xml:space=\"preserve\"> {text}</w:t></w:r>"
+            )
+        };
+        let body = format!(
+            "<w:p>{}<w:r><w:br/></w:r>{}<w:r><w:br/></w:r>{}<w:r><w:br/><w:t>Plain: Ann's second.</w:t></w:r></w:p>",
+            run("Jane Smith:", "We met."),
+            run("Ann Lee:", "Why?"),
+            run("Jane Smith:", "It was cheaper."),
+        );
+        assert_eq!(
+            reading::summary(parse(&docx(&body)).unwrap()),
+            [
+                "1: [Jane Smith|-] We met.",
+                "1: [Ann Lee|-] Why?",
+                "1: [Jane Smith|-] It was cheaper. Plain: Ann's second.",
+            ]
         );
     }
 

@@ -2,33 +2,30 @@
 //!
 //! A file's format is chosen by its extension ([`Format::of_name`]) and checked against its
 //! first bytes ([`Format::check`]), here and nowhere else, so a PDF saved as `.docx` is named as
-//! such instead of failing deep in a parser. Every format is read into the same [`Source`]: an
-//! ordered list of headings, paragraphs and speaker turns, which [`assemble`] turns into
-//! passages with the same attribution, citations and participant join as the Markdown formats.
+//! such instead of failing deep in a parser. Every format is read into the same `Source` (the
+//! blocks of `ingest::source`), which `ingest::reading` turns into passages, so transcript or
+//! prose, speaker labels and turns are decided once for all of them.
 //! Third-party parsers run under `catch_unwind`: a parser that panics on a hostile file costs
 //! that file, never the build.
 
-mod assemble;
 mod captions;
 pub(super) mod docx;
+mod html;
 mod odt;
 pub(super) mod package;
 mod paragraphs;
 mod pdf;
-mod plain;
 mod srt;
 mod vtt;
 
 use std::panic::{self, AssertUnwindSafe};
 
-#[cfg(test)]
-use assemble::Block;
-
 use super::body::ParsedDocument;
-use super::decode::decode;
-use super::discover::CorpusFile;
+use super::decode::{decode_detected, decode_text};
 use super::document;
 use super::documents_sheet::{Description, Stated};
+use super::reading;
+use super::source::{FileRef, Source};
 use crate::error::Error;
 
 /// A document format, by what the file holds.
@@ -46,10 +43,12 @@ pub enum Format {
     Odt,
     /// `.pdf`: a PDF with a text layer.
     Pdf,
+    /// `.html`, `.htm`: a web page (an oral-history or podcast transcript page).
+    Html,
 }
 
 /// The file name endings read as documents, for messages about the others.
-pub const DOCUMENT_EXTENSIONS: &str = ".md, .txt, .vtt, .srt, .docx, .odt, .pdf";
+pub const DOCUMENT_EXTENSIONS: &str = ".md, .txt, .vtt, .srt, .docx, .odt, .pdf, .html";
 
 impl Format {
     /// The format a file name's extension stands for (`None`: not a document).
@@ -63,6 +62,7 @@ impl Format {
             "docx" => Some(Format::Docx),
             "odt" => Some(Format::Odt),
             "pdf" => Some(Format::Pdf),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }
@@ -76,13 +76,14 @@ impl Format {
             Format::Docx => "Word document",
             Format::Odt => "OpenDocument text",
             Format::Pdf => "PDF",
+            Format::Html => "HTML page",
         }
     }
 
     /// What the first bytes of a file in this format are.
     fn expected(self) -> Sniffed {
         match self {
-            Format::Text | Format::WebVtt | Format::Srt => Sniffed::Text,
+            Format::Text | Format::WebVtt | Format::Srt | Format::Html => Sniffed::Text,
             Format::Docx | Format::Odt => Sniffed::Zip,
             Format::Pdf => Sniffed::Pdf,
         }
@@ -108,6 +109,28 @@ impl Format {
             )),
         }
     }
+}
+
+/// Why a file in a format research folders often hold, but that Verbatim does not read, is
+/// left out, and what to do (`None`: not one of those formats).
+pub fn refusal(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    let (_, extension) = lower.rsplit_once('.')?;
+    Some(match extension {
+        "doc" => {
+            "a Word 97-2003 document, which is not read: open it in Word or LibreOffice and save it as .docx"
+        }
+        "rtf" => {
+            "rich text (.rtf), which is not read: open it in Word or LibreOffice and save it as .docx"
+        }
+        "pages" => {
+            "an Apple Pages document, which is not read: export it from Pages as Word (.docx)"
+        }
+        "wpd" => {
+            "a WordPerfect document, which is not read: open it in LibreOffice and save it as .docx"
+        }
+        _ => return None,
+    })
 }
 
 /// What a file's first bytes say it is.
@@ -154,91 +177,169 @@ impl Sniffed {
 /// cannot be read at all is one error naming it; problems inside a readable file are reported
 /// and the rest of it is kept.
 pub(super) fn read(
-    file: &CorpusFile,
+    file: FileRef,
     format: Format,
     bytes: &[u8],
     description: Option<&Description>,
 ) -> (Vec<ParsedDocument>, Vec<Error>) {
     if let Err(reason) = format.check(bytes) {
-        return (Vec::new(), vec![Error::malformed(&file.path, 0, reason)]);
+        return (Vec::new(), vec![Error::malformed(file.path, 0, reason)]);
     }
     // A parser bug must cost one file, not the whole build.
     let read = panic::catch_unwind(AssertUnwindSafe(|| read_checked(file, format, bytes)));
-    let Ok((mut documents, errors, stated)) = read else {
+    let Ok(mut read) = read else {
         let reason = format!(
             "the {} reader failed on this file (it may be damaged): open it and save it again, or convert it to .txt",
             format.name()
         );
-        return (Vec::new(), vec![Error::malformed(&file.path, 0, reason)]);
+        return (Vec::new(), vec![Error::malformed(file.path, 0, reason)]);
     };
-    if let Some(description) = description {
-        for document in &mut documents {
-            description.apply(document, stated);
+    let extension = file.rel.rsplit_once('.').map_or("", |(_, e)| e);
+    for document in &mut read.documents {
+        document.reading.format = extension.to_ascii_lowercase();
+        document.reading.encoding.clone_from(&read.encoding);
+        if let Some(warning) = &read.warning {
+            document.reading.warnings.insert(0, warning.clone());
+        }
+        if let Some(description) = description {
+            description.apply(document, read.stated);
         }
     }
-    (documents, errors)
+    (read.documents, read.errors)
 }
 
-/// The documents read, the problems found, and whether the file stated its own metadata.
-type Read = (Vec<ParsedDocument>, Vec<Error>, Stated);
+/// A file as read: its documents, the problems found, whether it stated its own metadata, and
+/// the encoding of its text (with a warning when it was guessed).
+struct Read {
+    documents: Vec<ParsedDocument>,
+    errors: Vec<Error>,
+    stated: Stated,
+    encoding: String,
+    warning: Option<String>,
+}
 
-fn read_checked(file: &CorpusFile, format: Format, bytes: &[u8]) -> Read {
-    let source = match format {
-        Format::Text => {
-            let text = match decode_text(file, bytes) {
-                Ok(text) => text,
-                Err(e) => return (Vec::new(), vec![e], Stated::Guessed),
-            };
-            return if text.starts_with("---") {
-                let (documents, errors) = document::parse_document_file(file, &text);
-                (documents, errors, Stated::InFile)
-            } else {
-                let (documents, errors) = plain::parse(file, &text);
-                (documents, errors, Stated::Guessed)
-            };
+impl Read {
+    /// A file that could not be read at all.
+    fn failed(error: Error) -> Read {
+        Read {
+            documents: Vec::new(),
+            errors: vec![error],
+            stated: Stated::Guessed,
+            encoding: String::new(),
+            warning: None,
         }
-        Format::WebVtt => decode_text(file, bytes).and_then(|text| vtt::parse(&file.path, &text)),
-        Format::Srt => decode_text(file, bytes).and_then(|text| srt::parse(&file.path, &text)),
-        Format::Docx => docx::parse(bytes)
-            .map(|source| (source, Vec::new()))
-            .map_err(|reason| Error::malformed(&file.path, 0, reason)),
-        Format::Odt => odt::parse(bytes)
-            .map(|source| (source, Vec::new()))
-            .map_err(|reason| Error::malformed(&file.path, 0, reason)),
-        Format::Pdf => pdf::parse(bytes)
-            .map(|(source, failed)| (source, failed_pages(file, failed)))
-            .map_err(|reason| Error::malformed(&file.path, 0, reason)),
-    };
-    let (documents, errors) = match source {
-        Ok((source, errors)) => match assemble::assemble(file, source) {
-            Ok(parsed) => (vec![parsed], errors),
-            Err(e) => (Vec::new(), std::iter::once(e).chain(errors).collect()),
+    }
+
+    /// A file of a binary format, whose text's encoding the format fixes.
+    fn binary(source: Result<(Source, Vec<Error>), Error>, file: FileRef, encoding: &str) -> Read {
+        let (documents, errors) = assembled(file, source);
+        Read {
+            documents,
+            errors,
+            stated: Stated::Guessed,
+            encoding: encoding.to_string(),
+            warning: None,
+        }
+    }
+}
+
+fn read_checked(file: FileRef, format: Format, bytes: &[u8]) -> Read {
+    let malformed = |reason| Error::malformed(file.path, 0, reason);
+    match format {
+        Format::Text | Format::WebVtt | Format::Srt => {
+            let decoded = match decode_text(file.path, bytes) {
+                Ok(decoded) => decoded,
+                Err(e) => return Read::failed(e),
+            };
+            let (documents, errors, stated) = match format {
+                Format::Text => document::read(file, &decoded.text),
+                Format::WebVtt => {
+                    metadata_guessed(assembled(file, vtt::parse(file.path, &decoded.text)))
+                }
+                _ => metadata_guessed(assembled(file, srt::parse(file.path, &decoded.text))),
+            };
+            Read {
+                documents,
+                errors,
+                stated,
+                encoding: decoded.encoding,
+                warning: decoded.warning,
+            }
+        }
+        // A page is often one long line: only its passages' length is checked.
+        Format::Html => match decode_detected(file.path, bytes) {
+            Ok(decoded) => {
+                let (documents, errors) =
+                    assembled(file, Ok((html::parse(&decoded.text), Vec::new())));
+                Read {
+                    documents,
+                    errors,
+                    stated: Stated::Guessed,
+                    encoding: decoded.encoding,
+                    warning: decoded.warning,
+                }
+            }
+            Err(e) => Read::failed(e),
         },
-        Err(e) => (Vec::new(), vec![e]),
-    };
+        // The XML parts are UTF-8 (the package reader refuses anything else).
+        Format::Docx => Read::binary(
+            docx::parse(bytes)
+                .map(|s| (s, Vec::new()))
+                .map_err(malformed),
+            file,
+            "utf-8",
+        ),
+        Format::Odt => Read::binary(
+            odt::parse(bytes)
+                .map(|s| (s, Vec::new()))
+                .map_err(malformed),
+            file,
+            "utf-8",
+        ),
+        Format::Pdf => Read::binary(
+            pdf::parse(bytes)
+                .map(|(source, failed)| (source, failed_pages(file, failed)))
+                .map_err(malformed),
+            file,
+            "pdf",
+        ),
+    }
+}
+
+fn metadata_guessed(
+    (documents, errors): (Vec<ParsedDocument>, Vec<Error>),
+) -> (Vec<ParsedDocument>, Vec<Error>, Stated) {
     (documents, errors, Stated::Guessed)
 }
 
+/// The document a format's source makes, with the format's problems and the reading's.
+fn assembled(
+    file: FileRef,
+    source: Result<(Source, Vec<Error>), Error>,
+) -> (Vec<ParsedDocument>, Vec<Error>) {
+    match source {
+        Ok((source, mut errors)) => match reading::read(file, source, None) {
+            Ok((parsed, reading_errors)) => {
+                errors.extend(reading_errors);
+                (vec![parsed], errors)
+            }
+            Err(e) => (Vec::new(), std::iter::once(e).chain(errors).collect()),
+        },
+        Err(e) => (Vec::new(), vec![e]),
+    }
+}
+
 /// Errors for the pages of a PDF that could not be read (the others were).
-fn failed_pages(file: &CorpusFile, failed: Vec<(u32, String)>) -> Vec<Error> {
+fn failed_pages(file: FileRef, failed: Vec<(u32, String)>) -> Vec<Error> {
     failed
         .into_iter()
         .map(|(page, why)| {
             let reason = format!(
                 "page {page}: cannot read its text ({why}); the other pages were indexed: print the PDF to a new file and index that"
             );
-            Error::malformed(&file.path, 0, reason)
+            Error::malformed(file.path, 0, reason)
         })
         .collect()
-}
-
-/// The text of a text format, refused whole when a line is too long to be a passage.
-fn decode_text(file: &CorpusFile, bytes: &[u8]) -> Result<String, Error> {
-    let text = decode(&file.path, bytes)?;
-    match super::overlong_line(file, &text) {
-        Some(error) => Err(error),
-        None => Ok(text),
-    }
 }
 
 #[cfg(test)]

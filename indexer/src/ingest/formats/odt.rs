@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use quick_xml::events::BytesStart;
 
-use super::assemble::Source;
+use super::super::source::Source;
 use super::package::{Node, Package, attribute, walk};
 use super::paragraphs::{Layout, Style};
 
@@ -155,7 +155,8 @@ impl Body<'_> {
                     .unwrap_or(1usize);
                 self.push(&" ".repeat(count.min(100)));
             }
-            "text:tab" | "text:line-break" => self.push(" "),
+            "text:tab" => self.push(" "),
+            "text:line-break" => self.layout.line_break(),
             "table:table" => self.layout.start_table(),
             "table:table-row" => self.layout.start_row(),
             "table:table-cell" => self.layout.start_cell(),
@@ -190,8 +191,9 @@ impl Body<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::formats::Block;
     use crate::ingest::formats::package::zip_of;
+    use crate::ingest::reading;
+    use crate::ingest::source::{Block, Style as BlockStyle};
 
     const NAMESPACES: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0""#;
 
@@ -202,24 +204,33 @@ mod tests {
         );
         let source = parse(&zip_of(&[("content.xml", content.as_bytes())])).unwrap();
         assert_eq!(source.title.as_deref(), Some("Interview 9"));
-        let turn = |line: usize, speaker: &str, text: &str| Block::Turn {
-            line,
-            speaker: Some(speaker.into()),
-            timestamp: None,
-            text: text.into(),
-        };
         assert_eq!(
-            source.blocks,
+            source.blocks[0],
+            Block::new(2, BlockStyle::Heading, "Opening")
+        );
+        assert_eq!(
+            reading::summary(source),
             [
-                Block::Heading("Opening".into()),
-                turn(3, "Interviewer", "How did it start?"),
-                turn(4, "ID9", "Slowly & surely."),
-                turn(5, "Interviewer", "Why?"),
-                Block::Paragraph {
-                    line: 6,
-                    text: "Site | Budget".into(),
-                    place: crate::ingest::body::Place::Counted,
-                },
+                "3: [Interviewer|-] How did it start?",
+                "4: [ID9|-] Slowly & surely.",
+                "5: [Interviewer|-] Why?\nSite | Budget",
+            ]
+        );
+    }
+
+    /// Issue 21: turns separated by line breaks inside one paragraph, labels in bold spans.
+    #[test]
+    fn issue_21_turns_separated_by_line_breaks_in_one_paragraph() {
+        let content = format!(
+            r#"<office:document-content {NAMESPACES}><office:automatic-styles><style:style style:name="T1" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style></office:automatic-styles><office:body><office:text><text:p><text:span text:style-name="T1">Jane Smith:</text:span> We met.<text:line-break/><text:span text:style-name="T1">Ann Lee:</text:span> Why?<text:line-break/><text:span text:style-name="T1">Jane Smith:</text:span> It was cheaper.</text:p></office:text></office:body></office:document-content>"#
+        );
+        let source = parse(&zip_of(&[("content.xml", content.as_bytes())])).unwrap();
+        assert_eq!(
+            reading::summary(source),
+            [
+                "1: [Jane Smith|-] We met.",
+                "1: [Ann Lee|-] Why?",
+                "1: [Jane Smith|-] It was cheaper.",
             ]
         );
     }

@@ -1,20 +1,19 @@
 //! Word-processor documents (DOCX, ODT) as a layout of paragraphs and tables, and the blocks
 //! that layout makes.
 //!
-//! The format readers only walk their XML, calling [`Layout`] as paragraphs, runs and tables
-//! open and close. Everything about what the layout means is here, for both formats: heading
-//! and title styles, a `speaker | text` table (optionally with a time column) as turns, and
-//! paragraphs opening with a bold speaker label as turns when a label recurs (speakers speak
-//! more than once; a structured abstract's bold `Objectives:` and `Results:` do not).
+//! The format readers only walk their XML, calling [`Layout`] as paragraphs, runs, line breaks
+//! and tables open and close. Everything about what the layout says is here, for both formats:
+//! heading and title styles, a `speaker | text` table (optionally with a time column) as turns,
+//! the bold run opening a paragraph (a speaker label candidate, which `labels` accepts when
+//! labels recur), and soft line breaks, after which a new turn may start inside one paragraph.
 
-use std::collections::HashSet;
-
-use super::super::body::Place;
-use super::super::transcript::turn_start;
-use super::assemble::{Block, Source};
+use super::super::source::{self, Block, Source};
 
 /// Longest speaker label read from a bold run or a table cell.
 const MAX_LABEL_CHARS: usize = 40;
+
+/// The run that stands for a soft line break (no text holds a NUL).
+const LINE_BREAK: &str = "\0";
 
 /// What a paragraph's style makes it.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +43,22 @@ impl Layout {
         });
     }
 
+    /// Whether a paragraph is open (text pushed now is kept).
+    pub fn in_paragraph(&self) -> bool {
+        self.para.is_some()
+    }
+
     pub fn set_style(&mut self, style: Style) {
         if let Some(para) = &mut self.para {
             para.style = style;
+        }
+    }
+
+    /// A soft line break inside the open paragraph (`<w:br/>`, `text:line-break`): typists
+    /// put a whole transcript in one paragraph with a break before each speaker.
+    pub fn line_break(&mut self) {
+        if let Some(para) = &mut self.para {
+            para.runs.push((String::from(LINE_BREAK), false));
         }
     }
 
@@ -54,7 +66,9 @@ impl Layout {
     pub fn push(&mut self, text: &str, bold: bool) {
         if let Some(para) = &mut self.para {
             match para.runs.last_mut() {
-                Some((run, was_bold)) if *was_bold == bold => run.push_str(text),
+                Some((run, was_bold)) if *was_bold == bold && run != LINE_BREAK => {
+                    run.push_str(text)
+                }
                 _ => para.runs.push((text.to_string(), bold)),
             }
         }
@@ -101,10 +115,10 @@ impl Layout {
             .and_then(|r| r.last_mut())
     }
 
-    /// The blocks the layout makes: headings, paragraphs, bold-label turns, table turns or rows.
+    /// The blocks the layout makes: headings, paragraphs (a block per line of a paragraph with
+    /// line breaks), table turns or rows.
     pub fn into_source(self) -> Source {
         let elements = self.elements;
-        let labels_recur = bold_labels_recur(&elements);
         let mut source = Source::default();
         for element in elements {
             match element {
@@ -115,8 +129,12 @@ impl Layout {
                     }
                     match para.style {
                         Style::Title if source.title.is_none() => source.title = Some(text),
-                        Style::Title | Style::Heading => source.blocks.push(Block::Heading(text)),
-                        Style::Body => source.blocks.push(body_block(&para, text, labels_recur)),
+                        Style::Title | Style::Heading => source.blocks.push(Block::new(
+                            para.number,
+                            source::Style::Heading,
+                            text,
+                        )),
+                        Style::Body => source.blocks.extend(para.lines()),
                     }
                 }
                 Element::Table(rows) => source.blocks.extend(table_blocks(rows)),
@@ -144,78 +162,49 @@ enum Element {
 
 impl Para {
     fn text(&self) -> String {
-        let text: String = self.runs.iter().map(|(t, _)| t.as_str()).collect();
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
+        let texts = self.runs.iter().map(|(t, _)| match t.as_str() {
+            LINE_BREAK => " ",
+            text => text,
+        });
+        normalized(texts)
     }
 
-    /// The turn a bold label opening the paragraph makes; the label may carry a time,
-    /// `Jane Smith [00:01:02]` or `[00:01:02] Jane Smith`.
-    fn bold_turn(&self) -> Option<Block> {
-        let (label, said) = self.bold_label()?;
-        let (speaker, timestamp, text) = match turn_start(self.number, &format!("{label}: {said}"))
-        {
-            Some(turn) => (turn.speaker, turn.timestamp, turn.text),
-            None => (Some(label), None, said),
-        };
-        Some(Block::Turn {
-            line: self.number,
-            speaker,
-            timestamp,
-            text,
-        })
-    }
-
-    /// A bold label opening the paragraph and the rest of its text, e.g. (`Jane`, `We met.`).
-    fn bold_label(&self) -> Option<(String, String)> {
-        let bold_runs = self
-            .runs
-            .iter()
-            .take_while(|(t, bold)| *bold || t.trim().is_empty());
-        let label: String = bold_runs.clone().map(|(t, _)| t.as_str()).collect();
-        let rest: String = self.runs[bold_runs.count()..]
-            .iter()
-            .map(|(t, _)| t.as_str())
-            .collect();
-        let label = label.trim().trim_end_matches([':', '：']).trim();
-        let rest = rest.trim().trim_start_matches([':', '：']).trim();
-        let is_label = !label.is_empty()
-            && !rest.is_empty()
-            && label.chars().count() <= MAX_LABEL_CHARS
-            && label.split_whitespace().count() <= 4
-            && label.starts_with(|c: char| c.is_alphabetic() || c == '[');
-        is_label.then(|| {
-            (
-                label.to_string(),
-                rest.split_whitespace().collect::<Vec<_>>().join(" "),
-            )
-        })
+    /// The paragraph's lines (one unless it has soft line breaks), each a block with the bold
+    /// text opening it as its `lead`.
+    fn lines(&self) -> Vec<Block> {
+        let mut blocks = Vec::new();
+        for runs in self.runs.split(|(text, _)| text == LINE_BREAK) {
+            let text = normalized(runs.iter().map(|(t, _)| t.as_str()));
+            if text.is_empty() {
+                continue;
+            }
+            let style = match blocks.is_empty() {
+                true => source::Style::Paragraph,
+                false => source::Style::Line,
+            };
+            blocks.push(Block {
+                lead: lead(runs),
+                ..Block::new(self.number, style, text)
+            });
+        }
+        blocks
     }
 }
 
-fn body_block(para: &Para, text: String, labels_recur: bool) -> Block {
-    match para.bold_turn().filter(|_| labels_recur) {
-        Some(turn) => turn,
-        None => Block::Paragraph {
-            line: para.number,
-            text,
-            place: Place::Counted,
-        },
-    }
+/// The bold runs opening a line, when they are short enough to be a speaker label.
+fn lead(runs: &[(String, bool)]) -> Option<String> {
+    let bold = runs
+        .iter()
+        .take_while(|(t, bold)| *bold || t.trim().is_empty());
+    let label = normalized(bold.map(|(t, _)| t.as_str()));
+    let short = label.chars().count() <= MAX_LABEL_CHARS + 12;
+    (!label.is_empty() && short).then_some(label)
 }
 
-/// Whether some bold label opens two or more paragraphs (speakers speak more than once).
-fn bold_labels_recur(elements: &[Element]) -> bool {
-    let mut seen = HashSet::new();
-    elements.iter().any(|element| match element {
-        Element::Para(para) => match para.bold_turn() {
-            Some(Block::Turn {
-                speaker: Some(speaker),
-                ..
-            }) => !seen.insert(speaker.to_lowercase()),
-            _ => false,
-        },
-        Element::Table(_) => false,
-    })
+/// Runs of text joined, with runs of white space as one space.
+fn normalized<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    let text: String = texts.collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A transcript table (`speaker | text`, optionally with a time column) becomes turns, with
@@ -228,11 +217,7 @@ fn table_blocks(rows: Vec<Vec<Vec<Para>>>) -> Vec<Block> {
         let Some((speaker_at, text_at, time_at)) = columns else {
             let text = row.cells.join(" | ");
             if !text.trim_matches([' ', '|']).is_empty() {
-                blocks.push(Block::Paragraph {
-                    line: row.line,
-                    text,
-                    place: Place::Counted,
-                });
+                blocks.push(Block::new(row.line, source::Style::Paragraph, text));
             }
             continue;
         };
@@ -243,18 +228,18 @@ fn table_blocks(rows: Vec<Vec<Vec<Para>>>) -> Vec<Block> {
         }
         let continues = speaker.is_empty();
         match blocks.last_mut() {
-            Some(Block::Turn { text: said, .. }) if continues => {
-                said.push('\n');
-                said.push_str(&text);
+            Some(turn) if continues => {
+                turn.text.push('\n');
+                turn.text.push_str(&text);
             }
-            _ => blocks.push(Block::Turn {
-                line: row.line,
-                speaker: (!continues).then(|| speaker.to_string()),
-                timestamp: time_at
+            _ => blocks.push(Block::turn(
+                row.line,
+                (!continues).then(|| speaker.to_string()),
+                time_at
                     .map(|at| row.cells[at].trim().to_string())
                     .filter(|t| !t.is_empty()),
                 text,
-            }),
+            )),
         }
     }
     blocks

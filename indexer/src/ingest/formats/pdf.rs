@@ -20,8 +20,7 @@ use regex::Regex;
 use pdf_extract::content::Content;
 use pdf_extract::{Dictionary, Document, Object, ObjectId, PlainTextOutput};
 
-use super::super::body::Place;
-use super::assemble::{Block, Reading, Source};
+use super::super::source::{Block, ReadAs, Source, Style};
 
 /// Most objects a PDF may hold (a 500-page report has tens of thousands).
 const MAX_OBJECTS: usize = 2_000_000;
@@ -70,7 +69,8 @@ pub(super) fn parse(bytes: &[u8]) -> Result<(Source, Vec<(u32, String)>), String
         Source {
             title: None,
             blocks: paragraphs(&texts),
-            reading: Reading::Prose,
+            read_as: ReadAs::Prose,
+            ..Source::default()
         },
         failed,
     ))
@@ -241,10 +241,9 @@ fn paragraphs(pages: &[(u32, String)]) -> Vec<Block> {
 }
 
 fn block(page: u32, text: String) -> Block {
-    Block::Paragraph {
-        line: page as usize,
-        text,
-        place: Place::Page(page),
+    Block {
+        page: Some(page),
+        ..Block::new(page as usize, Style::Paragraph, text)
     }
 }
 
@@ -374,9 +373,10 @@ mod tests {
         blocks
             .iter()
             .map(|b| match b {
-                Block::Paragraph {
+                Block {
                     text,
-                    place: Place::Page(page),
+                    page: Some(page),
+                    style: Style::Paragraph,
                     ..
                 } => (*page, text.as_str()),
                 other => panic!("not a page paragraph: {other:?}"),

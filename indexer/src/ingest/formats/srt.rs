@@ -2,29 +2,33 @@
 
 use std::path::Path;
 
-use super::assemble::Source;
+use super::super::source::{ReadAs, Source};
 use super::captions::{self, Cue};
 use super::vtt::blocks;
 use crate::error::Error;
 
-/// Reads SRT text into turns; a block that is not a cue is reported and skipped.
+/// Reads SRT text into cues; a block that is not a cue is reported and skipped, a cue whose
+/// timing cannot be read is kept under the previous cue's time, with a warning.
 pub(super) fn parse(path: &Path, text: &str) -> Result<(Source, Vec<Error>), Error> {
-    let mut cues = Vec::new();
+    let mut cues: Vec<Cue> = Vec::new();
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     for block in blocks(text) {
-        let timing_at = block.iter().position(|(_, l)| l.contains("-->"));
-        let start = timing_at.and_then(|at| captions::start_time(block[at].1));
-        match (timing_at, start) {
-            (Some(at), Some(start)) => cues.push(Cue {
-                line: block[at].0,
-                start,
-                text: block[at + 1..]
-                    .iter()
-                    .map(|(_, l)| *l)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            }),
-            _ => errors.push(Error::malformed(
+        match block.iter().position(|(_, l)| l.contains("-->")) {
+            Some(at) => {
+                let previous = cues.last().map(|cue| cue.timing);
+                let (line, timing) = block[at];
+                cues.push(Cue {
+                    line,
+                    timing: captions::read_timing(line, timing, previous, &mut warnings),
+                    text: block[at + 1..]
+                        .iter()
+                        .map(|(_, l)| *l)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                });
+            }
+            None => errors.push(Error::malformed(
                 path,
                 block[0].0,
                 "not an SRT cue: write a number, then `00:01:02,000 --> 00:01:05,000`, then the text",
@@ -40,7 +44,9 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<(Source, Vec<Error>), Err
     }
     Ok((
         Source {
-            blocks: captions::turns(cues),
+            blocks: captions::blocks(cues),
+            read_as: ReadAs::Captions,
+            warnings,
             ..Source::default()
         },
         errors,
@@ -50,7 +56,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<(Source, Vec<Error>), Err
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::formats::Block;
+    use crate::ingest::reading;
 
     #[test]
     fn numbered_cues_with_speaker_prefixes() {
@@ -58,15 +64,12 @@ mod tests {
         let (source, errors) = parse(Path::new("a.srt"), text).unwrap();
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(
-            source.blocks[0],
-            Block::Turn {
-                line: 2,
-                speaker: Some("Jane".into()),
-                timestamp: Some("00:00:01".into()),
-                text: "We pooled budgets.".into()
-            }
+            reading::summary(source),
+            [
+                "2: [Jane|00:00:01] We pooled budgets.",
+                "7: [Ann|00:00:04] Why?"
+            ]
         );
-        assert_eq!(source.blocks.len(), 2);
     }
 
     #[test]
