@@ -107,7 +107,7 @@ struct Args {
 
     /// An origin whose pages may call the API from the browser (repeatable).
     ///
-    /// Such as https://app.example: it is sent back in Access-Control-Allow-Origin, and its
+    /// Such as `https://app.example`: it is sent back in Access-Control-Allow-Origin, and its
     /// pages may also send writes. Without it no cross-origin header is ever sent.
     #[arg(
         long = "cors-origin",

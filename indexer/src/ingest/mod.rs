@@ -7,7 +7,7 @@
 //! [`read_documents`] checks a file's bytes against its format and splits it into passages
 //! (speaker turns, paragraphs, attributed quotes), and [`join_participants`] fills in each
 //! passage's role, site, attributes and role group from the sheet. A malformed file or row is
-//! an [`Error::Malformed`](crate::Error::Malformed) naming its line; the rest is still read.
+//! an [`Error::Malformed`] naming its line; the rest is still read.
 
 mod attribution;
 mod body;

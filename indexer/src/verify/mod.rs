@@ -1,11 +1,11 @@
 //! Checking a draft: every quote in a report, where it was said and by whom.
 //!
-//! [`find`] lists the draft's quotes (quote marks, block quotes, Word quote styles) with the
-//! label next to each; [`locate`] finds each in the index through a search for its rarest words
-//! and aligns the candidates word by word ([`align`], on the words of [`words`]), tolerant of
+//! `find` lists the draft's quotes (quote marks, block quotes, Word quote styles) with the
+//! label next to each; `locate` finds each in the index through a search for its rarest words
+//! and aligns the candidates word by word (`align`, on the words of `words`), tolerant of
 //! what editors do: ellipses, bracketed insertions, case, punctuation, quote marks and spacing.
 //! Each quote gets a status (`verbatim`, `edited`, `close` with a word-level diff, `not_found`)
-//! and its label is compared with the matches' speakers and roles ([`attribution`]).
+//! and its label is compared with the matches' speakers and roles (`attribution`).
 
 mod align;
 mod attribution;

@@ -1,8 +1,8 @@
 //! Who may call a route: the check every route of the route table with a scope goes through.
 //!
 //! In order: a route that writes refuses requests a browser says come from another site
-//! ([`site`]); then, when the server has keys, the client must not have used up its failed
-//! attempts ([`failures`]), must send a key that is one of the server's ([`keys`]), and that
+//! (`site`); then, when the server has keys, the client must not have used up its failed
+//! attempts (`failures`), must send a key that is one of the server's (`keys`), and that
 //! key's scope must cover the route's. The request then carries its [`Caller`], whose name the
 //! handlers of writes put in the audit log. A server without keys (loopback only) lets reads
 //! through and writes only when they do not come from another site.

@@ -27,7 +27,7 @@ mod stats;
 mod ui;
 pub(crate) mod verify;
 
-/// Who may call a route. A route states it once, in [`table`]: the key check, the cross-site
+/// Who may call a route. A route states it once, in `table`: the key check, the cross-site
 /// check of writes and the OpenAPI document's `security` and `x-scope` follow from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
