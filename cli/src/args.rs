@@ -695,6 +695,10 @@ pub struct KeynessArgs {
     #[arg(long, short = 'n', value_name = "N", default_value_t = DEFAULT_KEY_TERMS, value_parser = from_one_to(MAX_KEY_TERMS))]
     pub limit: usize,
 
+    /// Count stop words and fillers (the, um, 嗯...) too; the corpus's stopwords.txt edits the list.
+    #[arg(long)]
+    pub keep_stopwords: bool,
+
     /// Output format: table, json (the API's answer), csv, md or xlsx.
     #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = TableFormat::Table)]
     pub format: TableFormat,
@@ -712,6 +716,7 @@ impl KeynessArgs {
             reference,
             min_freq: self.min_freq,
             limit: self.limit,
+            keep_stopwords: self.keep_stopwords,
             ..KeynessRequest::new(group("--target", &self.target)?)
         };
         request.validate().map_err(|error| {

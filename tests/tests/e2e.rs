@@ -6,6 +6,7 @@
 //! every binary first. The benchmark harness has a crate of its own, `tests/bench`.
 
 mod cli;
+mod collocates;
 mod compare;
 mod export;
 mod indexer;

@@ -5,7 +5,8 @@
 //! matching passages, the distinct participants who said them and a rate per 10,000 words of
 //! the column's text. **Keyness** lists the words a target group uses more than a reference
 //! group, with the log-likelihood G² and the Log Ratio ([`stats`]). **Keyword in context** lays
-//! a search's matches out one per line. Every figure carries the search that lists its quotes.
+//! a search's matches out one per line. Stop words and fillers of speech ([`StopWords`], editable
+//! in the corpus's `stopwords.txt`) are left out of every word count, never out of search. Every figure carries the search that lists its quotes.
 //!
 //! (Text analysis, the tokenizers, is [`crate::analysis`]; this is counting.)
 
@@ -15,6 +16,8 @@ mod groups;
 mod keyness;
 mod kwic;
 pub mod stats;
+mod stopwords;
 
 pub(crate) use cache::Cache;
 pub use kwic::kwic_lines;
+pub use stopwords::{STOP_WORDS_FILE, StopWords, parse_stop_words};
