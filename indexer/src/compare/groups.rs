@@ -35,6 +35,11 @@ impl GroupDocs {
         Ok(searcher.search(query, &GroupCollector)?)
     }
 
+    /// Whether passage `doc` of segment `segment` is in the group.
+    pub fn contains(&self, segment: usize, doc: DocId) -> bool {
+        self.segments[segment].contains(doc)
+    }
+
     /// Every passage of the index outside this group.
     pub fn outside(&self, searcher: &Searcher) -> GroupDocs {
         let mut rest = GroupDocs {

@@ -130,7 +130,7 @@ impl Index {
     }
 
     /// Who spoke each passage (resolved once per open index).
-    fn speakers(&self) -> Result<Speakers> {
+    pub(super) fn speakers(&self) -> Result<Speakers> {
         Ok(Speakers::new(self.column(names::SPEAKER)?))
     }
 }

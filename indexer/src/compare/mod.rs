@@ -4,13 +4,15 @@
 //! queries with the values of a field (role group, site, an attribute...), giving per cell the
 //! matching passages, the distinct participants who said them and a rate per 10,000 words of
 //! the column's text. **Keyness** lists the words a target group uses more than a reference
-//! group, with the log-likelihood G² and the Log Ratio ([`stats`]). **Keyword in context** lays
+//! group, with the log-likelihood G² and the Log Ratio ([`stats`]). **Collocates** are the words
+//! within a few words of a word or phrase, with MI and G². **Keyword in context** lays
 //! a search's matches out one per line. Stop words and fillers of speech ([`StopWords`], editable
 //! in the corpus's `stopwords.txt`) are left out of every word count, never out of search. Every figure carries the search that lists its quotes.
 //!
 //! (Text analysis, the tokenizers, is [`crate::analysis`]; this is counting.)
 
 mod cache;
+mod collocates;
 mod crosstab;
 mod groups;
 mod keyness;

@@ -8,7 +8,7 @@ pub(crate) mod columns;
 mod facets;
 mod filter;
 mod highlight;
-mod passages;
+pub(crate) mod passages;
 mod query;
 mod sort;
 

@@ -12,6 +12,7 @@ use crate::auth::{Scope, authorize};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
+mod collocates;
 mod compare;
 mod documents;
 mod facets;
@@ -89,6 +90,7 @@ fn table() -> Vec<Route> {
         Route::post("/v1/crosstab", READ, compare::crosstab),
         Route::post("/v1/keyness", READ, compare::keyness),
         Route::post("/v1/kwic", READ, compare::kwic),
+        Route::post("/v1/collocates", READ, collocates::collocates),
         Route::post("/v1/index/rebuild", WRITE, rebuild::rebuild),
     ]
 }

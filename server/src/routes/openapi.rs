@@ -27,7 +27,9 @@ use crate::export::FORMAT_PARAM;
 use crate::extract::Json;
 use crate::state::AppState;
 
-use super::{Access, compare, documents, facets, health, participants, rebuild, search, stats};
+use super::{
+    Access, collocates, compare, documents, facets, health, participants, rebuild, search, stats,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -54,13 +56,14 @@ use super::{Access, compare, documents, facets, health, participants, rebuild, s
         compare::crosstab,
         compare::keyness,
         compare::kwic,
+        collocates::collocates,
         rebuild::rebuild,
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&BearerKey),
     tags(
         (name = "search", description = "Search passages and count facet values"),
-        (name = "compare", description = "Compare groups of speakers: cross-tabs, keyness, keyword in context"),
+        (name = "compare", description = "Compare groups of speakers: cross-tabs, keyness, keyword in context, collocates"),
         (name = "documents", description = "Browse documents and passages"),
         (name = "index", description = "What the index holds, and rebuilding it"),
         (name = "service", description = "Liveness, readiness and this document"),
