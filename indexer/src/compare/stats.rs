@@ -138,7 +138,10 @@ mod tests {
     fn collocation_statistics_by_hand() {
         // 10 together, a node of 20 and a collocate of 50 in 1,000 words: E11 = 1, MI = log2 10;
         // cells 10, 10, 40, 940 against 1, 19, 49, 931.
-        close(mutual_information(10, 20, 50, 1000), std::f64::consts::LOG2_10);
+        close(
+            mutual_information(10, 20, 50, 1000),
+            std::f64::consts::LOG2_10,
+        );
         close(
             collocation_log_likelihood(10, 20, 50, 1000),
             35.066_080_832_2,
