@@ -5,7 +5,8 @@
 //! jieba segments them) and windows are counted in those words, so a Chinese window of 5 is 5
 //! words, not 5 characters. The passages holding the node's first word are found from the
 //! postings of the `words` field; only those are read and analysed again. The collocates'
-//! totals (C1) and the passages' size (N) are the group counts keyness caches.
+//! totals (C1) come from the group counts keyness caches, or else from each collocate's
+//! postings; the passages' size (N) from their word counts.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use crate::api::{
     Collocate, CollocatesRequest, CollocatesResponse, CollocatesTable, Filters, SearchRequest,
 };
 use crate::compare::cache::{Group, GroupKey};
-use crate::compare::groups::{GroupDocs, term_counts};
+use crate::compare::groups::{GroupDocs, term_count};
 use crate::compare::stats::{collocation_log_likelihood, mutual_information};
 use crate::error::{Error, Result};
 use crate::search::Index;
@@ -75,32 +76,32 @@ impl Index {
         filters: &Filters,
         value: Option<String>,
     ) -> Result<CollocatesTable> {
-        let group = self.counted_group(filters)?;
-        let windows = self.windows(&group.docs, node, req.window)?;
+        let scope = self.scope(filters)?;
+        let docs = scope.docs();
+        let windows = self.windows(docs, node, req.window)?;
         let left_out = self.left_out(req.keep_stopwords);
-        let (r1, n) = (windows.node_freq, group.docs.words);
-        let mut collocates: Vec<Collocate> = windows
-            .seen
-            .into_iter()
-            .filter(|(term, seen)| seen.freq() >= req.min_freq && !left_out(term))
-            .map(|(term, seen)| {
-                let c1 = group.terms.get(&term).copied().unwrap_or(0);
-                let o11 = seen.freq();
-                Collocate {
-                    search: SearchRequest {
-                        filters: filters.clone(),
-                        ..SearchRequest::new(together(node, &term, seen.widest))
-                    },
-                    term,
-                    freq: o11,
-                    left: seen.left,
-                    right: seen.right,
-                    corpus_freq: c1,
-                    mi: mutual_information(o11, r1, c1, n),
-                    log_likelihood: collocation_log_likelihood(o11, r1, c1, n),
-                }
-            })
-            .collect();
+        let (r1, n) = (windows.node_freq, docs.words);
+        let mut collocates = Vec::new();
+        for (term, seen) in windows.seen {
+            if seen.freq() < req.min_freq || left_out(&term) {
+                continue;
+            }
+            let c1 = scope.count(self, &term)?;
+            let o11 = seen.freq();
+            collocates.push(Collocate {
+                search: SearchRequest {
+                    filters: filters.clone(),
+                    ..SearchRequest::new(together(node, &term, seen.widest))
+                },
+                term,
+                freq: o11,
+                left: seen.left,
+                right: seen.right,
+                corpus_freq: c1,
+                mi: mutual_information(o11, r1, c1, n),
+                log_likelihood: collocation_log_likelihood(o11, r1, c1, n),
+            });
+        }
         collocates.sort_by(|x, y| {
             y.log_likelihood
                 .total_cmp(&x.log_likelihood)
@@ -116,27 +117,16 @@ impl Index {
         })
     }
 
-    /// The passages passing `filters` with their word counts, from the cache or counted now.
-    fn counted_group(&self, filters: &Filters) -> Result<Arc<Group>> {
-        let cache = self.comparisons();
-        let key = GroupKey::Passing(filters);
-        if let Some(group) = cache.group(key) {
-            return Ok(group);
+    /// The passages passing `filters`: with every word count when keyness has cached them,
+    /// else only the passages (a collocate's total is then read from its postings, which costs
+    /// far less than counting every word for the few words near a node).
+    fn scope(&self, filters: &Filters) -> Result<Scope> {
+        if let Some(group) = self.comparisons().group(GroupKey::Passing(filters)) {
+            return Ok(Scope::Counted(group));
         }
         let searcher = self.searcher();
         let docs = GroupDocs::collect(&searcher, &*self.filter_query(filters)?)?;
-        let terms = term_counts(&searcher, self.fields().words, &[&docs])?
-            .pop()
-            .unwrap_or_default();
-        let participants = docs.participants(&self.speakers()?);
-        Ok(cache.keep_group(
-            key,
-            Group {
-                docs,
-                terms,
-                participants,
-            },
-        ))
+        Ok(Scope::Passages(docs))
     }
 
     /// What lies within `window` words of each occurrence of `node` in the passages of `docs`.
@@ -166,6 +156,33 @@ impl Index {
             }
         }
         Ok(windows)
+    }
+}
+
+/// The passages a collocates table counts.
+enum Scope {
+    /// A group keyness counted, every word's total known.
+    Counted(Arc<Group>),
+    /// Only the passages.
+    Passages(GroupDocs),
+}
+
+impl Scope {
+    fn docs(&self) -> &GroupDocs {
+        match self {
+            Scope::Counted(group) => &group.docs,
+            Scope::Passages(docs) => docs,
+        }
+    }
+
+    /// Occurrences of `term` in the passages: C1.
+    fn count(&self, index: &Index, term: &str) -> Result<u64> {
+        Ok(match self {
+            Scope::Counted(group) => group.terms.get(term).copied().unwrap_or(0),
+            Scope::Passages(docs) => {
+                term_count(&index.searcher(), index.fields().words, docs, term)?
+            }
+        })
     }
 }
 

@@ -130,7 +130,7 @@ impl Index {
     }
 
     /// Who spoke each passage (resolved once per open index).
-    pub(super) fn speakers(&self) -> Result<Speakers> {
+    fn speakers(&self) -> Result<Speakers> {
         Ok(Speakers::new(self.column(names::SPEAKER)?))
     }
 }
