@@ -7,7 +7,7 @@ use std::path::Path;
 
 use indexer::api::{CollocatesResponse, Filters, KeynessRequest, SearchResponse};
 use indexer::{BuildReport, Index};
-use verbatim_tests::{TestServer, http_request};
+use verbatim_tests::{Binary, TestServer, http_request};
 
 fn group(field: &str, value: &str) -> Filters {
     serde_json::from_value(serde_json::json!({ field: value })).expect("a filter")
@@ -283,4 +283,62 @@ fn collocates_over_http_recompute_from_the_raw_counts() {
             reply.error()
         );
     }
+}
+
+#[test]
+fn the_cli_lists_collocates_and_keeps_stop_words_on_request() {
+    let corpus = tempfile::tempdir().unwrap();
+    write_trust_corpus(corpus.path());
+    let index_dir = tempfile::tempdir().unwrap();
+    indexer::build(
+        corpus.path(),
+        index_dir.path(),
+        &indexer::BuildOptions::default(),
+    )
+    .expect("the corpus builds");
+    let index = index_dir.path().display().to_string();
+    let run = |args: &[&str]| {
+        let output = Binary::Cli
+            .command()
+            .args([
+                "--index",
+                &index,
+                "collocates",
+                "trust",
+                "--window",
+                "2",
+                "--min-freq",
+                "1",
+            ])
+            .args(args)
+            .output()
+            .expect("verbatim runs");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let table = run(&[]);
+    assert!(
+        table.starts_with("every passage: \"trust\" 3 times in 11 words, 2 words either side"),
+        "{table}"
+    );
+    assert!(table.contains("budgets"), "{table}");
+    assert!(!table.contains(" and "), "a stop word: {table}");
+    let csv = run(&["--keep-stopwords", "--by", "role_group", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "node,group,term,freq,left,right,corpus_freq,node_freq,words,mi,log_likelihood,search"
+        )
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("trust,every passage,and,1,0,1,1,3,11,")),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("trust,role_group: GP,budgets,3,2,1,2,2,7,")),
+        "{csv}"
+    );
 }
