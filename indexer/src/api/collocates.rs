@@ -87,16 +87,22 @@ impl CollocatesRequest {
     pub fn validate(&self) -> Result<(), Error> {
         check_query_length("q", &self.q)?;
         if self.q.trim().is_empty() {
-            return Err(Error::InvalidValue {
-                field: "q".into(),
-                reason: "no word to find collocates of".into(),
-                hint: Some("give a word or a phrase, e.g. trust or primary care".into()),
-            });
+            return Err(no_word());
         }
         self.filters.validate()?;
         in_range("window", self.window as u64, 1, MAX_WINDOW as u64)?;
         in_range("min_freq", self.min_freq, 1, super::MAX_MIN_FREQ)?;
         in_range("limit", self.limit as u64, 1, MAX_COLLOCATES as u64)
+    }
+}
+
+/// The error for a node with no word in it: a query that says nothing to look for, answered
+/// as search answers one (400 `invalid_query`).
+pub(crate) fn no_word() -> Error {
+    Error::Query {
+        column: 1,
+        reason: "no word to find collocates of".into(),
+        hint: Some("give a word or a phrase, e.g. trust or primary care".into()),
     }
 }
 

@@ -6,7 +6,7 @@
 //! `GET` routes ([`QueryForm`]) and the text forms of single values ([`YearRange`], [`FacetField`],
 //! [`Sort`]) are all defined here, next to the types.
 
-mod collocates;
+pub(crate) mod collocates;
 mod compare;
 mod one_or_many;
 #[cfg(feature = "openapi")]

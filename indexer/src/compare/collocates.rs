@@ -22,7 +22,7 @@ use crate::api::{
 use crate::compare::cache::{Group, GroupKey};
 use crate::compare::groups::{GroupDocs, term_count};
 use crate::compare::stats::{collocation_log_likelihood, mutual_information};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::search::Index;
 use crate::search::passages::StoredPassage;
 
@@ -38,11 +38,7 @@ impl Index {
         req.validate()?;
         let node = node_words(&req.q);
         if node.is_empty() {
-            return Err(Error::InvalidValue {
-                field: "q".into(),
-                reason: format!("{:?} holds no word", req.q),
-                hint: Some("give a word or a phrase, e.g. trust or primary care".into()),
-            });
+            return Err(crate::api::collocates::no_word());
         }
         let all = self.collocates_table(req, &node, &req.filters, None)?;
         let groups = match &req.by {

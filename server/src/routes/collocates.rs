@@ -24,8 +24,8 @@ use crate::state::{AppState, Lane};
     request_body = CollocatesRequest,
     responses(
         (status = 200, description = "The node's words and a table of collocates, and one per value of `by` (as JSON, or the file `format` names)", body = CollocatesResponse),
-        (status = 400, description = "`invalid_json`", body = ErrorBody),
-        (status = 422, description = "`invalid_field_value`: an empty node, a value out of range; the message names the field", body = ErrorBody),
+        (status = 400, description = "`invalid_query` (a node without a word, such as `...`) or `invalid_json`", body = ErrorBody),
+        (status = 422, description = "`invalid_field_value`: a value out of range; the message names the field", body = ErrorBody),
     )
 )]
 pub(crate) async fn collocates(
