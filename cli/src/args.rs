@@ -13,6 +13,10 @@ use anyhow::anyhow;
 use clap::builder::{PossibleValuesParser, RangedU64ValueParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 use indexer::api::{
+    CollocatesRequest, DEFAULT_COLLOCATE_FREQ, DEFAULT_COLLOCATES, DEFAULT_WINDOW, MAX_COLLOCATES,
+    MAX_WINDOW,
+};
+use indexer::api::{
     DEFAULT_KEY_TERMS, DEFAULT_KWIC_WIDTH, DEFAULT_LIMIT, DEFAULT_MIN_FREQ, DocumentsRequest,
     FacetField, Filters, KeynessRequest, MAX_CONTEXT, MAX_KEY_TERMS, MAX_KWIC_WIDTH, MAX_LIMIT,
     MAX_MIN_FREQ, MAX_OFFSET, QueryForm, SearchRequest, Sort, YearRange,
@@ -71,6 +75,13 @@ Examples:
   verbatim keyness --target role_group=GP --reference role_group=manager
   verbatim keyness --target role_group=GP                     GPs against everyone else
   verbatim keyness --target site='site 1' --min-freq 5 -n 20 --format csv";
+
+const COLLOCATES_EXAMPLES: &str = "\
+Examples:
+  verbatim collocates trust                          the words within 5 of trust
+  verbatim collocates 'primary care' --window 3      of a phrase, 3 words either side
+  verbatim collocates trust --by role_group          a table per role group
+  verbatim collocates 初级保健 --format csv";
 
 const FACETS_EXAMPLES: &str = "\
 Examples:
@@ -255,6 +266,9 @@ pub enum Command {
     /// List the words a group uses more than another (or than everyone else).
     #[command(after_help = KEYNESS_EXAMPLES)]
     Keyness(KeynessArgs),
+    /// List the words found within a few words of a word or phrase, with MI and log-likelihood.
+    #[command(after_help = COLLOCATES_EXAMPLES)]
+    Collocates(CollocatesArgs),
     /// Check every quote of a draft against the corpus: where it was said, and by whom.
     Verify(crate::cmd::verify::VerifyArgs),
     /// Print a shell completion script.
@@ -678,6 +692,57 @@ pub struct CrosstabArgs {
     pub format: TableFormat,
 }
 
+/// `verbatim collocates`.
+#[derive(Debug, clap::Args)]
+pub struct CollocatesArgs {
+    /// The word or phrase (the node), matched as whole words: `trust`, `primary care`.
+    #[arg(value_name = "WORD")]
+    pub node: String,
+
+    /// Words counted on each side of the node (1 to 20).
+    #[arg(long, short = 'w', value_name = "N", default_value_t = DEFAULT_WINDOW, value_parser = from_one_to(MAX_WINDOW))]
+    pub window: usize,
+
+    /// Fewest co-occurrences for a word to be listed.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_COLLOCATE_FREQ, value_parser = RangedU64ValueParser::<u64>::new().range(1..=MAX_MIN_FREQ))]
+    pub min_freq: u64,
+
+    /// Most collocates to list per table (1 to 1000).
+    #[arg(long, short = 'n', value_name = "N", default_value_t = DEFAULT_COLLOCATES, value_parser = from_one_to(MAX_COLLOCATES))]
+    pub limit: usize,
+
+    /// Also a table per value of this field: role_group, role, site, kind, lang, year,
+    /// speaker, doc or attr.NAME.
+    #[arg(long, value_name = "FIELD", value_parser = parse_facet_field)]
+    pub by: Option<FacetField>,
+
+    /// Count stop words and fillers (the, um, 嗯...) too.
+    #[arg(long)]
+    pub keep_stopwords: bool,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Output format: table, json (the API's answer), csv, md or xlsx.
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+impl CollocatesArgs {
+    /// The API request these flags describe.
+    pub fn to_request(&self) -> CollocatesRequest {
+        CollocatesRequest {
+            filters: self.filters.to_filters(),
+            window: self.window,
+            min_freq: self.min_freq,
+            limit: self.limit,
+            keep_stopwords: self.keep_stopwords,
+            by: self.by.clone(),
+            ..CollocatesRequest::new(self.node.clone())
+        }
+    }
+}
+
 /// `verbatim keyness`.
 #[derive(Debug, clap::Args)]
 pub struct KeynessArgs {
@@ -697,6 +762,10 @@ pub struct KeynessArgs {
     #[arg(long, short = 'n', value_name = "N", default_value_t = DEFAULT_KEY_TERMS, value_parser = from_one_to(MAX_KEY_TERMS))]
     pub limit: usize,
 
+    /// Count stop words and fillers (the, um, 嗯...) too; the corpus's stopwords.txt edits the list.
+    #[arg(long)]
+    pub keep_stopwords: bool,
+
     /// Output format: table, json (the API's answer), csv, md or xlsx.
     #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = TableFormat::Table)]
     pub format: TableFormat,
@@ -714,6 +783,7 @@ impl KeynessArgs {
             reference,
             min_freq: self.min_freq,
             limit: self.limit,
+            keep_stopwords: self.keep_stopwords,
             ..KeynessRequest::new(group("--target", &self.target)?)
         };
         request.validate().map_err(|error| {

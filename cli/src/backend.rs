@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
+use indexer::api::{CollocatesRequest, CollocatesResponse};
 use indexer::api::{
     CrosstabRequest, CrosstabResponse, DocumentDetail, DocumentList, DocumentsRequest, FacetCount,
     FacetField, FacetQuery, Filters, KeynessRequest, KeynessResponse, ParticipantInfo,
@@ -91,6 +92,14 @@ impl Backend {
                 remote.post_file("/v1/verify", render::Format::Docx.media_type(), bytes)
             }
             (Backend::Local(index), draft) => index.latest().verify(draft).map_err(engine_error),
+        }
+    }
+
+    /// The collocates of a word or phrase.
+    pub fn collocates(&self, request: &CollocatesRequest) -> anyhow::Result<CollocatesResponse> {
+        match self {
+            Backend::Remote(remote) => remote.post("/v1/collocates", request),
+            Backend::Local(index) => index.latest().collocates(request).map_err(engine_error),
         }
     }
 

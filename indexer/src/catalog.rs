@@ -42,6 +42,9 @@ pub struct Catalog {
     /// build, kept by the updates.
     #[serde(default)]
     pub pair_words: Vec<String>,
+    /// The edits of the corpus's `stopwords.txt` (a word, or `!word` to count a default again).
+    #[serde(default)]
+    pub stop_words: Vec<String>,
 }
 
 /// A corpus file as last indexed.

@@ -479,7 +479,10 @@ impl Run {
 fn is_config(rel: &str) -> bool {
     matches!(
         FileKind::of(rel),
-        FileKind::Participants | FileKind::RoleGroups | FileKind::DocumentsSheet
+        FileKind::Participants
+            | FileKind::RoleGroups
+            | FileKind::DocumentsSheet
+            | FileKind::StopWords
     )
 }
 

@@ -36,7 +36,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use indexer::api::{
-    CrosstabResponse, KeynessResponse, KwicResponse, SearchRequest, SearchResponse,
+    CollocatesResponse, CrosstabResponse, KeynessResponse, KwicResponse, SearchRequest,
+    SearchResponse,
 };
 
 pub use appendix::{Appendix, SectionQuotes};
@@ -247,6 +248,17 @@ pub fn keyness(format: Format, response: &KeynessResponse) -> Result<Vec<u8>> {
         &TABLE_FORMATS,
         response,
         || vec![sheet::keyness(response), sheet::keyness_groups(response)],
+        |_| Ok(()),
+    )
+}
+
+/// A collocates table in `format`: every table of the answer in one sheet, a row per collocate.
+pub fn collocates(format: Format, response: &CollocatesResponse) -> Result<Vec<u8>> {
+    tabular(
+        format,
+        &TABLE_FORMATS,
+        response,
+        || vec![sheet::collocates(response)],
         |_| Ok(()),
     )
 }

@@ -2,11 +2,12 @@
 //! tabular format: CSV writes a sheet, Markdown a pipe table, XLSX a worksheet per sheet.
 
 use indexer::api::{
-    CrosstabResponse, GroupSize, Hit, KeynessResponse, KwicResponse, QueryForm, SearchRequest,
+    CollocatesResponse, CrosstabResponse, GroupSize, Hit, KeynessResponse, KwicResponse, QueryForm,
+    SearchRequest,
 };
 
 use crate::Appendix;
-use crate::words::group_name;
+use crate::words::{filters_text, group_name};
 
 /// A table with a name (the worksheet's), column headings and rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -268,6 +269,55 @@ pub fn keyness(response: &KeynessResponse) -> Sheet {
                     Value::Count(term.participants),
                     text(search_text(&term.search)),
                 ]
+            })
+            .collect(),
+    }
+}
+
+/// Collocates, a row each: the whole table's first, then each group's, with the counts the
+/// statistics come from (so a reader can recompute MI and G² from the file alone).
+pub fn collocates(response: &CollocatesResponse) -> Sheet {
+    let node = response.node.join(" ");
+    let node = node.as_str();
+    Sheet {
+        name: "Collocates",
+        columns: columns(&[
+            "node",
+            "group",
+            "term",
+            "freq",
+            "left",
+            "right",
+            "corpus_freq",
+            "node_freq",
+            "words",
+            "mi",
+            "log_likelihood",
+            "search",
+        ]),
+        rows: std::iter::once(&response.all)
+            .chain(&response.groups)
+            .flat_map(|table| {
+                let group = match filters_text(&table.filters) {
+                    text if text.is_empty() => "every passage".to_string(),
+                    text => text,
+                };
+                table.collocates.iter().map(move |collocate| {
+                    vec![
+                        text(node),
+                        text(group.as_str()),
+                        text(&collocate.term),
+                        Value::Count(collocate.freq),
+                        Value::Count(collocate.left),
+                        Value::Count(collocate.right),
+                        Value::Count(collocate.corpus_freq),
+                        Value::Count(table.node_freq),
+                        Value::Count(table.words),
+                        Value::Number(collocate.mi),
+                        Value::Number(collocate.log_likelihood),
+                        text(search_text(&collocate.search)),
+                    ]
+                })
             })
             .collect(),
     }

@@ -1,7 +1,7 @@
 // Verbatim search page: talks to the /v1 API of the server that serves it, and nothing else.
 //
-// Four views of the corpus, each an address of its own (see state.js): the quotes matching a
-// search, their concordance (keyword in context), a cross-tab of queries by a field, and the
+// Five views of the corpus, each an address of its own (see state.js): the quotes matching a
+// search, their concordance (keyword in context), the collocates of a word, a cross-tab of queries by a field, and the
 // key terms of one group against another. This module draws the view the state names, with the
 // filters beside it, and wires the controls every view shares.
 //
@@ -13,6 +13,7 @@
 // the API writes; `wire()` and `sync(state)`, when present, set up and fill its controls.
 
 import { announce, el, hideMessage, showMessage } from "./dom.js";
+import { collocatesView } from "./collocates.js";
 import { crosstabView } from "./crosstab.js";
 import { showExports } from "./exports.js";
 import { clearFacets, foldPanels, loadFacets, redrawFacets, renderFacets, toggleCountsTables } from "./facets.js";
@@ -26,10 +27,11 @@ import { PAGE_SIZE, commit, followUrl, go, state, urlFor, whenStateChanges } fro
 import { verifyView } from "./verify.js";
 
 const VIEWS = {
-  search: quotesView, kwic: kwicView, crosstab: crosstabView, keyness: keynessView, verify: verifyView,
+  search: quotesView, kwic: kwicView, collocates: collocatesView, crosstab: crosstabView, keyness: keynessView,
+  verify: verifyView,
 };
 // The views that show the search box's query; from the others, a search shows its quotes.
-const SEARCHING_VIEWS = new Set(["search", "kwic"]);
+const SEARCHING_VIEWS = new Set(["search", "kwic", "collocates"]);
 
 const $ = (id) => document.getElementById(id);
 const ui = {

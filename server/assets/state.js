@@ -6,7 +6,7 @@
 // they are.
 
 export const PAGE_SIZE = 20;
-const VIEW_NAMES = ["search", "kwic", "crosstab", "keyness", "verify"];
+const VIEW_NAMES = ["search", "kwic", "collocates", "crosstab", "keyness", "verify"];
 
 // The filters the API takes, with their names in words. Participant attributes (`attr.NAME`)
 // come on top, named after the participants sheet's column.
@@ -21,7 +21,7 @@ export const GROUP_FIELDS = ["role_group", "role", "site", "kind", "lang", "year
 
 const DEFAULTS = {
   view: "search", q: "", sort: "relevance", page: 1, width: 40, by: "role_group", target: "",
-  reference: "", minFreq: 3, terms: 20,
+  reference: "", minFreq: 3, terms: 20, span: 5,
 };
 const SORTS = ["relevance", "doc", "date"];
 const TERM_COUNTS = [10, 20, 50, 100];
@@ -71,6 +71,7 @@ function readUrl() {
   if (SORTS.includes(sort)) s.sort = sort;
   s.page = whole(params.get("page"), 1, Number.MAX_SAFE_INTEGER, 1);
   s.width = whole(params.get("width"), 1, 200, DEFAULTS.width);
+  s.span = whole(params.get("span"), 1, 20, DEFAULTS.span);
   const by = params.get("by");
   if (by && (GROUP_FIELDS.includes(by) || isAttribute(by))) s.by = by;
   s.rows = params.getAll("row").filter((row) => row.trim() !== "");
@@ -93,6 +94,7 @@ export function urlFor(s) {
   if (s.sort !== DEFAULTS.sort) params.set("sort", s.sort);
   if (s.page > 1) params.set("page", String(s.page));
   if (s.view === "kwic" && s.width !== DEFAULTS.width) params.set("width", String(s.width));
+  if (s.view === "collocates" && s.span !== DEFAULTS.span) params.set("span", String(s.span));
   if (s.view === "crosstab" || s.view === "keyness") {
     if (s.by !== DEFAULTS.by) params.set("by", s.by);
   }
@@ -166,6 +168,11 @@ function filtersFromApi(filters) {
 // The address of the quotes an API answer points to (a cross-tab cell's or a key term's search).
 export function quotesUrl(request) {
   return urlFor({ ...emptyState(), q: request.q, filters: filtersFromApi(request.filters), sort: request.sort });
+}
+
+// The address of the concordance of an API answer's search (a collocate's).
+export function concordanceUrl(request) {
+  return urlFor({ ...emptyState(), view: "kwic", q: request.q, filters: filtersFromApi(request.filters) });
 }
 
 // ---- The current state, and changing it -----------------------------------------------------

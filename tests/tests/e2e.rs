@@ -7,6 +7,7 @@
 
 mod chinese;
 mod cli;
+mod collocates;
 mod compare;
 mod export;
 mod indexer;

@@ -2,6 +2,7 @@
 //! answer in the chosen format. They return whether anything matched (the exit status).
 
 mod batch;
+mod collocates;
 mod completions;
 mod crosstab;
 mod documents;
@@ -39,6 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
         Command::Batch(c) => batch::run(c, &Backend::open(&source)?, &mut out)?,
         Command::Crosstab(c) => crosstab::run(c, &Backend::open(&source)?, &mut out, palette)?,
         Command::Keyness(c) => keyness::run(c, &Backend::open(&source)?, &mut out, palette)?,
+        Command::Collocates(c) => collocates::run(c, &Backend::open(&source)?, &mut out, palette)?,
         Command::Verify(c) => verify::run(c, &Backend::open(&source)?, &mut out)?,
     };
     let mut stdout = io::stdout().lock();

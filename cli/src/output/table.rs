@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use indexer::api::{
-    CrosstabResponse, DocumentDetail, DocumentInfo, DocumentList, FacetCount, FacetField,
-    GroupSize, Hit, Holding, KeynessResponse, ParticipantInfo, PassageDetail, PassageView,
-    SearchRequest, SearchResponse, Span, Stats,
+    CollocatesResponse, CrosstabResponse, DocumentDetail, DocumentInfo, DocumentList, FacetCount,
+    FacetField, GroupSize, Hit, Holding, KeynessResponse, ParticipantInfo, PassageDetail,
+    PassageView, SearchRequest, SearchResponse, Span, Stats,
 };
 use render::sheet::Sheet;
 
@@ -291,8 +291,11 @@ pub fn write_documents(
 
 /// Columns of the shared sheets that a terminal table leaves out: the searches behind each
 /// figure and the repeated group sizes (the JSON, CSV and XLSX formats keep them).
-const SHEET_COLUMNS_LEFT_OUT: [&str; 6] = [
+const SHEET_COLUMNS_LEFT_OUT: [&str; 9] = [
     "search",
+    "node",
+    "node_freq",
+    "words",
     "target",
     "reference",
     "target_words",
@@ -311,6 +314,28 @@ pub fn write_keyness(
     writeln!(out, "target:    {}", group(&response.target))?;
     writeln!(out, "reference: {}\n", group(&response.reference))?;
     write_sheet(out, &render::sheet::keyness(response), palette)
+}
+
+/// Writes collocates as aligned columns after a line giving the node and the text's size.
+pub fn write_collocates(
+    out: &mut impl Write,
+    response: &CollocatesResponse,
+    palette: Palette,
+) -> io::Result<()> {
+    let node = response.node.join(" ");
+    for table in std::iter::once(&response.all).chain(&response.groups) {
+        let group = match words::filters_text(&table.filters) {
+            text if text.is_empty() => "every passage".to_string(),
+            text => text,
+        };
+        writeln!(
+            out,
+            "{group}: {node:?} {} times in {} words, {} words either side",
+            table.node_freq, table.words, response.window
+        )?;
+    }
+    writeln!(out)?;
+    write_sheet(out, &render::sheet::collocates(response), palette)
 }
 
 /// Writes a cross-tab as a matrix: in each cell the passages, the participants in parentheses

@@ -193,6 +193,10 @@ pub struct KeynessRequest {
     )]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
     pub limit: usize,
+    /// Count stop words and fillers of speech (`the`, `um`, `嗯`...) too; punctuation and bare
+    /// numbers are never counted (default false).
+    #[serde(default)]
+    pub keep_stopwords: bool,
 }
 
 fn default_min_freq() -> u64 {
@@ -211,6 +215,7 @@ impl KeynessRequest {
             reference: None,
             min_freq: DEFAULT_MIN_FREQ,
             limit: DEFAULT_KEY_TERMS,
+            keep_stopwords: false,
         }
     }
 

@@ -6,6 +6,7 @@
 //! `GET` routes ([`QueryForm`]) and the text forms of single values ([`YearRange`], [`FacetField`],
 //! [`Sort`]) are all defined here, next to the types.
 
+pub(crate) mod collocates;
 mod compare;
 mod one_or_many;
 #[cfg(feature = "openapi")]
@@ -25,6 +26,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::Error;
 use crate::model::{Kind, Lang, Origin};
 
+pub use collocates::{
+    Collocate, CollocatesRequest, CollocatesResponse, CollocatesTable, DEFAULT_COLLOCATE_FREQ,
+    DEFAULT_COLLOCATES, DEFAULT_WINDOW, MAX_COLLOCATES, MAX_WINDOW,
+};
 pub use compare::{
     CrosstabCell, CrosstabColumn, CrosstabRequest, CrosstabResponse, CrosstabRow,
     CrosstabRowResult, DEFAULT_KEY_TERMS, DEFAULT_KWIC_WIDTH, DEFAULT_MIN_FREQ, GroupSize, KeyTerm,

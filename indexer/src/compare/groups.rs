@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
+use tantivy::postings::Postings;
 use tantivy::query::Query;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{BitSet, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
@@ -33,6 +34,11 @@ impl GroupDocs {
     /// The passages matching `query`.
     pub fn collect(searcher: &Searcher, query: &dyn Query) -> Result<GroupDocs> {
         Ok(searcher.search(query, &GroupCollector)?)
+    }
+
+    /// Whether passage `doc` of segment `segment` is in the group.
+    pub fn contains(&self, segment: usize, doc: DocId) -> bool {
+        self.segments[segment].contains(doc)
     }
 
     /// Every passage of the index outside this group.
@@ -204,6 +210,33 @@ pub fn term_counts(
         }
     }
     Ok(counts)
+}
+
+/// Occurrences of the term `term` of `field` in the passages of `group`, from its postings.
+pub fn term_count(
+    searcher: &Searcher,
+    field: Field,
+    group: &GroupDocs,
+    term: &str,
+) -> tantivy::Result<u64> {
+    let term = tantivy::Term::from_field_text(field, term);
+    let mut count = 0;
+    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+        let docs = &group.segments[segment];
+        let inverted = reader.inverted_index(field)?;
+        let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::WithFreqs)?
+        else {
+            continue;
+        };
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if docs.contains(doc) {
+                count += u64::from(postings.term_freq());
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(count)
 }
 
 /// Distinct speakers of the passages of `group` holding the term `term` of `field`.

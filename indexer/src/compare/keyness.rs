@@ -6,8 +6,7 @@
 //! segments them, without the sub-words the index adds for recall). Stop words, single Latin
 //! letters and numbers are left out of the list but not out of the groups' sizes.
 
-use std::collections::HashSet;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::api::{Filters, GroupSize, KeyTerm, KeynessRequest, KeynessResponse, SearchRequest};
@@ -17,12 +16,6 @@ use crate::compare::stats::{log_likelihood, log_ratio, over_represented, per_10k
 use crate::error::Result;
 use crate::schema::names;
 use crate::search::Index;
-
-/// Hand-written stop lists (see the files' headers).
-const STOP_WORDS: [&str; 2] = [
-    include_str!("stopwords/en.txt"),
-    include_str!("stopwords/zh.txt"),
-];
 
 impl Index {
     /// The terms over-represented in `req.target` against `req.reference` (everyone else when
@@ -37,10 +30,11 @@ impl Index {
         };
         let (target, reference) = self.groups(&req.target, reference_key)?;
         let (c, d) = (target.docs.words, reference.docs.words);
+        let left_out = self.left_out(req.keep_stopwords);
         let mut terms: Vec<(&str, u64, u64, f64)> = target
             .terms
             .iter()
-            .filter(|&(term, &a)| a >= req.min_freq && !is_stop_word(term))
+            .filter(|&(term, &a)| a >= req.min_freq && !left_out(term))
             .filter_map(|(term, &a)| {
                 let b = reference.terms.get(term).copied().unwrap_or(0);
                 over_represented(a, b, c, d)
@@ -147,37 +141,5 @@ fn group_size(filters: Option<&Filters>, group: &Group) -> GroupSize {
         passages: group.docs.passages,
         words: group.docs.words,
         participants: group.participants,
-    }
-}
-
-/// Whether a word is left out of key-term lists: a stop word, a single Latin letter or digit
-/// string.
-fn is_stop_word(term: &str) -> bool {
-    static LIST: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    let list = LIST.get_or_init(|| {
-        STOP_WORDS
-            .iter()
-            .flat_map(|file| file.lines())
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .collect()
-    });
-    list.contains(term)
-        || term.chars().all(|c| c.is_ascii_digit())
-        || (term.len() == 1 && term.is_ascii())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stop_words_numbers_and_letters_are_left_out() {
-        for word in ["the", "don", "t", "的", "我们", "2019", "x"] {
-            assert!(is_stop_word(word), "{word}");
-        }
-        for word in ["commissioning", "ccg", "保健", "gp"] {
-            assert!(!is_stop_word(word), "{word}");
-        }
     }
 }

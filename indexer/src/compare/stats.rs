@@ -2,6 +2,9 @@
 //! can recompute every figure from the counts the API returns.
 //!
 //! A term occurs `a` times in a target of `c` words and `b` times in a reference of `d` words.
+//!
+//! For collocates (as #LancsBox documents them, Brezina et al. 2015): a collocate occurs `o11`
+//! times within the windows of a node that occurs `r1` times, and `c1` times in all, in `n` words.
 
 /// Occurrences per 10,000 words (0 for an empty text).
 pub fn per_10k(count: u64, words: u64) -> f64 {
@@ -53,6 +56,44 @@ pub fn over_represented(a: u64, b: u64, c: u64, d: u64) -> bool {
     u128::from(a) * u128::from(d) > u128::from(b) * u128::from(c)
 }
 
+/// Mutual information of a node and a collocate: log2(O11 / E11), where E11 = R1 · C1 / N is
+/// the co-occurrences expected by chance (0 when any count is 0).
+pub fn mutual_information(o11: u64, r1: u64, c1: u64, n: u64) -> f64 {
+    if o11 == 0 || r1 == 0 || c1 == 0 || n == 0 {
+        return 0.0;
+    }
+    let expected = r1 as f64 * c1 as f64 / n as f64;
+    (o11 as f64 / expected).log2()
+}
+
+/// Log-likelihood G² of node and collocate: 2 Σ Oij ln(Oij / Eij) over the 2×2 table of
+/// O11 (together), O12 = R1 − O11 (the node without the collocate), O21 = C1 − O11 (the
+/// collocate without the node) and O22 = N − R1 − C1 + O11, with Eij = Ri · Cj / N. A cell
+/// that would be negative (a collocate seen twice in one node's window) counts as 0.
+pub fn collocation_log_likelihood(o11: u64, r1: u64, c1: u64, n: u64) -> f64 {
+    if n == 0 {
+        return 0.0;
+    }
+    let (o11, r1, c1, n) = (o11 as f64, r1 as f64, c1 as f64, n as f64);
+    let cells = [
+        (o11, r1, c1),
+        ((r1 - o11).max(0.0), r1, n - c1),
+        ((c1 - o11).max(0.0), n - r1, c1),
+        ((n - r1 - c1 + o11).max(0.0), n - r1, n - c1),
+    ];
+    2.0 * cells
+        .iter()
+        .map(|&(observed, row, column)| {
+            let expected = row * column / n;
+            if observed == 0.0 || expected <= 0.0 {
+                0.0
+            } else {
+                observed * (observed / expected).ln()
+            }
+        })
+        .sum::<f64>()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +132,24 @@ mod tests {
         // A zero reference count is taken as 0.5: (4/100) / (0.5/100) = 8 -> 3 points.
         close(log_ratio(4, 0, 100, 100), 3.0);
         close(log_ratio(0, 4, 100, 100), -3.0);
+    }
+
+    #[test]
+    fn collocation_statistics_by_hand() {
+        // 10 together, a node of 20 and a collocate of 50 in 1,000 words: E11 = 1, MI = log2 10;
+        // cells 10, 10, 40, 940 against 1, 19, 49, 931.
+        close(
+            mutual_information(10, 20, 50, 1000),
+            std::f64::consts::LOG2_10,
+        );
+        close(
+            collocation_log_likelihood(10, 20, 50, 1000),
+            35.066_080_832_2,
+        );
+        // As often as chance: MI 0, G² 0.
+        close(mutual_information(1, 20, 50, 1000), 0.0);
+        close(collocation_log_likelihood(1, 20, 50, 1000), 0.0);
+        close(mutual_information(0, 20, 50, 1000), 0.0);
     }
 
     #[test]

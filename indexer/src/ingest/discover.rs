@@ -31,6 +31,8 @@ pub enum FileKind {
     RoleGroups,
     /// `documents.csv` at the root: metadata for files without front matter.
     DocumentsSheet,
+    /// `stopwords.txt` at the root: the project's edits of the stop words.
+    StopWords,
     /// README*, LICENSE*, NOTICE*, dotfiles: skipped silently.
     Ignored,
     /// Anything else: skipped with a warning naming the file.
@@ -51,6 +53,8 @@ impl FileKind {
             FileKind::RoleGroups
         } else if at_root && lower == DOCUMENTS_FILE {
             FileKind::DocumentsSheet
+        } else if at_root && lower == crate::compare::STOP_WORDS_FILE {
+            FileKind::StopWords
         } else if lower.ends_with(".jsonl") {
             FileKind::Jsonl
         } else {

@@ -193,7 +193,10 @@ mod tests {
                     assert!(errors.is_empty(), "{errors:?}");
                     passages.extend(docs.into_iter().flat_map(|d| d.passages));
                 }
-                FileKind::Ignored | FileKind::Unsupported | FileKind::DocumentsSheet => {}
+                FileKind::Ignored
+                | FileKind::Unsupported
+                | FileKind::DocumentsSheet
+                | FileKind::StopWords => {}
             }
         }
         join_participants(&mut passages, &participants, &groups);

@@ -8,7 +8,7 @@ pub(crate) mod columns;
 mod facets;
 mod filter;
 mod highlight;
-mod passages;
+pub(crate) mod passages;
 mod query;
 mod sort;
 
@@ -64,6 +64,8 @@ pub struct Index {
     comparisons: crate::compare::Cache,
     /// What citations name each document by.
     cited: CitedSources,
+    /// The words left out of keyness and collocates: the defaults with the corpus's edits.
+    stop_words: crate::compare::StopWords,
 }
 
 impl Index {
@@ -89,6 +91,7 @@ impl Index {
             .collect();
         let ranks = DocRanks::new(&catalog);
         let cited = CitedSources::new(catalog.documents.values().map(|d| &d.document));
+        let stop_words = crate::compare::StopWords::new(&catalog.stop_words);
         let searcher = reader.searcher();
         Ok(Index {
             dir: dir.to_path_buf(),
@@ -102,6 +105,7 @@ impl Index {
             pair_words,
             comparisons: crate::compare::Cache::default(),
             cited,
+            stop_words,
         })
     }
 
@@ -427,6 +431,11 @@ impl Index {
     /// The cache of group counts.
     pub(crate) fn comparisons(&self) -> &crate::compare::Cache {
         &self.comparisons
+    }
+
+    /// The stop words of this index's corpus.
+    pub(crate) fn stop_words(&self) -> &crate::compare::StopWords {
+        &self.stop_words
     }
 
     /// The passages around one, as users see them.

@@ -17,6 +17,8 @@ pub(super) struct Scan {
     pub(super) documents: BTreeMap<String, ScannedFile>,
     pub(super) participants: Vec<Participant>,
     pub(super) role_groups: RoleGroups,
+    /// The edits of `stopwords.txt`.
+    pub(super) stop_words: Vec<String>,
     /// `documents.csv`: descriptions of files that carry none of their own.
     pub(super) documents_sheet: ingest::DocumentsSheet,
     pub(super) documents_sheet_path: PathBuf,
@@ -70,6 +72,7 @@ pub(super) fn scan_corpus(root: &Path) -> Result<Scan> {
         documents: BTreeMap::new(),
         participants: Vec::new(),
         role_groups: RoleGroups::default(),
+        stop_words: Vec::new(),
         documents_sheet: ingest::DocumentsSheet::default(),
         documents_sheet_path: PathBuf::new(),
         config_hash: String::new(),
@@ -93,7 +96,10 @@ pub(super) fn scan_corpus(root: &Path) -> Result<Scan> {
                 tracing::warn!(file = %file.path.display(), "skipped: {why}");
                 scan.skipped.push((file.rel.clone(), why));
             }
-            FileKind::Participants | FileKind::RoleGroups | FileKind::DocumentsSheet => {
+            FileKind::Participants
+            | FileKind::RoleGroups
+            | FileKind::DocumentsSheet
+            | FileKind::StopWords => {
                 let Some(text) = read_text(&file, &mut scan.config_errors, &mut config) else {
                     continue;
                 };
@@ -107,6 +113,11 @@ pub(super) fn scan_corpus(root: &Path) -> Result<Scan> {
                         let (sheet, errors) = ingest::parse_documents_sheet(&file.path, &text);
                         scan.documents_sheet = sheet;
                         scan.documents_sheet_path = file.path.clone();
+                        scan.config_errors.extend(errors);
+                    }
+                    FileKind::StopWords => {
+                        let (edits, errors) = crate::compare::parse_stop_words(&file.path, &text);
+                        scan.stop_words = edits;
                         scan.config_errors.extend(errors);
                     }
                     _ => match ingest::parse_role_groups(&file.path, &text) {

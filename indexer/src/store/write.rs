@@ -56,6 +56,7 @@ pub(super) fn write_generation(
     catalog.config_hash = scan.config_hash.clone();
     catalog.participants = scan.participants.clone();
     catalog.role_groups = scan.role_groups.clone();
+    catalog.stop_words = scan.stop_words.clone();
     catalog.config_errors = scan
         .config_errors
         .iter()

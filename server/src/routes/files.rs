@@ -268,7 +268,8 @@ fn upload_target(folder: &Path, name: &str) -> Result<PathBuf, ApiError> {
         | FileKind::Jsonl
         | FileKind::Participants
         | FileKind::RoleGroups
-        | FileKind::DocumentsSheet => Ok(rel),
+        | FileKind::DocumentsSheet
+        | FileKind::StopWords => Ok(rel),
         FileKind::Ignored | FileKind::Unsupported => Err(ApiError::new(
             ErrorCode::UnsupportedFormat,
             format!("{name:?} is not a format the corpus reads ({})", formats()),

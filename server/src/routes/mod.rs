@@ -13,6 +13,7 @@ use crate::auth::{Scope, authorize};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
+mod collocates;
 mod compare;
 mod documents;
 mod facets;
@@ -147,6 +148,7 @@ fn table() -> Vec<Route> {
         Route::post("/v1/crosstab", READ, compare::crosstab),
         Route::post("/v1/keyness", READ, compare::keyness),
         Route::post("/v1/kwic", READ, compare::kwic),
+        Route::post("/v1/collocates", READ, collocates::collocates),
         Route::post("/v1/index/rebuild", WRITE, rebuild::rebuild),
         Route::post(VERIFY_PATH, READ, verify::verify).with_body_limit(own_body_limit(VERIFY_PATH)),
         Route::post(files::UPLOAD_PATH, WRITE, files::upload)

@@ -28,8 +28,8 @@ use crate::extract::Json;
 use crate::state::AppState;
 
 use super::{
-    Access, compare, documents, facets, files, health, index, participants, rebuild, search, stats,
-    verify,
+    Access, collocates, compare, documents, facets, files, health, index, participants, rebuild,
+    search, stats, verify,
 };
 
 #[derive(OpenApi)]
@@ -58,6 +58,7 @@ use super::{
         compare::crosstab,
         compare::keyness,
         compare::kwic,
+        collocates::collocates,
         rebuild::rebuild,
         verify::verify,
         files::upload,
@@ -67,7 +68,7 @@ use super::{
     modifiers(&BearerKey),
     tags(
         (name = "search", description = "Search passages and count facet values"),
-        (name = "compare", description = "Compare groups of speakers: cross-tabs, keyness, keyword in context"),
+        (name = "compare", description = "Compare groups of speakers: cross-tabs, keyness, keyword in context, collocates"),
         (name = "documents", description = "Browse documents and passages"),
         (name = "index", description = "What the index holds, how it follows its corpus, and rebuilding it"),
         (name = "service", description = "Liveness, readiness and this document"),

@@ -34,7 +34,7 @@ macro_rules! script {
     };
 }
 
-static ASSETS: [Asset; 18] = [
+static ASSETS: [Asset; 19] = [
     Asset {
         path: "/",
         content_type: "text/html; charset=utf-8",
@@ -50,6 +50,7 @@ static ASSETS: [Asset; 18] = [
     script!("exports.js"),
     script!("quotes.js"),
     script!("kwic.js"),
+    script!("collocates.js"),
     script!("crosstab.js"),
     script!("keyness.js"),
     script!("verify.js"),

@@ -1,6 +1,6 @@
 //! The comparisons at scale (`bench --compare`): a cross-tab of ten queries of the mix by role
 //! group, and keyness of one role group against everyone else, on Verbatim's index of the
-//! generated corpus.
+//! generated corpus, and the collocates of one word of the mix.
 //!
 //! Keyness is timed cold (the first call on a freshly opened index, whose cache of group counts
 //! is empty; each cold run opens the index again) and cached (the same request repeated). Only
@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use indexer::Index;
 use indexer::api::{
-    CrosstabRequest, CrosstabRow, FacetField, Filters, KeynessRequest, SearchRequest,
+    CollocatesRequest, CrosstabRequest, CrosstabRow, FacetField, Filters, KeynessRequest,
+    SearchRequest,
 };
 use serde::Serialize;
 use verbatim_tests::thread_cpu_time;
@@ -41,6 +42,8 @@ const TARGET_GROUP: &str = "GP";
 const CROSSTAB_P50_GOAL_MS: f64 = 20.0;
 const KEYNESS_COLD_GOAL_MS: f64 = 1000.0;
 const KEYNESS_CACHED_GOAL_MS: f64 = 50.0;
+/// The goal of issue 25 at 1M passages, in milliseconds.
+const COLLOCATES_COLD_GOAL_MS: f64 = 200.0;
 
 /// What a `--compare` run does.
 #[derive(Debug, Clone)]
@@ -99,6 +102,16 @@ pub struct CompareReport {
     pub keyness_cold: Timed,
     /// Keyness repeated on one open index.
     pub keyness_cached: Timed,
+    /// The node of the collocates timed (the first one-word query of the mix).
+    pub collocates_node: String,
+    /// Its occurrences.
+    pub node_freq: u64,
+    /// Collocates listed.
+    pub collocates: usize,
+    /// Collocates over every passage on a freshly opened index, one run per open.
+    pub collocates_cold: Timed,
+    /// The same repeated on one open index.
+    pub collocates_repeated: Timed,
     /// The goals, checked.
     pub goals: Vec<Goal>,
 }
@@ -156,6 +169,25 @@ pub fn run(config: &CompareConfig) -> Result<CompareReport> {
     cached.keyness(&keyness)?;
     let keyness_cached = repeat(config, || Ok(cached.keyness(&keyness)?))?;
 
+    let node = mix
+        .iter()
+        .find(|q| q.kind == Kind::OneTerm)
+        .context("no one-word query in the mix")?
+        .verbatim_text();
+    let collocates = CollocatesRequest::new(node.clone());
+    eprintln!("bench: timing the collocates of {node:?}, cold then repeated");
+    let mut cold_collocates = Vec::new();
+    let mut collocates_answer = None;
+    for _ in 0..config.cold_runs.max(1) {
+        let fresh = open(&index_dir)?;
+        let (response, run) = once(|| Ok(fresh.collocates(&collocates)?))?;
+        collocates_answer = Some(response);
+        cold_collocates.push(run);
+    }
+    let collocates_answer = collocates_answer.context("no cold collocates run")?;
+    let fresh = open(&index_dir)?;
+    let collocates_repeated = repeat(config, || Ok(fresh.collocates(&collocates)?))?;
+
     let mut report = CompareReport {
         machine,
         load_average_at_end: load_average(),
@@ -175,6 +207,11 @@ pub fn run(config: &CompareConfig) -> Result<CompareReport> {
         key_terms: answer.terms.len(),
         keyness_cold: timed(cold),
         keyness_cached,
+        collocates_node: node,
+        node_freq: collocates_answer.all.node_freq,
+        collocates: collocates_answer.all.collocates.len(),
+        collocates_cold: timed(cold_collocates),
+        collocates_repeated,
         goals: Vec::new(),
     };
     report.goals = report.check_goals();
@@ -300,6 +337,12 @@ impl CompareReport {
                 self.keyness_cached.wall.p50_ms,
                 "p50",
             ),
+            goal(
+                "collocates of one word, cold",
+                COLLOCATES_COLD_GOAL_MS,
+                self.collocates_cold.wall.p50_ms,
+                &format!("median of {} opens", self.collocates_cold.wall.count),
+            ),
         ]
     }
 
@@ -350,6 +393,17 @@ impl CompareReport {
                 format!("{keyness}: cached (repeated)"),
                 &self.keyness_cached,
             ),
+            (
+                format!(
+                    "collocates of `{}`, window 5: cold (a fresh open per run)",
+                    self.collocates_node
+                ),
+                &self.collocates_cold,
+            ),
+            (
+                format!("collocates of `{}`: repeated", self.collocates_node),
+                &self.collocates_repeated,
+            ),
         ] {
             let wall = &latencies.wall;
             let _ = writeln!(
@@ -361,11 +415,15 @@ impl CompareReport {
         let _ = writeln!(
             out,
             "\nTarget: {} passages, {} words; reference: {} words; {} key terms listed.\n\
+             Collocates: `{}` {} times, {} collocates listed.\n\
              Cross-tab rows: {}.\n",
             self.target_passages,
             self.target_words,
             self.reference_words,
             self.key_terms,
+            self.collocates_node,
+            self.node_freq,
+            self.collocates,
             self.rows
                 .iter()
                 .map(|q| format!("`{q}`"))

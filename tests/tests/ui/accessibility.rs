@@ -239,6 +239,7 @@ fn the_keyboard_alone_searches_filters_copies_and_turns_pages() {
             "#facet-lang-title",
             "#facet-speaker-title",
             "#view-kwic",
+            "#view-collocates",
             "#view-crosstab",
             "#view-keyness",
             "#view-verify",
@@ -282,6 +283,7 @@ fn the_keyboard_alone_searches_filters_copies_and_turns_pages() {
         [
             "#view-search",
             "#view-kwic",
+            "#view-collocates",
             "#view-crosstab",
             "#view-keyness",
             "#view-verify",
@@ -452,7 +454,7 @@ struct ViewState {
     drawn: &'static str,
 }
 
-const VIEW_STATES: [ViewState; 9] = [
+const VIEW_STATES: [ViewState; 11] = [
     ViewState {
         name: "the cross-tab",
         params: &[
@@ -507,6 +509,16 @@ const VIEW_STATES: [ViewState; 9] = [
         name: "the concordance",
         params: &[("view", "kwic"), ("q", "primary care"), ("role", "manager")],
         drawn: "document.querySelector('#kwic table')",
+    },
+    ViewState {
+        name: "the collocates",
+        params: &[("view", "collocates"), ("q", "primary care"), ("span", "4")],
+        drawn: "document.querySelector('#collocates table')",
+    },
+    ViewState {
+        name: "the collocates before any word",
+        params: &[("view", "collocates")],
+        drawn: "!document.getElementById('message').hidden",
     },
     ViewState {
         name: "a Chinese concordance",
@@ -660,6 +672,57 @@ fn the_keyboard_alone_compares_groups_and_follows_a_term_to_its_quotes() {
             first.search.q
         ),
     );
+    assert_no_page_errors(&mut page);
+}
+
+#[test]
+fn the_keyboard_alone_sets_the_collocates_window_and_follows_a_word_to_its_concordance() {
+    let server = TestServer::start(demo_index(), None);
+    let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
+    open_search(
+        &mut page,
+        &server,
+        &[("view", "collocates"), ("q", "primary care")],
+    );
+    page.wait_until(
+        "the collocates",
+        "!document.body.classList.contains('busy') && document.querySelector('#collocates table')",
+    );
+
+    // The window box comes after the views; Tab selects its number, so typing replaces it, and
+    // leaving the box counts again.
+    let to_span = tab_to(&mut page, Direction::Forward, "#collocates-span");
+    assert_in_order(&to_span, &["#view-collocates", "#collocates-span"]);
+    page.insert_text("3");
+    page.press(Key::Tab);
+    let expected: indexer::api::CollocatesResponse = server
+        .post("/v1/collocates", r#"{"q": "primary care", "window": 3}"#)
+        .ok("the collocates of primary care");
+    assert_announced(
+        &mut page,
+        &format!(
+            "{} collocates of “primary care”",
+            expected.all.collocates.len()
+        ),
+    );
+    assert_eq!(
+        page.eval("new URLSearchParams(location.search).get('span')"),
+        "3"
+    );
+
+    // The table's first word; Enter opens the concordance of the passages where both occur.
+    let first = &expected.all.collocates[0];
+    tab_to(&mut page, Direction::Forward, &format!("a {}", first.term));
+    page.press(Key::Enter);
+    page.wait_until(
+        "the collocate's concordance",
+        "!document.body.classList.contains('busy') && new URLSearchParams(location.search).get('view') === 'kwic' && document.querySelector('#kwic table')",
+    );
+    assert_eq!(
+        page.eval("new URLSearchParams(location.search).get('q')"),
+        first.search.q.as_str()
+    );
+    assert_eq!(focused(&mut page).name, "#results");
     assert_no_page_errors(&mut page);
 }
 
