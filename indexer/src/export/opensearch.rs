@@ -131,7 +131,9 @@ fn mapping(field: Field, schema: &Schema) -> Value {
             "analyzer": ENGLISH,
             "fields": {UNSTEMMED: {"type": "text", "analyzer": PLAIN}},
         }),
-        Field::Words | Field::SubWords => json!({"type": "text", "analyzer": "whitespace"}),
+        Field::Words | Field::SubWords | Field::CharPairs => {
+            json!({"type": "text", "analyzer": "whitespace"})
+        }
     }
 }
 
@@ -167,6 +169,9 @@ fn internal(e: serde_json::Error) -> Error {
     Error::Internal(format!("writing a passage as JSON: {e}"))
 }
 
+/// The analysed fields, only searched: left out of the hits' `_source`.
+const ANALYSED: [Field; 3] = [Field::Words, Field::SubWords, Field::CharPairs];
+
 /// The body of `POST /INDEX/_search` for a plan.
 pub fn search_body(plan: &Plan) -> Value {
     let mut body = json!({
@@ -174,7 +179,7 @@ pub fn search_body(plan: &Plan) -> Value {
         "from": plan.offset,
         "size": plan.limit,
         "track_total_hits": true,
-        "_source": {"excludes": [Field::Words.name(), Field::SubWords.name()]},
+        "_source": {"excludes": ANALYSED.map(Field::name)},
     });
     match plan.sort {
         Sort::Relevance => {}
@@ -214,6 +219,13 @@ fn clause(part: &Clause) -> Value {
             _ => json!({"match_phrase": {Field::Words.name(): tokens.join(" ")}}),
         },
         Clause::SubWord(token) => json!({"term": {Field::SubWords.name(): token}}),
+        Clause::Sequence { pairs, words } => json!({"bool": {
+            "must": [match pairs.as_slice() {
+                [pair] => json!({"term": {Field::CharPairs.name(): pair}}),
+                _ => json!({"match_phrase": {Field::CharPairs.name(): pairs.join(" ")}}),
+            }],
+            "should": [clause(words)],
+        }}),
         Clause::Unstemmed(word) => json!({"term": {unstemmed_text(): word}}),
         Clause::Prefix { within, prefix } => match within {
             PrefixIn::Text => json!({"prefix": {unstemmed_text(): prefix}}),
@@ -443,7 +455,7 @@ mod tests {
                 "from": 0,
                 "size": 20,
                 "track_total_hits": true,
-                "_source": {"excludes": ["words", "sub_words"]},
+                "_source": {"excludes": ["words", "sub_words", "char_pairs"]},
                 "sort": [{"date_order": "asc"}],
             })
         );

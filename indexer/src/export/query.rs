@@ -4,8 +4,9 @@
 //! The query text is parsed and checked exactly as Verbatim does (same errors, same columns) and
 //! analysed with Verbatim's own analyzers, so the plan searches `words` for the very tokens
 //! Verbatim would look up: a word or phrase becomes a term or phrase of `words`, a single Chinese
-//! word also matches `sub_words` (as 保健 finds 卫生保健 in Verbatim), and a prefix searches the
-//! unstemmed text. Filters keep Verbatim's meaning: values of one filter are any-of, filters
+//! word also matches `sub_words` (as 保健 finds 卫生保健 in Verbatim), a run of two or more Han
+//! characters alone is the phrase of its character pairs in `char_pairs` (found wherever it
+//! stands, as Verbatim's planner finds it), and a prefix searches the unstemmed text. Filters keep Verbatim's meaning: values of one filter are any-of, filters
 //! combine with AND, and `role` matches a role or a role group.
 
 use std::collections::BTreeSet;
@@ -13,7 +14,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::source::Field;
+use super::source::{Field, char_pairs_analyzer};
 use crate::analysis::{self, Mode};
 use crate::api::{FACET_VALUES_IN_SEARCH, FacetField, SearchRequest, Sort, YearRange};
 use crate::error::Result;
@@ -55,6 +56,15 @@ pub enum Clause {
     Words(Vec<String>),
     /// One token in `sub_words`.
     SubWord(String),
+    /// A run of Han characters wherever it stands: the phrase of its character `pairs` in
+    /// `char_pairs`, required; its `words` as segmented score the passage where they match too
+    /// (a whole-word match ranks first, as in Verbatim).
+    Sequence {
+        /// The run's overlapping character pairs, in order.
+        pairs: Vec<String>,
+        /// The run's words, as [`Planner::words`] makes them.
+        words: Box<Clause>,
+    },
     /// One (non-Chinese) word as written, in the unstemmed analysis of `text`.
     Unstemmed(String),
     /// Words starting with a prefix.
@@ -184,6 +194,7 @@ impl Plan {
 struct Planner {
     text: TextAnalyzer,
     plain: TextAnalyzer,
+    char_pairs: TextAnalyzer,
 }
 
 impl Default for Planner {
@@ -191,6 +202,7 @@ impl Default for Planner {
         Planner {
             text: analysis::text_analyzer(Mode::Query),
             plain: analysis::plain_analyzer(Mode::Query),
+            char_pairs: char_pairs_analyzer(),
         }
     }
 }
@@ -199,7 +211,16 @@ impl Planner {
     /// `None` when the node has nothing searchable (only punctuation), so it is left out.
     fn plan(&mut self, node: &Node) -> Option<Clause> {
         match node {
-            Node::Word { text, .. } | Node::Phrase { text, .. } => self.words(text),
+            Node::Word { text, .. } | Node::Phrase { text, .. } => {
+                let words = self.words(text)?;
+                Some(match self.sequence_pairs(text) {
+                    Some(pairs) => Clause::Sequence {
+                        pairs,
+                        words: Box::new(words),
+                    },
+                    None => words,
+                })
+            }
             Node::Prefix { text, .. } => self.prefix(text),
             // Refused by `Plan::new` before planning.
             Node::Near { .. } => None,
@@ -227,6 +248,16 @@ impl Planner {
             ])),
             _ => Some(Clause::Words(tokens)),
         }
+    }
+
+    /// The character pairs of a word or phrase that is one run of two or more Han characters
+    /// and nothing else, as Verbatim's planner takes it for a sequence. A lone character (no
+    /// pair), and several runs at their offsets (no phrase with gaps in the engines' query
+    /// languages), are left to the words.
+    fn sequence_pairs(&mut self, text: &str) -> Option<Vec<String>> {
+        let (runs, others) = analysis::han_runs(text);
+        let one_run = matches!(runs.as_slice(), [run] if run.chars.len() >= 2);
+        (one_run && !others).then(|| analysis::token_texts(&mut self.char_pairs, text))
     }
 
     /// `=word`: the word as written (Verbatim's planner refuses more than one); a Chinese word
@@ -375,15 +406,34 @@ mod tests {
     }
 
     #[test]
-    fn one_chinese_word_also_matches_inside_compounds_but_a_phrase_does_not() {
+    fn a_chinese_run_is_the_phrase_of_its_character_pairs_scored_by_its_words() {
+        let sequence = |pairs: &[&str], words: Clause| Clause::Sequence {
+            pairs: pairs.iter().map(ToString::to_string).collect(),
+            words: Box::new(words),
+        };
+        let word = |w: &str| Clause::Any(vec![words(&[w]), Clause::SubWord(w.into())]);
+        assert_eq!(plan("保健"), Some(sequence(&["保健"], word("保健"))));
+        // Traditional is folded to Simplified, as in the index.
         assert_eq!(
-            plan("保健"),
-            Some(Clause::Any(vec![
-                words(&["保健"]),
-                Clause::SubWord("保健".into())
+            plan("衛生服務體系"),
+            Some(sequence(
+                &["卫生", "生服", "服务", "务体", "体系"],
+                words(&["卫生", "服务体系"])
+            ))
+        );
+        // Mixed queries: each run its own sequence; one character, several runs in a phrase
+        // and a phrase with other words are their words.
+        assert_eq!(
+            plan("GP 初级 -服务"),
+            Some(Clause::All(vec![
+                words(&["gp"]),
+                sequence(&["初级"], word("初级")),
+                Clause::Not(Box::new(sequence(&["服务"], word("服务")))),
             ]))
         );
-        assert_eq!(plan("卫生服务体系"), Some(words(&["卫生", "服务体系"])));
+        assert_eq!(plan("蝶"), Some(word("蝶")));
+        assert_eq!(plan("\"初级 保健\""), Some(words(&["初级", "保健"])));
+        assert_eq!(plan("\"CCGs 保健\""), Some(words(&["ccg", "保健"])));
     }
 
     #[test]

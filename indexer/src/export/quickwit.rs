@@ -253,7 +253,9 @@ fn mapping(field: Field, schema: &Schema) -> FieldMapping {
             schema.attributes().iter().map(|a| keyword(a)).collect(),
         ),
         Field::Text => analysed(name, PLAIN, IndexRecordOption::WithFreqsAndPositions),
-        Field::Words => analysed(name, "whitespace", IndexRecordOption::WithFreqsAndPositions),
+        Field::Words | Field::CharPairs => {
+            analysed(name, "whitespace", IndexRecordOption::WithFreqsAndPositions)
+        }
         Field::SubWords => analysed(name, "whitespace", IndexRecordOption::WithFreqs),
     }
 }
@@ -356,6 +358,10 @@ fn clause(part: &Clause) -> String {
     match part {
         Clause::Words(tokens) => format!("{}:{}", Field::Words.name(), quoted(&tokens.join(" "))),
         Clause::SubWord(token) => format!("{}:{}", Field::SubWords.name(), quoted(token)),
+        // The query language has no optional scoring clause: the pairs alone decide, and score.
+        Clause::Sequence { pairs, .. } => {
+            format!("{}:{}", Field::CharPairs.name(), quoted(&pairs.join(" ")))
+        }
         Clause::Unstemmed(word) => format!("{}:{}", Field::Text.name(), quoted(word)),
         // Analysed prefixes hold only letters and digits: nothing to escape.
         Clause::Prefix { within, prefix } => match within {
@@ -481,7 +487,7 @@ mod tests {
         assert_eq!(query(json!({})), "*");
         assert_eq!(
             query(json!({"q": "\"primary care\" -trust OR 保健 integrat*"})),
-            "((words:\"primari care\" AND NOT words:\"trust\") OR ((words:\"保健\" OR sub_words:\"保健\") AND text:integrat*))"
+            "((words:\"primari care\" AND NOT words:\"trust\") OR (char_pairs:\"保健\" AND text:integrat*))"
         );
         assert_eq!(
             query(json!({"q": "-trust -gp"})),

@@ -5,12 +5,15 @@
 //! Verbatim's own dictionary, English lowercased, folded and stemmed) joined by spaces, so an
 //! engine splitting on whitespace sees exactly Verbatim's words; `sub_words` holds the dictionary
 //! words inside long Chinese compounds (卫生保健 yields 卫生 and 保健), which Verbatim indexes at
-//! the compound's positions and a whitespace field cannot.
+//! the compound's positions and a whitespace field cannot; `char_pairs` holds every two adjacent
+//! Han characters (Verbatim's `text_char_pairs`, Traditional folded to Simplified), a run's pairs
+//! in order and runs apart by [`RUN_BREAK`], so a Chinese sequence is the phrase of its pairs
+//! wherever it stands, across words too.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
 
 use crate::analysis::{self, Mode};
 use crate::api::PassageView;
@@ -55,6 +58,8 @@ pub enum Field {
     Words,
     /// Dictionary words inside Chinese compounds, joined by spaces.
     SubWords,
+    /// Pairs of adjacent Chinese characters, joined by spaces, runs apart by [`RUN_BREAK`].
+    CharPairs,
     /// Citation locator (`para 4`, `turn 12, 00:12:31`).
     Locator,
     /// Ready-to-paste citation.
@@ -69,7 +74,7 @@ pub enum Field {
 
 impl Field {
     /// Every field, in the order of the JSON document.
-    pub const ALL: [Field; 23] = [
+    pub const ALL: [Field; 24] = [
         Field::Doc,
         Field::Passage,
         Field::Title,
@@ -88,6 +93,7 @@ impl Field {
         Field::Text,
         Field::Words,
         Field::SubWords,
+        Field::CharPairs,
         Field::Locator,
         Field::Citation,
         Field::Origin,
@@ -116,6 +122,7 @@ impl Field {
             Field::Text => "text",
             Field::Words => "words",
             Field::SubWords => "sub_words",
+            Field::CharPairs => "char_pairs",
             Field::Locator => "locator",
             Field::Citation => "citation",
             Field::Origin => "origin",
@@ -124,6 +131,11 @@ impl Field {
         }
     }
 }
+
+/// The token between the character pairs of two Han runs in [`Field::CharPairs`]: never a pair
+/// itself, so the pairs of one run are a phrase only inside that run (`初级，级保健` does not hold
+/// `初级保健`).
+pub const RUN_BREAK: &str = "|";
 
 /// Names of the fields inside [`Field::Origin`].
 pub const ORIGIN_FIELDS: [&str; 2] = ["file", "line"];
@@ -177,6 +189,9 @@ pub struct PassageSource {
     /// See [`Field::SubWords`].
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub sub_words: String,
+    /// See [`Field::CharPairs`].
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub char_pairs: String,
     /// See [`Field::Locator`].
     pub locator: String,
     /// See [`Field::Citation`].
@@ -210,6 +225,7 @@ pub struct SortKeys {
 /// Builds [`PassageSource`]s, reusing one analyzer for every passage.
 pub struct SourceBuilder {
     analyzer: TextAnalyzer,
+    char_pairs: TextAnalyzer,
     build_id: String,
 }
 
@@ -218,6 +234,7 @@ impl SourceBuilder {
     pub fn new(build_id: String) -> SourceBuilder {
         SourceBuilder {
             analyzer: analysis::text_analyzer(Mode::Index),
+            char_pairs: char_pairs_analyzer(),
             build_id,
         }
     }
@@ -230,6 +247,7 @@ impl SourceBuilder {
         ranks: SortKeys,
     ) -> PassageSource {
         let (words, sub_words) = self.words(&passage.text);
+        let char_pairs = self.char_pairs(&passage.text);
         let order = |rank: u32| (u64::from(rank) << 32) | u64::from(passage.passage);
         PassageSource {
             doc: passage.doc_id,
@@ -250,6 +268,7 @@ impl SourceBuilder {
             text: passage.text,
             words,
             sub_words,
+            char_pairs,
             locator: passage.locator,
             citation: passage.citation,
             origin: passage.origin,
@@ -282,6 +301,35 @@ impl SourceBuilder {
         }
         (words, sub_words)
     }
+
+    /// `char_pairs` of a text: Verbatim's character pairs in order, [`RUN_BREAK`] where the
+    /// positions jump (the next pair starts another run).
+    fn char_pairs(&mut self, text: &str) -> String {
+        let mut out = String::new();
+        let mut next = None;
+        for (position, pair) in analysis::positioned_tokens(&mut self.char_pairs, text) {
+            if next.is_some_and(|next| next != position) {
+                out.push(' ');
+                out.push_str(RUN_BREAK);
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&pair);
+            next = Some(position + 1);
+        }
+        out
+    }
+}
+
+/// The analyzer of Verbatim's `text_char_pairs`, taken from the tokenizers an index registers so
+/// the export pairs characters exactly as the index does.
+pub(super) fn char_pairs_analyzer() -> TextAnalyzer {
+    let manager = TokenizerManager::default();
+    analysis::register(&manager, &analysis::PairWords::default());
+    manager
+        .get(analysis::CHAR_PAIRS)
+        .expect("`analysis::register` registers the character pairs")
 }
 
 #[cfg(test)]
@@ -331,6 +379,16 @@ mod tests {
         indexed.sort();
         assert_eq!(all, indexed);
         assert!(sub_words.split(' ').any(|w| w == "保健"), "{sub_words}");
+    }
+
+    #[test]
+    fn char_pairs_are_verbatims_pairs_with_runs_apart() {
+        let mut builder = SourceBuilder::new("b1".into());
+        assert_eq!(
+            builder.char_pairs("CCGs 初級，级保健 GP 蝶 服务"),
+            "初级 | 级保 保健 | 服务"
+        );
+        assert_eq!(builder.char_pairs("primary care"), "");
     }
 
     #[test]
