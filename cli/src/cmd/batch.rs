@@ -253,7 +253,7 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so the
 /// file is either the old one or the complete new one, never half-written.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -9,6 +9,7 @@ mod facets;
 mod keyness;
 mod participants;
 mod search;
+mod set;
 mod show;
 mod stats;
 
@@ -38,6 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
         Command::Batch(c) => batch::run(c, &Backend::open(&source)?, &mut out)?,
         Command::Crosstab(c) => crosstab::run(c, &Backend::open(&source)?, &mut out, palette)?,
         Command::Keyness(c) => keyness::run(c, &Backend::open(&source)?, &mut out, palette)?,
+        Command::Set(c) => set::run(c, &Backend::open(&source)?, &mut out)?,
     };
     let mut stdout = io::stdout().lock();
     stdout.write_all(&out)?;

@@ -11,6 +11,7 @@ mod one_or_many;
 #[cfg(feature = "openapi")]
 mod openapi;
 mod query;
+mod sets;
 mod whole_number;
 
 use std::collections::BTreeMap;
@@ -38,6 +39,7 @@ pub use query::{
     ATTR_PREFIX, FacetQuery, NameSet, Param, ParamShape, PassageQuery, QueryForm, QueryPairs,
     QueryReader,
 };
+pub use sets::{CreateSetRequest, RerunRequest, RerunResponse, SetDetail, UpdateSetRequest};
 
 /// Default number of hits per page.
 pub const DEFAULT_LIMIT: usize = 20;

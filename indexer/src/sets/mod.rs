@@ -9,6 +9,7 @@
 mod anchor;
 mod name;
 mod rerun;
+mod service;
 mod store;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ use crate::search::Index;
 pub use anchor::{PassageRef, SavedPassage, text_hash};
 pub use name::{MAX_NAME_CHARS, SetName};
 pub use rerun::{Changed, Moved, Rerun};
+pub use service::{create, delete, get, list, rerun, update};
 pub use store::{SETS_DIR, SetList, SetStore, SetSummary};
 
 /// Most passages one set holds: a query matching more is a search to narrow, not a code.
@@ -122,7 +124,7 @@ impl<'de> Deserialize<'de> for Unit {
 }
 
 /// A set's passage widened to its unit, as today's index has it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Excerpt {
     /// The passage of the set.

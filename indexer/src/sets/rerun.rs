@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Documents, HitSet, PassageRef, SavedPassage, all_matches};
 use crate::api::PassageView;
@@ -12,7 +12,7 @@ use crate::search::Index;
 
 /// What changed between a set and its query's answer on today's index. Every entry carries its
 /// citation; [`Rerun::accept`] turns the report into the updated set.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rerun {
     /// Passages of the set still there, unchanged, and still matching (or added by hand), as today's
@@ -36,7 +36,7 @@ pub struct Rerun {
 }
 
 /// A kept passage at a new position.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Moved {
     /// Where it was when saved.
@@ -50,7 +50,7 @@ pub struct Moved {
 }
 
 /// A passage of the set whose text changed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Changed {
     /// As saved.

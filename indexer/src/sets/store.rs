@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{HitSet, SetName};
 use crate::durable::write_atomically;
@@ -21,7 +21,7 @@ pub struct SetStore {
 }
 
 /// What `list` found: the sets that read, and an error for each file that did not.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetList {
     /// Every readable set, by name.
@@ -31,7 +31,7 @@ pub struct SetList {
 }
 
 /// A set in a list: its name, search and size.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetSummary {
     /// The set's name.
@@ -117,10 +117,7 @@ impl SetStore {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::NotFound {
-                    what: format!(
-                        "set {:?} (list the sets with `verbatim set list`)",
-                        name.as_str()
-                    ),
+                    what: format!("set {:?}", name.as_str()),
                 });
             }
             Err(e) => return Err(Error::io(&path, e)),
