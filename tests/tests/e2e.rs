@@ -15,4 +15,5 @@ mod proximity;
 mod reliability;
 mod security;
 mod server;
+mod sets;
 mod ui;

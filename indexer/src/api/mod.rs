@@ -39,6 +39,8 @@ pub use query::{
     ATTR_PREFIX, FacetQuery, NameSet, Param, ParamShape, PassageQuery, QueryForm, QueryPairs,
     QueryReader,
 };
+#[cfg(feature = "openapi")]
+pub use sets::set_name_schema;
 pub use sets::{CreateSetRequest, RerunRequest, RerunResponse, SetDetail, UpdateSetRequest};
 
 /// Default number of hits per page.

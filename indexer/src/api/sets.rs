@@ -12,7 +12,7 @@ use crate::sets::{Excerpt, HitSet, PassageRef, Rerun, SetName, Unit};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateSetRequest {
     /// The set's name: letters, digits, spaces, `-`, `_`, `.`; no `/` or `..`.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, min_length = 1, max_length = 64, example = "trust"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = set_name_schema))]
     pub name: SetName,
     /// Query text.
     #[serde(default)]
@@ -40,11 +40,11 @@ pub struct UpdateSetRequest {
     pub unit: Option<Unit>,
     /// Passages (`DOC#N`) to drop from the set as false positives.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, example = json!(["interview-9#2"])))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = passage_refs_schema))]
     pub drop: Vec<PassageRef>,
     /// Passages (`DOC#N`) to add by hand.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, example = json!(["interview-9#3"])))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = passage_refs_schema))]
     pub add: Vec<PassageRef>,
 }
 
@@ -83,4 +83,29 @@ pub struct RerunResponse {
     pub changes: Rerun,
     /// Whether the changes were taken into the set.
     pub accepted: bool,
+}
+
+/// A list of `DOC#N` passages: a document id, `#`, and a passage number from 1.
+#[cfg(feature = "openapi")]
+fn passage_refs_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(crate::sets::PASSAGE_REF_PATTERN))
+                .examples(["interview-9#2"]),
+        )
+        .build()
+}
+
+/// A set's name, as [`SetName`] allows it.
+#[cfg(feature = "openapi")]
+pub fn set_name_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(crate::sets::NAME_PATTERN))
+        .examples(["trust-gp"])
+        .build()
 }

@@ -11,6 +11,10 @@ use crate::api::PassageView;
 use crate::error::Error;
 use crate::model::DocId;
 
+/// [`PassageRef`]'s form as a regular expression, for the OpenAPI document: a document id (as
+/// [`DocId`] allows), `#`, a passage number from 1 (nine digits at most, within `u32`).
+pub const PASSAGE_REF_PATTERN: &str = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}#[1-9][0-9]{0,8}$";
+
 /// A passage by position: document id and 1-based passage number, written `DOC#N`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PassageRef {
@@ -34,10 +38,13 @@ impl PassageRef {
         let (doc, n) = s
             .rsplit_once('#')
             .ok_or_else(|| invalid(format!("{s:?} has no '#' before the passage number")))?;
+        // Digits only, no leading zero: one passage has one spelling (`+1` and `01` are not it).
+        let canonical = n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0');
         let passage = n
             .parse::<u32>()
             .ok()
-            .filter(|&n| n >= 1)
+            .filter(|_| canonical)
+            .filter(|&n| (1..1_000_000_000).contains(&n))
             .ok_or_else(|| invalid(format!("{n:?} is not a passage number from 1 up")))?;
         DocId::parse(doc).map_err(invalid)?;
         Ok(PassageRef {
@@ -173,9 +180,34 @@ mod tests {
         let r: PassageRef = "interview-9#12".parse().unwrap();
         assert_eq!((r.doc.as_str(), r.passage), ("interview-9", 12));
         assert_eq!(r.to_string(), "interview-9#12");
-        for bad in ["interview-9", "interview-9#0", "interview-9#x", "#3"] {
+        for bad in [
+            "interview-9",
+            "interview-9#0",
+            "interview-9#x",
+            "#3",
+            "a#1000000000",
+        ] {
             let err = bad.parse::<PassageRef>().unwrap_err().to_string();
             assert!(err.starts_with("passage: "), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_pattern_says_what_parse_accepts() {
+        let pattern = regex::Regex::new(PASSAGE_REF_PATTERN).unwrap();
+        for s in [
+            "interview-9#12",
+            "a#1",
+            "a#999999999",
+            "interview-9",
+            "a#0",
+            ".x#1",
+            "a#1000000000",
+            "a b#1",
+            "x#01",
+            "x#+1",
+        ] {
+            assert_eq!(pattern.is_match(s), s.parse::<PassageRef>().is_ok(), "{s}");
         }
     }
 }

@@ -22,8 +22,8 @@ use crate::api::{Filters, MAX_CONTEXT, MAX_LIMIT, PassageView, SearchRequest, So
 use crate::error::{Error, Result};
 use crate::search::Index;
 
-pub use anchor::{PassageRef, SavedPassage, text_hash};
-pub use name::{MAX_NAME_CHARS, SetName};
+pub use anchor::{PASSAGE_REF_PATTERN, PassageRef, SavedPassage, text_hash};
+pub use name::{MAX_NAME_CHARS, NAME_PATTERN, SetName};
 pub use rerun::{Changed, Moved, Rerun};
 pub use service::{create, delete, get, list, rerun, update};
 pub use store::{SETS_DIR, SetList, SetStore, SetSummary};

@@ -6,7 +6,7 @@ use axum::Router;
 use axum::handler::Handler;
 use axum::http::{Method, Uri};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, patch, post};
 
 use crate::auth::{Scope, authorize};
 use crate::error::{ApiError, ErrorCode};
@@ -20,6 +20,7 @@ pub(crate) mod openapi;
 mod participants;
 mod rebuild;
 mod search;
+mod sets;
 mod stats;
 mod ui;
 
@@ -70,6 +71,32 @@ impl Route {
             handler: post(handler),
         }
     }
+
+    fn patch<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Route {
+        Route {
+            method: Method::PATCH,
+            path,
+            access,
+            handler: patch(handler),
+        }
+    }
+
+    fn delete<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Route {
+        Route {
+            method: Method::DELETE,
+            path,
+            access,
+            handler: delete(handler),
+        }
+    }
 }
 
 fn table() -> Vec<Route> {
@@ -90,6 +117,12 @@ fn table() -> Vec<Route> {
         Route::post("/v1/keyness", READ, compare::keyness),
         Route::post("/v1/kwic", READ, compare::kwic),
         Route::post("/v1/index/rebuild", WRITE, rebuild::rebuild),
+        Route::get("/v1/sets", READ, sets::list),
+        Route::post("/v1/sets", WRITE, sets::create),
+        Route::get("/v1/sets/{name}", READ, sets::get),
+        Route::patch("/v1/sets/{name}", WRITE, sets::update),
+        Route::delete("/v1/sets/{name}", WRITE, sets::delete),
+        Route::post("/v1/sets/{name}/rerun", WRITE, sets::rerun),
     ]
 }
 

@@ -27,7 +27,9 @@ use crate::export::FORMAT_PARAM;
 use crate::extract::Json;
 use crate::state::AppState;
 
-use super::{Access, compare, documents, facets, health, participants, rebuild, search, stats};
+use super::{
+    Access, compare, documents, facets, health, participants, rebuild, search, sets, stats,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -55,6 +57,12 @@ use super::{Access, compare, documents, facets, health, participants, rebuild, s
         compare::keyness,
         compare::kwic,
         rebuild::rebuild,
+        sets::list,
+        sets::create,
+        sets::get,
+        sets::update,
+        sets::delete,
+        sets::rerun,
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&BearerKey),
@@ -63,6 +71,7 @@ use super::{Access, compare, documents, facets, health, participants, rebuild, s
         (name = "compare", description = "Compare groups of speakers: cross-tabs, keyness, keyword in context"),
         (name = "documents", description = "Browse documents and passages"),
         (name = "index", description = "What the index holds, and rebuilding it"),
+        (name = "sets", description = "Hit sets: searches saved with their review, re-run as the corpus changes"),
         (name = "service", description = "Liveness, readiness and this document"),
     )
 )]

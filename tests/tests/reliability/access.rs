@@ -103,6 +103,10 @@ fn every_v1_route_needs_the_key_and_the_rest_stay_open() {
             "{what}: a key in the URL is not accepted"
         );
         let right = send(&server, method, &path, Some(KEY));
+        if verbatim_tests::needs_earlier_requests(pattern) {
+            assert_ne!(right.status, 401, "{what} with the key: {}", right.body);
+            continue;
+        }
         assert_eq!(right.status, 200, "{what} with the key: {}", right.body);
     }
     // Unknown paths under /v1 do not reveal whether they exist before the key is checked.
