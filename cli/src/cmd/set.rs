@@ -6,6 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use indexer::api::{CreateSetRequest, RerunRequest, SetDetail, UpdateSetRequest};
 use indexer::sets::{Rerun, SavedPassage, SetList};
+use render::words::count;
 
 use super::batch::write_atomically;
 use crate::args::{SetArgs, SetCommand, SetShowFormat};
@@ -127,8 +128,9 @@ pub fn run(args: &SetArgs, backend: &Backend, out: &mut Vec<u8>) -> Result<bool>
                 Some(path) => {
                     write_atomically(path, &rendered)?;
                     eprintln!(
-                        "wrote {passages} passages of {} sets to {}",
-                        sets.len(),
+                        "wrote {} of {} to {}",
+                        count(passages as u64, "passage", "passages"),
+                        count(sets.len() as u64, "set", "sets"),
                         path.display()
                     );
                 }
@@ -156,14 +158,14 @@ fn write_summary(out: &mut Vec<u8>, done: &str, detail: &SetDetail) -> std::io::
     let set = &detail.set;
     writeln!(
         out,
-        "{}set {}: {} passages ({} dropped), unit {}, search: {}",
+        "{}set {}: {} ({} dropped), unit {}, search: {}",
         if done.is_empty() {
             String::new()
         } else {
             format!("{done} ")
         },
         detail.name,
-        set.passages.len(),
+        count(set.passages.len() as u64, "passage", "passages"),
         set.dropped.len(),
         set.unit,
         render::words::describe_search(&set.search.q, &set.search.filters)

@@ -232,6 +232,8 @@ pub fn openapi(served: Served<'_>) -> utoipa::openapi::OpenApi {
         let operation = match method {
             HttpMethod::GET => item.get.as_mut(),
             HttpMethod::POST => item.post.as_mut(),
+            HttpMethod::PATCH => item.patch.as_mut(),
+            HttpMethod::DELETE => item.delete.as_mut(),
             _ => None,
         };
         if let Some(operation) = operation {
