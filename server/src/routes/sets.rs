@@ -28,7 +28,7 @@ static SET_WRITES: Mutex<()> = Mutex::new(());
 #[allow(dead_code)] // Describes the parameter for the OpenAPI document only.
 struct SetPath {
     /// The set's name.
-    #[param(schema_with = indexer::api::set_name_schema)]
+    #[param(schema_with = indexer::api::set_name_schema, required = true)]
     name: String,
 }
 
