@@ -345,6 +345,18 @@ fn every_sets_route_in_order_with_scopes_and_json_errors() {
         "{:#}",
         not_in_set.body
     );
+    let missing = server.request(
+        "PATCH",
+        "/v1/sets/trust%20gp",
+        write,
+        Some(r#"{"add": ["interview-9#1"], "unit": "turn"}"#),
+    );
+    assert_eq!(missing.status, 422, "{:#}", missing.body);
+    assert!(
+        missing.error().message.starts_with("add: "),
+        "{:#}",
+        missing.body
+    );
     let bad_ref = server.request(
         "PATCH",
         "/v1/sets/trust%20gp",
@@ -425,4 +437,30 @@ fn every_sets_route_in_order_with_scopes_and_json_errors() {
     assert_eq!(gone.status, 404);
     assert_eq!(gone.error_code(), Some(ErrorCode::NotFound));
     assert!(!Path::new(&study.index().join("sets/trust gp.toml")).exists());
+}
+
+#[test]
+fn openapi_describes_set_names_as_the_engine_checks_them() {
+    let server = TestServer::start(verbatim_tests::demo_index(), None);
+    let doc: serde_json::Value = server.get_ok("/openapi.json");
+    let pattern = indexer::sets::NAME_PATTERN;
+    for (path, method) in [
+        ("/v1/sets/{name}", "get"),
+        ("/v1/sets/{name}", "patch"),
+        ("/v1/sets/{name}", "delete"),
+        ("/v1/sets/{name}/rerun", "post"),
+    ] {
+        let parameters = doc["paths"][path][method]["parameters"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{method} {path} has parameters"));
+        assert_eq!(parameters.len(), 1, "{method} {path}: {parameters:?}");
+        assert_eq!(parameters[0]["required"], true, "{method} {path}");
+        assert_eq!(
+            parameters[0]["schema"]["pattern"], pattern,
+            "{method} {path}"
+        );
+    }
+    let create = &doc["components"]["schemas"]["CreateSetRequest"];
+    assert_eq!(create["properties"]["name"]["pattern"], pattern);
+    assert_eq!(create["required"], serde_json::json!(["name"]));
 }

@@ -327,13 +327,16 @@ impl<'a> Documents<'a> {
         Ok(self.cache[doc].as_deref())
     }
 
-    /// The passage at `r`, or [`Error::NotFound`].
+    /// The passage at `r`; one the index does not hold is a bad value of the request's `add`
+    /// (the set itself was found).
     fn passage(&mut self, r: &PassageRef) -> Result<PassageView> {
         self.passages(&r.doc)?
             .and_then(|all| all.get(r.passage as usize - 1))
             .cloned()
-            .ok_or_else(|| Error::NotFound {
-                what: format!("passage {r}"),
+            .ok_or_else(|| Error::InvalidValue {
+                field: "add".into(),
+                reason: format!("the index holds no passage {r}"),
+                hint: Some("add passages as `verbatim search` cites them, DOC#N".into()),
             })
     }
 

@@ -11,7 +11,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use indexer::api::{CreateSetRequest, RerunRequest, RerunResponse, SetDetail, UpdateSetRequest};
 use indexer::sets::{self, SetList, SetName};
-use utoipa::IntoParams;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
@@ -21,16 +20,6 @@ use crate::state::AppState;
 
 /// Held while a set file is read, changed and written back.
 static SET_WRITES: Mutex<()> = Mutex::new(());
-
-/// The `{name}` path parameter.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)] // Describes the parameter for the OpenAPI document only.
-struct SetPath {
-    /// The set's name.
-    #[param(schema_with = indexer::api::set_name_schema, required = true)]
-    name: String,
-}
 
 /// Every set of the index, by name; a set file that does not read is listed in `errors` (file
 /// and line), the others still answered.
@@ -58,7 +47,7 @@ pub(crate) async fn list(
     path = "/v1/sets/{name}",
     operation_id = "get_set",
     tag = "sets",
-    params(SetPath),
+    params(("name" = String, Path, description = "The set's name", pattern = r"^(?!.*\.\.)[A-Za-z0-9]([A-Za-z0-9 _.-]{0,62}[A-Za-z0-9_-])?$")),
     responses(
         (status = 200, description = "The set and its excerpts", body = SetDetail),
         (status = 404, description = "`not_found`: no set of that name", body = ErrorBody),
@@ -110,13 +99,13 @@ pub(crate) async fn create(
     path = "/v1/sets/{name}",
     operation_id = "update_set",
     tag = "sets",
-    params(SetPath),
+    params(("name" = String, Path, description = "The set's name", pattern = r"^(?!.*\.\.)[A-Za-z0-9]([A-Za-z0-9 _.-]{0,62}[A-Za-z0-9_-])?$")),
     request_body = UpdateSetRequest,
     responses(
         (status = 200, description = "The set as it is now", body = SetDetail),
         (status = 400, description = "`invalid_json`", body = ErrorBody),
-        (status = 404, description = "`not_found`: no set of that name, or a passage to add is not in the index", body = ErrorBody),
-        (status = 422, description = "`invalid_field_value`: a passage to drop is not in the set, the name is not a set name, or the set's file does not read", body = ErrorBody),
+        (status = 404, description = "`not_found`: no set of that name", body = ErrorBody),
+        (status = 422, description = "`invalid_field_value`: a passage to drop is not in the set, one to add is not in the index, the name is not a set name, or the set's file does not read", body = ErrorBody),
     )
 )]
 pub(crate) async fn update(
@@ -140,7 +129,7 @@ pub(crate) async fn update(
     path = "/v1/sets/{name}",
     operation_id = "delete_set",
     tag = "sets",
-    params(SetPath),
+    params(("name" = String, Path, description = "The set's name", pattern = r"^(?!.*\.\.)[A-Za-z0-9]([A-Za-z0-9 _.-]{0,62}[A-Za-z0-9_-])?$")),
     responses(
         (status = 204, description = "The set is gone"),
         (status = 404, description = "`not_found`: no set of that name", body = ErrorBody),
@@ -170,7 +159,7 @@ pub(crate) async fn delete(
     path = "/v1/sets/{name}/rerun",
     operation_id = "rerun_set",
     tag = "sets",
-    params(SetPath),
+    params(("name" = String, Path, description = "The set's name", pattern = r"^(?!.*\.\.)[A-Za-z0-9]([A-Za-z0-9 _.-]{0,62}[A-Za-z0-9_-])?$")),
     request_body = RerunRequest,
     responses(
         (status = 200, description = "The changes, and whether the set now holds them", body = RerunResponse),
