@@ -22,6 +22,7 @@ use indexer::api::{
     MAX_MIN_FREQ, MAX_OFFSET, QueryForm, SearchRequest, Sort, YearRange,
 };
 use indexer::model::{DocId, Kind, Lang};
+use indexer::sets::{PassageRef, SetName, Unit};
 
 use crate::backend::Source;
 use crate::messages::explain;
@@ -271,9 +272,158 @@ pub enum Command {
     Collocates(CollocatesArgs),
     /// Check every quote of a draft against the corpus: where it was said, and by whom.
     Verify(crate::cmd::verify::VerifyArgs),
+    /// Save searches as sets of passages, review them, re-run them and export them.
+    #[command(after_help = SET_EXAMPLES)]
+    Set(SetArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
+}
+
+const SET_EXAMPLES: &str = "\
+Sets are kept as TOML files in the index directory's sets/ folder; no rebuild touches them.
+Passages are written DOC#N, as `verbatim search` cites them.
+
+Examples:
+  verbatim set save trust-gp trust --role GP --description \"GPs on trust\"
+  verbatim set drop trust-gp interview-3#12 interview-7#4    false positives out
+  verbatim set widen trust-gp turn                           or passage, context=2
+  verbatim set rerun trust-gp                                what changed since it was saved
+  verbatim set rerun trust-gp --accept                       ...and take it into the set
+  verbatim set export trust-gp --format md --out trust.md";
+
+/// `verbatim set`.
+#[derive(Debug, clap::Args)]
+pub struct SetArgs {
+    /// What to do with sets.
+    #[command(subcommand)]
+    pub command: SetCommand,
+}
+
+/// The `verbatim set` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SetCommand {
+    /// Save every passage a search matches as a new set.
+    Save(Box<SetSaveArgs>),
+    /// List the sets, with their queries and sizes.
+    List {
+        /// Output format: table or json (the API's response).
+        #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = SetShowFormat::Table)]
+        format: SetShowFormat,
+    },
+    /// Show a set's passages, widened to its unit, with citations.
+    Show {
+        /// The set's name.
+        #[arg(value_name = "NAME", value_parser = parse_set_name)]
+        name: SetName,
+        /// Output format: table or json (the API's response).
+        #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = SetShowFormat::Table)]
+        format: SetShowFormat,
+    },
+    /// Drop passages from a set as false positives (a re-run does not offer them again).
+    Drop {
+        /// The set's name.
+        #[arg(value_name = "NAME", value_parser = parse_set_name)]
+        name: SetName,
+        /// Passages, as DOC#N.
+        #[arg(value_name = "PASSAGE", required = true, value_parser = parse_passage_ref)]
+        passages: Vec<PassageRef>,
+    },
+    /// Add passages to a set by hand (kept whatever the query answers).
+    Add {
+        /// The set's name.
+        #[arg(value_name = "NAME", value_parser = parse_set_name)]
+        name: SetName,
+        /// Passages, as DOC#N.
+        #[arg(value_name = "PASSAGE", required = true, value_parser = parse_passage_ref)]
+        passages: Vec<PassageRef>,
+    },
+    /// Set how far each passage reaches: passage, turn (the speaker's whole turn) or context=N.
+    Widen {
+        /// The set's name.
+        #[arg(value_name = "NAME", value_parser = parse_set_name)]
+        name: SetName,
+        /// passage, turn, or context=N (N passages either side, 1 to 20).
+        #[arg(value_name = "UNIT", value_parser = parse_unit)]
+        unit: Unit,
+    },
+    /// Compare a set with its query's answer on today's index.
+    Rerun {
+        /// The set's name.
+        #[arg(value_name = "NAME", value_parser = parse_set_name)]
+        name: SetName,
+        /// Take the changes into the set: new matches added, changed passages updated, lost
+        /// and gone ones left out.
+        #[arg(long)]
+        accept: bool,
+        /// Output format: table or json (the API's response).
+        #[arg(long, short = 'f', value_enum, value_name = "FORMAT", default_value_t = SetShowFormat::Table)]
+        format: SetShowFormat,
+    },
+    /// Delete a set's file.
+    Delete {
+        /// The set's name.
+        #[arg(value_name = "NAME", value_parser = parse_set_name)]
+        name: SetName,
+    },
+    /// Write sets' passages, widened to their units, with citations, to a file.
+    Export {
+        /// The sets' names.
+        #[arg(value_name = "NAME", required = true, value_parser = parse_set_name)]
+        names: Vec<SetName>,
+        /// Output format: md, csv, json or xlsx.
+        #[arg(long, short = 'f', value_name = "FORMAT", default_value = "md", value_parser = parse_set_format)]
+        format: render::Format,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(long, short = 'o', value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// `verbatim set save`.
+#[derive(Debug, clap::Args)]
+pub struct SetSaveArgs {
+    /// The set's name: letters, digits, spaces, '-', '_' or '.'.
+    #[arg(value_name = "NAME", value_parser = parse_set_name)]
+    pub name: SetName,
+    /// Query text, as for `verbatim search`; without one, every passage the filters pass.
+    #[arg(value_name = "QUERY", default_value = "")]
+    pub query: String,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// What the set is for.
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub description: String,
+}
+
+/// Output formats of `set list`, `set show` and `set rerun`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SetShowFormat {
+    /// For reading.
+    Table,
+    /// The API response.
+    Json,
+}
+
+fn parse_set_name(s: &str) -> Result<SetName, String> {
+    SetName::parse(s).map_err(|e| explain(&e))
+}
+
+fn parse_passage_ref(s: &str) -> Result<PassageRef, String> {
+    s.parse().map_err(|e| explain(&e))
+}
+
+fn parse_unit(s: &str) -> Result<Unit, String> {
+    s.parse().map_err(|e| explain(&e))
+}
+
+fn parse_set_format(s: &str) -> Result<render::Format, String> {
+    let format: render::Format = s.parse().map_err(|e: render::Error| e.to_string())?;
+    if render::SET_FORMATS.contains(&format) {
+        Ok(format)
+    } else {
+        Err(render::unsupported(format, &render::SET_FORMATS).to_string())
+    }
 }
 
 /// `verbatim search`.

@@ -7,12 +7,14 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use indexer::api::{CollocatesRequest, CollocatesResponse};
+use indexer::api::{CreateSetRequest, RerunRequest, RerunResponse, SetDetail, UpdateSetRequest};
 use indexer::api::{
     CrosstabRequest, CrosstabResponse, DocumentDetail, DocumentList, DocumentsRequest, FacetCount,
     FacetField, FacetQuery, Filters, KeynessRequest, KeynessResponse, ParticipantInfo,
     PassageDetail, PassageQuery, QueryForm, QueryPairs, SearchRequest, SearchResponse, Stats,
     VerifyRequest, VerifyResponse,
 };
+use indexer::sets::{SetList, SetName};
 use indexer::verify::Draft;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -172,6 +174,82 @@ impl Backend {
     }
 }
 
+/// Hit sets: the server's `/v1/sets` routes, or the sets folder of the index directory.
+impl Backend {
+    /// Every set, with an error for each set file that does not read.
+    pub fn sets(&self) -> anyhow::Result<SetList> {
+        match self {
+            Backend::Remote(remote) => remote.get("/v1/sets", &Vec::new()),
+            Backend::Local(index) => indexer::sets::list(&index.latest()).map_err(engine_error),
+        }
+    }
+
+    /// A set with its passages widened to its unit.
+    pub fn set(&self, name: &SetName) -> anyhow::Result<SetDetail> {
+        match self {
+            Backend::Remote(remote) => remote.get(&set_path(name, ""), &Vec::new()),
+            Backend::Local(index) => {
+                indexer::sets::get(&index.latest(), name).map_err(engine_error)
+            }
+        }
+    }
+
+    /// Saves a search's matches as a new set.
+    pub fn create_set(&self, request: &CreateSetRequest) -> anyhow::Result<SetDetail> {
+        match self {
+            Backend::Remote(remote) => remote.post("/v1/sets", request),
+            Backend::Local(index) => {
+                indexer::sets::create(&index.latest(), request).map_err(engine_error)
+            }
+        }
+    }
+
+    /// Drops, adds, widens or re-describes a set's passages.
+    pub fn update_set(
+        &self,
+        name: &SetName,
+        request: &UpdateSetRequest,
+    ) -> anyhow::Result<SetDetail> {
+        match self {
+            Backend::Remote(remote) => remote.patch(&set_path(name, ""), request),
+            Backend::Local(index) => {
+                indexer::sets::update(&index.latest(), name, request).map_err(engine_error)
+            }
+        }
+    }
+
+    /// Deletes a set.
+    pub fn delete_set(&self, name: &SetName) -> anyhow::Result<()> {
+        match self {
+            Backend::Remote(remote) => remote.delete(&set_path(name, "")),
+            Backend::Local(index) => {
+                indexer::sets::delete(&index.latest(), name).map_err(engine_error)
+            }
+        }
+    }
+
+    /// Compares a set with its query's answer today, taking the changes in with `accept`.
+    pub fn rerun_set(
+        &self,
+        name: &SetName,
+        request: &RerunRequest,
+    ) -> anyhow::Result<RerunResponse> {
+        match self {
+            Backend::Remote(remote) => remote.post(&set_path(name, "/rerun"), request),
+            Backend::Local(index) => {
+                indexer::sets::rerun(&index.latest(), name, request).map_err(engine_error)
+            }
+        }
+    }
+}
+
+/// `/v1/sets/NAME` then `tail`, the name percent-encoded (it may hold spaces and non-ASCII letters).
+fn set_path(name: &SetName, tail: &str) -> String {
+    let name =
+        percent_encoding::utf8_percent_encode(name.as_str(), percent_encoding::NON_ALPHANUMERIC);
+    format!("/v1/sets/{name}{tail}")
+}
+
 fn open_index(dir: &Path) -> anyhow::Result<indexer::LiveIndex> {
     indexer::LiveIndex::open(dir)
         .map_err(engine_error)
@@ -265,6 +343,40 @@ impl Remote {
             request = request.header("Authorization", format!("Bearer {key}"));
         }
         self.finish(&url, request.send(bytes))
+    }
+
+    fn patch<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> anyhow::Result<T> {
+        let url = format!("{}{path}", self.base);
+        let mut request = self.agent.patch(&url);
+        if let Some(key) = &self.api_key {
+            request = request.header("Authorization", format!("Bearer {key}"));
+        }
+        self.finish(&url, request.send_json(body))
+    }
+
+    /// A `DELETE`, whose success has no body.
+    fn delete(&self, path: &str) -> anyhow::Result<()> {
+        let url = format!("{}{path}", self.base);
+        let mut request = self.agent.delete(&url);
+        if let Some(key) = &self.api_key {
+            request = request.header("Authorization", format!("Bearer {key}"));
+        }
+        let response = request.call().map_err(|e| self.unreachable(e))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let text = response
+            .into_body()
+            .with_config()
+            .limit(MAX_RESPONSE_BYTES)
+            .read_to_string()
+            .unwrap_or_default();
+        Err(server_error(status.as_u16(), &text, &url))
     }
 
     fn finish<T: DeserializeOwned>(

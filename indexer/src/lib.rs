@@ -55,6 +55,7 @@ pub mod model;
 mod record;
 pub mod schema;
 pub mod search;
+pub mod sets;
 pub mod store;
 pub mod verify;
 pub mod watch;

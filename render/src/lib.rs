@@ -27,6 +27,7 @@ pub mod json;
 pub mod jsonl;
 pub mod kwic;
 pub mod markdown;
+pub mod sets;
 pub mod sheet;
 mod verify;
 pub mod words;
@@ -37,7 +38,7 @@ use std::str::FromStr;
 
 use indexer::api::{
     CollocatesResponse, CrosstabResponse, KeynessResponse, KwicResponse, SearchRequest,
-    SearchResponse,
+    SearchResponse, SetDetail,
 };
 
 pub use appendix::{Appendix, SectionQuotes};
@@ -205,6 +206,25 @@ pub fn search(
         Format::Xlsx => out = xlsx::workbook(&[sheet::hits(&response.hits)])?,
         Format::Docx => out = docx::appendix(&Appendix::of_search(request, response))?,
         Format::Txt => return Err(unsupported(format, &SEARCH_FORMATS)),
+    }
+    Ok(out)
+}
+
+/// The formats hit sets can be exported in.
+pub const SET_FORMATS: [Format; 4] = [Format::Json, Format::Csv, Format::Md, Format::Xlsx];
+
+/// Hit sets in `format`: each set's passages widened to its unit, with citations.
+pub fn sets(format: Format, sets: &[SetDetail]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    match format {
+        Format::Json => json::write(&mut out, &sets).map_err(|e| write_error(format, e))?,
+        Format::Csv => csv::write_sheet(&mut out, &self::sets::sheet(sets))
+            .map_err(|e| write_error(format, e))?,
+        Format::Md => {
+            self::sets::write_markdown(&mut out, sets).map_err(|e| write_error(format, e))?
+        }
+        Format::Xlsx => out = xlsx::workbook(&[self::sets::sheet(sets)])?,
+        _ => return Err(unsupported(format, &SET_FORMATS)),
     }
     Ok(out)
 }

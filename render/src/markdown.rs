@@ -90,7 +90,7 @@ fn write_views(out: &mut impl Write, views: &[PassageView]) -> io::Result<()> {
     Ok(())
 }
 
-fn write_quote(out: &mut impl Write, text: &str, citation: &str) -> io::Result<()> {
+pub(crate) fn write_quote(out: &mut impl Write, text: &str, citation: &str) -> io::Result<()> {
     for line in text.trim().lines() {
         // Trailing spaces would turn into hard line breaks.
         let line = line.trim_end();

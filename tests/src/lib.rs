@@ -21,7 +21,8 @@ mod workspace;
 
 pub use child::{ListeningChild, server_command};
 pub use http::{
-    HttpApi, Reply, TextReply, http_request, http_send, query_string, raw_exchange, sample_body,
+    HttpApi, Reply, TextReply, http_request, http_send, needs_earlier_requests, query_string,
+    raw_exchange, sample_body,
 };
 pub use index::{demo_index, open_demo_index};
 pub use memory::{Memory, process_cpu_time, reset_peak_memory, thread_cpu_time, total_memory};

@@ -19,5 +19,6 @@ mod proximity;
 mod reliability;
 mod security;
 mod server;
+mod sets;
 mod ui;
 mod verify;

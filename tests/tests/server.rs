@@ -649,6 +649,9 @@ fn openapi_lists_every_route() {
     assert_eq!(documented, routed, "OpenAPI paths and router routes differ");
 
     for (method, path) in &routed {
+        if verbatim_tests::needs_earlier_requests(path) {
+            continue;
+        }
         let url_path = path
             .replace("{id}", ARTICLE)
             .replace("{n}", "1")

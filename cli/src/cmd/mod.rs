@@ -10,6 +10,7 @@ mod facets;
 mod keyness;
 mod participants;
 mod search;
+mod set;
 mod show;
 mod stats;
 pub mod verify;
@@ -42,6 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
         Command::Keyness(c) => keyness::run(c, &Backend::open(&source)?, &mut out, palette)?,
         Command::Collocates(c) => collocates::run(c, &Backend::open(&source)?, &mut out, palette)?,
         Command::Verify(c) => verify::run(c, &Backend::open(&source)?, &mut out)?,
+        Command::Set(c) => set::run(c, &Backend::open(&source)?, &mut out)?,
     };
     let mut stdout = io::stdout().lock();
     stdout.write_all(&out)?;

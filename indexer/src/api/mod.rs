@@ -13,6 +13,7 @@ mod one_or_many;
 mod openapi;
 mod query;
 mod reading;
+mod sets;
 mod verify;
 mod whole_number;
 
@@ -46,6 +47,9 @@ pub use query::{
     QueryReader,
 };
 pub use reading::{FileReading, Layout, SpeakerReading};
+#[cfg(feature = "openapi")]
+pub use sets::set_name_schema;
+pub use sets::{CreateSetRequest, RerunRequest, RerunResponse, SetDetail, UpdateSetRequest};
 pub use verify::{
     Attribution, AttributionStatus, DiffOp, DiffPart, DraftFormat, MAX_CHECKED_WORDS,
     MAX_DRAFT_BYTES, MAX_DRAFT_QUOTES, MIN_CHECKED_WORDS, QuoteMatch, QuoteStatus, VerifiedQuote,

@@ -7,7 +7,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::handler::Handler;
 use axum::http::{Method, Uri};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{MethodRouter, delete, get, post};
+use axum::routing::{MethodRouter, delete, get, patch, post};
 
 use crate::auth::{Scope, authorize};
 use crate::error::{ApiError, ErrorCode};
@@ -24,6 +24,7 @@ pub(crate) mod openapi;
 mod participants;
 mod rebuild;
 mod search;
+mod sets;
 mod stats;
 mod ui;
 pub(crate) mod verify;
@@ -55,12 +56,7 @@ impl Route {
         access: Access,
         handler: H,
     ) -> Route {
-        Route {
-            method: Method::GET,
-            path,
-            access,
-            handler: get(handler),
-        }
+        Route::new(Method::GET, path, access, get(handler))
     }
 
     fn post<H: Handler<T, AppState>, T: 'static>(
@@ -68,26 +64,36 @@ impl Route {
         access: Access,
         handler: H,
     ) -> Route {
-        Route {
-            method: Method::POST,
-            path,
-            access,
-            handler: post(handler),
-        }
+        Route::new(Method::POST, path, access, post(handler))
     }
-}
 
-impl Route {
+    fn patch<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Route {
+        Route::new(Method::PATCH, path, access, patch(handler))
+    }
+
     fn delete<H: Handler<T, AppState>, T: 'static>(
         path: &'static str,
         access: Access,
         handler: H,
     ) -> Route {
+        Route::new(Method::DELETE, path, access, delete(handler))
+    }
+
+    fn new(
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: MethodRouter<AppState>,
+    ) -> Route {
         Route {
-            method: Method::DELETE,
+            method,
             path,
             access,
-            handler: delete(handler),
+            handler,
         }
     }
 
@@ -154,6 +160,12 @@ fn table() -> Vec<Route> {
         Route::post(files::UPLOAD_PATH, WRITE, files::upload)
             .with_body_limit(own_body_limit(files::UPLOAD_PATH)),
         Route::delete("/v1/files/{path}", WRITE, files::delete),
+        Route::get("/v1/sets", READ, sets::list),
+        Route::post("/v1/sets", WRITE, sets::create),
+        Route::get("/v1/sets/{name}", READ, sets::get),
+        Route::patch("/v1/sets/{name}", WRITE, sets::update),
+        Route::delete("/v1/sets/{name}", WRITE, sets::delete),
+        Route::post("/v1/sets/{name}/rerun", WRITE, sets::rerun),
     ]
 }
 

@@ -29,7 +29,7 @@ use crate::state::AppState;
 
 use super::{
     Access, collocates, compare, documents, facets, files, health, index, participants, rebuild,
-    search, stats, verify,
+    search, sets, stats, verify,
 };
 
 #[derive(OpenApi)]
@@ -63,6 +63,12 @@ use super::{
         verify::verify,
         files::upload,
         files::delete,
+        sets::list,
+        sets::create,
+        sets::get,
+        sets::update,
+        sets::delete,
+        sets::rerun,
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&BearerKey),
@@ -71,6 +77,7 @@ use super::{
         (name = "compare", description = "Compare groups of speakers: cross-tabs, keyness, keyword in context, collocates"),
         (name = "documents", description = "Browse documents and passages"),
         (name = "index", description = "What the index holds, how it follows its corpus, and rebuilding it"),
+        (name = "sets", description = "Hit sets: searches saved with their review, re-run as the corpus changes"),
         (name = "service", description = "Liveness, readiness and this document"),
     )
 )]
@@ -232,6 +239,7 @@ pub fn openapi(served: Served<'_>) -> utoipa::openapi::OpenApi {
         let operation = match method {
             HttpMethod::GET => item.get.as_mut(),
             HttpMethod::POST => item.post.as_mut(),
+            HttpMethod::PATCH => item.patch.as_mut(),
             HttpMethod::DELETE => item.delete.as_mut(),
             _ => None,
         };

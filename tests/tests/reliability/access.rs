@@ -103,6 +103,10 @@ fn every_v1_route_needs_the_key_and_the_rest_stay_open() {
             "{what}: a key in the URL is not accepted"
         );
         let right = send(&server, method, &path, Some(KEY));
+        if verbatim_tests::needs_earlier_requests(pattern) {
+            assert_ne!(right.status, 401, "{what} with the key: {}", right.body);
+            continue;
+        }
         // Files are added and removed only on a server started with --allow-uploads.
         let expected = if pattern.starts_with("/v1/files") {
             403
