@@ -402,4 +402,20 @@ fn a_cross_tab_row_error_names_the_row_as_the_box_counts_it() {
         text.contains("unclosed quote in row 2") && !text.contains("rows["),
         "{text}"
     );
+
+    // A blank line above the bad row: the error still names the box's line, not the query's
+    // place among the non-blank lines.
+    page.eval("document.getElementById('crosstab-rows').value = ''");
+    page.insert_text("trust\n\n\"left open");
+    page.eval("document.querySelector('#crosstab-form button[type=submit]').click()");
+    let text = page.wait_until(
+        "the error naming line 3",
+        "!document.body.classList.contains('busy') \
+         && document.getElementById('message').textContent.includes('unclosed quote in row 3') \
+         && document.getElementById('message').textContent",
+    );
+    assert!(
+        !text.as_str().unwrap_or_default().contains("row 2"),
+        "{text}"
+    );
 }
