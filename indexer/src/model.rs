@@ -334,7 +334,8 @@ pub struct Passage {
     pub doc: DocId,
     /// 1-based position among the document's passages (addresses it in the API and for context).
     pub ordinal: u32,
-    /// Human locator used in citations: `para 42`, `turn 12`, `turn 12, 00:12:31`.
+    /// Human locator used in citations, unique within its document for every format Verbatim
+    /// reads: `para 42`, `p. 3, para 2`, `turn 12`, `turn 12, 00:12:31`.
     pub locator: String,
     /// The section heading it sits under, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]

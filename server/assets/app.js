@@ -35,7 +35,7 @@ const SEARCHING_VIEWS = new Set(["search", "kwic", "collocates"]);
 
 const $ = (id) => document.getElementById(id);
 const ui = {
-  form: $("search-form"), q: $("q"), sort: $("sort"), sortControl: $("sort-control"), layout: $("layout"),
+  form: $("search-form"), searchOff: $("search-off"), syntaxHint: $("syntax-hint"), q: $("q"), sort: $("sort"), sortControl: $("sort-control"), layout: $("layout"),
   filters: $("filters"), status: $("status"), results: $("results"), title: $("results-title"),
   clearFilters: $("clear-filters"), countsTable: $("counts-table"),
   pager: $("pager"), prev: $("prev-page"), next: $("next-page"), pageInfo: $("page-info"),
@@ -90,6 +90,7 @@ function syncControls(s, view) {
   for (const v of Object.values(VIEWS)) {
     for (const part of v.parts) $(part).hidden = v !== view;
   }
+  showSearchBox(s, view);
   ui.filters.hidden = !view.sidebar;
   ui.layout.classList.toggle("without-filters", !view.sidebar);
   ui.sortControl.hidden = !view.sorted;
@@ -105,6 +106,18 @@ function syncControls(s, view) {
   document.title = s.view === "search"
     ? (s.q ? `${s.q} · Verbatim` : "Verbatim search")
     : `${view.title}${subject ? `: ${subject}` : ""} · Verbatim`;
+}
+
+// The search box, or on a view that ignores its query a note saying so; the query stays in the
+// address, so going back to Quotes finds it in the box.
+function showSearchBox(s, view) {
+  const ignored = Boolean(view.ignoresQuery);
+  ui.form.hidden = ignored;
+  ui.syntaxHint.hidden = ignored;
+  ui.searchOff.hidden = !ignored;
+  if (!ignored) return;
+  const query = s.q ? `; your search “${s.q}” still applies on Quotes` : "; a search applies on Quotes";
+  ui.searchOff.textContent = `${view.title} compares whole groups, so the search box is put away here${query}.`;
 }
 
 // The address of view `name` from here: the same query and filters (a cross-tab starts with the
@@ -142,7 +155,7 @@ function renderProblem(view, error) {
 // ---- Events -------------------------------------------------------------------------------
 
 // Typing searches where the view shows the search box's query (quotes, concordance); on the
-// cross-tab and keyness views it waits for Enter, which shows the query's quotes.
+// cross-tab view it waits for Enter, which shows the query's quotes (keyness puts the box away).
 function typingPaused() {
   if (SEARCHING_VIEWS.has(state.view)) searchTyped({ replace: true });
 }

@@ -16,6 +16,17 @@ function typedRows() {
   return ui.rows.value.split("\n").map((line) => line.trim()).filter((line) => line !== "");
 }
 
+// The API numbers the rows it was sent, blank lines left out; the user counts the box's lines.
+// `row N` in its message becomes the line of the box that holds the N-th query.
+function boxLineNumbers(message) {
+  const lines = ui.rows.value.split("\n");
+  const queryLines = lines.flatMap((line, i) => (line.trim() === "" ? [] : [i + 1]));
+  return message.replace(/\brow (\d+)\b/g, (named, n) => {
+    const line = queryLines[Number(n) - 1];
+    return line === undefined ? named : `row ${line}`;
+  });
+}
+
 function crosstabBody(s) {
   return { rows: s.rows.map((q) => ({ q })), by: s.by, filters: apiFilters(s.filters) };
 }
@@ -41,7 +52,11 @@ export const crosstabView = {
   },
 
   load(s, signal) {
-    return s.rows.length === 0 ? null : api("/v1/crosstab", { body: crosstabBody(s), signal });
+    if (s.rows.length === 0) return null;
+    return api("/v1/crosstab", { body: crosstabBody(s), signal }).catch((error) => {
+      error.message = boxLineNumbers(error.message);
+      throw error;
+    });
   },
 
   render(s, answer) {

@@ -56,6 +56,8 @@ function groupNames(s) {
 
 export const keynessView = {
   title: "Keyness",
+  // Keyness compares whole groups: the search box's query does not apply, so it is put away.
+  ignoresQuery: true,
   parts: ["keyness-form", "keyness"],
   result: "keyness",
   sidebar: false,

@@ -297,18 +297,21 @@ fn a_folder_of_every_format_is_indexed_attributed_and_cited() {
         assert_eq!(hit.citation, citation, "{q}");
     }
 
-    // The PDF: cited by page, a word hyphenated at a line end re-joined, the running header
+    // The PDF: cited by page and paragraph on the page, a word hyphenated at a line end re-joined, the running header
     // and the page numbers gone.
     let found = search(&server, "\"commissioning arrangements require conflict\"");
     assert_eq!(found.total, 1, "{found:#?}");
-    assert_eq!(found.hits[0].passage.citation, "NHS England 2016, p. 2");
+    assert_eq!(
+        found.hits[0].passage.citation,
+        "NHS England 2016, p. 2, para 1"
+    );
     assert_eq!(found.hits[0].kind, Kind::Policy);
     assert_eq!(search(&server, "\"NHS England Policy\"").total, 0);
     assert_eq!(search(&server, "\"of 3\"").total, 0);
     let page_three = search(&server, "annexes");
     assert_eq!(
         page_three.hits[0].passage.citation,
-        "NHS England 2016, p. 3"
+        "NHS England 2016, p. 3, para 1"
     );
     // Deleted text of a tracked change is not indexed; the title comes from the Title style.
     assert_eq!(search(&server, "\"lost our say\"").total, 0);

@@ -44,13 +44,16 @@ pub(super) enum Place {
 }
 
 /// Turns the speaker turns and paragraphs read from any format into numbered passages: one
-/// place for ordinals, locators (`turn 2, 00:00:12`, `para 3`, `p. 12`), sections and quotes.
+/// place for ordinals, locators (`turn 2, 00:00:12`, `para 3`, `p. 12, para 2`), sections and quotes.
 pub(super) struct Passages<'a> {
     document: &'a Document,
     passages: Vec<Passage>,
     section: Option<String>,
     /// Paragraphs emitted so far (extracted quotes are not counted).
     paragraphs: usize,
+    /// The page of the last paginated paragraph and how many paragraphs it has had so far, so
+    /// that paragraphs sharing a page do not share a citation.
+    page: (u32, usize),
 }
 
 impl<'a> Passages<'a> {
@@ -60,6 +63,7 @@ impl<'a> Passages<'a> {
             passages: Vec::new(),
             section: None,
             paragraphs: 0,
+            page: (0, 0),
         }
     }
 
@@ -95,7 +99,7 @@ impl<'a> Passages<'a> {
         self.paragraphs += 1;
         let locator = match place {
             Place::Counted => format!("para {}", self.paragraphs),
-            Place::Page(page) => format!("p. {page}"),
+            Place::Page(page) => format!("p. {page}, para {}", self.paragraph_on(page)),
         };
         let (text, attribution) = match split_end_tag(&text) {
             Some((quote, attribution)) => (quote.to_string(), attribution),
@@ -106,6 +110,16 @@ impl<'a> Passages<'a> {
         for quote in quotes {
             self.quote(locator.clone(), line, quote.text, quote.attribution);
         }
+    }
+
+    /// The 1-based number of the next paragraph on `page` (pages are read in order).
+    fn paragraph_on(&mut self, page: u32) -> usize {
+        let (current, count) = &mut self.page;
+        if *current != page {
+            (*current, *count) = (page, 0);
+        }
+        *count += 1;
+        *count
     }
 
     /// The passages, in order.

@@ -572,9 +572,9 @@ mod tests {
         assert_eq!(
             turns(&parsed.passages),
             [
-                (None, "p. 1", "Note: draft."),
-                (None, "p. 2", "It 'works well' (GP ID16)."),
-                (Some("ID16"), "p. 2", "works well"),
+                (None, "p. 1, para 1", "Note: draft."),
+                (None, "p. 2, para 1", "It 'works well' (GP ID16)."),
+                (Some("ID16"), "p. 2, para 1", "works well"),
             ]
         );
     }

@@ -1,7 +1,7 @@
 //! What a new user trips over (issue 29), driven as they drive the page: typing, clicking and
 //! the keyboard. An error clears the filters' counts and speaks the user's words; a filter value
 //! the corpus lacks is named with those it has; values the search does not find stay listed with
-//! 0; the focused "Show context" stays in view; typing keeps the cross-tab and keyness views; a
+//! 0; the focused "Show context" stays in view; typing keeps the cross-tab view; keyness puts the search box away and says so; a
 //! cross-tab's address starts it with the query; the concordance fits a laptop and asks for a
 //! word; a translation is the paragraph that translates the hit; Chinese has its fonts named.
 
@@ -205,7 +205,7 @@ fn showing_the_context_keeps_the_focused_button_in_view() {
 }
 
 #[test]
-fn typing_keeps_the_cross_tab_and_keyness_views_and_a_cross_tab_address_starts_with_its_query() {
+fn typing_keeps_the_cross_tab_keyness_puts_the_query_away_and_a_cross_tab_address_starts_with_it() {
     let server = TestServer::start(demo_index(), None);
     let mut page = Browser::launch(LAPTOP.0, LAPTOP.1);
     open_search(&mut page, &server, &[("view", "crosstab"), ("q", "trust")]);
@@ -220,39 +220,66 @@ fn typing_keeps_the_cross_tab_and_keyness_views_and_a_cross_tab_address_starts_w
     let header = page.eval("document.querySelector('#crosstab tbody th').textContent");
     assert_eq!(header, "trust");
 
-    for (view, drawn) in [
-        ("crosstab", "document.querySelector('#crosstab table')"),
-        ("keyness", "!document.getElementById('keyness-form').hidden"),
-    ] {
-        page.eval(&format!("document.getElementById('view-{view}').click()"));
-        page.wait_until(
-            view,
-            &format!("new URLSearchParams(location.search).get('view') === '{view}' && ({drawn})"),
-        );
-        page.eval("(() => { const q = document.getElementById('q'); q.focus(); q.select(); return true; })()");
-        page.insert_text("STP");
-        // Longer than the pause after which typing searches on the quotes.
-        page.after_page_timer("2 * document.getElementById('q').dataset.typingDelayMs");
-        assert_eq!(
-            page.eval("new URLSearchParams(location.search).get('view')"),
-            view,
-            "typing left the {view} view"
-        );
-        let intro = page.eval(&format!(
-            "document.querySelector('#{view}-form .view-intro').textContent"
-        ));
-        assert!(
-            intro.as_str().is_some_and(|t| t.contains("search box")),
-            "{view} says what the search box does there: {intro}"
-        );
-        page.press(Key::Enter);
-        results_when(&mut page, "the quotes of STP", &url_query_is("STP"));
-        assert_eq!(
-            page.eval("new URLSearchParams(location.search).get('view')"),
-            Value::Null
-        );
-        page.eval("document.getElementById('view-search').focus()");
-    }
+    page.eval("document.getElementById('view-crosstab').click()");
+    page.wait_until(
+        "the cross-tab",
+        "new URLSearchParams(location.search).get('view') === 'crosstab' \
+         && document.querySelector('#crosstab table')",
+    );
+    page.eval(
+        "(() => { const q = document.getElementById('q'); q.focus(); q.select(); return true; })()",
+    );
+    page.insert_text("STP");
+    // Longer than the pause after which typing searches on the quotes.
+    page.after_page_timer("2 * document.getElementById('q').dataset.typingDelayMs");
+    assert_eq!(
+        page.eval("new URLSearchParams(location.search).get('view')"),
+        "crosstab",
+        "typing left the cross-tab view"
+    );
+    let intro = page.eval("document.querySelector('#crosstab-form .view-intro').textContent");
+    assert!(
+        intro.as_str().is_some_and(|t| t.contains("search box")),
+        "the cross-tab says what the search box does there: {intro}"
+    );
+    page.press(Key::Enter);
+    results_when(&mut page, "the quotes of STP", &url_query_is("STP"));
+    assert_eq!(
+        page.eval("new URLSearchParams(location.search).get('view')"),
+        Value::Null
+    );
+
+    // Keyness ignores the query: the box is put away, a note says so and names the query, and
+    // the query stays in the address, back in the box on Quotes.
+    page.eval("document.getElementById('view-keyness').click()");
+    let note = page.wait_until(
+        "the keyness view's note on the search box",
+        "new URLSearchParams(location.search).get('view') === 'keyness' \
+         && !document.getElementById('keyness-form').hidden \
+         && document.getElementById('search-form').hidden \
+         && !document.getElementById('search-off').hidden \
+         && document.getElementById('search-off').textContent",
+    );
+    let note = note.as_str().unwrap_or_default();
+    assert!(
+        note.contains("compares whole groups") && note.contains("“STP”") && note.contains("Quotes"),
+        "{note}"
+    );
+    assert_eq!(
+        page.eval("new URLSearchParams(location.search).get('q')"),
+        "STP"
+    );
+    assert_accessible(&mut page, "keyness with the search box put away");
+    page.eval("document.getElementById('view-search').click()");
+    results_when(&mut page, "the quotes of STP again", &url_query_is("STP"));
+    assert_eq!(
+        page.eval(
+            "!document.getElementById('search-form').hidden \
+             && document.getElementById('search-off').hidden \
+             && document.getElementById('q').value"
+        ),
+        "STP"
+    );
     assert_no_page_errors(&mut page);
 }
 
@@ -400,6 +427,22 @@ fn a_cross_tab_row_error_names_the_row_as_the_box_counts_it() {
     assert!(error, "{text}");
     assert!(
         text.contains("unclosed quote in row 2") && !text.contains("rows["),
+        "{text}"
+    );
+
+    // A blank line above the bad row: the error still names the box's line, not the query's
+    // place among the non-blank lines.
+    page.eval("document.getElementById('crosstab-rows').value = ''");
+    page.insert_text("trust\n\n\"left open");
+    page.eval("document.querySelector('#crosstab-form button[type=submit]').click()");
+    let text = page.wait_until(
+        "the error naming line 3",
+        "!document.body.classList.contains('busy') \
+         && document.getElementById('message').textContent.includes('unclosed quote in row 3') \
+         && document.getElementById('message').textContent",
+    );
+    assert!(
+        !text.as_str().unwrap_or_default().contains("row 2"),
         "{text}"
     );
 }
