@@ -7,7 +7,7 @@
 //! words inside long Chinese compounds (卫生保健 yields 卫生 and 保健), which Verbatim indexes at
 //! the compound's positions and a whitespace field cannot; `char_pairs` holds every two adjacent
 //! Han characters (Verbatim's `text_char_pairs`, Traditional folded to Simplified), a run's pairs
-//! in order and runs apart by [`RUN_BREAK`], so a Chinese sequence is the phrase of its pairs
+//! in order and runs apart by `RUN_BREAK`, so a Chinese sequence is the phrase of its pairs
 //! wherever it stands, across words too.
 
 use std::collections::BTreeMap;
@@ -58,7 +58,7 @@ pub enum Field {
     Words,
     /// Dictionary words inside Chinese compounds, joined by spaces.
     SubWords,
-    /// Pairs of adjacent Chinese characters, joined by spaces, runs apart by [`RUN_BREAK`].
+    /// Pairs of adjacent Chinese characters, joined by spaces, runs apart by `RUN_BREAK`.
     CharPairs,
     /// Citation locator (`para 4`, `turn 12, 00:12:31`).
     Locator,
@@ -302,7 +302,7 @@ impl SourceBuilder {
         (words, sub_words)
     }
 
-    /// `char_pairs` of a text: Verbatim's character pairs in order, [`RUN_BREAK`] where the
+    /// `char_pairs` of a text: Verbatim's character pairs in order, `RUN_BREAK` where the
     /// positions jump (the next pair starts another run).
     fn char_pairs(&mut self, text: &str) -> String {
         let mut out = String::new();
