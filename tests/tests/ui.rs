@@ -26,7 +26,7 @@ use calamine::{Reader, Xlsx};
 use indexer::api::{ParticipantInfo, PassageDetail, SearchResponse};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use verbatim_tests::{Binary, HttpApi, TestServer, demo_index, query_string, workspace_root};
+use verbatim_tests::{Binary, HttpApi, TestServer, demo_index, poll, query_string, workspace_root};
 
 use browser::{Browser, Key};
 
@@ -424,18 +424,35 @@ fn each_filter_value_shows_its_passages_and_how_many_participants_said_them() {
             }
         })
     };
-    let values: Vec<(String, String, String, String)> =
-        serde_json::from_value(page.eval(FACET_VALUES)).expect("the filters' values");
-    assert!(values.len() > 5, "{values:#?}");
-    for (panel, value, count, who) in &values {
+    // What the page should show beside each value: its passages and who said them.
+    let shown = |panel: &str, value: &str| {
         let want = expected(panel, value);
-        assert_eq!(count, &want.count.to_string(), "{panel}: {value}");
         let participants = match want.of {
             _ if panel == "speaker" => String::new(),
             0 => String::new(),
             1 => format!("{} of 1 participant", want.participants),
             of => format!("{} of {of} participants", want.participants),
         };
+        (want.count.to_string(), participants)
+    };
+    let read = |page: &mut Browser| -> Vec<(String, String, String, String)> {
+        serde_json::from_value(page.eval(FACET_VALUES)).expect("the filters' values")
+    };
+    // The panels are drawn again once the participants (and so the role groups) are known:
+    // wait for the drawing that has them all, then check every value.
+    poll(|| {
+        let values = read(&mut page);
+        let settled = values.len() > 5
+            && values.iter().all(|(panel, value, count, who)| {
+                shown(panel, value) == (count.clone(), who.clone())
+            });
+        settled.then_some(())
+    });
+    let values = read(&mut page);
+    assert!(values.len() > 5, "{values:#?}");
+    for (panel, value, count, who) in &values {
+        let (passages, participants) = shown(panel, value);
+        assert_eq!(count, &passages, "{panel}: {value}");
         assert_eq!(who, &participants, "{panel}: {value}");
     }
     let managers = page.eval(

@@ -7,7 +7,7 @@
 
 use indexer::api::{FacetCount, PassageDetail};
 use serde_json::Value;
-use verbatim_tests::{HttpApi, TestServer, demo_index};
+use verbatim_tests::{HttpApi, TestServer, demo_index, poll};
 
 use super::audit::assert_accessible;
 use super::browser::{Browser, Key};
@@ -82,6 +82,8 @@ fn an_error_after_results_clears_the_counts_and_speaks_the_users_words() {
     let address = page.eval("location.href");
     page.navigate(address.as_str().expect("an address"));
     message(&mut page, "the long query's error, loaded directly");
+    // The panels are drawn with the message or just after it: wait for them, then compare.
+    poll(|| (panel_counts(&mut page) == after_results).then_some(()));
     assert_eq!(panel_counts(&mut page), after_results);
 
     search_for(&mut page, "\"primary care");
