@@ -94,6 +94,9 @@ impl ColorScheme {
     }
 }
 
+/// What Chromium answers to an evaluation in a document that a navigation replaced.
+const NAVIGATED: &str = "Inspected target navigated or closed";
+
 /// A headless Chromium with one page (tab) attached; killed on drop.
 pub struct Browser {
     socket: WebSocket<TcpStream>,
@@ -247,21 +250,34 @@ impl Browser {
     /// Runs `expression` in the page (awaiting it if it is a promise) and returns its value as
     /// JSON; panics with the page's error message when it throws.
     pub fn eval(&mut self, expression: &str) -> Value {
-        let answer = self.call(
+        self.eval_unless_navigating(expression)
+            .unwrap_or_else(|| panic!("the page navigated away while `{expression}` ran"))
+    }
+
+    /// [`Browser::eval`], or `None` when the page navigated (or reloaded) while the expression
+    /// ran: its document is gone, and a poll asks the next one.
+    fn eval_unless_navigating(&mut self, expression: &str) -> Option<Value> {
+        let session = self.session.clone();
+        let answer = match self.try_send(
+            Some(&session),
             "Runtime.evaluate",
             json!({"expression": expression, "awaitPromise": true, "returnByValue": true}),
-        );
+        ) {
+            Ok(answer) => answer,
+            Err(error) if error.to_string().contains(NAVIGATED) => return None,
+            Err(error) => panic!("Chromium refused Runtime.evaluate: {error}"),
+        };
         if let Some(exception) = answer.get("exceptionDetails") {
             panic!("the page threw on `{expression}`: {exception:#}");
         }
-        answer["result"]["value"].clone()
+        Some(answer["result"]["value"].clone())
     }
 
     /// Polls `expression` until it is truthy and returns its value; when it never is, saves a
     /// screenshot and panics saying what was awaited.
     pub fn wait_until(&mut self, what: &str, expression: &str) -> Value {
         let value = poll(|| {
-            let value = self.eval(expression);
+            let value = self.eval_unless_navigating(expression)?;
             let truthy = !matches!(&value, Value::Null | Value::Bool(false))
                 && value != json!(0)
                 && value != json!("");
@@ -426,6 +442,17 @@ impl Browser {
 
     /// Sends a command and reads messages until its answer, keeping the events that come first.
     fn send(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        self.try_send(session, method, params)
+            .unwrap_or_else(|error| panic!("Chromium refused {method}: {error}"))
+    }
+
+    /// [`Browser::send`], with Chromium's refusal as the error.
+    fn try_send(
+        &mut self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut command = json!({"id": id, "method": method, "params": params});
@@ -439,9 +466,9 @@ impl Browser {
             let message = self.read_message(method);
             if message["id"] == id {
                 if let Some(error) = message.get("error") {
-                    panic!("Chromium refused {method}: {error}");
+                    return Err(error.clone());
                 }
-                return message["result"].clone();
+                return Ok(message["result"].clone());
             }
             if message.get("method").is_some() {
                 self.events.push(message);
