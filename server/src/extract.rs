@@ -50,10 +50,22 @@ impl<T: DeserializeOwned> Json<T> {
     /// Reads a body already in hand (a route that takes other media types too).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ApiError> {
         match axum::Json::<T>::from_bytes(bytes) {
+            // serde reads a struct from an array of its fields too (`[]` as every default):
+            // every body of this API is an object, so anything else is refused.
+            Ok(_) if !is_object(bytes) => Err(ApiError::new(
+                ErrorCode::InvalidFieldValue,
+                "the request body must be a JSON object ({...}), not an array".to_string(),
+                SCHEMA_HINT,
+            )),
             Ok(axum::Json(value)) => Ok(Json(value)),
             Err(rejection) => Err(json_error(rejection)),
         }
     }
+}
+
+/// Whether a JSON text (already parsed) is an object.
+fn is_object(bytes: &[u8]) -> bool {
+    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
 /// A wrong value's message without serde_json's " at line 1 column 40": the path names the
@@ -220,6 +232,24 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         assert_eq!(pairs, expected);
+    }
+
+    #[test]
+    fn a_body_is_an_object_never_an_array_of_its_fields() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Request {
+            #[serde(default)]
+            _accept: bool,
+        }
+        let code = |body: &str| {
+            Json::<Request>::from_bytes(body.as_bytes())
+                .map(|_| ())
+                .map_err(|e| e.code())
+        };
+        assert_eq!(code(" {} "), Ok(()));
+        assert_eq!(code("[]"), Err(ErrorCode::InvalidFieldValue));
+        assert_eq!(code(" [false]"), Err(ErrorCode::InvalidFieldValue));
+        assert_eq!(code("[oops"), Err(ErrorCode::InvalidJson));
     }
 
     #[test]
