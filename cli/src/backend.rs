@@ -279,6 +279,14 @@ struct ErrorDetail {
 
 impl Remote {
     /// A client for the server at `url` (`http://host:port`, optionally with a path prefix).
+    /// The request with the key, when there is one.
+    fn authorized<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        match &self.api_key {
+            Some(key) => request.header("Authorization", format!("Bearer {key}")),
+            None => request,
+        }
+    }
+
     pub fn new(url: &str, api_key: Option<String>) -> anyhow::Result<Remote> {
         let base = url.trim().trim_end_matches('/').to_string();
         if base.starts_with("https://") {
@@ -308,12 +316,9 @@ impl Remote {
 
     fn get<T: DeserializeOwned>(&self, path: &str, query: &QueryPairs) -> anyhow::Result<T> {
         let url = format!("{}{path}", self.base);
-        let mut request = self.agent.get(&url);
+        let mut request = self.authorized(self.agent.get(&url));
         for (key, value) in query {
             request = request.query(key, value);
-        }
-        if let Some(key) = &self.api_key {
-            request = request.header("Authorization", format!("Bearer {key}"));
         }
         self.finish(&url, request.call())
     }
@@ -324,10 +329,7 @@ impl Remote {
         body: &impl serde::Serialize,
     ) -> anyhow::Result<T> {
         let url = format!("{}{path}", self.base);
-        let mut request = self.agent.post(&url);
-        if let Some(key) = &self.api_key {
-            request = request.header("Authorization", format!("Bearer {key}"));
-        }
+        let request = self.authorized(self.agent.post(&url));
         self.finish(&url, request.send_json(body))
     }
 
@@ -338,10 +340,7 @@ impl Remote {
         bytes: &[u8],
     ) -> anyhow::Result<T> {
         let url = format!("{}{path}", self.base);
-        let mut request = self.agent.post(&url).header("Content-Type", media_type);
-        if let Some(key) = &self.api_key {
-            request = request.header("Authorization", format!("Bearer {key}"));
-        }
+        let request = self.authorized(self.agent.post(&url).header("Content-Type", media_type));
         self.finish(&url, request.send(bytes))
     }
 
@@ -351,20 +350,14 @@ impl Remote {
         body: &impl serde::Serialize,
     ) -> anyhow::Result<T> {
         let url = format!("{}{path}", self.base);
-        let mut request = self.agent.patch(&url);
-        if let Some(key) = &self.api_key {
-            request = request.header("Authorization", format!("Bearer {key}"));
-        }
+        let request = self.authorized(self.agent.patch(&url));
         self.finish(&url, request.send_json(body))
     }
 
     /// A `DELETE`, whose success has no body.
     fn delete(&self, path: &str) -> anyhow::Result<()> {
         let url = format!("{}{path}", self.base);
-        let mut request = self.agent.delete(&url);
-        if let Some(key) = &self.api_key {
-            request = request.header("Authorization", format!("Bearer {key}"));
-        }
+        let request = self.authorized(self.agent.delete(&url));
         let response = request.call().map_err(|e| self.unreachable(e))?;
         let status = response.status();
         if status.is_success() {
